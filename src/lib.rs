@@ -1,0 +1,196 @@
+//! rungs: a static site generator for engineering career ladders.
+//!
+//! The pipeline, one module per stage:
+//!
+//! ```text
+//! config     rungs.yml → Config, SiteLayout
+//! source     walk the content tree, read files, split frontmatter
+//! site       plan pages, URLs and links; render markdown
+//! render     tera templates, syntax highlighting
+//! output     write to a staging folder, swap it in on success
+//! ```
+//!
+//! [`build`] runs it all; `main.rs` is a thin CLI over it.
+
+pub mod config;
+pub mod diagnostics;
+pub mod init;
+pub mod output;
+pub mod render;
+pub mod site;
+pub mod slug;
+pub mod source;
+pub mod yaml;
+
+use diagnostics::{Diagnostics, Error, Result};
+use rayon::prelude::*;
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+/// What to build and where.
+#[derive(Debug, Clone, Default)]
+pub struct BuildOptions {
+    /// Site root or plain folder of ladder files.
+    pub path: PathBuf,
+    /// Output folder; default `<path>/<config.output>`.
+    pub out: Option<PathBuf>,
+    /// Overrides `base_url` from the config.
+    pub base_url: Option<String>,
+}
+
+/// What a successful build did.
+#[derive(Debug)]
+pub struct BuildReport {
+    pub output: PathBuf,
+    pub pages: usize,
+    pub assets: usize,
+    pub warnings: Vec<diagnostics::Diagnostic>,
+    pub elapsed: Duration,
+}
+
+/// Everything read from disk, before any output is planned.
+pub struct Loaded {
+    pub layout: config::SiteLayout,
+    pub docs: Vec<source::SourceDoc>,
+    pub assets: Vec<source::SourceFile>,
+    pub diags: Diagnostics,
+}
+
+/// Resolve the site and read every source file.
+pub fn load(opts: &BuildOptions) -> Result<Loaded> {
+    let mut layout = config::SiteLayout::resolve(&opts.path, opts.out.as_deref())?;
+    if let Some(url) = &opts.base_url {
+        layout.config.base_url = Some(url.clone());
+    }
+    let files = source::discover(
+        &layout.content,
+        &layout.output,
+        &layout.config.markdown_extensions,
+        &layout.config.ignore,
+    )?;
+    let (md, assets): (Vec<_>, Vec<_>) = files
+        .into_iter()
+        .partition(|f| f.kind == source::SourceKind::Markdown);
+    let results: Vec<(Result<Option<source::SourceDoc>>, Diagnostics)> = md
+        .par_iter()
+        .map(|f| {
+            let mut d = Diagnostics::default();
+            (source::read_doc(f, &mut d), d)
+        })
+        .collect();
+    let mut diags = Diagnostics::default();
+    let mut errors = Vec::new();
+    let mut docs = Vec::new();
+    for (r, d) in results {
+        diags.extend(d);
+        match r {
+            Ok(Some(doc)) => docs.push(doc),
+            Ok(None) => {}
+            Err(e) => errors.extend(e.diagnostics),
+        }
+    }
+    if !errors.is_empty() {
+        errors.extend(diags.into_vec());
+        return Err(Error {
+            diagnostics: errors,
+        });
+    }
+    Ok(Loaded {
+        layout,
+        docs,
+        assets,
+        diags,
+    })
+}
+
+/// Build the site. On any error the previous output is left untouched.
+pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
+    let start = Instant::now();
+    let Loaded {
+        layout,
+        docs,
+        assets,
+        mut diags,
+    } = load(opts)?;
+    let theme = render::theme::ThemeFiles::load(layout.theme_dir.as_deref(), &layout.config.theme)?;
+    let renderer = render::Renderer::new(theme)?;
+    let site = site::plan(&layout, &docs, &assets, &mut diags);
+
+    let staging = output::Staging::create(&layout.output)?;
+    let base = base_context(&layout, &renderer, &site);
+    let canonical_base = layout.config.base_url_normalised();
+    site.pages.par_iter().try_for_each(|p| -> Result<()> {
+        let mut ctx = base.clone();
+        let root = if p.url == "404.html" {
+            canonical_base.clone().unwrap_or_default()
+        } else {
+            site::urls::root_prefix(&p.url)
+        };
+        ctx.insert("root", &root);
+        if let Some(b) = &canonical_base {
+            ctx.insert("canonical", &format!("{b}{}", site::urls::pretty(&p.url)));
+        }
+        for (k, v) in &p.data {
+            ctx.insert(k.as_str(), v);
+        }
+        let html = renderer.render(p.template, &ctx)?;
+        staging.write(&p.url, html.as_bytes())
+    })?;
+    site.assets
+        .par_iter()
+        .try_for_each(|(rel, path)| staging.copy(rel, path))?;
+    for asset in renderer.assets.values() {
+        staging.write(&asset.url, &asset.bytes)?;
+    }
+    staging.write("sitemap.xml", sitemap(&site, canonical_base.as_deref()).as_bytes())?;
+    staging.commit()?;
+    diags.sort();
+    Ok(BuildReport {
+        output: layout.output.clone(),
+        pages: site.pages.len(),
+        assets: site.assets.len() + renderer.assets.len(),
+        warnings: diags.into_vec(),
+        elapsed: start.elapsed(),
+    })
+}
+
+fn base_context(layout: &config::SiteLayout, renderer: &render::Renderer, site: &site::Site) -> tera::Context {
+    let c = &layout.config;
+    let mut ctx = tera::Context::new();
+    ctx.insert(
+        "site",
+        &serde_json::json!({
+            "title": c.title,
+            "description": c.description,
+            "language": c.language,
+            "repository": c.repository,
+            "base_url": c.base_url_normalised(),
+        }),
+    );
+    ctx.insert("assets", &renderer.asset_urls());
+    ctx.insert("nav", &site.nav);
+    ctx.insert("rungs_version", env!("CARGO_PKG_VERSION"));
+    ctx
+}
+
+fn sitemap(site: &site::Site, base: Option<&str>) -> String {
+    let mut s = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
+    let mut urls: Vec<&str> = site
+        .pages
+        .iter()
+        .filter(|p| p.in_sitemap)
+        .map(|p| p.url.as_str())
+        .collect();
+    urls.sort();
+    for u in urls {
+        let loc = format!("{}{}", base.unwrap_or(""), site::urls::pretty(u));
+        s.push_str(&format!(
+            "  <url><loc>{}</loc></url>\n",
+            render::highlight::escape_html(&loc)
+        ));
+    }
+    s.push_str("</urlset>\n");
+    s
+}

@@ -1,0 +1,134 @@
+//! The `rungs` command line: parse arguments, call the library, map
+//! errors to exit codes (0 ok, 1 build or content error, 2 usage).
+
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(
+    name = "rungs",
+    version,
+    about = "Build a cross-linked, searchable site from engineering career ladders",
+    propagate_version = true
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Build the site into the output folder
+    Build {
+        /// Site root (with rungs.yml) or a plain folder of ladder files
+        #[arg(default_value = ".")]
+        path: PathBuf,
+        /// Output folder [default: PATH/public]
+        #[arg(long, short)]
+        out: Option<PathBuf>,
+        /// Public URL of the site, for sitemap.xml and canonical links
+        #[arg(long)]
+        base_url: Option<String>,
+        /// Print nothing but warnings and errors
+        #[arg(long, short)]
+        quiet: bool,
+    },
+    /// Write a new handbook with one example of each ladder shape
+    Init {
+        /// Folder to create (must be empty or not exist)
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+    },
+    /// Serve the site locally and rebuild on change (not available yet)
+    #[command(hide = true)]
+    Serve,
+    /// Rebuild to disk on change (not available yet)
+    #[command(hide = true)]
+    Watch,
+    /// Export the ladder model (not available yet)
+    #[command(hide = true)]
+    Export,
+    /// Check content without writing output (not available yet)
+    #[command(hide = true)]
+    Check,
+}
+
+fn print_warnings(w: &[rungs::diagnostics::Diagnostic]) {
+    for d in w {
+        eprint!("{d}");
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = e.print();
+            return match e.kind() {
+                clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion => {
+                    ExitCode::SUCCESS
+                }
+                _ => ExitCode::from(2),
+            };
+        }
+    };
+    match cli.command {
+        Command::Build {
+            path,
+            out,
+            base_url,
+            quiet,
+        } => {
+            let opts = rungs::BuildOptions {
+                path,
+                out,
+                base_url,
+            };
+            match rungs::build(&opts) {
+                Ok(report) => {
+                    print_warnings(&report.warnings);
+                    if !quiet {
+                        println!(
+                            "built {} pages and {} files into {} in {} ms{}",
+                            report.pages,
+                            report.assets,
+                            rungs::diagnostics::display_path(&report.output),
+                            report.elapsed.as_millis(),
+                            match report.warnings.len() {
+                                0 => String::new(),
+                                1 => " (1 warning)".into(),
+                                n => format!(" ({n} warnings)"),
+                            }
+                        );
+                    }
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprint!("{e}");
+                    eprintln!("build failed; the previous output was left as it was");
+                    ExitCode::from(1)
+                }
+            }
+        }
+        Command::Init { dir } => match rungs::init::init(&dir) {
+            Ok(files) => {
+                println!(
+                    "wrote a new handbook ({} files) into {}; build it with `rungs build {}`",
+                    files,
+                    rungs::diagnostics::display_path(&dir),
+                    dir.display()
+                );
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprint!("{e}");
+                ExitCode::from(1)
+            }
+        },
+        Command::Serve | Command::Watch | Command::Export | Command::Check => {
+            eprintln!("error: this command is reserved and not available in this version of rungs");
+            ExitCode::from(2)
+        }
+    }
+}

@@ -1,0 +1,102 @@
+//! Writing the site: everything goes to a staging folder next to the
+//! output, which replaces the output only when the whole build succeeded.
+//! A failed build leaves the previous output exactly as it was.
+
+use crate::diagnostics::{display_path, Diagnostic, Error, Result};
+use std::path::{Path, PathBuf};
+
+pub struct Staging {
+    target: PathBuf,
+    dir: PathBuf,
+    committed: bool,
+}
+
+impl Staging {
+    /// A fresh, empty staging folder beside `target`.
+    pub fn create(target: &Path) -> Result<Staging> {
+        let target = crate::config::absolute(target);
+        if target.is_file() {
+            return Err(Error::new(
+                Diagnostic::error(format!(
+                    "the output path {} is a file, not a folder",
+                    display_path(&target)
+                ))
+                .hint("choose another --out folder, or remove the file"),
+            ));
+        }
+        let parent = target.parent().unwrap_or(Path::new("/")).to_path_buf();
+        std::fs::create_dir_all(&parent).map_err(|e| Error::io(&parent, "create", e))?;
+        let name = target
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "public".into());
+        let dir = parent.join(format!(".{name}.rungs-staging-{}", std::process::id()));
+        if dir.exists() {
+            std::fs::remove_dir_all(&dir).map_err(|e| Error::io(&dir, "clear", e))?;
+        }
+        std::fs::create_dir(&dir).map_err(|e| Error::io(&dir, "create", e))?;
+        Ok(Staging {
+            target,
+            dir,
+            committed: false,
+        })
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// Write `bytes` at `rel` (a `/`-separated path) inside the staging folder.
+    pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<()> {
+        let path = self.dir.join(rel);
+        if let Some(p) = path.parent() {
+            std::fs::create_dir_all(p).map_err(|e| Error::io(p, "create", e))?;
+        }
+        std::fs::write(&path, bytes).map_err(|e| Error::io(&path, "write", e))
+    }
+
+    /// Copy a file into the staging folder (hard link when possible).
+    pub fn copy(&self, rel: &str, from: &Path) -> Result<()> {
+        let path = self.dir.join(rel);
+        if let Some(p) = path.parent() {
+            std::fs::create_dir_all(p).map_err(|e| Error::io(p, "create", e))?;
+        }
+        std::fs::copy(from, &path)
+            .map(|_| ())
+            .map_err(|e| Error::io(from, "copy", e))
+    }
+
+    /// Swap the staging folder in as the output.
+    pub fn commit(mut self) -> Result<()> {
+        let old = self.dir.with_file_name(
+            self.dir
+                .file_name()
+                .unwrap()
+                .to_string_lossy()
+                .replace("rungs-staging", "rungs-old"),
+        );
+        let had_old = self.target.exists();
+        if had_old {
+            std::fs::rename(&self.target, &old).map_err(|e| Error::io(&self.target, "move aside", e))?;
+        }
+        if let Err(e) = std::fs::rename(&self.dir, &self.target) {
+            if had_old {
+                let _ = std::fs::rename(&old, &self.target);
+            }
+            return Err(Error::io(&self.target, "replace", e));
+        }
+        self.committed = true;
+        if had_old {
+            std::fs::remove_dir_all(&old).map_err(|e| Error::io(&old, "remove", e))?;
+        }
+        Ok(())
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = std::fs::remove_dir_all(&self.dir);
+        }
+    }
+}

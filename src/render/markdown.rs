@@ -1,0 +1,335 @@
+//! Markdown → HTML with pulldown-cmark: GitHub extensions, heading ids,
+//! highlighted code, alert blockquotes, and link rewriting.
+
+use super::highlight::{code_block, escape_html};
+use crate::slug::{slugify, SlugSet};
+use pulldown_cmark::{
+    BlockQuoteKind, CodeBlockKind, CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd,
+};
+
+/// The markdown dialect rungs reads.
+pub fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_SMART_PUNCTUATION
+        | Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_GFM
+}
+
+/// A heading found while rendering.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct HeadingInfo {
+    pub level: u8,
+    pub id: String,
+    pub text: String,
+}
+
+/// Per-page rendering state.
+pub struct RenderCtx<'a> {
+    /// Rewrites a link or image destination; `None` keeps it as written.
+    pub resolve_link: &'a dyn Fn(&str) -> Option<String>,
+    /// Anchor ids already used on the page.
+    pub slugs: &'a mut SlugSet,
+    pub highlight: bool,
+    /// Shift every heading down by this many levels (a document's own `#`
+    /// becomes `##` inside a page that already has an h1).
+    pub heading_shift: u8,
+    /// Task list markers become enabled checkboxes (skill checklists).
+    pub interactive_tasks: bool,
+}
+
+/// Output of one render.
+#[derive(Debug, Default)]
+pub struct Rendered {
+    pub html: String,
+    pub headings: Vec<HeadingInfo>,
+    pub has_code: bool,
+    pub task_count: usize,
+}
+
+fn shift(level: HeadingLevel, by: u8) -> HeadingLevel {
+    let n = (level as u8 + by).min(6);
+    HeadingLevel::try_from(n as usize).unwrap_or(HeadingLevel::H6)
+}
+
+/// Plain text of a run of inline events.
+pub fn events_text(events: &[Event]) -> String {
+    let mut s = String::new();
+    for e in events {
+        match e {
+            Event::Text(t) | Event::Code(t) => s.push_str(t),
+            Event::SoftBreak | Event::HardBreak => s.push(' '),
+            _ => {}
+        }
+    }
+    s
+}
+
+/// Render a markdown document (or fragment) to HTML.
+pub fn render(src: &str, ctx: &mut RenderCtx) -> Rendered {
+    let mut out = Rendered::default();
+    let events: Vec<Event> = Parser::new_ext(src, options()).collect();
+    let mut result: Vec<Event> = Vec::with_capacity(events.len());
+    let mut i = 0;
+    while i < events.len() {
+        match &events[i] {
+            Event::Start(Tag::Heading {
+                level,
+                id,
+                classes,
+                attrs,
+            }) => {
+                let end = find_end(&events, i);
+                let inner = &events[i + 1..end];
+                let text = events_text(inner).trim().to_string();
+                let id = match id {
+                    Some(explicit) => {
+                        ctx.slugs.reserve(explicit);
+                        explicit.to_string()
+                    }
+                    None => ctx.slugs.unique(&slugify(&text)),
+                };
+                let level = shift(*level, ctx.heading_shift);
+                out.headings.push(HeadingInfo {
+                    level: level as u8,
+                    id: id.clone(),
+                    text,
+                });
+                result.push(Event::Start(Tag::Heading {
+                    level,
+                    id: Some(CowStr::from(id)),
+                    classes: classes.clone(),
+                    attrs: attrs.clone(),
+                }));
+                for e in inner {
+                    result.push(rewrite(e.clone(), ctx));
+                }
+                result.push(Event::End(TagEnd::Heading(level)));
+                i = end + 1;
+                continue;
+            }
+            Event::Start(Tag::CodeBlock(kind)) => {
+                let end = find_end(&events, i);
+                let mut code = String::new();
+                for e in &events[i + 1..end] {
+                    if let Event::Text(t) = e {
+                        code.push_str(t);
+                    }
+                }
+                let lang = match kind {
+                    CodeBlockKind::Fenced(l) => l.to_string(),
+                    CodeBlockKind::Indented => String::new(),
+                };
+                out.has_code = true;
+                result.push(Event::Html(CowStr::from(code_block(&lang, &code, ctx.highlight))));
+                i = end + 1;
+                continue;
+            }
+            Event::Start(Tag::BlockQuote(Some(kind))) => {
+                let (class, label) = alert(*kind);
+                result.push(Event::Html(CowStr::from(format!(
+                    "<div class=\"alert alert-{class}\" role=\"note\" aria-label=\"{label}\"><p class=\"alert-title\">{label}</p>\n"
+                ))));
+            }
+            Event::End(TagEnd::BlockQuote(Some(_))) => {
+                result.push(Event::Html(CowStr::from("</div>\n")));
+            }
+            Event::TaskListMarker(checked) => {
+                out.task_count += 1;
+                let checked = if *checked { " checked" } else { "" };
+                let html = if ctx.interactive_tasks {
+                    format!("<input type=\"checkbox\" class=\"task\"{checked}> ")
+                } else {
+                    format!("<input type=\"checkbox\" class=\"task\" disabled{checked}> ")
+                };
+                result.push(Event::InlineHtml(CowStr::from(html)));
+            }
+            e => result.push(rewrite(e.clone(), ctx)),
+        }
+        i += 1;
+    }
+    pulldown_cmark::html::push_html(&mut out.html, result.into_iter());
+    out
+}
+
+/// Render inline markdown (one expectation, one cell) without a wrapping `<p>`.
+pub fn render_inline(src: &str, ctx: &mut RenderCtx) -> String {
+    let html = render(src, ctx).html;
+    let t = html.trim();
+    if let Some(inner) = t.strip_prefix("<p>").and_then(|s| s.strip_suffix("</p>")) {
+        if !inner.contains("<p>") {
+            return inner.to_string();
+        }
+    }
+    t.to_string()
+}
+
+fn alert(kind: BlockQuoteKind) -> (&'static str, &'static str) {
+    match kind {
+        BlockQuoteKind::Note => ("note", "Note"),
+        BlockQuoteKind::Tip => ("tip", "Tip"),
+        BlockQuoteKind::Important => ("important", "Important"),
+        BlockQuoteKind::Warning => ("warning", "Warning"),
+        BlockQuoteKind::Caution => ("caution", "Caution"),
+    }
+}
+
+fn rewrite<'a>(e: Event<'a>, ctx: &RenderCtx) -> Event<'a> {
+    match e {
+        Event::Start(Tag::Link {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }) => {
+            let dest = (ctx.resolve_link)(&dest_url).map_or(dest_url, CowStr::from);
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url: dest,
+                title,
+                id,
+            })
+        }
+        Event::Start(Tag::Image {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }) => {
+            let dest = (ctx.resolve_link)(&dest_url).map_or(dest_url, CowStr::from);
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url: dest,
+                title,
+                id,
+            })
+        }
+        other => other,
+    }
+}
+
+/// Index of the event closing the tag opened at `start`.
+fn find_end(events: &[Event], start: usize) -> usize {
+    let mut depth = 0usize;
+    for (j, e) in events.iter().enumerate().skip(start) {
+        match e {
+            Event::Start(_) => depth += 1,
+            Event::End(_) => {
+                depth -= 1;
+                if depth == 0 {
+                    return j;
+                }
+            }
+            _ => {}
+        }
+    }
+    events.len().saturating_sub(1)
+}
+
+/// Plain text of a markdown fragment (for titles and search).
+pub fn plain_text(src: &str) -> String {
+    let events: Vec<Event> = Parser::new_ext(src, options()).collect();
+    let mut s = String::new();
+    for e in &events {
+        match e {
+            Event::Text(t) | Event::Code(t) => s.push_str(t),
+            Event::SoftBreak | Event::HardBreak => s.push(' '),
+            Event::End(TagEnd::Paragraph) | Event::End(TagEnd::Item) => s.push(' '),
+            Event::Html(h) | Event::InlineHtml(h) => s.push_str(&strip_tags(h)),
+            _ => {}
+        }
+    }
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Text of an HTML fragment with tags removed (entities left as written
+/// except the common ones).
+pub fn strip_tags(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' if in_tag => {
+                in_tag = false;
+                out.push(' ');
+            }
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out.replace("&amp;", "&")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&nbsp;", " ")
+}
+
+/// Escape for HTML (re-exported for templates and recognisers).
+pub fn escape(s: &str) -> String {
+    escape_html(s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn r(src: &str) -> Rendered {
+        let mut slugs = SlugSet::default();
+        let resolve = |u: &str| -> Option<String> {
+            u.strip_suffix(".md").map(|s| format!("{s}/index.html"))
+        };
+        let mut ctx = RenderCtx {
+            resolve_link: &resolve,
+            slugs: &mut slugs,
+            highlight: true,
+            heading_shift: 0,
+            interactive_tasks: false,
+        };
+        render(src, &mut ctx)
+    }
+
+    #[test]
+    fn headings_get_unique_ids() {
+        let out = r("# A b\n\n## A b\n\n### Custom {#mine}\n");
+        assert!(out.html.contains("<h1 id=\"a-b\">A b</h1>"), "{}", out.html);
+        assert!(out.html.contains("<h2 id=\"a-b-2\">"), "{}", out.html);
+        assert!(out.html.contains("id=\"mine\""), "{}", out.html);
+        assert_eq!(out.headings.len(), 3);
+    }
+
+    #[test]
+    fn gfm_features() {
+        let out = r("> [!WARNING]\n> Careful.\n\n- [ ] todo\n- [x] done\n\n~~old~~ \"q\"\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\nNote[^1].\n\n[^1]: Foot.\n");
+        assert!(out.html.contains("alert-warning"), "{}", out.html);
+        assert!(out.html.contains("role=\"note\""));
+        assert_eq!(out.task_count, 2);
+        assert!(out.html.contains("<del>old</del>"));
+        assert!(out.html.contains("“q”"), "{}", out.html);
+        assert!(out.html.contains("<table>"));
+        assert!(out.html.contains("footnote"));
+    }
+
+    #[test]
+    fn links_are_rewritten_and_code_highlighted() {
+        let out = r("[x](other.md) ![i](a.png)\n\n```rust\nlet x = 1;\n```\n");
+        assert!(out.html.contains("href=\"other/index.html\""), "{}", out.html);
+        assert!(out.html.contains("src=\"a.png\""));
+        assert!(out.has_code);
+        assert!(out.html.contains("hl-"));
+    }
+
+    #[test]
+    fn raw_html_passes_through() {
+        let out = r("<div class=\"x\">hi</div>\n");
+        assert!(out.html.contains("<div class=\"x\">hi</div>"));
+    }
+
+    #[test]
+    fn plain_text_strips_markup() {
+        assert_eq!(plain_text("Some **bold** and `code`."), "Some bold and code.");
+    }
+}

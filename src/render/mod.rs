@@ -1,0 +1,150 @@
+//! Rendering: markdown to HTML, highlighting, and tera templates.
+
+pub mod highlight;
+pub mod markdown;
+pub mod theme;
+
+use crate::diagnostics::{Diagnostic, Error, Result};
+use std::collections::BTreeMap;
+use theme::{Origin, ThemeFiles};
+
+/// A theme's static file, as written to the output.
+#[derive(Debug, Clone)]
+pub struct Asset {
+    /// Output path relative to the site root (fingerprinted for css/js).
+    pub url: String,
+    pub bytes: Vec<u8>,
+}
+
+/// The tera environment and the theme's assets, loaded once per build.
+pub struct Renderer {
+    tera: tera::Tera,
+    origins: BTreeMap<String, Origin>,
+    /// Static files by their name in the theme (`style.css`).
+    pub assets: BTreeMap<String, Asset>,
+}
+
+/// FNV-1a, for stable asset fingerprints.
+pub fn fingerprint(bytes: &[u8]) -> String {
+    let mut h: u64 = 0xcbf29ce484222325;
+    for b in bytes {
+        h ^= u64::from(*b);
+        h = h.wrapping_mul(0x100000001b3);
+    }
+    format!("{:08x}", h >> 32)
+}
+
+impl Renderer {
+    pub fn new(files: ThemeFiles) -> Result<Renderer> {
+        let mut tera = tera::Tera::default();
+        tera.autoescape_on(vec![".html", ".xml"]);
+        let mut origins = BTreeMap::new();
+        let list: Vec<(String, String)> = files
+            .templates
+            .iter()
+            .map(|(n, (t, _))| (n.clone(), t.clone()))
+            .collect();
+        for (n, (_, o)) in &files.templates {
+            origins.insert(n.clone(), o.clone());
+        }
+        if let Err(e) = tera.add_raw_templates(list) {
+            return Err(template_error(&e, &origins));
+        }
+        let mut assets = BTreeMap::new();
+        for (name, (bytes, _)) in files.statics {
+            let url = match name.rsplit_once('.') {
+                Some((stem, ext)) if ext == "css" || ext == "js" => {
+                    format!("assets/{stem}.{}.{ext}", fingerprint(&bytes))
+                }
+                _ => format!("assets/{name}"),
+            };
+            assets.insert(name, Asset { url, bytes });
+        }
+        Ok(Renderer {
+            tera,
+            origins,
+            assets,
+        })
+    }
+
+    /// Asset URLs by theme name, for templates.
+    pub fn asset_urls(&self) -> BTreeMap<String, String> {
+        self.assets
+            .iter()
+            .map(|(k, a)| (k.clone(), a.url.clone()))
+            .collect()
+    }
+
+    pub fn has_template(&self, name: &str) -> bool {
+        self.origins.contains_key(name)
+    }
+
+    pub fn render(&self, template: &str, ctx: &tera::Context) -> Result<String> {
+        self.tera
+            .render(template, ctx)
+            .map_err(|e| template_error(&e, &self.origins))
+    }
+}
+
+/// A tera error as a diagnostic naming the template file and line.
+fn template_error(e: &tera::Error, origins: &BTreeMap<String, Origin>) -> Error {
+    let mut chain = vec![e.to_string()];
+    let mut src = std::error::Error::source(e);
+    while let Some(s) = src {
+        chain.push(s.to_string());
+        src = s.source();
+    }
+    let full = chain.join(": ");
+    // Which template: the first quoted name that is one of ours.
+    let name = origins
+        .keys()
+        .filter(|n| full.contains(&format!("'{n}'")))
+        .max_by_key(|n| full.find(&format!("'{n}'")).map(|p| usize::MAX - p))
+        .cloned();
+    let (line, col) = parse_line_col(&full);
+    let mut d = Diagnostic::error(format!("template error: {}", full.replace('\n', " ")))
+        .hint("fix the template (tera syntax: https://keats.github.io/tera/docs/), or delete the override to use the default theme's");
+    if let Some(n) = &name {
+        let o = &origins[n];
+        d.path = Some(std::path::PathBuf::from(o.describe(n)));
+        d.line = line;
+        d.col = col;
+    }
+    Error::new(d)
+}
+
+/// pest reports positions as ` --> L:C`.
+fn parse_line_col(s: &str) -> (usize, usize) {
+    if let Some(i) = s.find("--> ") {
+        let rest = &s[i + 4..];
+        let mut it = rest.split(|c: char| !c.is_ascii_digit()).filter(|x| !x.is_empty());
+        let l = it.next().and_then(|x| x.parse().ok()).unwrap_or(0);
+        let c = it.next().and_then(|x| x.parse().ok()).unwrap_or(0);
+        return (l, c);
+    }
+    (0, 0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fingerprints_are_stable() {
+        assert_eq!(fingerprint(b"abc"), fingerprint(b"abc"));
+        assert_ne!(fingerprint(b"abc"), fingerprint(b"abd"));
+    }
+
+    #[test]
+    fn template_syntax_errors_name_template_and_line() {
+        let mut files = ThemeFiles::load(None, "default").unwrap();
+        files.templates.insert(
+            "page.html".into(),
+            ("{% extends \"base.html\" %}\n{% block main %}\n{{ oops(\n{% endblock %}".into(), Origin::Site("mytheme/templates/page.html".into())),
+        );
+        let e = Renderer::new(files).err().unwrap();
+        let d = &e.diagnostics[0];
+        assert!(d.path.as_ref().unwrap().ends_with("page.html"), "{d}");
+        assert!(d.line >= 3, "{d}");
+    }
+}

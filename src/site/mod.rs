@@ -1,0 +1,414 @@
+//! The site graph: every page, its URL, its data, and the links between
+//! pages. Markdown is rendered here (links need the graph to resolve).
+
+pub mod urls;
+
+use crate::config::SiteLayout;
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::render::markdown::{self, HeadingInfo, RenderCtx};
+use crate::slug::SlugSet;
+use crate::source::{SourceDoc, SourceFile};
+use rayon::prelude::*;
+use serde::Serialize;
+use serde_json::{json, Value};
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::Mutex;
+use urls::{doc_url, is_external, is_index_name, join_normalise, percent_decode, root_prefix};
+
+/// One page to render: a URL, a template and the data it shows.
+#[derive(Debug, Clone)]
+pub struct PageOut {
+    /// Output path relative to the site root (`a/b/index.html`).
+    pub url: String,
+    pub template: &'static str,
+    pub title: String,
+    pub in_sitemap: bool,
+    /// Template data; `page` and `content` at least.
+    pub data: serde_json::Map<String, Value>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Link {
+    pub title: String,
+    pub url: String,
+}
+
+/// Everything the render stage needs.
+pub struct Site {
+    pub pages: Vec<PageOut>,
+    /// Content files copied as they are: (output path, source file).
+    pub assets: Vec<(String, std::path::PathBuf)>,
+    pub nav: Vec<Link>,
+}
+
+/// Resolves links written in content against the site graph.
+pub struct LinkMap {
+    /// Content path (`guides/x.md`) → output URL.
+    docs: HashMap<String, String>,
+    /// Content folder → URL of its index page.
+    folders: HashMap<String, String>,
+    assets: HashSet<String>,
+}
+
+impl LinkMap {
+    pub fn new(docs: &[SourceDoc], doc_urls: &[String], assets: &[SourceFile]) -> LinkMap {
+        let mut map = HashMap::new();
+        let mut folders = HashMap::new();
+        for (d, u) in docs.iter().zip(doc_urls) {
+            map.insert(d.rel.clone(), u.clone());
+            let name = d.rel.rsplit('/').next().unwrap_or(&d.rel);
+            if is_index_name(name) {
+                let folder = d.rel.rsplit_once('/').map(|(f, _)| f).unwrap_or("");
+                folders.insert(folder.to_string(), u.clone());
+            }
+        }
+        LinkMap {
+            docs: map,
+            folders,
+            assets: assets.iter().map(|a| a.rel.clone()).collect(),
+        }
+    }
+
+    /// Rewrite `href` written in the document at `from_rel` for a page at
+    /// `page_url`. Returns `None` to keep it unchanged; pushes a warning
+    /// for a link to a file that does not exist.
+    pub fn resolve(
+        &self,
+        href: &str,
+        from_rel: &str,
+        page_url: &str,
+        broken: &mut Vec<String>,
+    ) -> Option<String> {
+        if href.is_empty() || href.starts_with('#') || is_external(href) {
+            return None;
+        }
+        let (path, frag) = match href.find(['#', '?']) {
+            Some(i) => (&href[..i], &href[i..]),
+            None => (href, ""),
+        };
+        let base_dir = from_rel.rsplit_once('/').map(|(d, _)| d).unwrap_or("");
+        let target = join_normalise(base_dir, &percent_decode(path))?;
+        let root = root_prefix(page_url);
+        let trimmed = target.trim_end_matches('/');
+        if let Some(u) = self.docs.get(&target) {
+            return Some(format!("{root}{u}{frag}"));
+        }
+        if let Some(u) = self.folders.get(trimmed) {
+            return Some(format!("{root}{u}{frag}"));
+        }
+        for ext in ["md", "markdown", "txt"] {
+            if let Some(u) = self.docs.get(&format!("{trimmed}.{ext}")) {
+                return Some(format!("{root}{u}{frag}"));
+            }
+        }
+        if self.assets.contains(&target) {
+            let enc = join_normalise(base_dir, path).unwrap_or_default();
+            return Some(format!("{root}{enc}{frag}"));
+        }
+        broken.push(href.to_string());
+        let enc = join_normalise(base_dir, path).unwrap_or_default();
+        Some(format!("{root}{enc}{frag}"))
+    }
+}
+
+/// A document rendered as HTML, with what rendering learnt about it.
+#[derive(Debug, Clone, Default)]
+pub struct DocHtml {
+    pub html: String,
+    pub headings: Vec<HeadingInfo>,
+    pub has_code: bool,
+}
+
+/// Render a markdown fragment of `doc` for the page at `page_url`.
+pub fn render_fragment(
+    src: &str,
+    doc: &SourceDoc,
+    page_url: &str,
+    links: &LinkMap,
+    slugs: &mut SlugSet,
+    highlight: bool,
+    heading_shift: u8,
+    interactive_tasks: bool,
+    diags: &Mutex<Diagnostics>,
+) -> DocHtml {
+    let broken = std::cell::RefCell::new(Vec::new());
+    let resolve = |href: &str| links.resolve(href, &doc.rel, page_url, &mut broken.borrow_mut());
+    let mut ctx = RenderCtx {
+        resolve_link: &resolve,
+        slugs,
+        highlight,
+        heading_shift,
+        interactive_tasks,
+    };
+    let out = markdown::render(src, &mut ctx);
+    let broken = broken.into_inner();
+    if !broken.is_empty() {
+        let full = std::fs::read_to_string(&doc.path).unwrap_or_default();
+        let mut d = diags.lock().unwrap();
+        for href in broken {
+            let line = full
+                .lines()
+                .position(|l| l.contains(&format!("]({href}")) || l.contains(&format!("\"{href}\"")))
+                .map(|i| i + 1)
+                .unwrap_or(0);
+            let mut w = Diagnostic::warning(format!("link to `{href}` does not match any file in the content folder"))
+                .hint("fix the path (relative to this file), or add the missing file");
+            w = if line > 0 {
+                w.at(&doc.path, line, 1).with_source(&full)
+            } else {
+                w.in_file(&doc.path)
+            };
+            d.push(w);
+        }
+    }
+    DocHtml {
+        html: out.html,
+        headings: out.headings,
+        has_code: out.has_code,
+    }
+}
+
+/// Title of a document: frontmatter, else its first H1, else its file name.
+pub fn doc_title(doc: &SourceDoc) -> String {
+    if let Some(t) = &doc.frontmatter.title {
+        return t.clone();
+    }
+    if let Some(h1) = first_h1(&doc.body) {
+        return h1;
+    }
+    let stem = doc.stem();
+    if is_index_name(&format!("{stem}.md")) {
+        if let Some(folder) = doc.rel.rsplit_once('/').map(|(f, _)| f) {
+            return title_case(folder.rsplit('/').next().unwrap_or(folder));
+        }
+    }
+    title_case(&stem)
+}
+
+/// The text of the document's first `# ` heading (ATX or setext).
+pub fn first_h1(body: &str) -> Option<String> {
+    use pulldown_cmark::{Event, HeadingLevel, Parser, Tag, TagEnd};
+    let mut in_h1 = false;
+    let mut text = String::new();
+    for e in Parser::new_ext(body, markdown::options()) {
+        match e {
+            Event::Start(Tag::Heading {
+                level: HeadingLevel::H1,
+                ..
+            }) => in_h1 = true,
+            Event::End(TagEnd::Heading(HeadingLevel::H1)) => {
+                let t = text.trim().to_string();
+                return (!t.is_empty()).then_some(t);
+            }
+            Event::Text(t) | Event::Code(t) if in_h1 => text.push_str(&t),
+            _ => {}
+        }
+    }
+    None
+}
+
+/// Remove the document's leading H1 (it becomes the page's h1). Only an
+/// H1 that is the first block counts; line count is kept.
+pub fn strip_first_h1(body: &str) -> String {
+    use pulldown_cmark::{Event, HeadingLevel, Tag};
+    let first = pulldown_cmark::Parser::new_ext(body, markdown::options())
+        .into_offset_iter()
+        .find(|(e, _)| matches!(e, Event::Start(_)));
+    if let Some((
+        Event::Start(Tag::Heading {
+            level: HeadingLevel::H1,
+            ..
+        }),
+        range,
+    )) = first
+    {
+        let mut s = String::with_capacity(body.len());
+        s.push_str(&body[..range.start]);
+        s.extend(body[range.clone()].matches('\n').map(|_| '\n'));
+        s.push_str(&body[range.end..]);
+        return s;
+    }
+    body.to_string()
+}
+
+/// The body to render under a page h1 of `title`, and how far to shift its
+/// headings: a leading H1 equal to the title is dropped; any other H1 stays,
+/// one level down, so the page keeps a single h1.
+pub fn page_body(doc: &SourceDoc, title: &str) -> (String, u8) {
+    let stripped = strip_first_h1(&doc.body);
+    let h1 = first_h1(&doc.body);
+    if h1.as_deref() == Some(title) && first_h1(&stripped).is_none() {
+        return (stripped, 0);
+    }
+    let shift = u8::from(h1.is_some());
+    (doc.body.clone(), shift)
+}
+
+/// `incident-response` → `Incident Response`.
+pub fn title_case(s: &str) -> String {
+    s.split(['-', '_', ' '])
+        .filter(|w| !w.is_empty())
+        .map(|w| {
+            let mut c = w.chars();
+            match c.next() {
+                Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
+                None => String::new(),
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The "edit this page" URL of a source file.
+pub fn edit_url(layout: &SiteLayout, doc: &SourceDoc) -> Option<String> {
+    let base = layout.config.edit_url.as_ref()?;
+    let rel = doc
+        .path
+        .strip_prefix(&layout.root)
+        .ok()?
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/");
+    Some(format!("{}/{}", base.trim_end_matches('/'), rel))
+}
+
+/// Plan every page of the site.
+pub fn plan(
+    layout: &SiteLayout,
+    docs: &[SourceDoc],
+    assets: &[SourceFile],
+    diags: &mut Diagnostics,
+) -> Site {
+    let highlight = layout.config.highlight_code;
+    let doc_urls: Vec<String> = docs
+        .iter()
+        .map(|d| doc_url(&d.rel, d.frontmatter.slug.as_deref()))
+        .collect();
+    let links = LinkMap::new(docs, &doc_urls, assets);
+    let shared = Mutex::new(Diagnostics::default());
+
+    // Plain pages, rendered in parallel.
+    let rendered: Vec<(String, DocHtml)> = docs
+        .par_iter()
+        .zip(doc_urls.par_iter())
+        .map(|(doc, url)| {
+            let title = doc_title(doc);
+            let (body, shift) = page_body(doc, &title);
+            let mut slugs = SlugSet::default();
+            let html = render_fragment(&body, doc, url, &links, &mut slugs, highlight, shift, false, &shared);
+            (title, html)
+        })
+        .collect();
+    diags.extend(shared.into_inner().unwrap());
+
+    let mut pages = Vec::new();
+    let mut home_content = String::new();
+    let mut home_title = None;
+    let mut sections: BTreeMap<String, Vec<Link>> = BTreeMap::new();
+    let mut order: Vec<(i64, String, usize)> = docs
+        .iter()
+        .enumerate()
+        .map(|(i, d)| (d.frontmatter.weight.unwrap_or(0), doc_urls[i].clone(), i))
+        .collect();
+    order.sort();
+    for (_, url, i) in order {
+        let doc = &docs[i];
+        let (title, html) = &rendered[i];
+        if url == "index.html" {
+            home_content = html.html.clone();
+            home_title = Some(title.clone());
+            continue;
+        }
+        let folder = doc.rel.split('/').next().filter(|_| doc.rel.contains('/')).unwrap_or("");
+        sections
+            .entry(folder.to_string())
+            .or_default()
+            .push(Link {
+                title: title.clone(),
+                url: url.clone(),
+            });
+        let mut crumbs = vec![json!({"title": "Home", "url": "index.html"})];
+        let mut acc = String::new();
+        for seg in doc.rel.split('/').rev().skip(1).collect::<Vec<_>>().into_iter().rev() {
+            acc = if acc.is_empty() { seg.to_string() } else { format!("{acc}/{seg}") };
+            if let Some(u) = links.folders.get(&acc) {
+                if u != &url {
+                    crumbs.push(json!({"title": title_case(seg), "url": u}));
+                }
+            }
+        }
+        crumbs.push(json!({"title": title, "url": url}));
+        let mut data = serde_json::Map::new();
+        data.insert(
+            "page".into(),
+            json!({
+                "title": title,
+                "url": url,
+                "description": doc.frontmatter.description,
+                "edit_url": edit_url(layout, doc),
+                "headings": html.headings,
+                "breadcrumbs": crumbs,
+                "source": doc.rel,
+            }),
+        );
+        data.insert("content".into(), Value::String(html.html.clone()));
+        pages.push(PageOut {
+            url: url.clone(),
+            template: "page.html",
+            title: title.clone(),
+            in_sitemap: !doc.frontmatter.draft,
+            data,
+        });
+    }
+
+    // Home.
+    let home_title = home_title.unwrap_or_else(|| layout.config.title.clone());
+    let section_list: Vec<Value> = sections
+        .iter()
+        .map(|(folder, pages)| {
+            let title = if folder.is_empty() { "Pages".to_string() } else { title_case(folder) };
+            json!({"title": title, "pages": pages})
+        })
+        .collect();
+    let mut data = serde_json::Map::new();
+    data.insert(
+        "page".into(),
+        json!({"title": home_title, "url": "index.html", "headings": []}),
+    );
+    data.insert("content".into(), Value::String(home_content));
+    data.insert("sections".into(), Value::Array(section_list));
+    pages.push(PageOut {
+        url: "index.html".into(),
+        template: "home.html",
+        title: home_title,
+        in_sitemap: true,
+        data,
+    });
+
+    // 404.
+    let mut data = serde_json::Map::new();
+    data.insert("page".into(), json!({"title": "Page not found", "url": "404.html"}));
+    pages.push(PageOut {
+        url: "404.html".into(),
+        template: "404.html",
+        title: "Page not found".into(),
+        in_sitemap: false,
+        data,
+    });
+
+    let nav = sections
+        .keys()
+        .filter(|f| !f.is_empty())
+        .filter_map(|f| {
+            let url = links.folders.get(f.as_str()).cloned().or_else(|| sections[f].first().map(|l| l.url.clone()))?;
+            Some(Link { title: title_case(f), url })
+        })
+        .collect();
+
+    Site {
+        pages,
+        assets: assets.iter().map(|a| (a.rel.clone(), a.path.clone())).collect(),
+        nav,
+    }
+}

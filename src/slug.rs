@@ -1,0 +1,73 @@
+//! Slugs for URLs and anchors: stable, lowercase, readable.
+
+/// `"Level 3: Senior Engineer"` → `"level-3-senior-engineer"`.
+/// Letters of any script are kept; everything else becomes a single `-`.
+pub fn slugify(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut dash = false;
+    for c in text.chars() {
+        if c.is_alphanumeric() {
+            if dash && !out.is_empty() {
+                out.push('-');
+            }
+            dash = false;
+            out.extend(c.to_lowercase());
+        } else if c == '\'' || c == '’' {
+            // "don't" → "dont"
+        } else {
+            dash = true;
+        }
+    }
+    out
+}
+
+/// Hands out slugs unique within one scope (`x`, `x-2`, `x-3`, …).
+#[derive(Debug, Default, Clone)]
+pub struct SlugSet {
+    used: std::collections::HashSet<String>,
+    next: std::collections::HashMap<String, usize>,
+}
+
+impl SlugSet {
+    pub fn unique(&mut self, base: &str) -> String {
+        let base = if base.is_empty() { "section" } else { base };
+        if self.used.insert(base.to_string()) {
+            return base.to_string();
+        }
+        let n = self.next.entry(base.to_string()).or_insert(2);
+        loop {
+            let candidate = format!("{base}-{n}");
+            *n += 1;
+            if self.used.insert(candidate.clone()) {
+                return candidate;
+            }
+        }
+    }
+
+    /// Mark `slug` as taken (an id the author wrote).
+    pub fn reserve(&mut self, slug: &str) {
+        self.used.insert(slug.to_string());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs() {
+        assert_eq!(slugify("Level 3: Senior Engineer"), "level-3-senior-engineer");
+        assert_eq!(slugify("  Don't panic!  "), "dont-panic");
+        assert_eq!(slugify("Engineering - Management"), "engineering-management");
+        assert_eq!(slugify("Ünïcode Straße"), "ünïcode-straße");
+    }
+
+    #[test]
+    fn unique_slugs() {
+        let mut s = SlugSet::default();
+        assert_eq!(s.unique("a"), "a");
+        assert_eq!(s.unique("a"), "a-2");
+        assert_eq!(s.unique("a"), "a-3");
+        assert_eq!(s.unique(""), "section");
+    }
+}

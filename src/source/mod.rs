@@ -1,0 +1,125 @@
+//! Sources: walking the content tree, reading files, splitting frontmatter.
+
+mod discover;
+mod frontmatter;
+
+pub use discover::{discover, is_editor_junk, SourceFile, SourceKind};
+pub use frontmatter::{split_frontmatter, Frontmatter};
+
+use crate::diagnostics::{Diagnostic, Diagnostics, Error, Result};
+use std::path::PathBuf;
+
+/// A markdown document, read and split, ready for recognition.
+#[derive(Debug, Clone)]
+pub struct SourceDoc {
+    /// Absolute (or as-given) path, for messages and edit links.
+    pub path: PathBuf,
+    /// Path relative to the content folder, with `/` separators.
+    pub rel: String,
+    /// Frontmatter, empty when the file has none.
+    pub frontmatter: Frontmatter,
+    /// The markdown after the frontmatter.
+    pub body: String,
+    /// Number of lines before `body` starts (frontmatter), so that a line
+    /// inside `body` maps to `line + body_line_offset` in the file.
+    pub body_line_offset: usize,
+}
+
+impl SourceDoc {
+    /// 1-based line in the file of a byte offset into `body`.
+    pub fn line_of(&self, offset: usize) -> usize {
+        let offset = offset.min(self.body.len());
+        self.body.as_bytes()[..offset]
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count()
+            + 1
+            + self.body_line_offset
+    }
+
+    /// A warning located at a byte offset of the body.
+    pub fn warn_at(&self, offset: usize, message: impl Into<String>) -> Diagnostic {
+        let line = self.line_of(offset);
+        let full = std::fs::read_to_string(&self.path).unwrap_or_default();
+        Diagnostic::warning(message)
+            .at(&self.path, line, 1)
+            .with_source(&full)
+    }
+
+    /// File stem, used as a last-resort title.
+    pub fn stem(&self) -> String {
+        let name = self.rel.rsplit('/').next().unwrap_or(&self.rel);
+        name.rsplit_once('.').map(|(s, _)| s).unwrap_or(name).to_string()
+    }
+}
+
+/// Decode bytes as UTF-8 text: strip a BOM, normalise CRLF, and report a
+/// bad byte with its line and column.
+pub fn decode_text(bytes: Vec<u8>, path: &std::path::Path) -> Result<String> {
+    let bytes = match bytes.strip_prefix(b"\xEF\xBB\xBF") {
+        Some(rest) => rest.to_vec(),
+        None => bytes,
+    };
+    match String::from_utf8(bytes) {
+        Ok(s) => Ok(if s.contains('\r') {
+            s.replace("\r\n", "\n").replace('\r', "\n")
+        } else {
+            s
+        }),
+        Err(e) => {
+            let upto = e.utf8_error().valid_up_to();
+            let good = &e.as_bytes()[..upto];
+            let line = good.iter().filter(|&&b| b == b'\n').count() + 1;
+            let col = upto - good.iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1) + 1;
+            Err(Error::new(
+                Diagnostic::error(format!(
+                    "file is not valid UTF-8 (byte 0x{:02X} at offset {upto})",
+                    e.as_bytes()[upto]
+                ))
+                .at(path, line, col)
+                .hint("re-save the file with UTF-8 encoding (e.g. `iconv -f latin1 -t utf-8`)"),
+            ))
+        }
+    }
+}
+
+/// Read and split one markdown file. `Ok(None)` for an empty file (with a
+/// warning pushed).
+pub fn read_doc(file: &SourceFile, diags: &mut Diagnostics) -> Result<Option<SourceDoc>> {
+    let bytes = std::fs::read(&file.path).map_err(|e| Error::io(&file.path, "read", e))?;
+    let text = decode_text(bytes, &file.path)?;
+    if text.trim().is_empty() {
+        diags.push(
+            Diagnostic::warning("file is empty; no page was made for it")
+                .in_file(&file.path)
+                .hint("write some markdown in it, or delete it"),
+        );
+        return Ok(None);
+    }
+    let (frontmatter, body, offset) = split_frontmatter(&text, &file.path)?;
+    Ok(Some(SourceDoc {
+        path: file.path.clone(),
+        rel: file.rel.clone(),
+        frontmatter,
+        body: body.to_string(),
+        body_line_offset: offset,
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bad_utf8_points_at_line_and_column() {
+        let e = decode_text(b"ok\nab\xFFc".to_vec(), std::path::Path::new("x.md")).unwrap_err();
+        let d = &e.diagnostics[0];
+        assert_eq!((d.line, d.col), (2, 3));
+    }
+
+    #[test]
+    fn crlf_and_bom_are_normalised() {
+        let s = decode_text(b"\xEF\xBB\xBFa\r\nb".to_vec(), std::path::Path::new("x")).unwrap();
+        assert_eq!(s, "a\nb");
+    }
+}
