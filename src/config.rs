@@ -203,7 +203,9 @@ impl SiteLayout {
                 "the content folder {} does not exist",
                 crate::diagnostics::display_path(&content)
             ))
-            .hint("create it, or set `content:` in rungs.yml to the folder that holds your ladders");
+            .hint(
+                "create it, or set `content:` in rungs.yml to the folder that holds your ladders",
+            );
             if let Some(p) = &config_path {
                 let text = std::fs::read_to_string(p).unwrap_or_default();
                 let line = find_key_line(&text, "content");
@@ -304,8 +306,8 @@ mod tests {
 
     #[test]
     fn wrong_type_is_an_error_with_line() {
-        let e = Config::parse("title: A\nhighlight_code: [1]\n", Path::new("rungs.yml"))
-            .unwrap_err();
+        let e =
+            Config::parse("title: A\nhighlight_code: [1]\n", Path::new("rungs.yml")).unwrap_err();
         assert_eq!(e.diagnostics[0].line, 2);
     }
 

@@ -15,6 +15,7 @@
 pub mod config;
 pub mod diagnostics;
 pub mod init;
+pub mod ladder;
 pub mod output;
 pub mod render;
 pub mod site;
@@ -71,7 +72,8 @@ pub fn load(opts: &BuildOptions) -> Result<Loaded> {
     let (md, assets): (Vec<_>, Vec<_>) = files
         .into_iter()
         .partition(|f| f.kind == source::SourceKind::Markdown);
-    let results: Vec<(Result<Option<source::SourceDoc>>, Diagnostics)> = md
+    type Read = (Result<Option<source::SourceDoc>>, Diagnostics);
+    let results: Vec<Read> = md
         .par_iter()
         .map(|f| {
             let mut d = Diagnostics::default();
@@ -142,7 +144,10 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
     for asset in renderer.assets.values() {
         staging.write(&asset.url, &asset.bytes)?;
     }
-    staging.write("sitemap.xml", sitemap(&site, canonical_base.as_deref()).as_bytes())?;
+    staging.write(
+        "sitemap.xml",
+        sitemap(&site, canonical_base.as_deref()).as_bytes(),
+    )?;
     staging.commit()?;
     diags.sort();
     Ok(BuildReport {
@@ -154,7 +159,11 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
     })
 }
 
-fn base_context(layout: &config::SiteLayout, renderer: &render::Renderer, site: &site::Site) -> tera::Context {
+fn base_context(
+    layout: &config::SiteLayout,
+    renderer: &render::Renderer,
+    site: &site::Site,
+) -> tera::Context {
     let c = &layout.config;
     let mut ctx = tera::Context::new();
     ctx.insert(

@@ -77,7 +77,8 @@ impl Staging {
         );
         let had_old = self.target.exists();
         if had_old {
-            std::fs::rename(&self.target, &old).map_err(|e| Error::io(&self.target, "move aside", e))?;
+            std::fs::rename(&self.target, &old)
+                .map_err(|e| Error::io(&self.target, "move aside", e))?;
         }
         if let Err(e) = std::fs::rename(&self.dir, &self.target) {
             if had_old {

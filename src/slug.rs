@@ -56,9 +56,15 @@ mod tests {
 
     #[test]
     fn slugs() {
-        assert_eq!(slugify("Level 3: Senior Engineer"), "level-3-senior-engineer");
+        assert_eq!(
+            slugify("Level 3: Senior Engineer"),
+            "level-3-senior-engineer"
+        );
         assert_eq!(slugify("  Don't panic!  "), "dont-panic");
-        assert_eq!(slugify("Engineering - Management"), "engineering-management");
+        assert_eq!(
+            slugify("Engineering - Management"),
+            "engineering-management"
+        );
         assert_eq!(slugify("Ünïcode Straße"), "ünïcode-straße");
     }
 

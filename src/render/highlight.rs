@@ -51,7 +51,11 @@ pub fn code_block(lang: &str, code: &str, highlight: bool) -> String {
     let lang_attr = if lang.is_empty() {
         String::new()
     } else {
-        format!(" class=\"language-{}\" data-lang=\"{}\"", escape_html(lang), escape_html(lang))
+        format!(
+            " class=\"language-{}\" data-lang=\"{}\"",
+            escape_html(lang),
+            escape_html(lang)
+        )
     };
     if highlight && !lang.is_empty() {
         let ss = syntaxes();
@@ -63,7 +67,10 @@ pub fn code_block(lang: &str, code: &str, highlight: bool) -> String {
             );
             let mut ok = true;
             for line in LinesWithEndings::from(code) {
-                if gen.parse_html_for_line_which_includes_newline(line).is_err() {
+                if gen
+                    .parse_html_for_line_which_includes_newline(line)
+                    .is_err()
+                {
                     ok = false;
                     break;
                 }

@@ -123,7 +123,11 @@ pub fn render(src: &str, ctx: &mut RenderCtx) -> Rendered {
                     CodeBlockKind::Indented => String::new(),
                 };
                 out.has_code = true;
-                result.push(Event::Html(CowStr::from(code_block(&lang, &code, ctx.highlight))));
+                result.push(Event::Html(CowStr::from(code_block(
+                    &lang,
+                    &code,
+                    ctx.highlight,
+                ))));
                 i = end + 1;
                 continue;
             }
@@ -152,6 +156,21 @@ pub fn render(src: &str, ctx: &mut RenderCtx) -> Rendered {
     }
     pulldown_cmark::html::push_html(&mut out.html, result.into_iter());
     out
+}
+
+/// Render a fragment with links as written, no highlighting, no page state
+/// (for the ladder model's HTML; the site re-renders with links resolved).
+pub fn render_plain(src: &str) -> String {
+    let mut slugs = SlugSet::default();
+    let keep = |_: &str| -> Option<String> { None };
+    let mut ctx = RenderCtx {
+        resolve_link: &keep,
+        slugs: &mut slugs,
+        highlight: false,
+        heading_shift: 0,
+        interactive_tasks: false,
+    };
+    render_inline(src, &mut ctx)
 }
 
 /// Render inline markdown (one expectation, one cell) without a wrapping `<p>`.
@@ -316,7 +335,11 @@ mod tests {
     #[test]
     fn links_are_rewritten_and_code_highlighted() {
         let out = r("[x](other.md) ![i](a.png)\n\n```rust\nlet x = 1;\n```\n");
-        assert!(out.html.contains("href=\"other/index.html\""), "{}", out.html);
+        assert!(
+            out.html.contains("href=\"other/index.html\""),
+            "{}",
+            out.html
+        );
         assert!(out.html.contains("src=\"a.png\""));
         assert!(out.has_code);
         assert!(out.html.contains("hl-"));
@@ -330,6 +353,9 @@ mod tests {
 
     #[test]
     fn plain_text_strips_markup() {
-        assert_eq!(plain_text("Some **bold** and `code`."), "Some bold and code.");
+        assert_eq!(
+            plain_text("Some **bold** and `code`."),
+            "Some bold and code."
+        );
     }
 }

@@ -117,7 +117,9 @@ fn template_error(e: &tera::Error, origins: &BTreeMap<String, Origin>) -> Error 
 fn parse_line_col(s: &str) -> (usize, usize) {
     if let Some(i) = s.find("--> ") {
         let rest = &s[i + 4..];
-        let mut it = rest.split(|c: char| !c.is_ascii_digit()).filter(|x| !x.is_empty());
+        let mut it = rest
+            .split(|c: char| !c.is_ascii_digit())
+            .filter(|x| !x.is_empty());
         let l = it.next().and_then(|x| x.parse().ok()).unwrap_or(0);
         let c = it.next().and_then(|x| x.parse().ok()).unwrap_or(0);
         return (l, c);
@@ -140,7 +142,10 @@ mod tests {
         let mut files = ThemeFiles::load(None, "default").unwrap();
         files.templates.insert(
             "page.html".into(),
-            ("{% extends \"base.html\" %}\n{% block main %}\n{{ oops(\n{% endblock %}".into(), Origin::Site("mytheme/templates/page.html".into())),
+            (
+                "{% extends \"base.html\" %}\n{% block main %}\n{{ oops(\n{% endblock %}".into(),
+                Origin::Site("mytheme/templates/page.html".into()),
+            ),
         );
         let e = Renderer::new(files).err().unwrap();
         let d = &e.diagnostics[0];

@@ -72,10 +72,9 @@ impl ThemeFiles {
             }
             None if theme_name != "default" => {
                 return Err(Error::new(
-                    Diagnostic::error(format!("theme `{theme_name}` was not found"))
-                        .hint(format!(
-                            "create themes/{theme_name}/ next to rungs.yml, or set `theme: default`"
-                        )),
+                    Diagnostic::error(format!("theme `{theme_name}` was not found")).hint(format!(
+                        "create themes/{theme_name}/ next to rungs.yml, or set `theme: default`"
+                    )),
                 ));
             }
             None => {}
@@ -84,10 +83,10 @@ impl ThemeFiles {
     }
 }
 
-fn overlay(
-    dir: &Path,
-    add: &mut dyn FnMut(String, &Path, Vec<u8>) -> Result<()>,
-) -> Result<()> {
+/// Receives each file of an overlay folder: (path relative to the folder, path, bytes).
+type AddFile<'a> = dyn FnMut(String, &Path, Vec<u8>) -> Result<()> + 'a;
+
+fn overlay(dir: &Path, add: &mut AddFile) -> Result<()> {
     if !dir.is_dir() {
         return Ok(());
     }

@@ -119,18 +119,34 @@ pub struct DocHtml {
     pub has_code: bool,
 }
 
-/// Render a markdown fragment of `doc` for the page at `page_url`.
+/// How to render a fragment: where it comes from and where it goes.
+pub struct Fragment<'a> {
+    pub doc: &'a SourceDoc,
+    /// Output URL of the page the fragment appears on.
+    pub page_url: &'a str,
+    pub highlight: bool,
+    /// Shift headings down by this many levels.
+    pub heading_shift: u8,
+    /// Task list markers become enabled checkboxes.
+    pub interactive_tasks: bool,
+}
+
+/// Render a markdown fragment of `f.doc` for the page at `f.page_url`.
+/// Links to missing files are reported as warnings into `diags`.
 pub fn render_fragment(
     src: &str,
-    doc: &SourceDoc,
-    page_url: &str,
+    f: &Fragment,
     links: &LinkMap,
     slugs: &mut SlugSet,
-    highlight: bool,
-    heading_shift: u8,
-    interactive_tasks: bool,
     diags: &Mutex<Diagnostics>,
 ) -> DocHtml {
+    let Fragment {
+        doc,
+        page_url,
+        highlight,
+        heading_shift,
+        interactive_tasks,
+    } = *f;
     let broken = std::cell::RefCell::new(Vec::new());
     let resolve = |href: &str| links.resolve(href, &doc.rel, page_url, &mut broken.borrow_mut());
     let mut ctx = RenderCtx {
@@ -148,11 +164,15 @@ pub fn render_fragment(
         for href in broken {
             let line = full
                 .lines()
-                .position(|l| l.contains(&format!("]({href}")) || l.contains(&format!("\"{href}\"")))
+                .position(|l| {
+                    l.contains(&format!("]({href}")) || l.contains(&format!("\"{href}\""))
+                })
                 .map(|i| i + 1)
                 .unwrap_or(0);
-            let mut w = Diagnostic::warning(format!("link to `{href}` does not match any file in the content folder"))
-                .hint("fix the path (relative to this file), or add the missing file");
+            let mut w = Diagnostic::warning(format!(
+                "link to `{href}` does not match any file in the content folder"
+            ))
+            .hint("fix the path (relative to this file), or add the missing file");
             w = if line > 0 {
                 w.at(&doc.path, line, 1).with_source(&full)
             } else {
@@ -296,7 +316,14 @@ pub fn plan(
             let title = doc_title(doc);
             let (body, shift) = page_body(doc, &title);
             let mut slugs = SlugSet::default();
-            let html = render_fragment(&body, doc, url, &links, &mut slugs, highlight, shift, false, &shared);
+            let frag = Fragment {
+                doc,
+                page_url: url,
+                highlight,
+                heading_shift: shift,
+                interactive_tasks: false,
+            };
+            let html = render_fragment(&body, &frag, &links, &mut slugs, &shared);
             (title, html)
         })
         .collect();
@@ -320,18 +347,32 @@ pub fn plan(
             home_title = Some(title.clone());
             continue;
         }
-        let folder = doc.rel.split('/').next().filter(|_| doc.rel.contains('/')).unwrap_or("");
-        sections
-            .entry(folder.to_string())
-            .or_default()
-            .push(Link {
-                title: title.clone(),
-                url: url.clone(),
-            });
+        let folder = doc
+            .rel
+            .split('/')
+            .next()
+            .filter(|_| doc.rel.contains('/'))
+            .unwrap_or("");
+        sections.entry(folder.to_string()).or_default().push(Link {
+            title: title.clone(),
+            url: url.clone(),
+        });
         let mut crumbs = vec![json!({"title": "Home", "url": "index.html"})];
         let mut acc = String::new();
-        for seg in doc.rel.split('/').rev().skip(1).collect::<Vec<_>>().into_iter().rev() {
-            acc = if acc.is_empty() { seg.to_string() } else { format!("{acc}/{seg}") };
+        for seg in doc
+            .rel
+            .split('/')
+            .rev()
+            .skip(1)
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+        {
+            acc = if acc.is_empty() {
+                seg.to_string()
+            } else {
+                format!("{acc}/{seg}")
+            };
             if let Some(u) = links.folders.get(&acc) {
                 if u != &url {
                     crumbs.push(json!({"title": title_case(seg), "url": u}));
@@ -367,7 +408,11 @@ pub fn plan(
     let section_list: Vec<Value> = sections
         .iter()
         .map(|(folder, pages)| {
-            let title = if folder.is_empty() { "Pages".to_string() } else { title_case(folder) };
+            let title = if folder.is_empty() {
+                "Pages".to_string()
+            } else {
+                title_case(folder)
+            };
             json!({"title": title, "pages": pages})
         })
         .collect();
@@ -388,7 +433,10 @@ pub fn plan(
 
     // 404.
     let mut data = serde_json::Map::new();
-    data.insert("page".into(), json!({"title": "Page not found", "url": "404.html"}));
+    data.insert(
+        "page".into(),
+        json!({"title": "Page not found", "url": "404.html"}),
+    );
     pages.push(PageOut {
         url: "404.html".into(),
         template: "404.html",
@@ -401,14 +449,24 @@ pub fn plan(
         .keys()
         .filter(|f| !f.is_empty())
         .filter_map(|f| {
-            let url = links.folders.get(f.as_str()).cloned().or_else(|| sections[f].first().map(|l| l.url.clone()))?;
-            Some(Link { title: title_case(f), url })
+            let url = links
+                .folders
+                .get(f.as_str())
+                .cloned()
+                .or_else(|| sections[f].first().map(|l| l.url.clone()))?;
+            Some(Link {
+                title: title_case(f),
+                url,
+            })
         })
         .collect();
 
     Site {
         pages,
-        assets: assets.iter().map(|a| (a.rel.clone(), a.path.clone())).collect(),
+        assets: assets
+            .iter()
+            .map(|a| (a.rel.clone(), a.path.clone()))
+            .collect(),
         nav,
     }
 }

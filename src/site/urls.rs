@@ -115,7 +115,10 @@ mod tests {
 
     #[test]
     fn doc_urls() {
-        assert_eq!(doc_url("guides/How To.md", None), "guides/how-to/index.html");
+        assert_eq!(
+            doc_url("guides/How To.md", None),
+            "guides/how-to/index.html"
+        );
         assert_eq!(doc_url("guides/_index.md", None), "guides/index.html");
         assert_eq!(doc_url("README.md", None), "index.html");
         assert_eq!(doc_url("a/b.txt", Some("Custom")), "a/custom/index.html");
@@ -125,7 +128,10 @@ mod tests {
     fn prefixes_and_joins() {
         assert_eq!(root_prefix("index.html"), "");
         assert_eq!(root_prefix("a/b/index.html"), "../../");
-        assert_eq!(join_normalise("guides", "../ladders/x.md").as_deref(), Some("ladders/x.md"));
+        assert_eq!(
+            join_normalise("guides", "../ladders/x.md").as_deref(),
+            Some("ladders/x.md")
+        );
         assert_eq!(join_normalise("", "../x").as_deref(), None);
         assert_eq!(join_normalise("a", "/b/c").as_deref(), Some("b/c"));
     }

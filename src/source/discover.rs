@@ -78,7 +78,9 @@ pub fn discover(
             Error::new(
                 Diagnostic::error(format!("could not read the content tree: {e}"))
                     .in_file(path)
-                    .hint("check the permissions of this file or folder, or remove a broken symlink"),
+                    .hint(
+                        "check the permissions of this file or folder, or remove a broken symlink",
+                    ),
             )
         })?;
         if !entry.file_type().is_file() {

@@ -90,7 +90,9 @@ pub fn split_frontmatter<'a>(text: &'a str, path: &Path) -> Result<(Frontmatter,
         Frontmatter::default()
     } else {
         let value = yaml::value_from_str(yaml_text).map_err(|e| {
-            let line = if e.line > 0 { e.line + 1 } else { 2 };
+            let line = duplicate_key_line(&e.message, yaml_text)
+                .unwrap_or(if e.line > 0 { e.line } else { 1 })
+                + 1;
             Error::new(
                 Diagnostic::error(format!("frontmatter is not valid YAML: {}", e.message))
                     .at(path, line, e.col.max(1))
@@ -114,15 +116,34 @@ pub fn split_frontmatter<'a>(text: &'a str, path: &Path) -> Result<(Frontmatter,
     Ok((fm, &text[body_start..], close_line))
 }
 
+/// serde_yaml reports a duplicate key at the start of the mapping; point
+/// at the second occurrence instead (1-based line within the YAML).
+fn duplicate_key_line(message: &str, yaml_text: &str) -> Option<usize> {
+    let key = message
+        .strip_prefix("duplicate entry with key \"")?
+        .strip_suffix('"')?;
+    yaml_text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| {
+            l.strip_prefix(key)
+                .is_some_and(|r| r.trim_start().starts_with(':'))
+        })
+        .nth(1)
+        .map(|(i, _)| i + 1)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn splits_and_counts_lines() {
-        let (fm, body, off) =
-            split_frontmatter("---\ntitle: A\norder: 3\nwideContent: true\n---\n# H\n", Path::new("x"))
-                .unwrap();
+        let (fm, body, off) = split_frontmatter(
+            "---\ntitle: A\norder: 3\nwideContent: true\n---\n# H\n",
+            Path::new("x"),
+        )
+        .unwrap();
         assert_eq!(fm.title.as_deref(), Some("A"));
         assert_eq!(fm.weight, Some(3));
         assert!(fm.extra.contains_key("wideContent"));
@@ -132,11 +153,24 @@ mod tests {
 
     #[test]
     fn broken_yaml_names_the_file_line() {
-        let e = split_frontmatter("---\ntitle: A\ntitle: [oops\n---\nbody\n", Path::new("x.md"))
-            .unwrap_err();
+        let e = split_frontmatter(
+            "---\ntitle: A\ndesc: x\n  bad: indent: here\n---\nbody\n",
+            Path::new("x.md"),
+        )
+        .unwrap_err();
         let d = &e.diagnostics[0];
-        assert!(d.line >= 3, "line {}", d.line);
+        assert_eq!((d.line, d.col), (4, 6));
         assert!(d.message.contains("not valid YAML"));
+    }
+
+    #[test]
+    fn duplicate_key_points_at_second_occurrence() {
+        let e = split_frontmatter(
+            "---\ntitle: A\nlevel: 2\ntitle: B\n---\nbody\n",
+            Path::new("x.md"),
+        )
+        .unwrap_err();
+        assert_eq!(e.diagnostics[0].line, 4);
     }
 
     #[test]

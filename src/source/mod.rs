@@ -49,7 +49,10 @@ impl SourceDoc {
     /// File stem, used as a last-resort title.
     pub fn stem(&self) -> String {
         let name = self.rel.rsplit('/').next().unwrap_or(&self.rel);
-        name.rsplit_once('.').map(|(s, _)| s).unwrap_or(name).to_string()
+        name.rsplit_once('.')
+            .map(|(s, _)| s)
+            .unwrap_or(name)
+            .to_string()
     }
 }
 

@@ -1,0 +1,240 @@
+//! The normalised ladder model every recogniser produces and every later
+//! stage (site, search, export) reads.
+//!
+//! ```text
+//! Handbook
+//!  ├─ tracks:  Track → roles (title over a level range)
+//!  │                 → levels (number, title, summary) → expectations (by dimension)
+//!  │                 → dimensions, anti-patterns
+//!  ├─ skills:  Skill → maturity scale (its own scale), target, checklists, anti-patterns
+//!  └─ pages:   every other document, rendered as it is
+//! ```
+//!
+//! Text the author wrote is kept three ways in a [`Rich`]: the source as
+//! written (markdown with inline HTML, re-rendered by the site with its
+//! links resolved), HTML, and plain text (for search, diffs and ids).
+
+use serde::Serialize;
+
+/// Bumped whenever the exported JSON changes shape incompatibly.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// Where something came from: the file relative to the content folder and
+/// a 1-based line.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct SourceRef {
+    pub file: String,
+    pub line: usize,
+}
+
+/// Author text in three forms.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Rich {
+    /// As written: markdown, possibly with inline HTML.
+    pub source: String,
+    /// Rendered HTML (links as written; the site rewrites them).
+    pub html: String,
+    /// Plain text, whitespace folded.
+    pub text: String,
+}
+
+impl Rich {
+    /// From a markdown fragment (inline or block).
+    pub fn from_markdown(src: &str) -> Rich {
+        let src = src.trim();
+        Rich {
+            source: src.to_string(),
+            html: crate::render::markdown::render_plain(src),
+            text: crate::render::markdown::plain_text(src),
+        }
+    }
+
+    /// From an HTML fragment (a table cell's inner HTML).
+    pub fn from_html(html: &str) -> Rich {
+        let html = html.trim();
+        let text = crate::render::markdown::strip_tags(html);
+        Rich {
+            source: html.to_string(),
+            html: html.to_string(),
+            text: text.split_whitespace().collect::<Vec<_>>().join(" "),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.text.trim().is_empty() && !self.html.contains("<img")
+    }
+}
+
+/// Which authoring shape a track or skill was recognised from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Shape {
+    HeadingLadder,
+    MatrixTable,
+    PipeTable,
+    SkillDocument,
+    TitledLevels,
+    YamlFramework,
+    FilePerLevel,
+}
+
+/// The whole handbook.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Handbook {
+    pub schema_version: u32,
+    pub tracks: Vec<Track>,
+    pub skills: Vec<Skill>,
+    /// Documents that hold no ladder: rendered as plain pages.
+    pub pages: Vec<PlainPage>,
+}
+
+/// A ladder: e.g. "Engineering – Individual Contributors".
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Track {
+    /// Slug, unique in the handbook; used in URLs.
+    pub id: String,
+    pub title: String,
+    /// The track's description (the document's first paragraph, or the
+    /// text between the track heading and its table).
+    pub description: Option<Rich>,
+    pub shape: Option<Shape>,
+    pub source: SourceRef,
+    /// Titles over level ranges, ordered by their lowest level.
+    pub roles: Vec<Role>,
+    /// Ordered by number; numbers are unique within a track.
+    pub levels: Vec<Level>,
+    /// In the order the author wrote them.
+    pub dimensions: Vec<Dimension>,
+    /// Anti-patterns of this track: each names its levels, or none for the
+    /// whole track.
+    pub anti_patterns: Vec<AntiPattern>,
+}
+
+/// A title covering a level range (Engineer = 1–2).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Role {
+    pub title: String,
+    /// Inclusive range, `from <= to`.
+    pub from: u32,
+    pub to: u32,
+    pub source: SourceRef,
+}
+
+impl Role {
+    pub fn covers(&self, level: u32) -> bool {
+        (self.from..=self.to).contains(&level)
+    }
+}
+
+/// One level of a track.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Level {
+    pub number: u32,
+    /// `Level 3: Senior Engineer` → `Senior Engineer`. Role titles come
+    /// from [`Track::roles`]; this is the level's own heading title.
+    pub title: Option<String>,
+    /// The label as written (`Level 3`, `L3`, `IC3`, `1 - 2`).
+    pub label: String,
+    pub summary: Option<Rich>,
+    pub expectations: Vec<Expectation>,
+    pub source: SourceRef,
+}
+
+/// A dimension (competency, area) in which expectations are grouped.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Dimension {
+    /// Slug, unique within the track.
+    pub id: String,
+    pub title: String,
+}
+
+/// One thing expected at a level.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Expectation {
+    /// Stable slug from track, level, dimension and text; unique in the
+    /// handbook; the permalink anchor on the level page.
+    pub id: String,
+    /// The [`Dimension::id`] it belongs to; `None` for expectations written
+    /// straight under a level.
+    pub dimension: Option<String>,
+    /// The expectation itself (nested bullets kept as a nested list).
+    pub text: Rich,
+    /// Examples attached to the expectation (shown collapsed).
+    pub examples: Vec<Rich>,
+    pub source: SourceRef,
+}
+
+/// Something to avoid, attached to some levels or to the whole track/skill.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct AntiPattern {
+    pub id: String,
+    /// Empty: applies to every level.
+    pub levels: Vec<u32>,
+    /// The label as written (`Levels 1-2`), if any.
+    pub label: Option<String>,
+    pub text: Rich,
+    pub source: SourceRef,
+}
+
+impl AntiPattern {
+    pub fn applies_to(&self, level: u32) -> bool {
+        self.levels.is_empty() || self.levels.contains(&level)
+    }
+}
+
+/// A skill document: its own maturity scale, never career levels.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Skill {
+    pub id: String,
+    pub title: String,
+    pub description: Option<Rich>,
+    pub source: SourceRef,
+    pub scale: Vec<MaturityLevel>,
+    /// The level teams should reach (`target 3+` → 3).
+    pub target: Option<u32>,
+    pub checklists: Vec<Checklist>,
+    pub anti_patterns: Vec<AntiPattern>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct MaturityLevel {
+    pub number: u32,
+    pub title: String,
+    /// The bullets under the level line.
+    pub description: Option<Rich>,
+    pub source: SourceRef,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Checklist {
+    pub id: String,
+    /// The heading the checklist sits under.
+    pub title: String,
+    pub items: Vec<ChecklistItem>,
+    pub source: SourceRef,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct ChecklistItem {
+    pub id: String,
+    pub text: Rich,
+    pub checked: bool,
+}
+
+/// A document rendered as a plain page.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct PlainPage {
+    pub title: String,
+    pub source: SourceRef,
+    /// Why it is not a ladder, when it looked like one (shown as a warning).
+    pub reason: Option<String>,
+}
+
+impl Handbook {
+    pub fn new() -> Handbook {
+        Handbook {
+            schema_version: SCHEMA_VERSION,
+            ..Handbook::default()
+        }
+    }
+}
