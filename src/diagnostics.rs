@@ -98,7 +98,11 @@ impl Diagnostic {
 /// when it is below it.
 pub fn display_path(path: &Path) -> String {
     if let Ok(cwd) = std::env::current_dir() {
-        if let Ok(rel) = path.strip_prefix(&cwd) {
+        let abs = crate::config::absolute(path);
+        if let Ok(rel) = abs.strip_prefix(&cwd) {
+            if rel.as_os_str().is_empty() {
+                return ".".into();
+            }
             return rel.display().to_string();
         }
     }

@@ -19,7 +19,8 @@ pub struct Asset {
 /// The tera environment and the theme's assets, loaded once per build.
 pub struct Renderer {
     tera: tera::Tera,
-    origins: BTreeMap<String, Origin>,
+    /// Where each template came from, and its text (to place errors).
+    origins: BTreeMap<String, (Origin, String)>,
     /// Static files by their name in the theme (`style.css`).
     pub assets: BTreeMap<String, Asset>,
 }
@@ -44,8 +45,8 @@ impl Renderer {
             .iter()
             .map(|(n, (t, _))| (n.clone(), t.clone()))
             .collect();
-        for (n, (_, o)) in &files.templates {
-            origins.insert(n.clone(), o.clone());
+        for (n, (t, o)) in &files.templates {
+            origins.insert(n.clone(), (o.clone(), t.clone()));
         }
         if let Err(e) = tera.add_raw_templates(list) {
             return Err(template_error(&e, &origins));
@@ -87,7 +88,7 @@ impl Renderer {
 }
 
 /// A tera error as a diagnostic naming the template file and line.
-fn template_error(e: &tera::Error, origins: &BTreeMap<String, Origin>) -> Error {
+fn template_error(e: &tera::Error, origins: &BTreeMap<String, (Origin, String)>) -> Error {
     let mut chain = vec![e.to_string()];
     let mut src = std::error::Error::source(e);
     while let Some(s) = src {
@@ -101,16 +102,51 @@ fn template_error(e: &tera::Error, origins: &BTreeMap<String, Origin>) -> Error 
         .filter(|n| full.contains(&format!("'{n}'")))
         .max_by_key(|n| full.find(&format!("'{n}'")).map(|p| usize::MAX - p))
         .cloned();
-    let (line, col) = parse_line_col(&full);
-    let mut d = Diagnostic::error(format!("template error: {}", full.replace('\n', " ")))
+    let (mut line, mut col) = parse_line_col(&full);
+    // pest's message: the line after its `= ` marker says what was expected.
+    let message = match full.find("= expected") {
+        Some(i) => {
+            let head = full[..full.find("-->").unwrap_or(i)]
+                .trim()
+                .trim_end_matches(':');
+            format!(
+                "{head}: {}",
+                full[i + 2..].lines().next().unwrap_or("").trim()
+            )
+        }
+        None => full.replace('\n', " "),
+    };
+    let mut d = Diagnostic::error(format!("template error: {message}"))
         .hint("fix the template (tera syntax: https://keats.github.io/tera/docs/), or delete the override to use the default theme's");
     if let Some(n) = &name {
-        let o = &origins[n];
-        d.path = Some(std::path::PathBuf::from(o.describe(n)));
-        d.line = line;
-        d.col = col;
+        let (o, text) = &origins[n];
+        // Render errors carry no position: find the name they quote.
+        if line == 0 {
+            if let Some((l, c)) = locate_quoted(&full, n, text) {
+                (line, col) = (l, c);
+            }
+        }
+        d = d.at(std::path::PathBuf::from(o.describe(n)), line, col);
+        d = d.with_source(text);
     }
     Error::new(d)
+}
+
+/// The first place in `text` where a name quoted in `msg` (`'x'` or
+/// `` `x` ``, other than the template's own name) occurs.
+fn locate_quoted(msg: &str, template: &str, text: &str) -> Option<(usize, usize)> {
+    for q in ['\'', '`'] {
+        for (i, part) in msg.split(q).enumerate() {
+            if i % 2 == 1 && !part.is_empty() && part != template {
+                if let Some(off) = text.find(part) {
+                    let line = text[..off].matches('\n').count() + 1;
+                    let col = off - text[..off].rfind('\n').map_or(0, |p| p + 1) + 1;
+                    return Some((line, col));
+                }
+            }
+        }
+    }
+    None
 }
 
 /// pest reports positions as ` --> L:C`.

@@ -91,6 +91,7 @@ pub fn split_frontmatter<'a>(text: &'a str, path: &Path) -> Result<(Frontmatter,
     } else {
         let value = yaml::value_from_str(yaml_text).map_err(|e| {
             let line = duplicate_key_line(&e.message, yaml_text)
+                .or_else(|| unclosed_bracket_line(&e.message, yaml_text))
                 .unwrap_or(if e.line > 0 { e.line } else { 1 })
                 + 1;
             Error::new(
@@ -131,6 +132,31 @@ fn duplicate_key_line(message: &str, yaml_text: &str) -> Option<usize> {
         })
         .nth(1)
         .map(|(i, _)| i + 1)
+}
+
+/// serde_yaml reports an unclosed `[` or `{` where the text ends; point at
+/// the line that opened it instead (1-based line within the YAML).
+fn unclosed_bracket_line(message: &str, yaml_text: &str) -> Option<usize> {
+    if !(message.contains("expected ',' or ']'") || message.contains("expected ',' or '}'")) {
+        return None;
+    }
+    let mut depth = 0i32;
+    let mut opened_at = None;
+    for (i, line) in yaml_text.lines().enumerate() {
+        for c in line.chars() {
+            match c {
+                '[' | '{' => {
+                    if depth == 0 {
+                        opened_at = Some(i + 1);
+                    }
+                    depth += 1;
+                }
+                ']' | '}' => depth -= 1,
+                _ => {}
+            }
+        }
+    }
+    opened_at.filter(|_| depth > 0)
 }
 
 #[cfg(test)]

@@ -1,0 +1,183 @@
+//! Building real sites: the example handbook, the seeds, `rungs init`, and
+//! the foundation features a reader sees (links, .txt sources, code,
+//! assets, sitemap).
+
+mod common;
+use common::*;
+
+#[test]
+fn example_handbook_builds_and_every_link_resolves() {
+    let out = tempfile::tempdir().unwrap();
+    let report = build(&repo(), out.path());
+    assert!(report.pages >= 10, "pages: {}", report.pages);
+    let broken = broken_links(out.path());
+    assert!(broken.is_empty(), "broken links:\n{}", broken.join("\n"));
+    // The home page lists the ladders and links each one.
+    let home = page(out.path(), "index.html");
+    let links = texts(&home, "main a");
+    assert!(
+        links.iter().any(|t| t == "Backend Engineering"),
+        "{links:?}"
+    );
+    // Build output never contains the repository's own files.
+    assert!(!out.path().join("target").exists());
+    assert!(!out.path().join("src").exists());
+}
+
+#[test]
+fn seeds_build_as_they_are() {
+    let Some(seeds) = seeds() else { return };
+    let out = tempfile::tempdir().unwrap();
+    let o = rungs(
+        &[
+            "build",
+            seeds.to_str().unwrap(),
+            "--out",
+            out.path().to_str().unwrap(),
+        ],
+        &repo(),
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stdout(&o).contains("built "), "{}", stdout(&o));
+    // Each document renders as a page; a `.txt` source is read as markdown.
+    let mut titles = Vec::new();
+    for entry in std::fs::read_dir(out.path()).unwrap() {
+        let p = entry.unwrap().path().join("index.html");
+        if p.is_file() {
+            titles.extend(texts(&page(&p.parent().unwrap(), "index.html"), "h1"));
+        }
+    }
+    assert!(
+        titles.iter().any(|t| t == "Level Ladders at Ockam"),
+        "{titles:?}"
+    );
+    assert!(
+        titles
+            .iter()
+            .any(|t| t.starts_with("Skill: Platform Engineering")),
+        "{titles:?}"
+    );
+    let broken = broken_links(out.path());
+    assert!(broken.is_empty(), "broken links:\n{}", broken.join("\n"));
+}
+
+#[test]
+fn txt_sources_code_highlighting_assets_and_junk_files() {
+    let dir = site(&[
+        ("notes.txt", "# Wiki export\n\nPlain *text* from a wiki, with a [link](guide.md#setup).\n"),
+        (
+            "guide.md",
+            "---\ntitle: Guide\n---\n\n## Setup\n\n```rust\nfn main() { println!(\"hi\"); }\n```\n\n![diagram](img/d.png)\n\n> [!WARNING]\n> Mind the gap.\n\n- [x] done\n- [ ] todo\n\nA footnote[^1].\n\n[^1]: The note.\n",
+        ),
+        ("img/d.png", "PNG"),
+        (".hidden.md", "# Hidden\n"),
+        ("guide.md~", "# Backup\n"),
+        (".guide.md.swp", "swap"),
+        ("4913", "vim probe"),
+    ]);
+    let out = dir.path().join("public");
+    build(dir.path(), &out);
+    let notes = page(&out, "notes/index.html");
+    assert_eq!(texts(&notes, "h1"), vec!["Wiki export"]);
+    assert_eq!(texts(&notes, "em"), vec!["text"]);
+    let a = texts(&notes, "main a[href='../guide/index.html#setup']");
+    assert_eq!(a, vec!["link"]);
+
+    let guide = page(&out, "guide/index.html");
+    assert!(
+        !texts(&guide, "pre code span[class^='hl-']").is_empty(),
+        "code is highlighted into classes"
+    );
+    assert_eq!(texts(&guide, "h2#setup"), vec!["Setup"]);
+    assert_eq!(
+        texts(&guide, ".alert-warning[role=note] .alert-title"),
+        vec!["Warning"]
+    );
+    assert_eq!(texts(&guide, "input[type=checkbox]").len(), 2);
+    assert!(
+        !texts(&guide, ".footnote-definition, [id^='fn'], .footnotes").is_empty()
+            || std::fs::read_to_string(out.join("guide/index.html"))
+                .unwrap()
+                .contains("footnote")
+    );
+    assert_eq!(std::fs::read(out.join("img/d.png")).unwrap(), b"PNG");
+    assert!(!out.join("hidden").exists());
+    assert!(!out.join("4913").exists());
+    assert!(!out.join(".guide.md.swp").exists());
+    assert!(broken_links(&out).is_empty(), "{:?}", broken_links(&out));
+    // The site's own output folder is never read back as content.
+    build(dir.path(), &out);
+    assert!(!out.join("public").exists());
+}
+
+#[test]
+fn sitemap_uses_base_url_and_pages_stay_relative() {
+    let dir = site(&[
+        (
+            "rungs.yml",
+            "title: T\nbase_url: https://example.com/ladders\n",
+        ),
+        ("content/a/b.md", "# B\n\n[home](../_index.md)\n"),
+        ("content/_index.md", "# Home\n"),
+    ]);
+    let out = dir.path().join("public");
+    build(dir.path(), &out);
+    let sitemap = std::fs::read_to_string(out.join("sitemap.xml")).unwrap();
+    assert!(
+        sitemap.contains("<loc>https://example.com/ladders/a/b/</loc>"),
+        "{sitemap}"
+    );
+    let html = std::fs::read_to_string(out.join("a/b/index.html")).unwrap();
+    assert!(html.contains("href=\"../../index.html\""), "{html}");
+    assert!(out.join("404.html").is_file());
+    assert!(broken_links(&out).is_empty(), "{:?}", broken_links(&out));
+}
+
+#[test]
+fn init_writes_a_handbook_that_builds() {
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("handbook");
+    let o = rungs(&["init", target.to_str().unwrap()], dir.path());
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(target.join("rungs.yml").is_file());
+    let o = rungs(&["build", target.to_str().unwrap(), "--quiet"], dir.path());
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stdout(&o).is_empty(),
+        "--quiet prints nothing: {}",
+        stdout(&o)
+    );
+    assert!(target.join("public/index.html").is_file());
+    assert!(broken_links(&target.join("public")).is_empty());
+    // A second init refuses to overwrite.
+    let o = rungs(&["init", target.to_str().unwrap()], dir.path());
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("already exists"), "{}", stderr(&o));
+}
+
+#[test]
+fn template_and_asset_overrides_apply_by_name() {
+    let dir = site(&[
+        ("rungs.yml", "theme: house\n"),
+        ("content/a.md", "# A page\n\nBody.\n"),
+        (
+            "themes/house/templates/page.html",
+            "{% extends \"base.html\" %}{% block main %}<h1 class=\"house\">{{ page.title }}</h1>{{ content | safe }}{% endblock main %}",
+        ),
+        ("themes/house/static/style.css", "body { color: rebeccapurple; }"),
+    ]);
+    let out = dir.path().join("public");
+    build(dir.path(), &out);
+    let p = page(&out, "a/index.html");
+    assert_eq!(texts(&p, "h1.house"), vec!["A page"]);
+    let css: Vec<_> = std::fs::read_dir(out.join("assets"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.to_string_lossy().ends_with(".css"))
+        .collect();
+    assert_eq!(css.len(), 1);
+    assert!(std::fs::read_to_string(&css[0])
+        .unwrap()
+        .contains("rebeccapurple"));
+    assert!(broken_links(&out).is_empty());
+}
