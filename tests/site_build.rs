@@ -44,7 +44,7 @@ fn seeds_build_as_they_are() {
     for entry in std::fs::read_dir(out.path()).unwrap() {
         let p = entry.unwrap().path().join("index.html");
         if p.is_file() {
-            titles.extend(texts(&page(&p.parent().unwrap(), "index.html"), "h1"));
+            titles.extend(texts(&page(p.parent().unwrap(), "index.html"), "h1"));
         }
     }
     assert!(
