@@ -116,7 +116,8 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
     } = load(opts)?;
     let theme = render::theme::ThemeFiles::load(layout.theme_dir.as_deref(), &layout.config.theme)?;
     let renderer = render::Renderer::new(theme)?;
-    let site = site::plan(&layout, &docs, &assets, &mut diags);
+    let handbook = ladder::model::Handbook::new();
+    let site = site::plan(&layout, &docs, &assets, &handbook, &mut diags);
 
     let staging = output::Staging::create(&layout.output)?;
     let base = base_context(&layout, &renderer, &site);

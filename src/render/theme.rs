@@ -18,6 +18,12 @@ pub const DEFAULT_THEME: &[(&str, &[u8])] = embed!(
     "templates/page.html",
     "templates/home.html",
     "templates/404.html",
+    "templates/level.html",
+    "templates/track.html",
+    "templates/compare.html",
+    "templates/compare_pair.html",
+    "templates/dimension.html",
+    "templates/cross_level.html",
     "static/style.css",
     "static/rungs.js",
 );

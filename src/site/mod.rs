@@ -1,6 +1,8 @@
 //! The site graph: every page, its URL, its data, and the links between
 //! pages. Markdown is rendered here (links need the graph to resolve).
 
+pub mod changes;
+pub mod ladder_pages;
 pub mod urls;
 
 use crate::config::SiteLayout;
@@ -298,6 +300,7 @@ pub fn plan(
     layout: &SiteLayout,
     docs: &[SourceDoc],
     assets: &[SourceFile],
+    handbook: &crate::ladder::model::Handbook,
     diags: &mut Diagnostics,
 ) -> Site {
     let highlight = layout.config.highlight_code;
@@ -394,6 +397,13 @@ pub fn plan(
             }),
         );
         data.insert("content".into(), Value::String(html.html.clone()));
+        let tracks: Vec<Value> = handbook
+            .tracks
+            .iter()
+            .filter(|t| t.source.file == doc.rel)
+            .map(|t| json!({"title": t.title, "url": ladder_pages::track_url(t), "levels": t.levels.len()}))
+            .collect();
+        data.insert("tracks".into(), Value::Array(tracks));
         pages.push(PageOut {
             url: url.clone(),
             template: "page.html",
@@ -423,6 +433,7 @@ pub fn plan(
     );
     data.insert("content".into(), Value::String(home_content));
     data.insert("sections".into(), Value::Array(section_list));
+    data.insert("glance".into(), ladder_pages::glance(handbook));
     pages.push(PageOut {
         url: "index.html".into(),
         template: "home.html",
@@ -430,6 +441,21 @@ pub fn plan(
         in_sitemap: true,
         data,
     });
+
+    // Ladder pages: tracks, levels, comparisons, dimensions.
+    let extras: Vec<ladder_pages::TrackExtras> = handbook
+        .tracks
+        .iter()
+        .map(|t| {
+            let i = docs.iter().position(|d| d.rel == t.source.file);
+            ladder_pages::TrackExtras {
+                notes_html: None,
+                source_url: i.map(|i| doc_urls[i].clone()),
+                edit_url: i.and_then(|i| edit_url(layout, &docs[i])),
+            }
+        })
+        .collect();
+    pages.extend(ladder_pages::plan(handbook, &extras));
 
     // 404.
     let mut data = serde_json::Map::new();

@@ -1,0 +1,647 @@
+//! Pages made from the ladder model: a track matrix, a page per level,
+//! level comparisons, one page per dimension, a cross-track page per level
+//! number, and the home page's ladder at a glance.
+//!
+//! URLs (relative to the site root, each `…/index.html`):
+//!
+//! ```text
+//! tracks/<track>/                      matrix: levels × dimensions, anti-patterns
+//! tracks/<track>/level-<n>/            one level
+//! tracks/<track>/compare/              any two levels (picker), all levels without JS
+//! tracks/<track>/compare/<a>-<b>/      adjacent pairs, pre-rendered
+//! tracks/<track>/dimensions/<dim>/     one dimension through every level
+//! levels/<n>/                          level n in every track
+//! ```
+
+use super::changes::{classify, Change};
+use super::PageOut;
+use crate::ladder::model::{AntiPattern, Expectation, Handbook, Level, Track};
+use serde_json::{json, Map, Value};
+use std::collections::BTreeSet;
+
+pub fn track_url(t: &Track) -> String {
+    format!("tracks/{}/index.html", t.id)
+}
+
+pub fn level_url(t: &Track, n: u32) -> String {
+    format!("tracks/{}/level-{n}/index.html", t.id)
+}
+
+pub fn compare_url(t: &Track) -> String {
+    format!("tracks/{}/compare/index.html", t.id)
+}
+
+pub fn pair_url(t: &Track, a: u32, b: u32) -> String {
+    format!("tracks/{}/compare/{a}-{b}/index.html", t.id)
+}
+
+pub fn dimension_url(t: &Track, dim: &str) -> String {
+    format!("tracks/{}/dimensions/{dim}/index.html", t.id)
+}
+
+pub fn cross_level_url(n: u32) -> String {
+    format!("levels/{n}/index.html")
+}
+
+/// Role titles covering level `n`, joined (`Principal Engineer`).
+pub fn role_titles(t: &Track, n: u32) -> Vec<String> {
+    t.roles
+        .iter()
+        .filter(|r| r.covers(n))
+        .map(|r| r.title.clone())
+        .collect()
+}
+
+/// "Level 5 · Principal Engineer", or "Level 5 · Staff" from the level's
+/// own title, or "Level 5".
+pub fn level_heading(t: &Track, l: &Level) -> String {
+    let roles = role_titles(t, l.number);
+    let name = if !roles.is_empty() {
+        Some(roles.join(" / "))
+    } else {
+        l.title.clone()
+    };
+    match name {
+        Some(n) => format!("Level {} · {n}", l.number),
+        None => format!("Level {}", l.number),
+    }
+}
+
+fn dimension_title(t: &Track, id: Option<&str>) -> Option<String> {
+    let id = id?;
+    t.dimensions
+        .iter()
+        .find(|d| d.id == id)
+        .map(|d| d.title.clone())
+}
+
+/// Dimension ids of a track in order, with `None` (expectations written
+/// straight under a level) first when any level has such.
+fn dimension_order(t: &Track) -> Vec<Option<String>> {
+    let mut out: Vec<Option<String>> = Vec::new();
+    if t.levels
+        .iter()
+        .flat_map(|l| &l.expectations)
+        .any(|e| e.dimension.is_none())
+    {
+        out.push(None);
+    }
+    out.extend(t.dimensions.iter().map(|d| Some(d.id.clone())));
+    for e in t.levels.iter().flat_map(|l| &l.expectations) {
+        if !out.contains(&e.dimension) {
+            out.push(e.dimension.clone());
+        }
+    }
+    out
+}
+
+fn expectation_json(e: &Expectation) -> Value {
+    json!({
+        "id": e.id,
+        "html": e.text.html,
+        "text": e.text.text,
+        "examples": e.examples.iter().map(|x| x.html.clone()).collect::<Vec<_>>(),
+        "line": e.source.line,
+    })
+}
+
+fn anti_pattern_json(a: &AntiPattern) -> Value {
+    json!({
+        "id": a.id,
+        "label": a.label,
+        "levels": a.levels,
+        "html": a.text.html,
+    })
+}
+
+fn crumbs(items: &[(&str, &str)]) -> Value {
+    Value::Array(
+        std::iter::once(json!({"title": "Home", "url": "index.html"}))
+            .chain(items.iter().map(|(t, u)| json!({"title": t, "url": u})))
+            .collect(),
+    )
+}
+
+/// Expectations of one level grouped by dimension, in the track's order.
+fn grouped<'a>(t: &'a Track, l: &'a Level) -> Vec<(Option<String>, Vec<&'a Expectation>)> {
+    dimension_order(t)
+        .into_iter()
+        .map(|d| {
+            let items: Vec<&Expectation> =
+                l.expectations.iter().filter(|e| e.dimension == d).collect();
+            (d, items)
+        })
+        .filter(|(_, items)| !items.is_empty())
+        .collect()
+}
+
+fn page(
+    url: String,
+    template: &'static str,
+    title: String,
+    page: Value,
+    extra: Map<String, Value>,
+) -> PageOut {
+    let mut data = extra;
+    data.insert("page".into(), page);
+    PageOut {
+        url,
+        template,
+        title,
+        in_sitemap: true,
+        data,
+    }
+}
+
+/// The level page of `l` in `t`, with what changed from the level below.
+fn level_page(hb: &Handbook, t: &Track, i: usize, edit_url: Option<&str>) -> PageOut {
+    let l = &t.levels[i];
+    let prev = i.checked_sub(1).map(|j| &t.levels[j]);
+    let next = t.levels.get(i + 1);
+    let url = level_url(t, l.number);
+    let heading = level_heading(t, l);
+    let classes = classify(&l.expectations, prev.map(|p| p.expectations.as_slice()));
+    let class_of = |e: &Expectation| {
+        let k = l
+            .expectations
+            .iter()
+            .position(|x| std::ptr::eq(x, e))
+            .unwrap_or(0);
+        &classes[k]
+    };
+    let mut groups = Vec::new();
+    let mut unchanged = Vec::new();
+    for (dim, items) in grouped(t, l) {
+        let title = dimension_title(t, dim.as_deref());
+        let mut shown = Vec::new();
+        for e in items {
+            let c = class_of(e);
+            let mut v = expectation_json(e);
+            v["change"] = json!(c.change);
+            v["diff_html"] = json!(c.diff_html);
+            if c.change == Change::Unchanged {
+                v["dimension"] = json!(title);
+                unchanged.push(v);
+            } else {
+                shown.push(v);
+            }
+        }
+        if !shown.is_empty() {
+            groups.push(json!({
+                "id": dim,
+                "title": title,
+                "url": dim.as_ref().map(|d| dimension_url(t, d)),
+                "items": shown,
+            }));
+        }
+    }
+    let counts = |c: Change| classes.iter().filter(|x| x.change == c).count();
+    let anti: Vec<Value> = t
+        .anti_patterns
+        .iter()
+        .filter(|a| a.applies_to(l.number))
+        .map(anti_pattern_json)
+        .collect();
+    let others: Vec<Value> = hb
+        .tracks
+        .iter()
+        .filter(|o| o.id != t.id)
+        .filter_map(|o| {
+            let ol = o.levels.iter().find(|x| x.number == l.number)?;
+            Some(json!({"title": o.title, "url": level_url(o, l.number), "heading": level_heading(o, ol)}))
+        })
+        .collect();
+    let mut extra = Map::new();
+    extra.insert(
+        "track".into(),
+        json!({"id": t.id, "title": t.title, "url": track_url(t), "compare_url": compare_url(t)}),
+    );
+    extra.insert(
+        "level".into(),
+        json!({
+            "number": l.number,
+            "label": l.label,
+            "heading": heading,
+            "roles": role_titles(t, l.number),
+            "summary": l.summary.as_ref().map(|s| s.html.clone()),
+        }),
+    );
+    extra.insert("groups".into(), Value::Array(groups));
+    extra.insert("unchanged".into(), Value::Array(unchanged));
+    extra.insert(
+        "changes".into(),
+        json!({
+            "new": counts(Change::New),
+            "reworded": counts(Change::Reworded),
+            "unchanged": counts(Change::Unchanged),
+        }),
+    );
+    extra.insert("anti_patterns".into(), Value::Array(anti));
+    extra.insert(
+        "prev".into(),
+        json!(prev.map(|p| json!({"number": p.number, "url": level_url(t, p.number), "heading": level_heading(t, p), "pair_url": pair_url(t, p.number, l.number)}))),
+    );
+    extra.insert(
+        "next".into(),
+        json!(next.map(|n| json!({"number": n.number, "url": level_url(t, n.number), "heading": level_heading(t, n)}))),
+    );
+    extra.insert("other_tracks".into(), Value::Array(others));
+    extra.insert("cross_url".into(), json!(cross_level_url(l.number)));
+    let title = format!("{heading} — {}", t.title);
+    page(
+        url.clone(),
+        "level.html",
+        title.clone(),
+        json!({
+            "title": title,
+            "url": url,
+            "edit_url": edit_url,
+            "breadcrumbs": crumbs(&[(t.title.as_str(), track_url(t).as_str()), (heading.as_str(), url.as_str())]),
+        }),
+        extra,
+    )
+}
+
+/// Role header cells for the matrix: runs of consecutive levels covered by
+/// the same roles become one cell spanning them.
+fn role_spans(t: &Track) -> Vec<Value> {
+    let mut out: Vec<(Vec<String>, usize)> = Vec::new();
+    for l in &t.levels {
+        let r = role_titles(t, l.number);
+        match out.last_mut() {
+            Some((prev, n)) if *prev == r && !r.is_empty() => *n += 1,
+            _ => out.push((r, 1)),
+        }
+    }
+    out.into_iter()
+        .map(|(r, n)| json!({"title": r.join(" / "), "span": n}))
+        .collect()
+}
+
+fn level_columns(t: &Track) -> Vec<Value> {
+    t.levels
+        .iter()
+        .map(|l| {
+            json!({
+                "number": l.number,
+                "heading": level_heading(t, l),
+                "title": l.title,
+                "url": level_url(t, l.number),
+                "summary": l.summary.as_ref().map(|s| s.html.clone()),
+            })
+        })
+        .collect()
+}
+
+/// Rows of the matrix: one per dimension, a cell per level.
+fn matrix_rows(t: &Track) -> Vec<Value> {
+    dimension_order(t)
+        .into_iter()
+        .map(|d| {
+            let cells: Vec<Value> = t
+                .levels
+                .iter()
+                .map(|l| {
+                    Value::Array(
+                        l.expectations
+                            .iter()
+                            .filter(|e| e.dimension == d)
+                            .map(|e| json!({"id": e.id, "html": e.text.html, "url": format!("{}#{}", level_url(t, l.number), e.id)}))
+                            .collect(),
+                    )
+                })
+                .collect();
+            json!({
+                "id": d,
+                "title": dimension_title(t, d.as_deref()).unwrap_or_else(|| "Expectations".into()),
+                "url": d.as_ref().map(|d| dimension_url(t, d)),
+                "cells": cells,
+            })
+        })
+        .collect()
+}
+
+fn track_json(t: &Track) -> Value {
+    json!({
+        "id": t.id,
+        "title": t.title,
+        "url": track_url(t),
+        "compare_url": compare_url(t),
+        "description": t.description.as_ref().map(|d| d.html.clone()),
+    })
+}
+
+fn track_page(
+    t: &Track,
+    notes_html: Option<&str>,
+    source_url: Option<&str>,
+    edit_url: Option<&str>,
+) -> PageOut {
+    let url = track_url(t);
+    let mut extra = Map::new();
+    extra.insert("track".into(), track_json(t));
+    extra.insert("levels".into(), Value::Array(level_columns(t)));
+    extra.insert("roles".into(), Value::Array(role_spans(t)));
+    extra.insert("has_roles".into(), json!(!t.roles.is_empty()));
+    extra.insert("rows".into(), Value::Array(matrix_rows(t)));
+    extra.insert(
+        "dimensions".into(),
+        Value::Array(
+            t.dimensions
+                .iter()
+                .map(|d| json!({"title": d.title, "url": dimension_url(t, &d.id)}))
+                .collect(),
+        ),
+    );
+    extra.insert(
+        "anti_patterns".into(),
+        Value::Array(t.anti_patterns.iter().map(anti_pattern_json).collect()),
+    );
+    extra.insert("notes".into(), json!(notes_html));
+    extra.insert("source_url".into(), json!(source_url));
+    page(
+        url.clone(),
+        "track.html",
+        t.title.clone(),
+        json!({
+            "title": t.title,
+            "url": url,
+            "edit_url": edit_url,
+            "breadcrumbs": crumbs(&[(t.title.as_str(), url.as_str())]),
+        }),
+        extra,
+    )
+}
+
+/// A column of a comparison: one level, expectations by dimension, marked
+/// against `base` (the other level) when given.
+fn compare_column(t: &Track, l: &Level, base: Option<&Level>) -> Value {
+    let classes = base.map(|b| classify(&l.expectations, Some(&b.expectations)));
+    let rows: Vec<Value> = dimension_order(t)
+        .into_iter()
+        .map(|d| {
+            let items: Vec<Value> = l
+                .expectations
+                .iter()
+                .enumerate()
+                .filter(|(_, e)| e.dimension == d)
+                .map(|(k, e)| {
+                    let mut v = json!({"id": e.id, "html": e.text.html, "url": format!("{}#{}", level_url(t, l.number), e.id)});
+                    if let Some(c) = &classes {
+                        v["change"] = json!(c[k].change);
+                        v["diff_html"] = json!(c[k].diff_html);
+                    }
+                    v
+                })
+                .collect();
+            json!({"title": dimension_title(t, d.as_deref()).unwrap_or_else(|| "Expectations".into()), "items": items})
+        })
+        .collect();
+    json!({
+        "number": l.number,
+        "heading": level_heading(t, l),
+        "url": level_url(t, l.number),
+        "summary": l.summary.as_ref().map(|s| s.html.clone()),
+        "rows": rows,
+        "anti_patterns": t.anti_patterns.iter().filter(|a| !a.levels.is_empty() && a.applies_to(l.number)).map(anti_pattern_json).collect::<Vec<_>>(),
+    })
+}
+
+fn pair_page(t: &Track, a: &Level, b: &Level) -> PageOut {
+    let url = pair_url(t, a.number, b.number);
+    let title = format!(
+        "Level {} and level {} compared — {}",
+        a.number, b.number, t.title
+    );
+    let mut extra = Map::new();
+    extra.insert("track".into(), track_json(t));
+    extra.insert(
+        "columns".into(),
+        json!([compare_column(t, a, None), compare_column(t, b, Some(a))]),
+    );
+    extra.insert(
+        "dimension_titles".into(),
+        json!(dimension_order(t)
+            .iter()
+            .map(|d| dimension_title(t, d.as_deref()).unwrap_or_else(|| "Expectations".into()))
+            .collect::<Vec<_>>()),
+    );
+    extra.insert("pairs".into(), Value::Array(pairs(t)));
+    page(
+        url.clone(),
+        "compare_pair.html",
+        title.clone(),
+        json!({
+            "title": title,
+            "url": url,
+            "breadcrumbs": crumbs(&[(t.title.as_str(), track_url(t).as_str()), ("Compare", compare_url(t).as_str()), (&format!("{} and {}", a.number, b.number), url.as_str())]),
+        }),
+        extra,
+    )
+}
+
+fn pairs(t: &Track) -> Vec<Value> {
+    t.levels
+        .windows(2)
+        .map(|w| json!({"from": w[0].number, "to": w[1].number, "url": pair_url(t, w[0].number, w[1].number)}))
+        .collect()
+}
+
+fn compare_page(t: &Track) -> PageOut {
+    let url = compare_url(t);
+    let title = format!("Compare levels — {}", t.title);
+    let mut extra = Map::new();
+    extra.insert("track".into(), track_json(t));
+    extra.insert(
+        "columns".into(),
+        Value::Array(
+            t.levels
+                .iter()
+                .map(|l| compare_column(t, l, None))
+                .collect(),
+        ),
+    );
+    extra.insert(
+        "dimension_titles".into(),
+        json!(dimension_order(t)
+            .iter()
+            .map(|d| dimension_title(t, d.as_deref()).unwrap_or_else(|| "Expectations".into()))
+            .collect::<Vec<_>>()),
+    );
+    extra.insert("pairs".into(), Value::Array(pairs(t)));
+    page(
+        url.clone(),
+        "compare.html",
+        title.clone(),
+        json!({
+            "title": title,
+            "url": url,
+            "breadcrumbs": crumbs(&[(t.title.as_str(), track_url(t).as_str()), ("Compare", url.as_str())]),
+        }),
+        extra,
+    )
+}
+
+fn dimension_page(t: &Track, d: &crate::ladder::model::Dimension) -> PageOut {
+    let url = dimension_url(t, &d.id);
+    let title = format!("{} — {}", d.title, t.title);
+    let levels: Vec<Value> = t
+        .levels
+        .iter()
+        .enumerate()
+        .map(|(i, l)| {
+            let prev = i.checked_sub(1).map(|j| &t.levels[j]);
+            let mine: Vec<Expectation> = l.expectations.iter().filter(|e| e.dimension.as_deref() == Some(&d.id)).cloned().collect();
+            let before: Option<Vec<Expectation>> = prev.map(|p| p.expectations.iter().filter(|e| e.dimension.as_deref() == Some(&d.id)).cloned().collect());
+            let classes = classify(&mine, before.as_deref());
+            let items: Vec<Value> = mine
+                .iter()
+                .zip(classes)
+                .map(|(e, c)| json!({"id": e.id, "html": e.text.html, "url": format!("{}#{}", level_url(t, l.number), e.id), "change": c.change, "diff_html": c.diff_html}))
+                .collect();
+            json!({"number": l.number, "heading": level_heading(t, l), "url": level_url(t, l.number), "items": items})
+        })
+        .collect();
+    let mut extra = Map::new();
+    extra.insert("track".into(), track_json(t));
+    extra.insert("dimension".into(), json!({"id": d.id, "title": d.title}));
+    extra.insert("levels".into(), Value::Array(levels));
+    extra.insert(
+        "dimensions".into(),
+        Value::Array(t.dimensions.iter().map(|x| json!({"title": x.title, "url": dimension_url(t, &x.id), "current": x.id == d.id})).collect()),
+    );
+    page(
+        url.clone(),
+        "dimension.html",
+        title.clone(),
+        json!({
+            "title": title,
+            "url": url,
+            "breadcrumbs": crumbs(&[(t.title.as_str(), track_url(t).as_str()), (d.title.as_str(), url.as_str())]),
+        }),
+        extra,
+    )
+}
+
+/// Every level number used by any track, ascending.
+pub fn all_level_numbers(hb: &Handbook) -> Vec<u32> {
+    hb.tracks
+        .iter()
+        .flat_map(|t| t.levels.iter().map(|l| l.number))
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect()
+}
+
+fn cross_level_page(hb: &Handbook, n: u32) -> PageOut {
+    let url = cross_level_url(n);
+    let title = format!("Level {n} in every track");
+    let columns: Vec<Value> = hb
+        .tracks
+        .iter()
+        .filter_map(|t| {
+            let l = t.levels.iter().find(|l| l.number == n)?;
+            let mut c = compare_column(t, l, None);
+            c["track"] = json!({"title": t.title, "url": track_url(t)});
+            Some(c)
+        })
+        .collect();
+    let numbers = all_level_numbers(hb);
+    let pos = numbers.iter().position(|&x| x == n).unwrap_or(0);
+    let mut extra = Map::new();
+    extra.insert("number".into(), json!(n));
+    extra.insert("columns".into(), Value::Array(columns));
+    extra.insert(
+        "prev".into(),
+        json!(pos
+            .checked_sub(1)
+            .map(|p| json!({"number": numbers[p], "url": cross_level_url(numbers[p])}))),
+    );
+    extra.insert(
+        "next".into(),
+        json!(numbers
+            .get(pos + 1)
+            .map(|&m| json!({"number": m, "url": cross_level_url(m)}))),
+    );
+    page(
+        url.clone(),
+        "cross_level.html",
+        title.clone(),
+        json!({
+            "title": title,
+            "url": url,
+            "breadcrumbs": crumbs(&[(&format!("Level {n}"), url.as_str())]),
+        }),
+        extra,
+    )
+}
+
+/// The home page's ladder at a glance: levels as rows, tracks as columns.
+pub fn glance(hb: &Handbook) -> Value {
+    let rows: Vec<Value> = all_level_numbers(hb)
+        .into_iter()
+        .map(|n| {
+            let cells: Vec<Value> = hb
+                .tracks
+                .iter()
+                .map(|t| match t.levels.iter().find(|l| l.number == n) {
+                    Some(l) => {
+                        let roles = role_titles(t, n);
+                        let name = if roles.is_empty() {
+                            l.title.clone().unwrap_or_else(|| format!("Level {n}"))
+                        } else {
+                            roles.join(" / ")
+                        };
+                        json!({"title": name, "url": level_url(t, n)})
+                    }
+                    None => Value::Null,
+                })
+                .collect();
+            json!({"number": n, "url": cross_level_url(n), "cells": cells})
+        })
+        .collect();
+    json!({
+        "tracks": hb.tracks.iter().map(track_json).collect::<Vec<_>>(),
+        "rows": rows,
+    })
+}
+
+/// Per track, what the site needs beyond the model: the rendered
+/// unrecognised parts of its document, and links back to it.
+#[derive(Debug, Clone, Default)]
+pub struct TrackExtras {
+    pub notes_html: Option<String>,
+    pub source_url: Option<String>,
+    pub edit_url: Option<String>,
+}
+
+/// Every ladder page of the handbook. `extras` is parallel to `hb.tracks`.
+pub fn plan(hb: &Handbook, extras: &[TrackExtras]) -> Vec<PageOut> {
+    let mut pages = Vec::new();
+    let none = TrackExtras::default();
+    for (ti, t) in hb.tracks.iter().enumerate() {
+        let x = extras.get(ti).unwrap_or(&none);
+        pages.push(track_page(
+            t,
+            x.notes_html.as_deref(),
+            x.source_url.as_deref(),
+            x.edit_url.as_deref(),
+        ));
+        for i in 0..t.levels.len() {
+            pages.push(level_page(hb, t, i, x.edit_url.as_deref()));
+        }
+        if !t.levels.is_empty() {
+            pages.push(compare_page(t));
+        }
+        for w in t.levels.windows(2) {
+            pages.push(pair_page(t, &w[0], &w[1]));
+        }
+        for d in &t.dimensions {
+            pages.push(dimension_page(t, d));
+        }
+    }
+    for n in all_level_numbers(hb) {
+        pages.push(cross_level_page(hb, n));
+    }
+    pages
+}
