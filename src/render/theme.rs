@@ -24,6 +24,7 @@ pub const DEFAULT_THEME: &[(&str, &[u8])] = embed!(
     "templates/compare_pair.html",
     "templates/dimension.html",
     "templates/cross_level.html",
+    "templates/skill.html",
     "static/style.css",
     "static/rungs.js",
 );

@@ -523,6 +523,23 @@ fn dimension_page(t: &Track, d: &crate::ladder::model::Dimension) -> PageOut {
     )
 }
 
+/// Template data of a skill: its scale, target, anti-patterns, checklists.
+pub fn skill_json(s: &crate::ladder::model::Skill) -> Value {
+    json!({
+        "id": s.id,
+        "title": s.title,
+        "description": s.description.as_ref().map(|d| d.html.clone()),
+        "scale": s.scale.iter().map(|m| json!({
+            "number": m.number,
+            "title": m.title,
+            "description": m.description.as_ref().map(|d| d.html.clone()),
+        })).collect::<Vec<_>>(),
+        "target": s.target,
+        "anti_patterns": s.anti_patterns.iter().map(anti_pattern_json).collect::<Vec<_>>(),
+        "checklists": s.checklists.iter().map(|c| json!({"id": c.id, "title": c.title, "items": c.items.len()})).collect::<Vec<_>>(),
+    })
+}
+
 /// Every level number used by any track, ascending.
 pub fn all_level_numbers(hb: &Handbook) -> Vec<u32> {
     hb.tracks

@@ -311,7 +311,13 @@ pub fn plan(
     let links = LinkMap::new(docs, &doc_urls, assets);
     let shared = Mutex::new(Diagnostics::default());
 
-    // Plain pages, rendered in parallel.
+    // The skill each document holds, if any.
+    let skill_of: Vec<Option<&crate::ladder::model::Skill>> = docs
+        .iter()
+        .map(|d| handbook.skills.iter().find(|s| s.source.file == d.rel))
+        .collect();
+
+    // Document pages, rendered in parallel.
     let rendered: Vec<(String, DocHtml)> = docs
         .par_iter()
         .zip(doc_urls.par_iter())
@@ -324,7 +330,7 @@ pub fn plan(
                 page_url: url,
                 highlight,
                 heading_shift: shift,
-                interactive_tasks: false,
+                interactive_tasks: handbook.skills.iter().any(|s| s.source.file == doc.rel),
             };
             let html = render_fragment(&body, &frag, &links, &mut slugs, &shared);
             (title, html)
@@ -404,9 +410,14 @@ pub fn plan(
             .map(|t| json!({"title": t.title, "url": ladder_pages::track_url(t), "levels": t.levels.len()}))
             .collect();
         data.insert("tracks".into(), Value::Array(tracks));
+        let mut template = "page.html";
+        if let Some(skill) = skill_of[i] {
+            template = "skill.html";
+            data.insert("skill".into(), ladder_pages::skill_json(skill));
+        }
         pages.push(PageOut {
             url: url.clone(),
-            template: "page.html",
+            template,
             title: title.clone(),
             in_sitemap: !doc.frontmatter.draft,
             data,
@@ -434,6 +445,13 @@ pub fn plan(
     data.insert("content".into(), Value::String(home_content));
     data.insert("sections".into(), Value::Array(section_list));
     data.insert("glance".into(), ladder_pages::glance(handbook));
+    let skills: Vec<Value> = docs
+        .iter()
+        .zip(&skill_of)
+        .zip(&doc_urls)
+        .filter_map(|((_, s), u)| s.map(|s| json!({"title": s.title, "url": u})))
+        .collect();
+    data.insert("skills".into(), Value::Array(skills));
     pages.push(PageOut {
         url: "index.html".into(),
         template: "home.html",
