@@ -102,6 +102,8 @@ fn expectation_json(e: &Expectation) -> Value {
         "text": e.text.text,
         "examples": e.examples.iter().map(|x| x.html.clone()).collect::<Vec<_>>(),
         "line": e.source.line,
+        "change": null,
+        "diff_html": null,
     })
 }
 
@@ -386,7 +388,7 @@ fn compare_column(t: &Track, l: &Level, base: Option<&Level>) -> Value {
                 .enumerate()
                 .filter(|(_, e)| e.dimension == d)
                 .map(|(k, e)| {
-                    let mut v = json!({"id": e.id, "html": e.text.html, "url": format!("{}#{}", level_url(t, l.number), e.id)});
+                    let mut v = json!({"id": e.id, "html": e.text.html, "url": format!("{}#{}", level_url(t, l.number), e.id), "change": null, "diff_html": null});
                     if let Some(c) = &classes {
                         v["change"] = json!(c[k].change);
                         v["diff_html"] = json!(c[k].diff_html);
@@ -661,4 +663,187 @@ pub fn plan(hb: &Handbook, extras: &[TrackExtras]) -> Vec<PageOut> {
         pages.push(cross_level_page(hb, n));
     }
     pages
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ladder::model::*;
+    use crate::render::{theme::ThemeFiles, Renderer};
+
+    fn exp(id: &str, dim: Option<&str>, text: &str) -> Expectation {
+        Expectation {
+            id: id.into(),
+            dimension: dim.map(String::from),
+            text: Rich::from_markdown(text),
+            ..Expectation::default()
+        }
+    }
+
+    fn level(n: u32, exps: Vec<Expectation>) -> Level {
+        Level {
+            number: n,
+            label: format!("Level {n}"),
+            summary: Some(Rich::from_markdown(&format!("Summary of level {n}."))),
+            expectations: exps,
+            ..Level::default()
+        }
+    }
+
+    fn handbook() -> Handbook {
+        let ic = Track {
+            id: "ic".into(),
+            title: "Individual Contributors".into(),
+            roles: vec![
+                Role {
+                    title: "Engineer".into(),
+                    from: 1,
+                    to: 2,
+                    source: SourceRef::default(),
+                },
+                Role {
+                    title: "Principal".into(),
+                    from: 3,
+                    to: 3,
+                    source: SourceRef::default(),
+                },
+            ],
+            levels: vec![
+                level(
+                    1,
+                    vec![
+                        exp("a1", Some("scope"), "You write *clear* code."),
+                        exp("b1", Some("growth"), "Learns."),
+                    ],
+                ),
+                level(
+                    2,
+                    vec![
+                        exp("a2", Some("scope"), "You write *clear* code."),
+                        exp("b2", Some("growth"), "Learns."),
+                    ],
+                ),
+                level(
+                    3,
+                    vec![
+                        exp(
+                            "a3",
+                            Some("scope"),
+                            "You have a track record of writing clear code.",
+                        ),
+                        exp("c3", None, "Leads <b>teams</b>."),
+                    ],
+                ),
+            ],
+            dimensions: vec![
+                Dimension {
+                    id: "scope".into(),
+                    title: "Scope".into(),
+                },
+                Dimension {
+                    id: "growth".into(),
+                    title: "Growth".into(),
+                },
+            ],
+            anti_patterns: vec![AntiPattern {
+                id: "ap-1".into(),
+                levels: vec![1, 2],
+                label: Some("Levels 1-2".into()),
+                text: Rich::from_markdown("Hiding mistakes."),
+                source: SourceRef::default(),
+            }],
+            ..Track::default()
+        };
+        let mgmt = Track {
+            id: "mgmt".into(),
+            title: "Management".into(),
+            roles: vec![Role {
+                title: "Lead".into(),
+                from: 3,
+                to: 3,
+                source: SourceRef::default(),
+            }],
+            levels: vec![level(3, vec![exp("m3", None, "Runs a team.")])],
+            ..Track::default()
+        };
+        Handbook {
+            tracks: vec![ic, mgmt],
+            ..Handbook::new()
+        }
+    }
+
+    fn render_all(pages: &[PageOut]) -> Vec<(String, String)> {
+        let renderer = Renderer::new(ThemeFiles::load(None, "default").unwrap()).unwrap();
+        pages
+            .iter()
+            .map(|p| {
+                let mut ctx = tera::Context::new();
+                ctx.insert("site", &json!({"title": "T", "language": "en"}));
+                ctx.insert("assets", &renderer.asset_urls());
+                ctx.insert("nav", &Vec::<Value>::new());
+                ctx.insert("rungs_version", "test");
+                ctx.insert("root", &crate::site::urls::root_prefix(&p.url));
+                for (k, v) in &p.data {
+                    ctx.insert(k.as_str(), v);
+                }
+                let html = renderer
+                    .render(p.template, &ctx)
+                    .unwrap_or_else(|e| panic!("{}: {e}", p.url));
+                (p.url.clone(), html)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn every_ladder_template_renders() {
+        let hb = handbook();
+        let pages = plan(&hb, &[]);
+        let urls: Vec<&str> = pages.iter().map(|p| p.url.as_str()).collect();
+        for u in [
+            "tracks/ic/index.html",
+            "tracks/ic/level-1/index.html",
+            "tracks/ic/level-3/index.html",
+            "tracks/ic/compare/index.html",
+            "tracks/ic/compare/2-3/index.html",
+            "tracks/ic/dimensions/scope/index.html",
+            "levels/3/index.html",
+            "tracks/mgmt/level-3/index.html",
+        ] {
+            assert!(urls.contains(&u), "{u} in {urls:?}");
+        }
+        let html: std::collections::HashMap<String, String> =
+            render_all(&pages).into_iter().collect();
+        let l2 = &html["tracks/ic/level-2/index.html"];
+        assert!(l2.contains("Level 2 · Engineer"));
+        assert!(l2.contains("Also expected, as at level 1 (2)"), "{l2}");
+        assert!(l2.contains("Anti-pattern · Levels 1-2"));
+        let l3 = &html["tracks/ic/level-3/index.html"];
+        assert!(
+            l3.contains("<ins>have a track record of writing</ins>"),
+            "{l3}"
+        );
+        assert!(l3.contains("badge-new"));
+        assert!(
+            !l3.contains("Hiding mistakes"),
+            "level 3 shows no levels 1-2 anti-pattern"
+        );
+        assert!(
+            l3.contains("Management: Level 3 · Lead"),
+            "same level in other tracks"
+        );
+        let cross = &html["levels/3/index.html"];
+        assert!(cross.contains("Principal") && cross.contains("Lead"));
+        let matrix = &html["tracks/ic/index.html"];
+        assert!(
+            matrix.contains("colspan=\"2\">Engineer"),
+            "roles span their levels"
+        );
+        let g = glance(&hb);
+        assert_eq!(g["rows"].as_array().unwrap().len(), 3);
+        assert_eq!(
+            g["rows"][0]["cells"][1],
+            Value::Null,
+            "management has no level 1"
+        );
+    }
 }
