@@ -415,20 +415,10 @@ fn pair_page(t: &Track, a: &Level, b: &Level) -> PageOut {
         "Level {} and level {} compared — {}",
         a.number, b.number, t.title
     );
-    let mut extra = Map::new();
-    extra.insert("track".into(), track_json(t));
-    extra.insert(
-        "columns".into(),
-        json!([compare_column(t, a, None), compare_column(t, b, Some(a))]),
+    let extra = compare_data(
+        t,
+        vec![compare_column(t, a, None), compare_column(t, b, Some(a))],
     );
-    extra.insert(
-        "dimension_titles".into(),
-        json!(dimension_order(t)
-            .iter()
-            .map(|d| dimension_title(t, d.as_deref()).unwrap_or_else(|| "Expectations".into()))
-            .collect::<Vec<_>>()),
-    );
-    extra.insert("pairs".into(), Value::Array(pairs(t)));
     page(
         url.clone(),
         "compare_pair.html",
@@ -442,6 +432,22 @@ fn pair_page(t: &Track, a: &Level, b: &Level) -> PageOut {
     )
 }
 
+/// Template data shared by the comparison pages.
+fn compare_data(t: &Track, columns: Vec<Value>) -> Map<String, Value> {
+    let mut extra = Map::new();
+    extra.insert("track".into(), track_json(t));
+    extra.insert("columns".into(), Value::Array(columns));
+    extra.insert(
+        "dimension_titles".into(),
+        json!(dimension_order(t)
+            .iter()
+            .map(|d| dimension_title(t, d.as_deref()).unwrap_or_else(|| "Expectations".into()))
+            .collect::<Vec<_>>()),
+    );
+    extra.insert("pairs".into(), Value::Array(pairs(t)));
+    extra
+}
+
 fn pairs(t: &Track) -> Vec<Value> {
     t.levels
         .windows(2)
@@ -452,25 +458,13 @@ fn pairs(t: &Track) -> Vec<Value> {
 fn compare_page(t: &Track) -> PageOut {
     let url = compare_url(t);
     let title = format!("Compare levels — {}", t.title);
-    let mut extra = Map::new();
-    extra.insert("track".into(), track_json(t));
-    extra.insert(
-        "columns".into(),
-        Value::Array(
-            t.levels
-                .iter()
-                .map(|l| compare_column(t, l, None))
-                .collect(),
-        ),
-    );
-    extra.insert(
-        "dimension_titles".into(),
-        json!(dimension_order(t)
+    let extra = compare_data(
+        t,
+        t.levels
             .iter()
-            .map(|d| dimension_title(t, d.as_deref()).unwrap_or_else(|| "Expectations".into()))
-            .collect::<Vec<_>>()),
+            .map(|l| compare_column(t, l, None))
+            .collect(),
     );
-    extra.insert("pairs".into(), Value::Array(pairs(t)));
     page(
         url.clone(),
         "compare.html",

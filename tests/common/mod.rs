@@ -100,24 +100,6 @@ pub fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
         .collect()
 }
 
-fn percent_decode(s: &str) -> String {
-    let b = s.as_bytes();
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'%' && i + 2 < b.len() {
-            if let Ok(v) = u8::from_str_radix(&s[i + 1..i + 3], 16) {
-                out.push(v);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(b[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
 /// Crawl every HTML page under `out` and return every broken link:
 /// `page: href (why)`. Root-absolute links count as broken (the site must
 /// work from disk and under any subpath); external links are not followed.
@@ -179,7 +161,10 @@ pub fn broken_links(out: &Path) -> Vec<String> {
             let target = if path.is_empty() {
                 page_path.clone()
             } else {
-                let mut t = page_path.parent().unwrap().join(percent_decode(path));
+                let mut t = page_path
+                    .parent()
+                    .unwrap()
+                    .join(rungs::site::urls::percent_decode(path));
                 if path.ends_with('/') || t.is_dir() {
                     t = t.join("index.html");
                 }
@@ -196,7 +181,9 @@ pub fn broken_links(out: &Path) -> Vec<String> {
             }
             if let Some(f) = frag.filter(|f| !f.is_empty()) {
                 if norm.extension().is_some_and(|x| x == "html")
-                    && !get_ids(&norm).iter().any(|i| i == &percent_decode(f))
+                    && !get_ids(&norm)
+                        .iter()
+                        .any(|i| i == &rungs::site::urls::percent_decode(f))
                 {
                     broken.push(format!("{rel_page}: {href} (no #{f} on the target)"));
                 }
