@@ -266,6 +266,31 @@ pub fn page_body(doc: &SourceDoc, title: &str) -> (String, u8) {
     (doc.body.clone(), shift)
 }
 
+/// `body` without the byte ranges in `spans` (what recognisers claimed),
+/// each replaced by as many newlines as it held so lines still map. Block
+/// boundaries are kept by surrounding each gap with a blank line.
+pub fn unclaimed(body: &str, spans: &[std::ops::Range<usize>]) -> String {
+    let mut out = String::with_capacity(body.len());
+    let mut at = 0;
+    let mut spans: Vec<_> = spans
+        .iter()
+        .filter(|r| r.start < r.end && r.end <= body.len())
+        .cloned()
+        .collect();
+    spans.sort_by_key(|r| r.start);
+    for r in spans {
+        if r.start < at || !body.is_char_boundary(r.start) || !body.is_char_boundary(r.end) {
+            continue;
+        }
+        out.push_str(&body[at..r.start]);
+        out.push('\n');
+        out.extend(body[r.clone()].matches('\n').map(|_| '\n'));
+        at = r.end;
+    }
+    out.push_str(&body[at..]);
+    out
+}
+
 /// `incident-response` → `Incident Response`.
 pub fn title_case(s: &str) -> String {
     s.split(['-', '_', ' '])
@@ -512,5 +537,23 @@ pub fn plan(
             .map(|a| (a.rel.clone(), a.path.clone()))
             .collect(),
         nav,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unclaimed_drops_spans_and_keeps_lines() {
+        let body = "intro\n\n<table>\n<tr></tr>\n</table>\n\nnotes\n";
+        let start = body.find("<table>").unwrap();
+        let end = body.find("</table>").unwrap() + "</table>\n".len();
+        let rest = unclaimed(body, &[start..end]);
+        assert!(!rest.contains("table"), "{rest}");
+        assert!(rest.contains("intro") && rest.contains("notes"));
+        assert_eq!(rest.matches('\n').count(), body.matches('\n').count() + 1);
+        // Bad spans are ignored, never a panic.
+        assert_eq!(unclaimed("abc", &[5..9, 2..1]), "abc");
     }
 }

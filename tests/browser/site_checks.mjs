@@ -1,0 +1,99 @@
+// Headless Chromium checks of a built rungs site: the compare picker, the
+// skill checklists, and axe-core accessibility on the main page kinds.
+// Usage: node site_checks.mjs SPEC.json   (SPEC written by tests/browser.rs)
+// Prints one line per check and "N passed, N failed" at the end; exits 1 on
+// any failure.
+import { chromium } from "playwright-core";
+import { readFileSync, mkdtempSync } from "node:fs";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+
+const require = createRequire(import.meta.url);
+const axeSource = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
+const spec = JSON.parse(readFileSync(process.argv[2], "utf8"));
+const root = spec.root;
+const url = (rel, query = "") => pathToFileURL(join(root, rel)).href + query;
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+  args: [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--no-first-run", "--disable-sync",
+    `--user-data-dir=${mkdtempSync(join(tmpdir(), "rungs-chromium-"))}`,
+  ],
+});
+let passed = 0, failed = 0;
+async function check(name, fn) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(String(e)));
+  try {
+    await fn(page);
+    if (errors.length) throw new Error("page errors: " + errors.join("; "));
+    console.log(`ok   ${name}`);
+    passed++;
+  } catch (e) {
+    console.log(`FAIL ${name}: ${e.message}`);
+    failed++;
+  } finally {
+    await context.close();
+  }
+}
+function assert(cond, msg) { if (!cond) throw new Error(msg); }
+
+if (spec.compare) {
+  await check("compare picker shows the chosen pair and keeps it in the URL", async (page) => {
+    const { path, from, to, other } = spec.compare;
+    await page.goto(url(path, `?from=${from}&to=${to}`));
+    const visible = async () => page.$$eval(".compare-table thead th[data-level]", (ths) =>
+      ths.filter((th) => !th.hidden && th.offsetParent !== null).map((th) => th.getAttribute("data-level")));
+    let v = await visible();
+    assert(JSON.stringify(v) === JSON.stringify([String(from), String(to)]), `visible columns ${v}`);
+    // Keyboard: focus the second picker and choose another level.
+    await page.focus("select[name=to]");
+    await page.selectOption("select[name=to]", String(other));
+    v = await visible();
+    assert(v.includes(String(other)) && v.includes(String(from)) && v.length === 2, `after change: ${v}`);
+    const search = await page.evaluate(() => location.search);
+    assert(search.includes(`to=${other}`), `URL keeps the state: ${search}`);
+    const status = await page.textContent("[data-compare-status]");
+    assert(status.includes(String(other)), `status: ${status}`);
+  });
+}
+
+if (spec.skill) {
+  await check("skill checklist ticks persist across reloads and reset clears them", async (page) => {
+    await page.goto(url(spec.skill));
+    const boxes = page.locator("[data-checklist] input[type=checkbox]");
+    const n = await boxes.count();
+    assert(n >= spec.skill_checkboxes, `checkboxes: ${n}`);
+    assert(await boxes.first().isEnabled(), "checkboxes are enabled");
+    await boxes.nth(0).check();
+    await boxes.nth(2).check();
+    await page.reload();
+    assert(await boxes.nth(0).isChecked(), "first stays ticked after reload");
+    assert(await boxes.nth(2).isChecked(), "third stays ticked after reload");
+    assert(!(await boxes.nth(1).isChecked()), "second stays unticked");
+    await page.click("button[data-checklist-reset]");
+    assert(!(await boxes.nth(0).isChecked()), "reset unticks");
+    await page.reload();
+    assert(!(await boxes.nth(0).isChecked()), "reset is saved");
+  });
+}
+
+for (const [kind, rel] of Object.entries(spec.axe || {})) {
+  await check(`axe-core: no serious or critical violations on the ${kind} page`, async (page) => {
+    await page.goto(url(rel));
+    await page.addScriptTag({ content: axeSource });
+    const result = await page.evaluate(async () => await window.axe.run(document, { resultTypes: ["violations"] }));
+    const bad = result.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+    assert(bad.length === 0, bad.map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(", ")}`).join("; "));
+  });
+}
+
+await browser.close();
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);
