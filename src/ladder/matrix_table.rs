@@ -1,0 +1,638 @@
+//! Matrix ladders written as HTML `<table>`s: roles as columns (or rows),
+//! a `Level` row mapping each role to a level or range, and one row per
+//! dimension whose cells hold lists, paragraphs or a single word.
+//!
+//! The table is read with a small tag scanner that keeps byte offsets, so
+//! every role, level and expectation points at its line, and the claimed
+//! span covers exactly the table (and a wrapping `<div>`).
+
+use super::model::{Rich, Shape, Track};
+use super::table_grid::{self, Grid, GridCell, Problem};
+use super::Claim;
+use crate::diagnostics::Diagnostics;
+use crate::slug::SlugSet;
+use crate::source::SourceDoc;
+use std::ops::Range;
+
+/// A start or end tag found in HTML text.
+#[derive(Debug, Clone)]
+pub(crate) struct TagTok {
+    /// Lowercase element name.
+    pub name: String,
+    pub start: usize,
+    pub end: usize,
+    pub close: bool,
+    pub self_closing: bool,
+    pub attrs: String,
+}
+
+/// Scan `src` for tags; offsets are `base + index into src`. Comments,
+/// doctypes and stray `<` are skipped. Never panics.
+pub(crate) fn tokenize(src: &str, base: usize) -> Vec<TagTok> {
+    let b = src.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] != b'<' {
+            i += 1;
+            continue;
+        }
+        if src[i..].starts_with("<!--") {
+            i = src[i + 4..].find("-->").map_or(b.len(), |p| i + 4 + p + 3);
+            continue;
+        }
+        let close = b.get(i + 1) == Some(&b'/');
+        let name_start = if close { i + 2 } else { i + 1 };
+        if !b.get(name_start).is_some_and(u8::is_ascii_alphabetic) {
+            if matches!(b.get(i + 1), Some(b'!') | Some(b'?')) {
+                i = src[i..].find('>').map_or(b.len(), |p| i + p + 1);
+            } else {
+                i += 1;
+            }
+            continue;
+        }
+        let mut j = name_start;
+        while j < b.len() && (b[j].is_ascii_alphanumeric() || b[j] == b'-') {
+            j += 1;
+        }
+        let name = src[name_start..j].to_ascii_lowercase();
+        // Find the closing `>`, respecting quotes.
+        let mut k = j;
+        let mut quote: Option<u8> = None;
+        while k < b.len() {
+            match (quote, b[k]) {
+                (Some(q), c) if c == q => quote = None,
+                (Some(_), _) => {}
+                (None, b'"') | (None, b'\'') => quote = Some(b[k]),
+                (None, b'>') => break,
+                (None, b'<') => break,
+                _ => {}
+            }
+            k += 1;
+        }
+        if k >= b.len() || b[k] != b'>' {
+            // Not a tag after all (`a <b` with no `>`).
+            i = j;
+            continue;
+        }
+        let attrs = src[j..k].trim().to_string();
+        out.push(TagTok {
+            self_closing: attrs.ends_with('/'),
+            attrs,
+            name,
+            start: base + i,
+            end: base + k + 1,
+            close,
+        });
+        i = k + 1;
+    }
+    out
+}
+
+const VOID: &[&str] = &[
+    "br", "img", "hr", "input", "meta", "link", "wbr", "col", "area", "base", "embed", "source",
+    "track", "param",
+];
+/// Elements whose end tag may be left out.
+const OPTIONAL_END: &[&str] = &[
+    "li", "p", "td", "th", "tr", "thead", "tbody", "tfoot", "dt", "dd", "option", "colgroup",
+    "caption",
+];
+const BLOCKS: &[&str] = &[
+    "ul",
+    "ol",
+    "div",
+    "p",
+    "table",
+    "pre",
+    "blockquote",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "dl",
+    "hr",
+    "section",
+];
+
+/// An element of a parsed fragment.
+#[derive(Debug, Clone)]
+pub(crate) struct El {
+    pub name: String,
+    pub start: usize,
+    pub inner: Range<usize>,
+    pub end: usize,
+    pub children: Vec<El>,
+}
+
+/// Parse the tags of a fragment `range` into a tree. Returns the top-level
+/// elements and the elements left unclosed (whose end tag is required).
+pub(crate) fn build_tree(tags: &[TagTok], range: Range<usize>) -> (Vec<El>, Vec<El>) {
+    let mut stack: Vec<El> = vec![El {
+        name: String::new(),
+        start: range.start,
+        inner: range.clone(),
+        end: range.end,
+        children: Vec::new(),
+    }];
+    let mut unclosed = Vec::new();
+    fn pop_to_parent(stack: &mut Vec<El>, at: usize, unclosed: &mut Vec<El>, implicit: bool) {
+        if stack.len() < 2 {
+            return;
+        }
+        let mut el = stack.pop().expect("len checked");
+        if el.inner.end == usize::MAX {
+            el.inner.end = at;
+            el.end = at;
+        }
+        if implicit && !OPTIONAL_END.contains(&el.name.as_str()) {
+            unclosed.push(el.clone());
+        }
+        if let Some(parent) = stack.last_mut() {
+            parent.children.push(el);
+        }
+    }
+    for t in tags {
+        if t.start < range.start || t.end > range.end {
+            continue;
+        }
+        let name = t.name.as_str();
+        if !t.close {
+            if name == "li" {
+                // A new item closes the open one of the same list.
+                if let Some(pos) = stack
+                    .iter()
+                    .rposition(|e| matches!(e.name.as_str(), "li" | "ul" | "ol"))
+                {
+                    if stack[pos].name == "li" {
+                        while stack.len() > pos {
+                            let implicit_ok = stack.len() - 1 == pos;
+                            pop_to_parent(&mut stack, t.start, &mut unclosed, !implicit_ok);
+                        }
+                    }
+                }
+            }
+            if BLOCKS.contains(&name) && stack.last().is_some_and(|e| e.name == "p") {
+                pop_to_parent(&mut stack, t.start, &mut unclosed, false);
+            }
+            let el = El {
+                name: t.name.clone(),
+                start: t.start,
+                inner: t.end..usize::MAX,
+                end: usize::MAX,
+                children: Vec::new(),
+            };
+            if VOID.contains(&name) || t.self_closing {
+                let el = El {
+                    inner: t.end..t.end,
+                    end: t.end,
+                    ..el
+                };
+                if let Some(top) = stack.last_mut() {
+                    top.children.push(el);
+                }
+            } else {
+                stack.push(el);
+            }
+        } else if let Some(pos) = stack.iter().skip(1).rposition(|e| e.name == name) {
+            let pos = pos + 1;
+            while stack.len() > pos + 1 {
+                pop_to_parent(&mut stack, t.start, &mut unclosed, true);
+            }
+            if let Some(el) = stack.last_mut() {
+                el.inner.end = t.start;
+                el.end = t.end;
+            }
+            pop_to_parent(&mut stack, t.end, &mut unclosed, false);
+        }
+    }
+    while stack.len() > 1 {
+        pop_to_parent(&mut stack, range.end, &mut unclosed, true);
+    }
+    let root = stack.pop().map(|r| r.children).unwrap_or_default();
+    (root, unclosed)
+}
+
+fn has_content(src: &str, r: &Range<usize>) -> bool {
+    let s = src.get(r.clone()).unwrap_or("");
+    !crate::render::markdown::strip_tags(s).trim().is_empty() || s.contains("<img")
+}
+
+/// Split a fragment into expectation ranges: each top-level list item,
+/// each paragraph, each run of inline content.
+pub(crate) fn split_blocks(src: &str, range: Range<usize>, children: &[El]) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    let mut run: Option<Range<usize>> = None;
+    let flush = |run: &mut Option<Range<usize>>, out: &mut Vec<Range<usize>>| {
+        if let Some(r) = run.take() {
+            if has_content(src, &r) {
+                out.push(r);
+            }
+        }
+    };
+    let extend = |run: &mut Option<Range<usize>>, r: Range<usize>| {
+        if has_content(src, &r) {
+            *run = Some(match run.take() {
+                Some(x) => x.start..r.end,
+                None => r,
+            });
+        } else if let Some(x) = run.as_mut() {
+            x.end = r.end;
+        }
+    };
+    let mut cursor = range.start;
+    for el in children {
+        if el.start > cursor {
+            extend(&mut run, cursor..el.start);
+        }
+        match el.name.as_str() {
+            "ul" | "ol" => {
+                flush(&mut run, &mut out);
+                let mut lrun: Option<Range<usize>> = None;
+                let mut c2 = el.inner.start;
+                for child in &el.children {
+                    if child.start > c2 {
+                        extend(&mut lrun, c2..child.start);
+                    }
+                    if child.name == "li" {
+                        flush(&mut lrun, &mut out);
+                        if has_content(src, &child.inner) {
+                            out.push(child.inner.clone());
+                        }
+                    } else {
+                        extend(&mut lrun, child.start..child.end);
+                    }
+                    c2 = child.end;
+                }
+                if el.inner.end > c2 {
+                    extend(&mut lrun, c2..el.inner.end);
+                }
+                flush(&mut lrun, &mut out);
+            }
+            "p" => {
+                flush(&mut run, &mut out);
+                if has_content(src, &el.inner) {
+                    out.push(el.inner.clone());
+                }
+            }
+            "div" | "section" => {
+                flush(&mut run, &mut out);
+                out.extend(split_blocks(src, el.inner.clone(), &el.children));
+            }
+            "hr" => flush(&mut run, &mut out),
+            n if BLOCKS.contains(&n) => {
+                flush(&mut run, &mut out);
+                out.push(el.start..el.end);
+            }
+            _ => extend(&mut run, el.start..el.end),
+        }
+        cursor = el.end.max(cursor);
+    }
+    if range.end > cursor {
+        extend(&mut run, cursor..range.end);
+    }
+    flush(&mut run, &mut out);
+    out
+}
+
+/// Unclosed tags in a fragment, as problems.
+fn unclosed_problems(unclosed: &[El]) -> Vec<Problem> {
+    unclosed
+        .iter()
+        .map(|e| {
+            Problem::new(
+                e.start,
+                format!("`<{}>` is never closed", e.name),
+                format!("add `</{}>` where the element ends", e.name),
+            )
+        })
+        .collect()
+}
+
+/// A cell of an HTML table: its Rich and expectations.
+fn html_cell(
+    body: &str,
+    tags: &[TagTok],
+    inner: Range<usize>,
+    offset: usize,
+) -> (GridCell, Vec<Problem>) {
+    let (tree, unclosed) = build_tree(tags, inner.clone());
+    let pieces = split_blocks(body, inner.clone(), &tree);
+    let cell = GridCell {
+        rich: Rich::from_html(body.get(inner).unwrap_or("")),
+        expectations: pieces
+            .into_iter()
+            .map(|r| Rich::from_html(body.get(r).unwrap_or("")))
+            .collect(),
+        offset,
+    };
+    (cell, unclosed_problems(&unclosed))
+}
+
+fn attr_num(attrs: &str, name: &str) -> usize {
+    let lower = attrs.to_ascii_lowercase();
+    let Some(p) = lower.find(name) else {
+        return 1;
+    };
+    let rest = lower[p + name.len()..].trim_start();
+    let Some(rest) = rest.strip_prefix('=') else {
+        return 1;
+    };
+    let rest = rest.trim_start().trim_start_matches(['"', '\'']);
+    let digits: String = rest
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .take(4)
+        .collect();
+    digits.parse::<usize>().unwrap_or(1).clamp(1, 50)
+}
+
+struct RawCell {
+    offset: usize,
+    inner_start: usize,
+    inner_end: usize,
+    colspan: usize,
+    rowspan: usize,
+}
+
+struct RawRow {
+    offset: usize,
+    cells: Vec<RawCell>,
+}
+
+/// A parsed HTML table: its grid and where it ends.
+pub(crate) struct HtmlTable {
+    pub grid: Grid,
+    pub end: usize,
+}
+
+/// Read the table whose `<table>` tag is `tags[i]`. `Err` with the offset
+/// of the `<table>` tag when it is never closed.
+pub(crate) fn read_table(body: &str, tags: &[TagTok], i: usize) -> Result<HtmlTable, usize> {
+    let open = &tags[i];
+    let mut rows: Vec<RawRow> = Vec::new();
+    let mut row: Option<RawRow> = None;
+    let mut cell: Option<RawCell> = None;
+    let mut depth = 1usize;
+    let mut end = None;
+    fn close_cell(cell: &mut Option<RawCell>, row: &mut Option<RawRow>, at: usize) {
+        if let Some(mut c) = cell.take() {
+            c.inner_end = at.max(c.inner_start);
+            if let Some(r) = row.as_mut() {
+                r.cells.push(c);
+            }
+        }
+    }
+    fn close_row(row: &mut Option<RawRow>, rows: &mut Vec<RawRow>) {
+        if let Some(r) = row.take() {
+            if !r.cells.is_empty() {
+                rows.push(r);
+            }
+        }
+    }
+    for t in &tags[i + 1..] {
+        let name = t.name.as_str();
+        if name == "table" {
+            if !t.close {
+                depth += 1;
+            } else {
+                depth -= 1;
+                if depth == 0 {
+                    close_cell(&mut cell, &mut row, t.start);
+                    close_row(&mut row, &mut rows);
+                    end = Some(t.end);
+                    break;
+                }
+            }
+            continue;
+        }
+        if depth > 1 {
+            continue;
+        }
+        match (name, t.close) {
+            ("tr", false) => {
+                close_cell(&mut cell, &mut row, t.start);
+                close_row(&mut row, &mut rows);
+                row = Some(RawRow {
+                    offset: t.start,
+                    cells: Vec::new(),
+                });
+            }
+            ("tr", true) => {
+                close_cell(&mut cell, &mut row, t.start);
+                close_row(&mut row, &mut rows);
+            }
+            ("td" | "th", false) => {
+                close_cell(&mut cell, &mut row, t.start);
+                if row.is_none() {
+                    row = Some(RawRow {
+                        offset: t.start,
+                        cells: Vec::new(),
+                    });
+                }
+                cell = Some(RawCell {
+                    offset: t.start,
+                    inner_start: t.end,
+                    inner_end: t.end,
+                    colspan: attr_num(&t.attrs, "colspan"),
+                    rowspan: attr_num(&t.attrs, "rowspan"),
+                });
+            }
+            ("td" | "th", true) => close_cell(&mut cell, &mut row, t.start),
+            ("thead" | "tbody" | "tfoot", _) => {
+                close_cell(&mut cell, &mut row, t.start);
+                close_row(&mut row, &mut rows);
+            }
+            _ => {}
+        }
+    }
+    let Some(end) = end else {
+        return Err(open.start);
+    };
+    // Lay the cells out, repeating spanned cells.
+    let mut problems = Vec::new();
+    let mut grid_rows = Vec::new();
+    let mut row_offsets = Vec::new();
+    let mut written_counts = Vec::new();
+    let mut pending: Vec<Option<(usize, GridCell)>> = Vec::new();
+    for r in &rows {
+        let mut out: Vec<GridCell> = Vec::new();
+        let take_pending =
+            |out: &mut Vec<GridCell>, pending: &mut Vec<Option<(usize, GridCell)>>| {
+                while let Some(Some((left, c))) = pending.get_mut(out.len()) {
+                    out.push(c.clone());
+                    *left -= 1;
+                    if *left == 0 {
+                        let k = out.len() - 1;
+                        pending[k] = None;
+                    }
+                }
+            };
+        for rc in &r.cells {
+            take_pending(&mut out, &mut pending);
+            let (gc, p) = html_cell(body, tags, rc.inner_start..rc.inner_end, rc.offset);
+            problems.extend(p);
+            for _ in 0..rc.colspan {
+                if rc.rowspan > 1 {
+                    let k = out.len();
+                    if pending.len() <= k {
+                        pending.resize(k + 1, None);
+                    }
+                    pending[k] = Some((rc.rowspan - 1, gc.clone()));
+                }
+                out.push(gc.clone());
+            }
+        }
+        take_pending(&mut out, &mut pending);
+        written_counts.push(out.len());
+        row_offsets.push(r.offset);
+        grid_rows.push(out);
+    }
+    Ok(HtmlTable {
+        grid: Grid {
+            rows: grid_rows,
+            row_offsets,
+            written_counts,
+            offset: open.start,
+            shape: Shape::MatrixTable,
+            problems,
+        },
+        end,
+    })
+}
+
+/// HTML block ranges and code ranges of a body.
+fn block_ranges(body: &str) -> (Vec<Range<usize>>, Vec<Range<usize>>) {
+    use pulldown_cmark::{Event, Parser, Tag};
+    let mut html = Vec::new();
+    let mut code = Vec::new();
+    for (e, r) in Parser::new_ext(body, crate::render::markdown::options()).into_offset_iter() {
+        match e {
+            Event::Start(Tag::HtmlBlock) => html.push(r),
+            Event::Start(Tag::CodeBlock(_)) | Event::Code(_) => code.push(r),
+            _ => {}
+        }
+    }
+    (html, code)
+}
+
+/// Extend a table's span over wrapping `<div>`s right around it and over
+/// the rest of its first and last lines when those hold nothing else.
+fn claim_span(body: &str, tags: &[TagTok], ti: usize, end: usize) -> Range<usize> {
+    let mut start = tags[ti].start;
+    let mut end = end;
+    // Count `<div>` opens directly before (only whitespace between).
+    let mut k = ti;
+    let mut opens = Vec::new();
+    let mut at = start;
+    while k > 0 {
+        let t = &tags[k - 1];
+        if t.name == "div" && !t.close && body[t.end..at].trim().is_empty() {
+            opens.push(t.start);
+            at = t.start;
+            k -= 1;
+        } else {
+            break;
+        }
+    }
+    let mut closes = 0;
+    let mut at_end = end;
+    if let Some(after) = tags.iter().position(|t| t.start >= end) {
+        for t in &tags[after..] {
+            if closes < opens.len()
+                && t.name == "div"
+                && t.close
+                && body[at_end..t.start].trim().is_empty()
+            {
+                closes += 1;
+                at_end = t.end;
+            } else {
+                break;
+            }
+        }
+    }
+    if closes > 0 {
+        start = opens[closes - 1];
+        end = at_end;
+    }
+    // Whole lines.
+    let line_start = body[..start].rfind('\n').map_or(0, |p| p + 1);
+    if body[line_start..start].trim().is_empty() {
+        start = line_start;
+    }
+    let line_end = body[end..].find('\n').map_or(body.len(), |p| end + p + 1);
+    if body[end..line_end].trim().is_empty() {
+        end = line_end;
+    }
+    start..end
+}
+
+/// Every HTML table of the document that is a ladder, one track each.
+pub fn recognise(doc: &SourceDoc, diags: &mut Diagnostics) -> Option<Claim<Vec<Track>>> {
+    let body = &doc.body;
+    if !body.contains("<table") && !body.contains("<TABLE") {
+        return None;
+    }
+    let (html, code) = block_ranges(body);
+    let tags: Vec<TagTok> = tokenize(body, 0)
+        .into_iter()
+        .filter(|t| !code.iter().any(|c| c.start <= t.start && t.start < c.end))
+        .collect();
+    let heads = table_grid::headings(body);
+    let mut tracks = Vec::new();
+    let mut spans = Vec::new();
+    let mut ids = SlugSet::default();
+    let mut i = 0;
+    let mut floor = 0;
+    while i < tags.len() {
+        let t = &tags[i];
+        let in_html = html.iter().any(|r| r.start <= t.start && t.start < r.end);
+        if t.name != "table" || t.close || !in_html {
+            i += 1;
+            continue;
+        }
+        match read_table(body, &tags, i) {
+            Err(at) => {
+                // Only a ladder-looking table is worth a warning.
+                let rest = &body[at..];
+                if table_grid_hint(rest) {
+                    diags.push(
+                        doc.warn_at(
+                            at,
+                            "`<table>` is never closed (the table is shown as plain content)",
+                        )
+                        .hint("add `</table>` after the table's last row"),
+                    );
+                }
+                break;
+            }
+            Ok(table) => {
+                let span = claim_span(body, &tags, i, table.end);
+                let (title, description) =
+                    table_grid::title_and_description(doc, &heads, span.start, floor);
+                if let Some(mut track) =
+                    table_grid::grid_to_track(&table.grid, doc, &title, description, diags)
+                {
+                    track.id = ids.unique(&track.id);
+                    tracks.push(track);
+                    spans.push(span.clone());
+                }
+                floor = span.end;
+                i = tags
+                    .iter()
+                    .position(|t| t.start >= table.end)
+                    .unwrap_or(tags.len());
+            }
+        }
+    }
+    (!tracks.is_empty()).then(|| Claim::new(tracks, spans))
+}
+
+/// Does unparsed table text mention a `Level` row or column?
+fn table_grid_hint(rest: &str) -> bool {
+    let text = crate::render::markdown::strip_tags(rest).to_lowercase();
+    text.split_whitespace()
+        .any(|w| w == "level" || w == "levels")
+}

@@ -1,0 +1,1 @@
+//! Matrix ladders written as GitHub pipe tables.
