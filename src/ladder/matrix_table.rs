@@ -324,7 +324,7 @@ fn html_cell(
         rich: Rich::from_html(body.get(inner).unwrap_or("")),
         expectations: pieces
             .into_iter()
-            .map(|r| Rich::from_html(body.get(r).unwrap_or("")))
+            .map(|r| (Rich::from_html(body.get(r.clone()).unwrap_or("")), r.start))
             .collect(),
         offset,
     };
@@ -635,4 +635,324 @@ fn table_grid_hint(rest: &str) -> bool {
     let text = crate::render::markdown::strip_tags(rest).to_lowercase();
     text.split_whitespace()
         .any(|w| w == "level" || w == "levels")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ladder::table_grid::test_doc;
+
+    fn run(
+        body: &str,
+    ) -> (
+        Option<Claim<Vec<Track>>>,
+        Vec<crate::diagnostics::Diagnostic>,
+    ) {
+        let doc = test_doc(body, 0);
+        let mut d = Diagnostics::default();
+        let c = recognise(&doc, &mut d);
+        (c, d.into_vec())
+    }
+
+    fn roles(t: &Track) -> Vec<(String, u32, u32)> {
+        t.roles
+            .iter()
+            .map(|r| (r.title.clone(), r.from, r.to))
+            .collect()
+    }
+
+    fn numbers(t: &Track) -> Vec<u32> {
+        t.levels.iter().map(|l| l.number).collect()
+    }
+
+    const COLUMNS: &str = "# Handbook
+
+## Platform Ladder
+
+Grow from builder to steward.
+
+<div class=\"wide\">
+<table>
+  <thead>
+  <tr><th></th><th>Builder</th><th>Senior Builder</th><th>Steward</th></tr>
+  </thead>
+  <tr><td><strong> Level </strong></td><td>1 - 2</td><td>3</td><td>4-5</td></tr>
+  <tr>
+    <td><strong>Scope</strong></td>
+    <td>
+      <ul>
+        <li>Ships <em>small</em> changes.</li>
+        <li>Asks for help early.</li>
+      </ul>
+    </td>
+    <td><p>Owns a service.</p><p>Reviews <strong>others'</strong> work.</p></td>
+    <td>“Systems”</td>
+  </tr>
+  <tr><td>Craft</td><td></td><td>Writes runbooks.</td><td>Sets standards.</td></tr>
+</table>
+</div>
+
+After the table.
+";
+
+    #[test]
+    fn roles_as_columns() {
+        let (c, d) = run(COLUMNS);
+        assert!(d.is_empty(), "{d:?}");
+        let c = c.unwrap();
+        let t = &c.value[0];
+        assert_eq!(t.title, "Platform Ladder");
+        assert_eq!(t.id, "platform-ladder");
+        assert_eq!(t.shape, Some(Shape::MatrixTable));
+        assert_eq!(
+            t.description.as_ref().unwrap().text,
+            "Grow from builder to steward."
+        );
+        assert_eq!(
+            roles(t),
+            [
+                ("Builder".into(), 1, 2),
+                ("Senior Builder".into(), 3, 3),
+                ("Steward".into(), 4, 5)
+            ]
+        );
+        assert_eq!(numbers(t), [1, 2, 3, 4, 5]);
+        assert_eq!(t.levels[0].label, "1 - 2");
+        assert_eq!(t.levels[0].source.line, 12);
+        assert_eq!(t.roles[0].source.line, 10);
+        assert_eq!(t.source.line, 8);
+        let dims: Vec<_> = t.dimensions.iter().map(|d| d.id.as_str()).collect();
+        assert_eq!(dims, ["scope", "craft"]);
+        // Levels 1 and 2 share the column: two list items, empty craft.
+        for l in &t.levels[..2] {
+            assert_eq!(l.expectations.len(), 2);
+            assert_eq!(l.expectations[0].text.html, "Ships <em>small</em> changes.");
+            assert_eq!(l.expectations[0].text.text, "Ships small changes.");
+            assert_eq!(l.expectations[0].dimension.as_deref(), Some("scope"));
+            assert_eq!(l.expectations[0].source.line, 17);
+            assert_eq!(l.expectations[1].source.line, 18);
+        }
+        assert_eq!(t.levels[0].expectations[1].id, "l1-scope-2");
+        let l3: Vec<_> = t.levels[2]
+            .expectations
+            .iter()
+            .map(|e| e.text.html.as_str())
+            .collect();
+        assert_eq!(
+            l3,
+            [
+                "Owns a service.",
+                "Reviews <strong>others'</strong> work.",
+                "Writes runbooks."
+            ]
+        );
+        assert_eq!(t.levels[4].expectations[0].text.text, "“Systems”");
+        // The claim is the div-wrapped table, whole lines.
+        let s = &COLUMNS[c.spans[0].clone()];
+        assert!(s.starts_with("<div"));
+        assert!(s.ends_with("</div>\n"));
+    }
+
+    #[test]
+    fn transposed_with_level_column() {
+        let body = "## Support track\n\n<table>\n<tr><th>Role</th><th>Level</th><th>Customers</th><th>Tools</th></tr>\n<tr><td>Agent</td><td>L1</td><td>Answers tickets.</td><td>Uses the desk.</td></tr>\n<tr><td>Lead agent</td><td>L2 - L3</td><td>Handles escalations.</td><td>Improves macros.</td></tr>\n</table>\n";
+        let (c, d) = run(body);
+        assert!(d.is_empty(), "{d:?}");
+        let t = &c.unwrap().value[0];
+        assert_eq!(
+            roles(t),
+            [("Agent".into(), 1, 1), ("Lead agent".into(), 2, 3)]
+        );
+        assert_eq!(numbers(t), [1, 2, 3]);
+        let dims: Vec<_> = t.dimensions.iter().map(|d| d.title.as_str()).collect();
+        assert_eq!(dims, ["Customers", "Tools"]);
+        assert_eq!(t.levels[2].expectations[1].text.text, "Improves macros.");
+        assert_eq!(t.levels[2].expectations[1].source.line, 6);
+        assert_eq!(t.levels[2].source.line, 6);
+    }
+
+    #[test]
+    fn header_cells_as_levels_and_title_row() {
+        let body = "<table>\n<tr><th>Area</th><th>Level 1</th><th>Level 2</th><th>Level 3: Lead</th></tr>\n<tr><td>Delivery</td><td>A</td><td>B</td><td>C</td></tr>\n</table>\n";
+        let (c, d) = run(body);
+        assert!(d.is_empty(), "{d:?}");
+        let t = &c.unwrap().value[0];
+        assert!(t.roles.is_empty());
+        assert_eq!(numbers(t), [1, 2, 3]);
+        assert_eq!(t.levels[0].label, "Level 1");
+        assert_eq!(t.levels[2].title.as_deref(), Some("Lead"));
+        assert_eq!(t.title, "test", "falls back to the document title");
+
+        let body = "<table>\n<tr><th></th><th>L1</th><th>L2</th></tr>\n<tr><td>Title</td><td>Analyst</td><td>Senior Analyst</td></tr>\n<tr><td>Impact</td><td>Team</td><td>Group</td></tr>\n</table>\n";
+        let (c, d) = run(body);
+        assert!(d.is_empty(), "{d:?}");
+        let t = &c.unwrap().value[0];
+        assert_eq!(
+            roles(t),
+            [("Analyst".into(), 1, 1), ("Senior Analyst".into(), 2, 2)]
+        );
+        assert_eq!(t.dimensions.len(), 1);
+        assert_eq!(t.levels[1].expectations[0].text.text, "Group");
+    }
+
+    #[test]
+    fn title_row_names_roles_over_a_level_row() {
+        let body = "<table>\n<tr><td>Level</td><td>L3</td><td>Level 4</td></tr>\n<tr><td>Role</td><td>Engineer</td><td>Staff</td></tr>\n<tr><td>Scope</td><td>Team</td><td>Org</td></tr>\n</table>";
+        let (c, d) = run(body);
+        assert!(d.is_empty(), "{d:?}");
+        let t = &c.unwrap().value[0];
+        assert_eq!(
+            roles(t),
+            [("Engineer".into(), 3, 3), ("Staff".into(), 4, 4)]
+        );
+        assert_eq!(t.levels[0].label, "L3");
+        assert_eq!(t.dimensions.len(), 1);
+    }
+
+    #[test]
+    fn several_tables_are_several_tracks() {
+        let body = "---\n\n# Doc\n\n## Makers\n\nThey make.\n\n<table><tr><th></th><th>Maker</th></tr><tr><td>Level</td><td>1</td></tr><tr><td>Work</td><td>Builds</td></tr></table>\n\n## Keepers\n\n<table><tr><th></th><th>Keeper</th></tr><tr><td>Level</td><td>2</td></tr><tr><td>Work</td><td>Keeps</td></tr></table>\n\n<table><tr><th></th><th>Keeper</th></tr><tr><td>Level</td><td>3</td></tr><tr><td>Work</td><td>Keeps more</td></tr></table>\n";
+        let (c, d) = run(body);
+        assert!(d.is_empty(), "{d:?}");
+        let c = c.unwrap();
+        let ids: Vec<_> = c.value.iter().map(|t| t.id.as_str()).collect();
+        assert_eq!(ids, ["makers", "keepers", "keepers-2"]);
+        assert_eq!(c.value[0].description.as_ref().unwrap().text, "They make.");
+        assert!(c.value[1].description.is_none());
+        assert!(c.value[2].description.is_none());
+        assert_eq!(c.spans.len(), 3);
+        assert!(c.spans.windows(2).all(|w| w[0].end <= w[1].start));
+    }
+
+    #[test]
+    fn reversed_range_warns_with_its_line() {
+        let body = "## T\n\n<table>\n<tr><th></th><th>Engineer</th><th>Senior Engineer</th></tr>\n<tr><td>Level</td><td>1</td>\n<td>3 - 2</td></tr>\n<tr><td>Scope</td><td>a</td><td>b</td></tr>\n</table>\n";
+        let doc = test_doc(body, 4);
+        let mut d = Diagnostics::default();
+        assert!(recognise(&doc, &mut d).is_none());
+        let d = d.into_vec();
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert_eq!(d[0].line, 10);
+        assert!(d[0].message.contains("reversed"));
+        assert_eq!(
+            d[0].hint.as_deref(),
+            Some("write the lower level first: 2 - 3")
+        );
+    }
+
+    #[test]
+    fn overlapping_ranges_warn() {
+        let body = "<table><tr><th></th><th>Engineer</th><th>Senior</th></tr><tr><td>Level</td><td>1-3</td><td>3-4</td></tr><tr><td>X</td><td>a</td><td>b</td></tr></table>";
+        let (c, d) = run(body);
+        assert!(c.is_none());
+        assert!(d[0].message.contains("overlap at level 3"), "{d:?}");
+    }
+
+    #[test]
+    fn ragged_rows_warn() {
+        let body = "<table>\n<tr><th></th><th>Engineer</th><th>Senior Engineer</th></tr>\n<tr><td>Level</td><td>1</td><td>2</td></tr>\n<tr><td>Scope</td><td>a</td></tr>\n</table>";
+        let (c, d) = run(body);
+        assert!(c.is_none());
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert_eq!(d[0].line, 4);
+        assert!(d[0].message.contains("row 3 has 2 cells"));
+    }
+
+    #[test]
+    fn missing_or_junk_level_row() {
+        // Role-like headers, no level row: warned.
+        let body = "<table><tr><th></th><th>Engineer</th><th>Senior Engineer</th></tr><tr><td>Scope</td><td>a</td><td>b</td></tr><tr><td>Craft</td><td>c</td><td>d</td></tr></table>";
+        let (c, d) = run(body);
+        assert!(c.is_none());
+        assert!(d[0].message.contains("no `Level` row"), "{d:?}");
+        // A level row with junk.
+        let body = "<table><tr><th></th><th>Engineer</th><th>Senior</th></tr><tr><td>Level</td><td>junior-ish</td><td>2</td></tr><tr><td>Scope</td><td>a</td><td>b</td></tr></table>";
+        let (c, d) = run(body);
+        assert!(c.is_none());
+        assert!(d[0].message.contains("`junior-ish`"), "{d:?}");
+        // An ordinary table: no ladder, no warning.
+        let body =
+            "<table><tr><th>Name</th><th>Team</th></tr><tr><td>Ann</td><td>Core</td></tr></table>";
+        let (c, d) = run(body);
+        assert!(c.is_none());
+        assert!(d.is_empty());
+    }
+
+    #[test]
+    fn unclosed_tags_warn() {
+        let body = "<table>\n<tr><th></th><th>Engineer</th></tr>\n<tr><td>Level</td><td>1</td></tr>\n<tr><td>Scope</td><td><ul><li>a</td></tr>\n</table>";
+        let (c, d) = run(body);
+        assert!(c.is_none());
+        assert!(d[0].message.contains("`<ul>` is never closed"), "{d:?}");
+        assert_eq!(d[0].line, 4);
+        let body =
+            "<table>\n<tr><th></th><th>Engineer</th></tr>\n<tr><td>Level</td><td>1</td></tr>\n";
+        let (c, d) = run(body);
+        assert!(c.is_none());
+        assert!(d[0].message.contains("`<table>` is never closed"), "{d:?}");
+    }
+
+    #[test]
+    fn colspan_repeats_the_cell() {
+        let body = "<table><tr><th></th><th>A eng</th><th>B eng</th></tr><tr><td>Level</td><td>1</td><td>2</td></tr><tr><td>Values</td><td colspan=\"2\">Kindness</td></tr></table>";
+        let (c, d) = run(body);
+        assert!(d.is_empty(), "{d:?}");
+        let t = &c.unwrap().value[0];
+        assert_eq!(t.levels[1].expectations[0].text.text, "Kindness");
+    }
+
+    #[test]
+    fn tables_in_code_are_ignored() {
+        let body = "```html\n<table><tr><td>Level</td><td>1</td></tr><tr><td>X</td><td>y</td></tr></table>\n```\n";
+        let (c, d) = run(body);
+        assert!(c.is_none() && d.is_empty());
+    }
+
+    #[test]
+    fn garbage_never_panics() {
+        let inputs = [
+            "<table>",
+            "<table></table>",
+            "<table><tr></tr></table>",
+            "<table><td>",
+            "<table><tr><td>Level</td></tr></table>",
+            "<table><tr><td>Level</td><td>999</td></tr><tr><td>x</td><td>y</td></tr></table>",
+            "<table><tr><td>Level</td><td>1</td></tr><tr><td>x</td><td><table><tr><td>Level</td><td>2</td></tr></table></td></tr></table>",
+            "<table><tr><td colspan=99999>x</td><td rowspan=\"7\">Level</td></tr><tr><td>1</td></tr></table>",
+            "<table><tr><th>Niveau</th><th>Ingénieur ✓</th></tr><tr><td>Level</td><td>١</td></tr></table>",
+            "<table><tr><td>Level</td><td>1</td><td>2</td></tr><tr><td>é</td><td>\u{0}</td><td><</td></tr></table>",
+            "<table><tr><td>L1</td><td>L2</td></tr>",
+            "<table <tr><td='>'>Level</td>",
+            "<div><table><tr><th></th><th>Engineer</th></tr><tr><td>Level</td><td>1</td></tr><tr><td>A</td><td><!-- x --></td></tr></table>",
+            "</table><table><tr><td></td></tr></table></div>",
+            "<TABLE><TR><TD>Level<TD>1<TR><TD>Scope<TD>x</TABLE>",
+        ];
+        for i in inputs {
+            let _ = run(i);
+        }
+        // Upper-case, unclosed cells: still a ladder.
+        let (c, _) = run(inputs[14]);
+        assert_eq!(c.unwrap().value[0].levels[0].expectations[0].text.text, "x");
+    }
+
+    #[test]
+    fn split_keeps_lead_in_text() {
+        let src = "<ul><b>Does:</b><li>one</li><li>two <ul><li>nested</li></ul></li></ul>tail";
+        let tags = tokenize(src, 0);
+        let (tree, unclosed) = build_tree(&tags, 0..src.len());
+        assert!(unclosed.is_empty());
+        let parts: Vec<_> = split_blocks(src, 0..src.len(), &tree)
+            .into_iter()
+            .map(|r| &src[r])
+            .collect();
+        assert_eq!(
+            parts,
+            [
+                "<b>Does:</b>",
+                "one",
+                "two <ul><li>nested</li></ul>",
+                "tail"
+            ]
+        );
+    }
 }

@@ -18,8 +18,9 @@ use crate::source::SourceDoc;
 pub struct GridCell {
     /// The whole cell.
     pub rich: Rich,
-    /// The cell split into expectations (list items or paragraphs).
-    pub expectations: Vec<Rich>,
+    /// The cell split into expectations (list items or paragraphs), each
+    /// with the body offset where it starts.
+    pub expectations: Vec<(Rich, usize)>,
     /// Byte offset of the cell in the document body.
     pub offset: usize,
 }
@@ -473,13 +474,13 @@ fn build_track(
                 let Some(c) = cell(rows, *r, col.col) else {
                     continue;
                 };
-                for (k, e) in c.expectations.iter().enumerate() {
+                for (k, (e, at)) in c.expectations.iter().enumerate() {
                     expectations.push(Expectation {
                         id: format!("l{n}-{}-{}", dim.id, k + 1),
                         dimension: Some(dim.id.clone()),
                         text: e.clone(),
                         examples: Vec::new(),
-                        source: src(c.offset),
+                        source: src(*at),
                     });
                 }
             }
@@ -575,4 +576,35 @@ pub fn title_and_description(
     let desc = doc.body.get(from..start).unwrap_or("").trim();
     let desc = (!desc.is_empty()).then(|| Rich::from_markdown(desc));
     (title, desc)
+}
+
+/// A document for tests: `body` as `ladders/test.md`, with `lines` lines of
+/// frontmatter before it.
+#[cfg(test)]
+pub(crate) fn test_doc(body: &str, lines: usize) -> SourceDoc {
+    SourceDoc {
+        path: std::path::PathBuf::from("/nonexistent/ladders/test.md"),
+        rel: "ladders/test.md".into(),
+        frontmatter: Default::default(),
+        body: body.to_string(),
+        body_line_offset: lines,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn labels() {
+        assert!(is_level_label(" Level "));
+        assert!(is_level_label("**Levels:**"));
+        assert!(!is_level_label("Level of detail"));
+        assert!(is_title_label("Role"));
+        assert!(header_level("Level 3").is_some());
+        assert!(header_level("L2").is_some());
+        assert!(header_level("Q3").is_none(), "quarters are not levels");
+        assert!(role_like("Senior Engineer"));
+        assert!(!role_like("Budget"));
+    }
 }
