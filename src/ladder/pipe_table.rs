@@ -238,3 +238,162 @@ pub fn recognise(doc: &SourceDoc, diags: &mut Diagnostics) -> Option<Claim<Vec<T
     }
     (!tracks.is_empty()).then(|| Claim::new(tracks, spans))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ladder::table_grid::test_doc;
+
+    fn run(
+        body: &str,
+    ) -> (
+        Option<Claim<Vec<Track>>>,
+        Vec<crate::diagnostics::Diagnostic>,
+    ) {
+        let doc = test_doc(body, 0);
+        let mut d = Diagnostics::default();
+        let c = recognise(&doc, &mut d);
+        (c, d.into_vec())
+    }
+
+    fn roles(t: &Track) -> Vec<(String, u32, u32)> {
+        t.roles
+            .iter()
+            .map(|r| (r.title.clone(), r.from, r.to))
+            .collect()
+    }
+
+    const PIPE: &str = "## Data Ladder
+
+Analysts who grow into scientists.
+
+|  | Analyst | Senior Analyst | Data Scientist |
+| --- | --- | --- | --- |
+| **Level** | 1 - 2 | 3 | L4 |
+| **Scope** | - Answers *known* questions<br>- Cleans data | Frames questions | \"Strategy\" |
+| Tools | SQL | SQL, Python | Models<br><br>Experiments |
+
+Prose after.
+";
+
+    #[test]
+    fn pipe_table_roles_as_columns() {
+        let (c, d) = run(PIPE);
+        assert!(d.is_empty(), "{d:?}");
+        let c = c.unwrap();
+        let t = &c.value[0];
+        assert_eq!(t.title, "Data Ladder");
+        assert_eq!(t.shape, Some(Shape::PipeTable));
+        assert_eq!(
+            t.description.as_ref().unwrap().text,
+            "Analysts who grow into scientists."
+        );
+        assert_eq!(
+            roles(t),
+            [
+                ("Analyst".into(), 1, 2),
+                ("Senior Analyst".into(), 3, 3),
+                ("Data Scientist".into(), 4, 4)
+            ]
+        );
+        assert_eq!(t.levels.len(), 4);
+        assert_eq!(t.levels[0].label, "1 - 2");
+        assert_eq!(t.levels[0].source.line, 7);
+        let dims: Vec<_> = t.dimensions.iter().map(|d| d.id.as_str()).collect();
+        assert_eq!(dims, ["scope", "tools"]);
+        let l1: Vec<_> = t.levels[0]
+            .expectations
+            .iter()
+            .map(|e| e.text.html.as_str())
+            .collect();
+        assert_eq!(
+            l1,
+            ["Answers <em>known</em> questions", "Cleans data", "SQL"]
+        );
+        assert_eq!(t.levels[0].expectations[0].source.line, 8);
+        let l4: Vec<_> = t.levels[3]
+            .expectations
+            .iter()
+            .map(|e| e.text.text.as_str())
+            .collect();
+        assert_eq!(l4, ["“Strategy”", "Models", "Experiments"]);
+        let s = &PIPE[c.spans[0].clone()];
+        assert!(s.starts_with("|  | Analyst"));
+        assert!(!s.contains("Prose"));
+    }
+
+    #[test]
+    fn pipe_table_transposed() {
+        let body = "# Sales\n\n| Role | Level | Pipeline | Deals |\n|---|---|---|---|\n| Rep | 1 | Builds it | Closes small |\n| Senior rep | 2-3 | Coaches | Closes large |\n";
+        let (c, d) = run(body);
+        assert!(d.is_empty(), "{d:?}");
+        let t = &c.unwrap().value[0];
+        assert_eq!(t.title, "Sales");
+        assert_eq!(
+            roles(t),
+            [("Rep".into(), 1, 1), ("Senior rep".into(), 2, 3)]
+        );
+        let dims: Vec<_> = t.dimensions.iter().map(|d| d.title.as_str()).collect();
+        assert_eq!(dims, ["Pipeline", "Deals"]);
+        assert_eq!(t.levels[2].expectations[1].text.text, "Closes large");
+        assert_eq!(t.levels[2].expectations[1].source.line, 6);
+    }
+
+    #[test]
+    fn pipe_header_levels_with_title_row() {
+        let body = "| Competency | L1 | L2 | L3 |\n|---|---|---|---|\n| Title | Engineer | Engineer II | Senior Engineer |\n| Code | <ul><li>Reads</li><li>Writes</li></ul> | Reviews | Designs |\n";
+        let (c, d) = run(body);
+        assert!(d.is_empty(), "{d:?}");
+        let t = &c.unwrap().value[0];
+        assert_eq!(t.roles.len(), 3);
+        assert_eq!(t.roles[2].title, "Senior Engineer");
+        assert_eq!(t.levels[0].label, "L1");
+        assert_eq!(t.levels[0].expectations.len(), 2);
+        assert_eq!(t.levels[0].expectations[1].text.text, "Writes");
+    }
+
+    #[test]
+    fn pipe_problems_warn() {
+        let body = "intro\n\n| | Engineer | Senior Engineer |\n|---|---|---|\n| Level | 4 - 2 | 5 |\n| Scope | a | b |\n";
+        let (c, d) = run(body);
+        assert!(c.is_none());
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert_eq!(d[0].line, 5);
+        assert_eq!(
+            d[0].hint.as_deref(),
+            Some("write the lower level first: 2 - 4")
+        );
+
+        let body =
+            "| | Engineer | Senior Engineer |\n|---|---|---|\n| Level | 1 | 2 |\n| Scope | a |\n";
+        let (c, d) = run(body);
+        assert!(c.is_none());
+        assert!(d[0].message.contains("row 3 has 2 cells"), "{d:?}");
+        assert_eq!(d[0].line, 4);
+
+        let body = "| | Engineer | Senior Engineer |\n|---|---|---|\n| Scope | a | b |\n| Craft | c | d |\n";
+        let (c, d) = run(body);
+        assert!(c.is_none());
+        assert!(d[0].message.contains("no `Level` row"), "{d:?}");
+
+        let body = "| Name | Team |\n|---|---|\n| Ann | Core |\n";
+        let (c, d) = run(body);
+        assert!(c.is_none() && d.is_empty());
+    }
+
+    #[test]
+    fn pipe_garbage_never_panics() {
+        for body in [
+            "|",
+            "| a |\n|---|\n",
+            "| Level |\n|---|\n| 1 |\n",
+            "| Level | 99999 |\n|---|---|\n| x | y |\n",
+            "| Q1 | Q2 | Q3 |\n|---|---|---|\n| a | b | c |\n",
+            "| ✓ | Ingénieur | 工程师 |\n|---|---|---|\n| Level | ١ | 2 |\n| x | `a|b` | \\| |\n",
+            "> | | Engineer |\n> |---|---|\n> | Level | 1 |\n> | X | y |\n",
+        ] {
+            let _ = run(body);
+        }
+        assert_eq!(written_cells("| a | `b|c` | d \\| e |"), 3);
+    }
+}
