@@ -136,3 +136,27 @@ fn seed_001_gives_two_matrix_tracks() {
     assert!(!rest.contains("<table"));
     assert!(!rest.contains("</div>"));
 }
+
+#[test]
+fn other_seeds_hold_no_matrix_ladder() {
+    let Some(path) = seeds() else { return };
+    let loaded = rungs::load(&rungs::BuildOptions {
+        path,
+        ..Default::default()
+    })
+    .expect("seeds load");
+    for doc in loaded.docs.iter().filter(|d| !d.rel.starts_with("001_")) {
+        let mut diags = Diagnostics::default();
+        assert!(
+            matrix_table::recognise(doc, &mut diags).is_none(),
+            "{}",
+            doc.rel
+        );
+        assert!(
+            rungs::ladder::pipe_table::recognise(doc, &mut diags).is_none(),
+            "{}",
+            doc.rel
+        );
+        assert!(diags.is_empty(), "{}: {:?}", doc.rel, diags.into_vec());
+    }
+}

@@ -319,9 +319,26 @@ fn html_cell(
     offset: usize,
 ) -> (GridCell, Vec<Problem>) {
     let (tree, unclosed) = build_tree(tags, inner.clone());
+    let src = body.get(inner.clone()).unwrap_or("");
+    if has_blank_line(src) {
+        // A blank line ends the HTML block: the cell holds markdown.
+        let (text, map) = dedent(src);
+        let cell = GridCell {
+            rich: Rich::from_markdown(&text),
+            expectations: markdown_pieces(&text)
+                .into_iter()
+                .filter_map(|r| {
+                    let rich = Rich::from_markdown(text.get(r.clone())?);
+                    (!rich.is_empty()).then(|| (rich, inner.start + map(r.start)))
+                })
+                .collect(),
+            offset,
+        };
+        return (cell, unclosed_problems(&unclosed));
+    }
     let pieces = split_blocks(body, inner.clone(), &tree);
     let cell = GridCell {
-        rich: Rich::from_html(body.get(inner).unwrap_or("")),
+        rich: Rich::from_html(src),
         expectations: pieces
             .into_iter()
             .map(|r| (Rich::from_html(body.get(r.clone()).unwrap_or("")), r.start))
@@ -329,6 +346,106 @@ fn html_cell(
         offset,
     };
     (cell, unclosed_problems(&unclosed))
+}
+
+fn has_blank_line(s: &str) -> bool {
+    let mut lines = s.lines().skip(1);
+    // The first and last (partial) lines are the tags' own lines.
+    let n = s.lines().count();
+    lines
+        .by_ref()
+        .take(n.saturating_sub(2))
+        .any(|l| l.trim().is_empty())
+}
+
+/// Remove the indentation common to a fragment's non-blank lines (after
+/// the first), so that indented markdown in a cell is not read as code.
+/// Returns the text and a map from its offsets back to the fragment's.
+fn dedent(s: &str) -> (String, impl Fn(usize) -> usize) {
+    let indent = s
+        .lines()
+        .skip(1)
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| l.len() - l.trim_start_matches([' ', '\t']).len())
+        .min()
+        .unwrap_or(0);
+    let mut out = String::with_capacity(s.len());
+    // (offset in out, offset in s) at each line start.
+    let mut marks: Vec<(usize, usize)> = Vec::new();
+    let mut at = 0;
+    for (i, line) in s.split_inclusive('\n').enumerate() {
+        let cut = if i == 0 {
+            0
+        } else {
+            let ws = line.len() - line.trim_start_matches([' ', '\t']).len();
+            ws.min(indent)
+        };
+        marks.push((out.len(), at + cut));
+        out.push_str(&line[cut..]);
+        at += line.len();
+    }
+    let map = move |o: usize| {
+        let k = marks.partition_point(|m| m.0 <= o).saturating_sub(1);
+        marks.get(k).map_or(o, |m| m.1 + (o - m.0))
+    };
+    (out, map)
+}
+
+/// Split a markdown fragment into expectation ranges: top-level list items
+/// (marker removed), paragraphs, and the pieces of HTML blocks.
+pub(crate) fn markdown_pieces(src: &str) -> Vec<Range<usize>> {
+    use pulldown_cmark::{Event, Parser, Tag};
+    let mut out = Vec::new();
+    let mut depth = 0usize;
+    let mut list_depth: Option<usize> = None;
+    for (e, r) in Parser::new_ext(src, crate::render::markdown::options()).into_offset_iter() {
+        match e {
+            Event::Start(tag) => {
+                match (&tag, depth, list_depth) {
+                    (Tag::List(_), 0, _) => list_depth = Some(1),
+                    (Tag::Item, d, Some(l)) if d == l => out.push(strip_marker(src, r)),
+                    (Tag::HtmlBlock, 0, _) => {
+                        let tags = tokenize(&src[r.clone()], r.start);
+                        let (tree, _) = build_tree(&tags, r.clone());
+                        out.extend(split_blocks(src, r, &tree));
+                    }
+                    (_, 0, _) => out.push(r),
+                    _ => {}
+                }
+                depth += 1;
+            }
+            Event::End(_) => {
+                depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    list_depth = None;
+                }
+            }
+            Event::Rule | Event::Html(_) => {}
+            _ if depth == 0 => out.push(r),
+            _ => {}
+        }
+    }
+    out.retain(|r| !src[r.clone()].trim().is_empty());
+    out
+}
+
+fn strip_marker(src: &str, r: Range<usize>) -> Range<usize> {
+    let s = &src[r.clone()];
+    let t = s.trim_start();
+    let mut start = r.start + (s.len() - t.len());
+    let digits = t.len() - t.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+    let rest = &t[digits..];
+    let marker = if digits > 0 {
+        usize::from(rest.starts_with(['.', ')']))
+    } else {
+        usize::from(rest.starts_with(['-', '*', '+']))
+    };
+    if marker > 0 {
+        start += digits + marker;
+    }
+    let s2 = &src[start..r.end];
+    start += s2.len() - s2.trim_start().len();
+    start..r.end
 }
 
 fn attr_num(attrs: &str, name: &str) -> usize {
@@ -933,6 +1050,27 @@ After the table.
         // Upper-case, unclosed cells: still a ladder.
         let (c, _) = run(inputs[14]);
         assert_eq!(c.unwrap().value[0].levels[0].expectations[0].text.text, "x");
+    }
+
+    #[test]
+    fn markdown_inside_cells() {
+        let body = "<table>\n<tr><th></th><th>Engineer</th></tr>\n<tr><td>Level</td><td>1</td></tr>\n<tr><td>Scope</td><td>\n\n  - Ships *small* changes\n  - Asks early\n\n  A paragraph.\n\n</td></tr>\n</table>\n";
+        let (c, d) = run(body);
+        assert!(d.is_empty(), "{d:?}");
+        let t = &c.unwrap().value[0];
+        let e: Vec<_> = t.levels[0]
+            .expectations
+            .iter()
+            .map(|e| (e.text.html.as_str(), e.source.line))
+            .collect();
+        assert_eq!(
+            e,
+            [
+                ("Ships <em>small</em> changes", 6),
+                ("Asks early", 7),
+                ("A paragraph.", 9)
+            ]
+        );
     }
 
     #[test]
