@@ -353,6 +353,38 @@ Prose after.
     }
 
     #[test]
+    fn level_column_without_roles() {
+        let body = "| Level | Scope | Craft |\n|---|---|---|\n| 1 | Task | Tests |\n| 2 | Feature | Reviews |\n";
+        let (c, d) = run(body);
+        assert!(d.is_empty(), "{d:?}");
+        let t = &c.unwrap().value[0];
+        assert!(t.roles.is_empty());
+        let levels: Vec<_> = t.levels.iter().map(|l| l.number).collect();
+        assert_eq!(levels, [1, 2]);
+        let dims: Vec<_> = t.dimensions.iter().map(|d| d.title.as_str()).collect();
+        assert_eq!(dims, ["Scope", "Craft"]);
+
+        // Levels down the first column, with a title column.
+        let body = "| Level | Title | Scope |\n|---|---|---|\n| L1 | Engineer | Task |\n| L2 | Senior Engineer | Feature |\n";
+        let (c, d) = run(body);
+        assert!(d.is_empty(), "{d:?}");
+        let t = &c.unwrap().value[0];
+        assert_eq!(
+            roles(t),
+            [("Engineer".into(), 1, 1), ("Senior Engineer".into(), 2, 2)]
+        );
+        assert_eq!(t.dimensions.len(), 1);
+
+        // Transposed header levels: levels down the first column.
+        let body = "| Competency | Scope | Craft |\n|---|---|---|\n| L1 | Task | Tests |\n| L2 | Feature | Reviews |\n";
+        let (c, d) = run(body);
+        assert!(d.is_empty(), "{d:?}");
+        let t = &c.unwrap().value[0];
+        assert_eq!(t.levels.len(), 2);
+        assert_eq!(t.levels[1].expectations[1].text.text, "Reviews");
+    }
+
+    #[test]
     fn pipe_problems_warn() {
         let body = "intro\n\n| | Engineer | Senior Engineer |\n|---|---|---|\n| Level | 4 - 2 | 5 |\n| Scope | a | b |\n";
         let (c, d) = run(body);

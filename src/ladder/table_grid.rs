@@ -216,8 +216,9 @@ fn interpret(rows: &[Vec<GridCell>]) -> Outcome {
                 )),
             }
         }
-        layout_rows = (0..rows.len())
-            .filter(|&r| r != lr && Some(r) != title_row && Some(r) != role_row)
+        // Row 0 is the header (role names), never a dimension.
+        layout_rows = (1..rows.len())
+            .filter(|&r| r != lr && Some(r) != title_row)
             .collect();
     } else {
         header_levels = true;
@@ -288,16 +289,21 @@ fn interpret(rows: &[Vec<GridCell>]) -> Outcome {
             ));
         }
     }
+    let dim_rows: Vec<usize> = layout_rows
+        .into_iter()
+        .filter(|&r| rows[r].iter().any(|c| !c.rich.is_empty()))
+        .collect();
+    // Without a single dimension row it is a list of roles (a roster, an
+    // overview), not a ladder.
+    if dim_rows.is_empty() {
+        return Outcome::NotLadder;
+    }
     if !problems.is_empty() {
         return Outcome::Problems(problems);
     }
     if columns.is_empty() {
         return Outcome::NotLadder;
     }
-    let dim_rows = layout_rows
-        .into_iter()
-        .filter(|&r| rows[r].iter().any(|c| !c.rich.is_empty()))
-        .collect();
     Outcome::Ladder(Layout {
         columns,
         dim_rows,
@@ -606,5 +612,31 @@ mod tests {
         assert!(header_level("Q3").is_none(), "quarters are not levels");
         assert!(role_like("Senior Engineer"));
         assert!(!role_like("Budget"));
+    }
+
+    #[test]
+    fn a_roster_is_not_a_ladder() {
+        let doc = test_doc("", 0);
+        let c = |t: &str| GridCell {
+            rich: Rich::from_markdown(t),
+            expectations: vec![(Rich::from_markdown(t), 0)],
+            offset: 0,
+        };
+        let rows = vec![
+            vec![c("Name"), c("Role"), c("Level")],
+            vec![c("Ann"), c("Engineer"), c("3")],
+            vec![c("Bob"), c("Engineer"), c("3")],
+        ];
+        let grid = Grid {
+            written_counts: vec![3; 3],
+            row_offsets: vec![0; 3],
+            rows,
+            offset: 0,
+            shape: Shape::PipeTable,
+            problems: Vec::new(),
+        };
+        let mut d = Diagnostics::default();
+        assert!(grid_to_track(&grid, &doc, "Team", None, &mut d).is_none());
+        assert!(d.is_empty(), "{:?}", d.into_vec());
     }
 }
