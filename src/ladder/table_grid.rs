@@ -640,3 +640,92 @@ mod tests {
         assert!(d.is_empty(), "{:?}", d.into_vec());
     }
 }
+
+#[cfg(test)]
+mod fuzz {
+    use crate::diagnostics::Diagnostics;
+    use crate::ladder::{matrix_table, pipe_table};
+
+    /// Documents stitched from table-ish fragments never panic either
+    /// recogniser, and every claim stays inside the body, in order.
+    #[test]
+    fn stitched_fragments_never_panic() {
+        const BITS: &[&str] = &[
+            "<table>",
+            "</table>",
+            "<tr>",
+            "</tr>",
+            "<td>",
+            "</td>",
+            "<th>",
+            "</th>",
+            "<ul>",
+            "</ul>",
+            "<li>",
+            "<p>",
+            "<div>",
+            "</div>",
+            "<td colspan=3>",
+            "<td rowspan='2'>",
+            "Level",
+            "Levels",
+            "1 - 2",
+            "3-1",
+            "L3",
+            "Level 4",
+            "99999",
+            "Engineer",
+            "Senior Engineer",
+            "Title",
+            "“Tasks”",
+            "é✓工",
+            "\n",
+            "\n\n",
+            "| ",
+            " |",
+            "|---|---|\n",
+            "**Level**",
+            "<br>",
+            "- ",
+            "## H\n",
+            "```\n",
+            "<!--",
+            "-->",
+            "<b>",
+            "<",
+            ">",
+            "\"",
+            " ",
+        ];
+        let mut seed: u64 = 0x9E37_79B9_7F4A_7C15;
+        for _ in 0..3000 {
+            let mut body = String::new();
+            let n = (seed % 60) as usize + 1;
+            for _ in 0..n {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                body.push_str(BITS[(seed % BITS.len() as u64) as usize]);
+            }
+            let doc = super::test_doc(&body, 0);
+            let mut d = Diagnostics::default();
+            for claim in [
+                matrix_table::recognise(&doc, &mut d),
+                pipe_table::recognise(&doc, &mut d),
+            ]
+            .into_iter()
+            .flatten()
+            {
+                assert!(claim
+                    .spans
+                    .iter()
+                    .all(|s| s.start <= s.end && s.end <= body.len()));
+                assert!(claim.spans.windows(2).all(|w| w[0].end <= w[1].start));
+                for t in &claim.value {
+                    assert!(t.levels.windows(2).all(|w| w[0].number < w[1].number));
+                    assert!(t.roles.iter().all(|r| r.from <= r.to));
+                }
+            }
+        }
+    }
+}
