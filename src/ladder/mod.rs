@@ -9,7 +9,10 @@
 //! [`model::Handbook`].
 
 pub mod labels;
+pub mod matrix_table;
 pub mod model;
+pub mod pipe_table;
+pub mod table_grid;
 
 use std::ops::Range;
 
