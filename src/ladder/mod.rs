@@ -306,3 +306,101 @@ fn anti_pattern_id(ap: &AntiPattern) -> String {
     }
     id
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::Frontmatter;
+
+    fn doc(body: &str) -> SourceDoc {
+        SourceDoc {
+            path: "odd/doc.md".into(),
+            rel: "odd/doc.md".into(),
+            frontmatter: Frontmatter::default(),
+            body: body.to_string(),
+            body_line_offset: 0,
+        }
+    }
+
+    #[test]
+    fn odd_inputs_never_panic() {
+        let inputs = [
+            "",
+            "\n\n\n",
+            "#",
+            "## Level 1\n## Level 2\n### Level 3\n#### L4\n",
+            "<div>\n## Level 1\n- a\n## Level 2\n<span",
+            "## Level 99999999999999999999999\n- x\n## Level 4294967296\n- y\n",
+            "## Level 1 — Ünïcode 🚀\n- **Ünïcode**: ✓\n## Level 2 — 日本語\n- テスト\n",
+            "# Skill: İstanbul\n## Maturity\nLevel 1 — İ\n- x\n**Level 2**\nTarget: İ",
+            "# İSkill\n",
+            "# Skıll: x\n",
+            "# Skill:\n",
+            "## Anti-patterns\n**\n**Levels 3-1:**\n- **L99:**\n- P: x\n- **:** y\n**Level 1:**",
+            "=====\n-----\nx\n-----\n=\n--\n```\n===\n",
+            "- [ ]\n- [x]\n* [ ] ü\n  - [ ] nested\n",
+            "## Level 1\n- a\n  - b\n    - c\n      - d\n## Level 1\n## Level 2\n",
+            "\u{feff}## L1\n\t- tab\n## L2\r\n- crlf\r\n",
+        ];
+        for input in inputs {
+            let mut d = Diagnostics::default();
+            let dl = recognise_doc(&doc(input), &mut d);
+            assert_eq!(dl.body.len(), input.len(), "{input:?}");
+            for s in &dl.spans {
+                assert!(s.start <= s.end && s.end <= input.len(), "{input:?}");
+            }
+            let _ = recognise(&[doc(input)], &mut d);
+        }
+    }
+
+    #[test]
+    fn ids_are_short_unique_and_stable() {
+        let a = doc("## Level 1\n- **Delivery**: Ships a very long feature with many words in it\n- **Delivery**: Ships a very long feature with many words again\n## Level 2\n- Same\n");
+        let mut b = a.clone();
+        b.rel = "b.md".into();
+        let hb = recognise(&[a.clone(), b.clone()], &mut Diagnostics::default());
+        let ids: Vec<_> = hb
+            .tracks
+            .iter()
+            .flat_map(|t| {
+                t.levels
+                    .iter()
+                    .flat_map(|l| l.expectations.iter().map(|e| e.id.clone()))
+            })
+            .collect();
+        assert_eq!(ids[0], "l1-delivery-ships-a-very-long");
+        assert!(ids.iter().any(|i| i == "l1-delivery-ships-a-very-long-3"));
+        assert_eq!(ids[1], "l1-delivery-ships-a-very-long-2");
+        let mut u = ids.clone();
+        u.sort();
+        u.dedup();
+        assert_eq!(u.len(), ids.len());
+        let hb2 = recognise(&[b, a], &mut Diagnostics::default());
+        let ids2: Vec<_> = hb2
+            .tracks
+            .iter()
+            .flat_map(|t| {
+                t.levels
+                    .iter()
+                    .flat_map(|l| l.expectations.iter().map(|e| e.id.clone()))
+            })
+            .collect();
+        assert_eq!(ids, ids2, "input order does not change ids");
+        // Sorted by file: b.md, then odd/doc.md.
+        assert_eq!(hb.tracks[0].id, "b");
+        assert_eq!(hb.tracks[1].id, "doc");
+    }
+
+    #[test]
+    fn unrecognised_docs_become_pages_with_reasons() {
+        let mut d = Diagnostics::default();
+        let hb = recognise(&[doc("# Notes\n\n## Level 3\n- only one\n")], &mut d);
+        assert!(hb.tracks.is_empty());
+        assert_eq!(hb.pages[0].title, "Notes");
+        assert!(hb.pages[0]
+            .reason
+            .as_deref()
+            .unwrap()
+            .contains("only one level heading"));
+    }
+}

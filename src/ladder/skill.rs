@@ -12,11 +12,14 @@ use crate::source::SourceDoc;
 /// `Skill: Platform` → `Platform`.
 fn strip_skill_prefix(title: &str) -> Option<&str> {
     let t = title.trim();
-    let lower = t.to_lowercase();
-    lower
-        .strip_prefix("skill")
-        .and_then(|r| r.trim_start().strip_prefix([':', '-', '–', '—']))
-        .map(|r| t[t.len() - r.len()..].trim())
+    let head = t.get(..5)?;
+    if !head.eq_ignore_ascii_case("skill") {
+        return None;
+    }
+    t[5..]
+        .trim_start()
+        .strip_prefix([':', '-', '–', '—'])
+        .map(str::trim)
         .filter(|r| !r.is_empty())
 }
 
