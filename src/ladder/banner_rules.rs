@@ -10,7 +10,9 @@
 //! [`normalise`] rewrites them into markdown that renders as intended: a
 //! row of `=` becomes a thematic break (never text, never a setext
 //! underline of a list item), a dash-framed title becomes an ATX heading
-//! one level below the section it is in. Every line keeps its byte length
+//! one level below the section it is in. A lone dash line is left alone:
+//! under text it is a setext heading, elsewhere markdown draws a break.
+//! Every line keeps its byte length
 //! (padding with spaces), so byte offsets and line numbers of the original
 //! body stay valid for the rewritten one.
 
@@ -129,11 +131,8 @@ pub fn normalise(body: &str) -> String {
             i += 3;
             continue;
         }
-        // A lone dash line right under text would make that text a setext
-        // heading; under a blank line markdown already draws a break.
-        if is_rule_of(line, '-') && !is_blank(prev) && line.trim().len() >= 10 {
-            out[i] = banner(line, &lines, i);
-        }
+        // A lone dash line is left to markdown: under text it is a setext
+        // heading underline (`Title\n-----`), under a blank line a break.
         i += 1;
     }
     out.join("\n")
@@ -179,6 +178,13 @@ mod tests {
         let html = render_plain(&n);
         assert!(html.contains(">Infra as Code</h3>"), "{html}");
         assert!(!html.contains("---"), "{html}");
+    }
+
+    #[test]
+    fn setext_headings_are_left_alone() {
+        let src = "Title\n----------------\n\nText\n";
+        assert_eq!(normalise(src), src);
+        assert!(render_plain(src).contains(">Title</h2>"));
     }
 
     #[test]

@@ -26,6 +26,33 @@ fn prefix_key(label: &str) -> String {
     }
 }
 
+/// Label words that are not level scales: quarters, halves, fiscal years,
+/// versions, weeks, sprints, program increments.
+const NOT_LEVELS: &[&str] = &["q", "h", "fy", "v", "w", "cw", "kw", "s", "pi", "qr", "cy"];
+
+/// Rule out `Q3`, `H1 2024`, `v2`: calendar and version labels.
+fn plausible(l: &LevelLabel) -> bool {
+    let key = prefix_key(&l.label);
+    if NOT_LEVELS.contains(&key.as_str()) {
+        return false;
+    }
+    key == "level"
+        || !l
+            .title
+            .as_deref()
+            .is_some_and(|t| t.starts_with(|c: char| c.is_ascii_digit()))
+}
+
+/// Block ranges of sections about maturity (a skill's own scale, never
+/// career levels).
+fn maturity_sections(bl: &[Block]) -> Vec<Range<usize>> {
+    bl.iter()
+        .enumerate()
+        .filter(|(_, b)| b.heading_depth().is_some() && b.text.to_lowercase().contains("maturity"))
+        .map(|(i, _)| i..blocks::section_end(bl, i))
+        .collect()
+}
+
 /// Level headings of the doc: (block index, depth, label).
 pub fn level_headings(bl: &[Block]) -> Vec<(usize, u8, LevelLabel)> {
     bl.iter()
@@ -41,9 +68,12 @@ pub fn level_headings(bl: &[Block]) -> Vec<(usize, u8, LevelLabel)> {
 pub fn recognise(doc: &SourceDoc, diags: &mut Diagnostics) -> Option<Claim<Vec<Track>>> {
     let body = &doc.body;
     let bl = blocks::blocks(body);
+    let maturity = maturity_sections(&bl);
     let cands: Vec<_> = level_headings(&bl)
         .into_iter()
-        .filter(|(_, d, _)| (2..=4).contains(d))
+        .filter(|(i, d, l)| {
+            (2..=4).contains(d) && !maturity.iter().any(|r| r.contains(i)) && plausible(l)
+        })
         .collect();
     // The largest group of headings sharing depth and label word.
     let mut best: Option<(u8, String, usize)> = None;
@@ -271,6 +301,12 @@ pub(crate) mod tests {
     fn needs_two_headings_at_one_depth() {
         assert!(run("## Q3\nRoadmap.\n- things\n").0.is_none());
         assert!(run("## Level 1\n- a\n### Level 2\n- b\n").0.is_none());
+        assert!(run("## Q3\n- a\n## Q4\n- b\n").0.is_none());
+        assert!(run("## E1 2024\n- a\n## E2 2025\n- b\n").0.is_none());
+        assert!(run("## Maturity\n### Level 1\n- a\n### Level 2\n- b\n")
+            .0
+            .is_none());
+        assert!(run("## V1\n- a\n## V2\n- b\n").0.is_none());
     }
 
     #[test]
