@@ -39,6 +39,13 @@ pub fn recognise(doc: &SourceDoc, diags: &mut Diagnostics) -> Option<Claim<Scale
         let (first, more) = match b.kind {
             BlockKind::Heading(_) => (b.text.as_str(), ""),
             BlockKind::Paragraph => src.split_once('\n').unwrap_or((src, "")),
+            BlockKind::List => {
+                if list_scale(doc, b, &mut scale, diags) {
+                    spans.push(b.range.clone());
+                }
+                i += 1;
+                continue;
+            }
             _ => {
                 i += 1;
                 continue;
@@ -99,6 +106,47 @@ pub fn recognise(doc: &SourceDoc, diags: &mut Diagnostics) -> Option<Claim<Scale
     Some(Claim::new(scale, spans))
 }
 
+/// A list whose items are maturity levels: `- **Level 1 — Manual**: text`
+/// or `- Level 1 — Manual` with nested bullets. True when it was one.
+fn list_scale(doc: &SourceDoc, b: &Block, scale: &mut Scale, diags: &mut Diagnostics) -> bool {
+    let mut found = Vec::new();
+    for item in &b.items {
+        let (md, _) = blocks::item_markdown(&doc.body, item.clone());
+        let (first, rest) = md.split_once('\n').unwrap_or((&md, ""));
+        let parsed = match blocks::bold_label(first) {
+            Some((label, after)) => parse_level_heading(&label).map(|l| {
+                let desc = format!("{after}\n{rest}");
+                (l, desc)
+            }),
+            None => parse_level_heading(first).map(|l| (l, rest.to_string())),
+        };
+        match parsed {
+            Some((l, desc)) if l.from == l.to => found.push((l, desc, item.start)),
+            _ => return false,
+        }
+    }
+    for (l, desc, start) in found {
+        if scale.levels.iter().any(|m| m.number == l.from) {
+            diags.push(
+                doc.warn_at(start, format!("maturity level {} appears twice", l.from))
+                    .hint("give each maturity level its own number"),
+            );
+            continue;
+        }
+        let desc = desc.trim();
+        scale.levels.push(MaturityLevel {
+            number: l.from,
+            title: l.title.unwrap_or_default(),
+            description: (!desc.is_empty()).then(|| Rich::from_markdown(desc)),
+            source: SourceRef {
+                file: doc.rel.clone(),
+                line: doc.line_of(start),
+            },
+        });
+    }
+    true
+}
+
 /// `target 3+`, `Target: Level 3`, `minimum level 3`, `**Target**: L3`.
 pub fn find_target(text: &str) -> Option<u32> {
     let lower = text.to_lowercase();
@@ -146,6 +194,28 @@ pub fn find_target(text: &str) -> Option<u32> {
 mod tests {
     use super::*;
     use crate::ladder::heading_ladder::tests::doc;
+
+    #[test]
+    fn bulleted_scale() {
+        let body = "## Maturity levels\n\n- **Level 1 — Manual**: by hand\n- **Level 2: Scripted**\n  - scripts in the repo\n- Level 3 - Automated\n\nTarget: L2\n";
+        let s = recognise(&doc(body), &mut Diagnostics::default())
+            .unwrap()
+            .value;
+        let got: Vec<_> = s
+            .levels
+            .iter()
+            .map(|l| (l.number, l.title.as_str()))
+            .collect();
+        assert_eq!(got, [(1, "Manual"), (2, "Scripted"), (3, "Automated")]);
+        assert_eq!(s.levels[0].description.as_ref().unwrap().text, "by hand");
+        assert!(s.levels[1]
+            .description
+            .as_ref()
+            .unwrap()
+            .html
+            .contains("scripts"));
+        assert_eq!(s.target, Some(2));
+    }
 
     #[test]
     fn targets() {

@@ -23,9 +23,20 @@ pub struct Claim<T> {
 }
 
 impl<T> Claim<T> {
+    /// Sorts the spans and merges overlapping ones.
     pub fn new(value: T, mut spans: Vec<Range<usize>>) -> Claim<T> {
         spans.sort_by_key(|r| r.start);
-        Claim { value, spans }
+        let mut merged: Vec<Range<usize>> = Vec::with_capacity(spans.len());
+        for r in spans {
+            match merged.last_mut() {
+                Some(last) if r.start < last.end => last.end = last.end.max(r.end),
+                _ => merged.push(r),
+            }
+        }
+        Claim {
+            value,
+            spans: merged,
+        }
     }
 
     /// Does this claim overlap any of `other`?
@@ -139,7 +150,7 @@ pub fn recognise_doc(doc: &SourceDoc, diags: &mut Diagnostics) -> DocLadder {
             out.spans.extend(c.spans);
         }
     }
-    out.spans.sort_by_key(|r| r.start);
+    out.spans = Claim::new((), std::mem::take(&mut out.spans)).spans;
     if out.tracks.is_empty() {
         out.reason = why_not(doc, kind == Some("ladder"));
     } else {
@@ -212,11 +223,7 @@ pub fn recognise(docs: &[SourceDoc], diags: &mut Diagnostics) -> Handbook {
     let mut exp_ids = SlugSet::default();
     for (doc, (mut dl, dg)) in order.iter().zip(results) {
         diags.extend(dg);
-        let mut ap_ids = SlugSet::default();
-        for ap in dl.anti_patterns.iter_mut() {
-            ap.id = ap_ids.unique(&anti_pattern_id(ap));
-        }
-        let ap_ids: Vec<String> = dl.anti_patterns.iter().map(|a| a.id.clone()).collect();
+        assign_anti_pattern_ids(&mut dl.anti_patterns);
         for mut t in dl.tracks {
             let base = doc
                 .frontmatter
@@ -225,13 +232,7 @@ pub fn recognise(docs: &[SourceDoc], diags: &mut Diagnostics) -> Handbook {
                 .filter(|_| hb.tracks.iter().all(|x| x.source.file != doc.rel))
                 .unwrap_or_else(|| slugify(&t.title));
             t.id = track_ids.unique(&base);
-            let n = t.anti_patterns.len();
-            for (ap, id) in t.anti_patterns[n - dl.anti_patterns.len().min(n)..]
-                .iter_mut()
-                .zip(&ap_ids)
-            {
-                ap.id = id.clone();
-            }
+            assign_anti_pattern_ids(&mut t.anti_patterns);
             for l in &mut t.levels {
                 for e in &mut l.expectations {
                     let mut base = format!("l{}", l.number);
@@ -253,9 +254,7 @@ pub fn recognise(docs: &[SourceDoc], diags: &mut Diagnostics) -> Handbook {
                 .clone()
                 .unwrap_or_else(|| slugify(&s.title));
             s.id = skill_ids.unique(&base);
-            for (ap, id) in s.anti_patterns.iter_mut().zip(&ap_ids) {
-                ap.id = id.clone();
-            }
+            assign_anti_pattern_ids(&mut s.anti_patterns);
             hb.skills.push(s);
             continue;
         }
@@ -290,6 +289,14 @@ fn short(slug: &str, max: usize) -> String {
         .to_string()
 }
 
+/// Ids unique within one list (a track's or a skill's), in order.
+fn assign_anti_pattern_ids(aps: &mut [AntiPattern]) {
+    let mut ids = SlugSet::default();
+    for ap in aps {
+        ap.id = ids.unique(&anti_pattern_id(ap));
+    }
+}
+
 fn anti_pattern_id(ap: &AntiPattern) -> String {
     let mut id = String::from("ap");
     if let (Some(first), Some(last)) = (ap.levels.first(), ap.levels.last()) {
@@ -320,6 +327,14 @@ mod tests {
             body: body.to_string(),
             body_line_offset: 0,
         }
+    }
+
+    #[test]
+    fn claims_merge_overlapping_spans() {
+        let c = Claim::new((), vec![5..9, 0..3, 2..4, 9..10]);
+        assert_eq!(c.spans, vec![0..4, 5..9, 9..10]);
+        assert!(c.overlaps(&[3..6, 20..21]));
+        assert!(!c.overlaps(&[4..5, 20..21]));
     }
 
     #[test]
