@@ -174,6 +174,7 @@ pub fn recognise_doc(doc: &SourceDoc, diags: &mut Diagnostics) -> DocLadder {
                         missing.join(", ")
                     ))
                     .at(&doc.path, ap.source.line, 1)
+                    .with_source(&std::fs::read_to_string(&doc.path).unwrap_or_default())
                     .hint("check the level numbers in the label"),
                 );
             }
