@@ -5,8 +5,16 @@
 //! not place as warnings, and leaves the rest to render as ordinary content,
 //! so two recognisers never claim the same blocks.
 //!
-//! [`recognise`] runs every recogniser over every document and assembles the
-//! [`model::Handbook`].
+//! [`recognise_doc`] handles one document: banner lines are normalised
+//! first ([`banner_rules`]); a skill document ([`skill`]: maturity scale,
+//! checklists, anti-patterns) is never a career ladder; otherwise the
+//! [`TRACK_RECOGNISERS`] are tried in order, then the anti-pattern sections
+//! ([`anti_patterns`]) are attached to every track found.
+//!
+//! [`recognise`] runs it over every document (in parallel), assembles the
+//! [`model::Handbook`] and hands out ids: tracks by title slug, expectations
+//! `l<level>-<dimension>-<first words>`, unique in the handbook and stable
+//! from build to build (documents are processed in path order).
 
 pub mod labels;
 pub mod model;
@@ -189,7 +197,11 @@ pub fn recognise_doc(doc: &SourceDoc, diags: &mut Diagnostics) -> DocLadder {
 /// Why a document that looks like a ladder was not recognised as one.
 fn why_not(doc: &SourceDoc, declared: bool) -> Option<String> {
     let bl = blocks::blocks(&doc.body);
-    let heads = heading_ladder::level_headings(&bl);
+    // Only the explicit word counts: `Q3` or `H1` headings are not a hint.
+    let heads: Vec<_> = heading_ladder::level_headings(&bl)
+        .into_iter()
+        .filter(|(_, _, l)| l.label.to_lowercase().starts_with("level"))
+        .collect();
     match heads.as_slice() {
         [] if declared => Some(
             "marked `kind: ladder` but no level headings (`## Level 1`, `## L1`) were found"
