@@ -105,6 +105,53 @@ pub fn load(opts: &BuildOptions) -> Result<Loaded> {
     })
 }
 
+/// What to export and how.
+#[derive(Debug, Clone, Default)]
+pub struct ExportOptions {
+    /// Site root or plain folder of ladder files.
+    pub path: PathBuf,
+    pub format: ExportFormat,
+}
+
+/// Export formats.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum ExportFormat {
+    /// The handbook model as pretty-printed JSON (see docs/model-schema.md).
+    #[default]
+    Json,
+}
+
+/// An export: the serialised model and the warnings seen making it.
+#[derive(Debug)]
+pub struct Export {
+    pub text: String,
+    pub warnings: Vec<diagnostics::Diagnostic>,
+}
+
+/// Read the content, recognise the ladder model and serialise it.
+pub fn export(opts: &ExportOptions) -> Result<Export> {
+    let Loaded {
+        docs, mut diags, ..
+    } = load(&BuildOptions {
+        path: opts.path.clone(),
+        ..BuildOptions::default()
+    })?;
+    let docs: Vec<_> = docs.into_iter().filter(|d| !d.frontmatter.draft).collect();
+    let handbook = ladder::recognise(&docs, &mut diags);
+    let text = match opts.format {
+        ExportFormat::Json => serde_json::to_string_pretty(&handbook).map_err(|e| {
+            Error::new(diagnostics::Diagnostic::error(format!(
+                "could not serialise the model: {e}"
+            )))
+        })?,
+    };
+    diags.sort();
+    Ok(Export {
+        text: text + "\n",
+        warnings: diags.into_vec(),
+    })
+}
+
 /// Build the site. On any error the previous output is left untouched.
 pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
     let start = Instant::now();

@@ -46,12 +46,26 @@ enum Command {
     /// Rebuild to disk on change (not available yet)
     #[command(hide = true)]
     Watch,
-    /// Export the ladder model (not available yet)
-    #[command(hide = true)]
-    Export,
+    /// Export the recognised ladder model (tracks, levels, skills)
+    Export {
+        /// Site root (with rungs.yml) or a plain folder of ladder files
+        #[arg(default_value = ".")]
+        path: PathBuf,
+        /// Output format
+        #[arg(long, value_enum, default_value_t = Format::Json)]
+        format: Format,
+        /// Write to this file instead of standard output
+        #[arg(long, short)]
+        out: Option<PathBuf>,
+    },
     /// Check content without writing output (not available yet)
     #[command(hide = true)]
     Check,
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum Format {
+    Json,
 }
 
 fn print_warnings(w: &[rungs::diagnostics::Diagnostic]) {
@@ -126,7 +140,41 @@ fn main() -> ExitCode {
                 ExitCode::from(1)
             }
         },
-        Command::Serve | Command::Watch | Command::Export | Command::Check => {
+        Command::Export { path, format, out } => {
+            let opts = rungs::ExportOptions {
+                path,
+                format: match format {
+                    Format::Json => rungs::ExportFormat::Json,
+                },
+            };
+            match rungs::export(&opts) {
+                Ok(export) => {
+                    print_warnings(&export.warnings);
+                    let written = match &out {
+                        Some(file) => std::fs::write(file, &export.text)
+                            .map_err(|e| format!("could not write {}: {e}", file.display())),
+                        None => {
+                            use std::io::Write;
+                            std::io::stdout()
+                                .write_all(export.text.as_bytes())
+                                .map_err(|e| format!("could not write the export: {e}"))
+                        }
+                    };
+                    match written {
+                        Ok(()) => ExitCode::SUCCESS,
+                        Err(e) => {
+                            eprintln!("error: {e}");
+                            ExitCode::from(1)
+                        }
+                    }
+                }
+                Err(e) => {
+                    eprint!("{e}");
+                    ExitCode::from(1)
+                }
+            }
+        }
+        Command::Serve | Command::Watch | Command::Check => {
             eprintln!("error: this command is reserved and not available in this version of rungs");
             ExitCode::from(2)
         }

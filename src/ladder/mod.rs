@@ -5,8 +5,16 @@
 //! not place as warnings, and leaves the rest to render as ordinary content,
 //! so two recognisers never claim the same blocks.
 //!
-//! [`recognise`] runs every recogniser over every document and assembles the
-//! [`model::Handbook`].
+//! [`recognise_doc`] handles one document: banner lines are normalised
+//! first ([`banner_rules`]); a skill document ([`skill`]: maturity scale,
+//! checklists, anti-patterns) is never a career ladder; otherwise the
+//! [`TRACK_RECOGNISERS`] are tried in order, then the anti-pattern sections
+//! ([`anti_patterns`]) are attached to every track found.
+//!
+//! [`recognise`] runs it over every document (in parallel), assembles the
+//! [`model::Handbook`] and hands out ids: tracks by title slug, expectations
+//! `l<level>-<dimension>-<first words>`, unique in the handbook and stable
+//! from build to build (documents are processed in path order).
 
 pub mod labels;
 pub mod matrix_table;
@@ -26,9 +34,20 @@ pub struct Claim<T> {
 }
 
 impl<T> Claim<T> {
+    /// Sorts the spans and merges overlapping ones.
     pub fn new(value: T, mut spans: Vec<Range<usize>>) -> Claim<T> {
         spans.sort_by_key(|r| r.start);
-        Claim { value, spans }
+        let mut merged: Vec<Range<usize>> = Vec::with_capacity(spans.len());
+        for r in spans {
+            match merged.last_mut() {
+                Some(last) if r.start < last.end => last.end = last.end.max(r.end),
+                _ => merged.push(r),
+            }
+        }
+        Claim {
+            value,
+            spans: merged,
+        }
     }
 
     /// Does this claim overlap any of `other`?
@@ -36,5 +55,383 @@ impl<T> Claim<T> {
         self.spans
             .iter()
             .any(|a| other.iter().any(|b| a.start < b.end && b.start < a.end))
+    }
+}
+
+pub mod anti_patterns;
+pub mod banner_rules;
+pub mod blocks;
+pub mod heading_ladder;
+pub mod maturity_scale;
+pub mod skill;
+
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::slug::{slugify, SlugSet};
+use crate::source::SourceDoc;
+use model::{AntiPattern, Handbook, PlainPage, Skill, SourceRef, Track};
+use rayon::prelude::*;
+
+/// A recogniser of tracks: claims part of a document as one or more tracks.
+pub type TrackRecogniser = fn(&SourceDoc, &mut Diagnostics) -> Option<Claim<Vec<Track>>>;
+
+/// Track recognisers, tried in order on every document that is not a
+/// skill. A later one never takes blocks an earlier one claimed. Adding a
+/// shape is one line here.
+pub const TRACK_RECOGNISERS: &[(&str, TrackRecogniser)] = &[
+    // ("matrix-table", matrix_table::recognise),
+    // ("pipe-table", pipe_table::recognise),
+    ("heading-ladder", heading_ladder::recognise),
+];
+
+/// What recognition made of one document.
+#[derive(Debug, Clone, Default)]
+pub struct DocLadder {
+    pub tracks: Vec<Track>,
+    pub skill: Option<Skill>,
+    /// Anti-patterns of the document (also copied into its tracks or skill).
+    pub anti_patterns: Vec<AntiPattern>,
+    /// Byte ranges of the body that recognisers took, sorted.
+    pub spans: Vec<Range<usize>>,
+    /// Why the document is a plain page although it looked like a ladder.
+    pub reason: Option<String>,
+    /// The body with banner lines rewritten (same length and lines as the
+    /// original; see [`banner_rules`]). Render this rather than `body`.
+    pub body: String,
+}
+
+/// Title of a document: frontmatter `title`, else its first H1, else the
+/// file stem title-cased. Returns the H1's span when the title came from it.
+pub fn doc_title(doc: &SourceDoc, bl: &[blocks::Block]) -> (String, Option<Range<usize>>) {
+    if let Some(t) = &doc.frontmatter.title {
+        return (t.clone(), None);
+    }
+    if let Some(h) = bl
+        .iter()
+        .find(|b| b.heading_depth() == Some(1) && !b.text.trim().is_empty())
+    {
+        return (h.text.trim().to_string(), Some(h.range.clone()));
+    }
+    (blocks::title_case_stem(&doc.stem()), None)
+}
+
+fn overlaps(a: &[Range<usize>], b: &[Range<usize>]) -> bool {
+    a.iter()
+        .any(|x| b.iter().any(|y| x.start < y.end && y.start < x.end))
+}
+
+/// Recognise one document.
+pub fn recognise_doc(doc: &SourceDoc, diags: &mut Diagnostics) -> DocLadder {
+    let normalised = banner_rules::normalise(&doc.body);
+    let ndoc;
+    let doc = if normalised.len() == doc.body.len() && normalised != doc.body {
+        ndoc = SourceDoc {
+            body: normalised,
+            ..doc.clone()
+        };
+        &ndoc
+    } else {
+        doc
+    };
+    let mut out = DocLadder {
+        body: doc.body.clone(),
+        ..DocLadder::default()
+    };
+    let kind = doc.frontmatter.kind.as_deref();
+    if kind == Some("page") {
+        return out;
+    }
+    if let Some(c) = skill::recognise(doc, diags) {
+        out.anti_patterns = c.value.anti_patterns.clone();
+        out.skill = Some(c.value);
+        out.spans = c.spans;
+        return out;
+    }
+    for (_name, rec) in TRACK_RECOGNISERS {
+        if let Some(c) = rec(doc, diags) {
+            if c.value.is_empty() || overlaps(&c.spans, &out.spans) {
+                continue;
+            }
+            out.tracks.extend(c.value);
+            out.spans.extend(c.spans);
+        }
+    }
+    if let Some(c) = anti_patterns::recognise(doc, diags) {
+        if !overlaps(&c.spans, &out.spans) {
+            out.anti_patterns = c.value;
+            out.spans.extend(c.spans);
+        }
+    }
+    out.spans = Claim::new((), std::mem::take(&mut out.spans)).spans;
+    if out.tracks.is_empty() {
+        out.reason = why_not(doc, kind == Some("ladder"));
+    } else {
+        let known: Vec<u32> = out
+            .tracks
+            .iter()
+            .flat_map(|t| t.levels.iter().map(|l| l.number))
+            .collect();
+        for ap in &out.anti_patterns {
+            let missing: Vec<String> = ap
+                .levels
+                .iter()
+                .filter(|n| !known.contains(n))
+                .map(u32::to_string)
+                .collect();
+            if !missing.is_empty() {
+                diags.push(
+                    Diagnostic::warning(format!(
+                        "anti-pattern `{}` names level {} that no track of this document has",
+                        ap.label.as_deref().unwrap_or(""),
+                        missing.join(", ")
+                    ))
+                    .at(&doc.path, ap.source.line, 1)
+                    .with_source(&std::fs::read_to_string(&doc.path).unwrap_or_default())
+                    .hint("check the level numbers in the label"),
+                );
+            }
+        }
+        for t in &mut out.tracks {
+            t.anti_patterns.extend(out.anti_patterns.iter().cloned());
+        }
+    }
+    out
+}
+
+/// Why a document that looks like a ladder was not recognised as one.
+fn why_not(doc: &SourceDoc, declared: bool) -> Option<String> {
+    let bl = blocks::blocks(&doc.body);
+    // Only the explicit word counts: `Q3` or `H1` headings are not a hint.
+    let heads: Vec<_> = heading_ladder::level_headings(&bl)
+        .into_iter()
+        .filter(|(_, _, l)| l.label.to_lowercase().starts_with("level"))
+        .collect();
+    match heads.as_slice() {
+        [] if declared => Some(
+            "marked `kind: ladder` but no level headings (`## Level 1`, `## L1`) were found"
+                .to_string(),
+        ),
+        [] => None,
+        [(_, _, l)] => Some(format!(
+            "only one level heading (`{}`); a ladder needs at least two at the same depth",
+            l.label
+        )),
+        _ => Some(
+            "level headings are at different depths or use different labels; put every level at the same depth (`## Level 1`, `## Level 2`, …)"
+                .to_string(),
+        ),
+    }
+}
+
+/// Recognise every document and assemble the handbook, with unique ids.
+pub fn recognise(docs: &[SourceDoc], diags: &mut Diagnostics) -> Handbook {
+    let mut order: Vec<&SourceDoc> = docs.iter().collect();
+    order.sort_by(|a, b| a.rel.cmp(&b.rel));
+    let results: Vec<(DocLadder, Diagnostics)> = order
+        .par_iter()
+        .map(|d| {
+            let mut dg = Diagnostics::default();
+            (recognise_doc(d, &mut dg), dg)
+        })
+        .collect();
+    let mut hb = Handbook::new();
+    let mut track_ids = SlugSet::default();
+    let mut skill_ids = SlugSet::default();
+    let mut exp_ids = SlugSet::default();
+    for (doc, (mut dl, dg)) in order.iter().zip(results) {
+        diags.extend(dg);
+        assign_anti_pattern_ids(&mut dl.anti_patterns);
+        for mut t in dl.tracks {
+            let base = doc
+                .frontmatter
+                .slug
+                .clone()
+                .filter(|_| hb.tracks.iter().all(|x| x.source.file != doc.rel))
+                .unwrap_or_else(|| slugify(&t.title));
+            t.id = track_ids.unique(&base);
+            assign_anti_pattern_ids(&mut t.anti_patterns);
+            for l in &mut t.levels {
+                for e in &mut l.expectations {
+                    let mut base = format!("l{}", l.number);
+                    if let Some(d) = &e.dimension {
+                        base.push('-');
+                        base.push_str(&short(d, 24));
+                    }
+                    base.push('-');
+                    base.push_str(&short(&slugify(&blocks::first_words(&e.text.text, 4)), 32));
+                    e.id = exp_ids.unique(base.trim_end_matches('-'));
+                }
+            }
+            hb.tracks.push(t);
+        }
+        if let Some(mut s) = dl.skill {
+            let base = doc
+                .frontmatter
+                .slug
+                .clone()
+                .unwrap_or_else(|| slugify(&s.title));
+            s.id = skill_ids.unique(&base);
+            assign_anti_pattern_ids(&mut s.anti_patterns);
+            hb.skills.push(s);
+            continue;
+        }
+        if hb.tracks.iter().all(|t| t.source.file != doc.rel) {
+            let bl = blocks::blocks(&doc.body);
+            hb.pages.push(PlainPage {
+                title: doc_title(doc, &bl).0,
+                source: SourceRef {
+                    file: doc.rel.clone(),
+                    line: 1,
+                },
+                reason: dl.reason,
+            });
+        }
+    }
+    hb
+}
+
+/// A slug cut at a word boundary to at most `max` bytes.
+fn short(slug: &str, max: usize) -> String {
+    if slug.len() <= max {
+        return slug.to_string();
+    }
+    let mut cut = max;
+    while !slug.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    let s = &slug[..cut];
+    s.rfind('-')
+        .filter(|&p| p > 0)
+        .map_or(s, |p| &s[..p])
+        .to_string()
+}
+
+/// Ids unique within one list (a track's or a skill's), in order.
+fn assign_anti_pattern_ids(aps: &mut [AntiPattern]) {
+    let mut ids = SlugSet::default();
+    for ap in aps {
+        ap.id = ids.unique(&anti_pattern_id(ap));
+    }
+}
+
+fn anti_pattern_id(ap: &AntiPattern) -> String {
+    let mut id = String::from("ap");
+    if let (Some(first), Some(last)) = (ap.levels.first(), ap.levels.last()) {
+        if first == last {
+            id.push_str(&format!("-l{first}"));
+        } else {
+            id.push_str(&format!("-l{first}-{last}"));
+        }
+    }
+    let words = short(&slugify(&blocks::first_words(&ap.text.text, 4)), 32);
+    if !words.is_empty() {
+        id.push('-');
+        id.push_str(&words);
+    }
+    id
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::Frontmatter;
+
+    fn doc(body: &str) -> SourceDoc {
+        SourceDoc {
+            path: "odd/doc.md".into(),
+            rel: "odd/doc.md".into(),
+            frontmatter: Frontmatter::default(),
+            body: body.to_string(),
+            body_line_offset: 0,
+        }
+    }
+
+    #[test]
+    fn claims_merge_overlapping_spans() {
+        let c = Claim::new((), vec![5..9, 0..3, 2..4, 9..10]);
+        assert_eq!(c.spans, vec![0..4, 5..9, 9..10]);
+        assert!(c.overlaps(&[3..6, 20..21]));
+        assert!(!c.overlaps(&[4..5, 20..21]));
+    }
+
+    #[test]
+    fn odd_inputs_never_panic() {
+        let inputs = [
+            "",
+            "\n\n\n",
+            "#",
+            "## Level 1\n## Level 2\n### Level 3\n#### L4\n",
+            "<div>\n## Level 1\n- a\n## Level 2\n<span",
+            "## Level 99999999999999999999999\n- x\n## Level 4294967296\n- y\n",
+            "## Level 1 — Ünïcode 🚀\n- **Ünïcode**: ✓\n## Level 2 — 日本語\n- テスト\n",
+            "# Skill: İstanbul\n## Maturity\nLevel 1 — İ\n- x\n**Level 2**\nTarget: İ",
+            "# İSkill\n",
+            "# Skıll: x\n",
+            "# Skill:\n",
+            "## Anti-patterns\n**\n**Levels 3-1:**\n- **L99:**\n- P: x\n- **:** y\n**Level 1:**",
+            "=====\n-----\nx\n-----\n=\n--\n```\n===\n",
+            "- [ ]\n- [x]\n* [ ] ü\n  - [ ] nested\n",
+            "## Level 1\n- a\n  - b\n    - c\n      - d\n## Level 1\n## Level 2\n",
+            "\u{feff}## L1\n\t- tab\n## L2\r\n- crlf\r\n",
+        ];
+        for input in inputs {
+            let mut d = Diagnostics::default();
+            let dl = recognise_doc(&doc(input), &mut d);
+            assert_eq!(dl.body.len(), input.len(), "{input:?}");
+            for s in &dl.spans {
+                assert!(s.start <= s.end && s.end <= input.len(), "{input:?}");
+            }
+            let _ = recognise(&[doc(input)], &mut d);
+        }
+    }
+
+    #[test]
+    fn ids_are_short_unique_and_stable() {
+        let a = doc("## Level 1\n- **Delivery**: Ships a very long feature with many words in it\n- **Delivery**: Ships a very long feature with many words again\n## Level 2\n- Same\n");
+        let mut b = a.clone();
+        b.rel = "b.md".into();
+        let hb = recognise(&[a.clone(), b.clone()], &mut Diagnostics::default());
+        let ids: Vec<_> = hb
+            .tracks
+            .iter()
+            .flat_map(|t| {
+                t.levels
+                    .iter()
+                    .flat_map(|l| l.expectations.iter().map(|e| e.id.clone()))
+            })
+            .collect();
+        assert_eq!(ids[0], "l1-delivery-ships-a-very-long");
+        assert!(ids.iter().any(|i| i == "l1-delivery-ships-a-very-long-3"));
+        assert_eq!(ids[1], "l1-delivery-ships-a-very-long-2");
+        let mut u = ids.clone();
+        u.sort();
+        u.dedup();
+        assert_eq!(u.len(), ids.len());
+        let hb2 = recognise(&[b, a], &mut Diagnostics::default());
+        let ids2: Vec<_> = hb2
+            .tracks
+            .iter()
+            .flat_map(|t| {
+                t.levels
+                    .iter()
+                    .flat_map(|l| l.expectations.iter().map(|e| e.id.clone()))
+            })
+            .collect();
+        assert_eq!(ids, ids2, "input order does not change ids");
+        // Sorted by file: b.md, then odd/doc.md.
+        assert_eq!(hb.tracks[0].id, "b");
+        assert_eq!(hb.tracks[1].id, "doc");
+    }
+
+    #[test]
+    fn unrecognised_docs_become_pages_with_reasons() {
+        let mut d = Diagnostics::default();
+        let hb = recognise(&[doc("# Notes\n\n## Level 3\n- only one\n")], &mut d);
+        assert!(hb.tracks.is_empty());
+        assert_eq!(hb.pages[0].title, "Notes");
+        assert!(hb.pages[0]
+            .reason
+            .as_deref()
+            .unwrap()
+            .contains("only one level heading"));
     }
 }

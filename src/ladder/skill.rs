@@ -1,0 +1,187 @@
+//! Skill documents: titled `Skill: …` (H1 or frontmatter) or marked
+//! `kind: skill`. A skill has its own maturity scale, checklists (task-list
+//! items grouped by the heading above them) and anti-patterns.
+
+use super::blocks::{self, BlockKind};
+use super::model::{Checklist, ChecklistItem, Rich, Skill, SourceRef};
+use super::{anti_patterns, doc_title, maturity_scale, Claim};
+use crate::diagnostics::Diagnostics;
+use crate::slug::{slugify, SlugSet};
+use crate::source::SourceDoc;
+
+/// `Skill: Platform` → `Platform`.
+fn strip_skill_prefix(title: &str) -> Option<&str> {
+    let t = title.trim();
+    let head = t.get(..5)?;
+    if !head.eq_ignore_ascii_case("skill") {
+        return None;
+    }
+    t[5..]
+        .trim_start()
+        .strip_prefix([':', '-', '–', '—'])
+        .map(str::trim)
+        .filter(|r| !r.is_empty())
+}
+
+/// Is the document a skill?
+pub fn is_skill(doc: &SourceDoc) -> bool {
+    if let Some(k) = &doc.frontmatter.kind {
+        return k == "skill";
+    }
+    let bl = blocks::blocks(&doc.body);
+    let (title, _) = doc_title(doc, &bl);
+    strip_skill_prefix(&title).is_some()
+}
+
+pub fn recognise(doc: &SourceDoc, diags: &mut Diagnostics) -> Option<Claim<Skill>> {
+    if !is_skill(doc) {
+        return None;
+    }
+    let body = &doc.body;
+    let bl = blocks::blocks(body);
+    let (title, title_span) = doc_title(doc, &bl);
+    let title = strip_skill_prefix(&title).unwrap_or(&title).to_string();
+    let mut spans: Vec<_> = title_span.into_iter().collect();
+
+    let description = match &doc.frontmatter.description {
+        Some(d) => Some(Rich::from_markdown(d)),
+        None => {
+            let first_h2 = bl
+                .iter()
+                .position(|b| b.heading_depth().is_some_and(|d| d >= 2))
+                .unwrap_or(bl.len());
+            let intro = bl[..first_h2]
+                .iter()
+                .find(|b| b.kind == BlockKind::Paragraph);
+            let purpose = || {
+                let i = bl.iter().position(|b| {
+                    b.heading_depth().is_some() && {
+                        let t = blocks::strip_numbering(&b.text).to_lowercase();
+                        ["purpose", "overview", "summary", "description", "about"]
+                            .iter()
+                            .any(|k| t.starts_with(k))
+                    }
+                })?;
+                bl[i + 1..blocks::section_end(&bl, i)]
+                    .iter()
+                    .find(|b| b.kind == BlockKind::Paragraph)
+            };
+            intro
+                .or_else(purpose)
+                .map(|b| Rich::from_markdown(&body[b.range.clone()]))
+        }
+    };
+
+    let mut skill = Skill {
+        title,
+        description,
+        source: SourceRef {
+            file: doc.rel.clone(),
+            line: doc.line_of(0),
+        },
+        ..Skill::default()
+    };
+    if let Some(c) = maturity_scale::recognise(doc, diags) {
+        skill.scale = c.value.levels;
+        skill.target = c.value.target;
+        spans.extend(c.spans);
+    }
+    if let Some(c) = anti_patterns::recognise(doc, diags) {
+        skill.anti_patterns = c.value;
+        spans.extend(c.spans);
+    }
+    let c = checklists(doc);
+    skill.checklists = c.value;
+    spans.extend(c.spans);
+    Some(Claim::new(skill, spans))
+}
+
+/// Task-list items grouped by the heading above them.
+pub fn checklists(doc: &SourceDoc) -> Claim<Vec<Checklist>> {
+    let body = &doc.body;
+    let bl = blocks::blocks(body);
+    let mut out: Vec<Checklist> = Vec::new();
+    let mut spans = Vec::new();
+    let mut heading: Option<String> = None;
+    let mut ids = SlugSet::default();
+    let mut item_ids: Vec<SlugSet> = Vec::new();
+    for b in &bl {
+        if b.heading_depth().is_some() {
+            heading = Some(blocks::strip_numbering(&b.text).to_string());
+            continue;
+        }
+        if b.kind != BlockKind::List {
+            continue;
+        }
+        let items: Vec<_> = b
+            .items
+            .iter()
+            .filter_map(|r| {
+                let (md, task) = blocks::item_markdown(body, r.clone());
+                task.map(|t| (md, t))
+            })
+            .collect();
+        if items.is_empty() {
+            continue;
+        }
+        spans.push(b.range.clone());
+        let title = heading.clone().unwrap_or_else(|| "Checklist".to_string());
+        let idx = match out.iter().position(|c| c.title == title) {
+            Some(i) => i,
+            None => {
+                out.push(Checklist {
+                    id: ids.unique(&slugify(&title)),
+                    title,
+                    items: Vec::new(),
+                    source: SourceRef {
+                        file: doc.rel.clone(),
+                        line: doc.line_of(b.range.start),
+                    },
+                });
+                item_ids.push(SlugSet::default());
+                out.len() - 1
+            }
+        };
+        for (md, checked) in items {
+            let text = Rich::from_markdown(&md);
+            let id = item_ids[idx].unique(&format!(
+                "{}-{}",
+                out[idx].id,
+                slugify(&blocks::first_words(&text.text, 4))
+            ));
+            out[idx].items.push(ChecklistItem { id, text, checked });
+        }
+    }
+    Claim::new(out, spans)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ladder::heading_ladder::tests::doc;
+
+    #[test]
+    fn skill_titles() {
+        assert_eq!(strip_skill_prefix("Skill: Testing"), Some("Testing"));
+        assert_eq!(strip_skill_prefix("skill - Ops"), Some("Ops"));
+        assert_eq!(strip_skill_prefix("Skills matrix"), None);
+        assert!(is_skill(&doc("# Skill: Testing\n")));
+        let mut d = doc("# Testing\n");
+        assert!(!is_skill(&d));
+        d.frontmatter.kind = Some("skill".into());
+        assert!(is_skill(&d));
+    }
+
+    #[test]
+    fn checklists_group_by_heading() {
+        let d = doc("# Skill: X\n\nIntro.\n\n## Before release\n\n- [ ] Tests pass\n- [x] Docs\n- plain item\n\n## Later\n\n- [ ] Retro\n");
+        let s = recognise(&d, &mut Diagnostics::default()).unwrap().value;
+        assert_eq!(s.title, "X");
+        assert_eq!(s.description.unwrap().text, "Intro.");
+        assert_eq!(s.checklists.len(), 2);
+        assert_eq!(s.checklists[0].title, "Before release");
+        assert_eq!(s.checklists[0].items.len(), 2);
+        assert!(s.checklists[0].items[1].checked);
+        assert_eq!(s.checklists[0].items[0].id, "before-release-tests-pass");
+    }
+}
