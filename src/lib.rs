@@ -163,8 +163,19 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
     } = load(opts)?;
     let theme = render::theme::ThemeFiles::load(layout.theme_dir.as_deref(), &layout.config.theme)?;
     let renderer = render::Renderer::new(theme)?;
-    let handbook = ladder::model::Handbook::new();
-    let site = site::plan(&layout, &docs, &assets, &handbook, &mut diags);
+    let (handbook, views) = ladder::recognise_all(&docs, &mut diags);
+    // Render what recognition normalised (banner rules as section breaks);
+    // it keeps every byte offset, so lines still map to the source.
+    let docs: Vec<source::SourceDoc> = docs
+        .into_iter()
+        .map(|mut d| {
+            if let Some(v) = views.get(&d.rel) {
+                d.body.clone_from(&v.body);
+            }
+            d
+        })
+        .collect();
+    let site = site::plan(&layout, &docs, &assets, &handbook, &views, &mut diags);
 
     let staging = output::Staging::create(&layout.output)?;
     let base = base_context(&layout, &renderer, &site);

@@ -52,9 +52,7 @@ fn seeds_build_as_they_are() {
         "{titles:?}"
     );
     assert!(
-        titles
-            .iter()
-            .any(|t| t.starts_with("Skill: Platform Engineering")),
+        titles.iter().any(|t| t == "Platform Engineering & DevOps"),
         "{titles:?}"
     );
     let broken = broken_links(out.path());

@@ -78,8 +78,8 @@ pub type TrackRecogniser = fn(&SourceDoc, &mut Diagnostics) -> Option<Claim<Vec<
 /// skill. A later one never takes blocks an earlier one claimed. Adding a
 /// shape is one line here.
 pub const TRACK_RECOGNISERS: &[(&str, TrackRecogniser)] = &[
-    // ("matrix-table", matrix_table::recognise),
-    // ("pipe-table", pipe_table::recognise),
+    ("matrix-table", matrix_table::recognise),
+    ("pipe-table", pipe_table::recognise),
     ("heading-ladder", heading_ladder::recognise),
 ];
 
@@ -222,8 +222,27 @@ fn why_not(doc: &SourceDoc, declared: bool) -> Option<String> {
     }
 }
 
+/// What the site needs of a document after recognition: the body to
+/// render (banner rules normalised) and the spans recognisers claimed.
+#[derive(Debug, Clone, Default)]
+pub struct DocView {
+    pub body: String,
+    pub spans: Vec<Range<usize>>,
+    pub reason: Option<String>,
+}
+
 /// Recognise every document and assemble the handbook, with unique ids.
 pub fn recognise(docs: &[SourceDoc], diags: &mut Diagnostics) -> Handbook {
+    recognise_all(docs, diags).0
+}
+
+/// [`recognise`], and per document (by its `rel` path) what the site
+/// renders of it.
+pub fn recognise_all(
+    docs: &[SourceDoc],
+    diags: &mut Diagnostics,
+) -> (Handbook, std::collections::HashMap<String, DocView>) {
+    let mut views = std::collections::HashMap::new();
     let mut order: Vec<&SourceDoc> = docs.iter().collect();
     order.sort_by(|a, b| a.rel.cmp(&b.rel));
     let results: Vec<(DocLadder, Diagnostics)> = order
@@ -239,6 +258,14 @@ pub fn recognise(docs: &[SourceDoc], diags: &mut Diagnostics) -> Handbook {
     let mut exp_ids = SlugSet::default();
     for (doc, (mut dl, dg)) in order.iter().zip(results) {
         diags.extend(dg);
+        views.insert(
+            doc.rel.clone(),
+            DocView {
+                body: std::mem::take(&mut dl.body),
+                spans: dl.spans.clone(),
+                reason: dl.reason.clone(),
+            },
+        );
         assign_anti_pattern_ids(&mut dl.anti_patterns);
         for mut t in dl.tracks {
             let base = doc
@@ -286,7 +313,7 @@ pub fn recognise(docs: &[SourceDoc], diags: &mut Diagnostics) -> Handbook {
             });
         }
     }
-    hb
+    (hb, views)
 }
 
 /// A slug cut at a word boundary to at most `max` bytes.

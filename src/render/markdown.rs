@@ -143,10 +143,21 @@ pub fn render(src: &str, ctx: &mut RenderCtx) -> Rendered {
             Event::TaskListMarker(checked) => {
                 out.task_count += 1;
                 let checked = if *checked { " checked" } else { "" };
+                // The item's own text names the checkbox for screen readers.
+                let label: Vec<Event> = events[i + 1..]
+                    .iter()
+                    .take_while(|e| {
+                        !matches!(e, Event::End(TagEnd::Item) | Event::Start(Tag::List(_)))
+                    })
+                    .cloned()
+                    .collect();
+                let label = escape_html(events_text(&label).trim());
                 let html = if ctx.interactive_tasks {
-                    format!("<input type=\"checkbox\" class=\"task\"{checked}> ")
+                    format!(
+                        "<input type=\"checkbox\" class=\"task\" aria-label=\"{label}\"{checked}> "
+                    )
                 } else {
-                    format!("<input type=\"checkbox\" class=\"task\" disabled{checked}> ")
+                    format!("<input type=\"checkbox\" class=\"task\" aria-label=\"{label}\" disabled{checked}> ")
                 };
                 result.push(Event::InlineHtml(CowStr::from(html)));
             }

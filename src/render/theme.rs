@@ -39,7 +39,7 @@ pub enum Origin {
 impl Origin {
     pub fn describe(&self, name: &str) -> String {
         match self {
-            Origin::BuiltIn => format!("themes/default/{name} (built in)"),
+            Origin::BuiltIn => format!("themes/default/templates/{name} (built in)"),
             Origin::Site(p) => display_path(p),
         }
     }

@@ -266,6 +266,69 @@ pub fn page_body(doc: &SourceDoc, title: &str) -> (String, u8) {
     (doc.body.clone(), shift)
 }
 
+/// Where a skill's components go: the maturity scale and the anti-pattern
+/// list, as the author placed them, become slots the template fills
+/// (`<div data-rungs-slot="maturity">`); checklists stay in the prose and
+/// become persistent checkboxes.
+pub fn skill_slots(doc: &SourceDoc) -> String {
+    let mut quiet = Diagnostics::default();
+    let mut slots: Vec<(std::ops::Range<usize>, Option<&str>)> = Vec::new();
+    let mut add = |spans: Vec<std::ops::Range<usize>>, name: &'static str| {
+        for (k, r) in spans.into_iter().enumerate() {
+            slots.push((r, (k == 0).then_some(name)));
+        }
+    };
+    if let Some(c) = crate::ladder::maturity_scale::recognise(doc, &mut quiet) {
+        add(c.spans, "maturity");
+    }
+    if let Some(c) = crate::ladder::anti_patterns::recognise(doc, &mut quiet) {
+        add(c.spans, "anti-patterns");
+    }
+    slots.sort_by_key(|(r, _)| r.start);
+    let body = &doc.body;
+    let mut out = String::with_capacity(body.len());
+    let mut at = 0;
+    for (r, name) in slots {
+        if r.start < at
+            || r.end > body.len()
+            || !body.is_char_boundary(r.start)
+            || !body.is_char_boundary(r.end)
+        {
+            continue;
+        }
+        out.push_str(&body[at..r.start]);
+        out.push_str("\n\n");
+        if let Some(n) = name {
+            out.push_str(&format!("<div data-rungs-slot=\"{n}\"></div>\n\n"));
+        }
+        at = r.end;
+    }
+    out.push_str(&body[at..]);
+    out
+}
+
+/// Split rendered HTML at its slots: `{"html": …}` and `{"slot": name}` parts.
+pub fn slot_parts(html: &str) -> Vec<Value> {
+    let mut parts = Vec::new();
+    let mut rest = html;
+    const OPEN: &str = "<div data-rungs-slot=\"";
+    while let Some(i) = rest.find(OPEN) {
+        let after = &rest[i + OPEN.len()..];
+        let Some(q) = after.find('"') else { break };
+        let name = &after[..q];
+        let close = "></div>";
+        let tail = &after[q + 1..];
+        let Some(tail) = tail.strip_prefix(close) else {
+            break;
+        };
+        parts.push(json!({"html": &rest[..i], "slot": null}));
+        parts.push(json!({"html": null, "slot": name}));
+        rest = tail;
+    }
+    parts.push(json!({"html": rest, "slot": null}));
+    parts
+}
+
 /// `body` without the byte ranges in `spans` (what recognisers claimed),
 /// each replaced by as many newlines as it held so lines still map. Block
 /// boundaries are kept by surrounding each gap with a blank line.
@@ -326,6 +389,7 @@ pub fn plan(
     docs: &[SourceDoc],
     assets: &[SourceFile],
     handbook: &crate::ladder::model::Handbook,
+    views: &HashMap<String, crate::ladder::DocView>,
     diags: &mut Diagnostics,
 ) -> Site {
     let highlight = layout.config.highlight_code;
@@ -348,6 +412,17 @@ pub fn plan(
         .zip(doc_urls.par_iter())
         .map(|(doc, url)| {
             let title = doc_title(doc);
+            let is_skill = handbook.skills.iter().any(|s| s.source.file == doc.rel);
+            let slotted;
+            let doc = if is_skill {
+                slotted = SourceDoc {
+                    body: skill_slots(doc),
+                    ..doc.clone()
+                };
+                &slotted
+            } else {
+                doc
+            };
             let (body, shift) = page_body(doc, &title);
             let mut slugs = SlugSet::default();
             let frag = Fragment {
@@ -355,7 +430,7 @@ pub fn plan(
                 page_url: url,
                 highlight,
                 heading_shift: shift,
-                interactive_tasks: handbook.skills.iter().any(|s| s.source.file == doc.rel),
+                interactive_tasks: is_skill,
             };
             let html = render_fragment(&body, &frag, &links, &mut slugs, &shared);
             (title, html)
@@ -439,6 +514,7 @@ pub fn plan(
         if let Some(skill) = skill_of[i] {
             template = "skill.html";
             data.insert("skill".into(), ladder_pages::skill_json(skill));
+            data.insert("parts".into(), Value::Array(slot_parts(&html.html)));
         }
         pages.push(PageOut {
             url: url.clone(),
@@ -486,13 +562,37 @@ pub fn plan(
     });
 
     // Ladder pages: tracks, levels, comparisons, dimensions.
+    // A track's notes: what its document holds besides the ladder.
     let extras: Vec<ladder_pages::TrackExtras> = handbook
         .tracks
-        .iter()
+        .par_iter()
         .map(|t| {
             let i = docs.iter().position(|d| d.rel == t.source.file);
+            let notes_html = i.and_then(|i| {
+                let doc = &docs[i];
+                let view = views.get(&doc.rel)?;
+                let rest = SourceDoc {
+                    body: unclaimed(&doc.body, &view.spans),
+                    ..doc.clone()
+                };
+                let (body, shift) = page_body(&rest, &doc_title(doc));
+                let body = strip_first_h1(&body);
+                if markdown::plain_text(&body).is_empty() {
+                    return None;
+                }
+                let frag = Fragment {
+                    doc,
+                    page_url: &ladder_pages::track_url(t),
+                    highlight,
+                    heading_shift: shift.max(1),
+                    interactive_tasks: false,
+                };
+                // Link problems were reported with the document's own page.
+                let quiet = Mutex::new(Diagnostics::default());
+                Some(render_fragment(&body, &frag, &links, &mut SlugSet::default(), &quiet).html)
+            });
             ladder_pages::TrackExtras {
-                notes_html: None,
+                notes_html,
                 source_url: i.map(|i| doc_urls[i].clone()),
                 edit_url: i.and_then(|i| edit_url(layout, &docs[i])),
             }

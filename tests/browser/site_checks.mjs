@@ -4,9 +4,8 @@
 // Prints one line per check and "N passed, N failed" at the end; exits 1 on
 // any failure.
 import { chromium } from "playwright-core";
-import { readFileSync, mkdtempSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 
@@ -19,9 +18,10 @@ const url = (rel, query = "") => pathToFileURL(join(root, rel)).href + query;
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
   args: [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    // Playwright starts Chromium headless with a fresh temporary profile
+    // (user data dir) of its own on every launch.
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
     "--disable-component-update", "--no-first-run", "--disable-sync",
-    `--user-data-dir=${mkdtempSync(join(tmpdir(), "rungs-chromium-"))}`,
   ],
 });
 let passed = 0, failed = 0;

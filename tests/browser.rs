@@ -1,0 +1,159 @@
+//! Browser behaviour in headless Chromium: the compare picker, skill
+//! checklists, and axe-core on home, track, level, compare and skill pages.
+//!
+//! Needs Debian's `chromium` (or `CHROMIUM=/path`) and the node packages in
+//! tests/browser (`npm ci --prefix tests/browser`). Without them the test
+//! says plainly that it did not run; `.ci/run` installs both and sets
+//! `RUNGS_REQUIRE_BROWSER=1`, which turns a missing browser into a failure.
+
+mod common;
+use common::*;
+use scraper::Selector;
+use std::path::{Path, PathBuf};
+
+fn chromium() -> Option<PathBuf> {
+    let p = std::env::var_os("CHROMIUM")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("/usr/bin/chromium"));
+    p.is_file().then_some(p)
+}
+
+/// `Some(reason)` when the browser tests cannot run here.
+fn missing() -> Option<String> {
+    if chromium().is_none() {
+        return Some(
+            "Chromium is not installed (apt-get install chromium, or set CHROMIUM=/path)".into(),
+        );
+    }
+    if !repo()
+        .join("tests/browser/node_modules/playwright-core")
+        .is_dir()
+    {
+        return Some("the node packages are not installed (npm ci --prefix tests/browser)".into());
+    }
+    if std::process::Command::new("node")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        return Some("node is not installed".into());
+    }
+    None
+}
+
+fn skip_or_fail(what: &str) -> bool {
+    if let Some(why) = missing() {
+        if std::env::var_os("RUNGS_REQUIRE_BROWSER").is_some() {
+            panic!("browser test {what} cannot run: {why}");
+        }
+        eprintln!(
+            "NOTE: browser test `{what}` was NOT run: {why}. Run it with: apt-get install chromium && npm ci --prefix tests/browser && cargo test --test browser"
+        );
+        return true;
+    }
+    false
+}
+
+fn html_files(out: &Path, under: &str) -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = walkdir::WalkDir::new(out.join(under))
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_name() == "index.html")
+        .map(|e| e.path().to_path_buf())
+        .collect();
+    v.sort();
+    v
+}
+
+fn rel(out: &Path, p: &Path) -> String {
+    p.strip_prefix(out)
+        .unwrap()
+        .to_string_lossy()
+        .replace('\\', "/")
+}
+
+fn count(p: &Path, css: &str) -> usize {
+    let doc = scraper::Html::parse_document(&std::fs::read_to_string(p).unwrap());
+    doc.select(&Selector::parse(css).unwrap()).count()
+}
+
+/// Run the checks on a built site; the spec names the pages to visit.
+fn run_checks(out: &Path) {
+    // The compare page of the track with the most levels.
+    let compare = html_files(out, "tracks")
+        .into_iter()
+        .filter(|p| p.parent().unwrap().ends_with("compare"))
+        .max_by_key(|p| count(p, ".compare-table thead th[data-level]"))
+        .expect("a compare page");
+    let doc = scraper::Html::parse_document(&std::fs::read_to_string(&compare).unwrap());
+    let levels: Vec<String> = doc
+        .select(&Selector::parse(".compare-table thead th[data-level]").unwrap())
+        .map(|e| e.value().attr("data-level").unwrap().to_string())
+        .collect();
+    assert!(levels.len() >= 3, "{levels:?}");
+    let skill = html_files(out, "")
+        .into_iter()
+        .find(|p| count(p, "[data-checklist] input[type=checkbox]") >= 3)
+        .expect("a skill page with a checklist");
+    let track = compare
+        .parent()
+        .unwrap()
+        .parent()
+        .unwrap()
+        .join("index.html");
+    let level = html_files(out, "tracks")
+        .into_iter()
+        .find(|p| p.to_string_lossy().contains("level-") && count(p, "aside.anti-pattern") > 0)
+        .or_else(|| {
+            html_files(out, "tracks")
+                .into_iter()
+                .find(|p| p.to_string_lossy().contains("level-"))
+        })
+        .expect("a level page");
+    let spec = serde_json::json!({
+        "root": out,
+        "compare": {"path": rel(out, &compare), "from": levels[0].parse::<u32>().unwrap(), "to": levels[2].parse::<u32>().unwrap(), "other": levels[1].parse::<u32>().unwrap()},
+        "skill": rel(out, &skill),
+        "skill_checkboxes": 3,
+        "axe": {
+            "home": "index.html",
+            "track": rel(out, &track),
+            "level": rel(out, &level),
+            "compare": rel(out, &compare),
+            "skill": rel(out, &skill),
+        },
+    });
+    let spec_path = out.join("browser-spec.json");
+    std::fs::write(&spec_path, spec.to_string()).unwrap();
+    let o = std::process::Command::new("node")
+        .arg(repo().join("tests/browser/site_checks.mjs"))
+        .arg(&spec_path)
+        .env("CHROMIUM", chromium().unwrap())
+        .output()
+        .expect("run node");
+    let text = format!("{}{}", stdout(&o), stderr(&o));
+    println!("{text}");
+    assert!(o.status.success(), "browser checks failed:\n{text}");
+    assert!(text.contains(" passed, 0 failed"), "{text}");
+}
+
+#[test]
+fn browser_checks_on_the_example_handbook() {
+    if skip_or_fail("browser_checks_on_the_example_handbook") {
+        return;
+    }
+    let out = tempfile::tempdir().unwrap();
+    build(&repo(), out.path());
+    run_checks(out.path());
+}
+
+#[test]
+fn browser_checks_on_the_seeds() {
+    if skip_or_fail("browser_checks_on_the_seeds") {
+        return;
+    }
+    let Some(seeds) = seeds() else { return };
+    let out = tempfile::tempdir().unwrap();
+    build(&seeds, out.path());
+    run_checks(out.path());
+}
