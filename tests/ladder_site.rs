@@ -132,6 +132,46 @@ fn seeds_site_has_level_pages_anti_patterns_and_cross_track_pages() {
         assert!(rows.iter().any(|r| r == "Independence"), "{rows:?}");
     }
 
+    // The skill page: its own scale with the target marked, the failure
+    // modes as callouts, the checklist as real checkboxes, banner rules as
+    // section breaks.
+    let skill = &hb.skills[0];
+    let skill_page = page(out, &rungs::site::urls::doc_url(&skill.source.file, None));
+    assert_eq!(
+        texts(&skill_page, ".maturity-step .step-title"),
+        vec!["Manual", "Automated", "Reliable", "Autonomous"]
+    );
+    assert_eq!(
+        texts(&skill_page, ".maturity-step.target .step-number"),
+        vec!["3"]
+    );
+    assert_eq!(texts(&skill_page, "aside.anti-pattern[role=note]").len(), 6);
+    let boxes = texts(
+        &skill_page,
+        "[data-checklist] input[type=checkbox]:not([disabled])",
+    );
+    assert_eq!(boxes.len(), 7, "seven interactive checkboxes");
+    assert!(
+        !texts(&skill_page, "hr.banner").is_empty(),
+        "banner rules become section breaks"
+    );
+
+    // No row of `=` anywhere a reader can see.
+    for f in walkdir::WalkDir::new(out)
+        .into_iter()
+        .filter_map(Result::ok)
+    {
+        if f.path().extension().is_some_and(|x| x == "html") {
+            let doc = scraper::Html::parse_document(&std::fs::read_to_string(f.path()).unwrap());
+            let text: String = doc.root_element().text().collect();
+            assert!(
+                !text.contains("====="),
+                "a row of = in {}",
+                f.path().display()
+            );
+        }
+    }
+
     let broken = broken_links(out);
     assert!(broken.is_empty(), "broken links:\n{}", broken.join("\n"));
 }

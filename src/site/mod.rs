@@ -273,9 +273,21 @@ pub fn page_body(doc: &SourceDoc, title: &str) -> (String, u8) {
 pub fn skill_slots(doc: &SourceDoc) -> String {
     let mut quiet = Diagnostics::default();
     let mut slots: Vec<(std::ops::Range<usize>, Option<&str>)> = Vec::new();
+    let body = &doc.body;
+    // The author's section headings stay; the component goes where the
+    // claimed content ends, after any introduction the author wrote.
     let mut add = |spans: Vec<std::ops::Range<usize>>, name: &'static str| {
-        for (k, r) in spans.into_iter().enumerate() {
-            slots.push((r, (k == 0).then_some(name)));
+        let content: Vec<_> = spans
+            .into_iter()
+            .filter(|r| {
+                !body
+                    .get(r.clone())
+                    .is_some_and(|t| t.trim_start().starts_with('#'))
+            })
+            .collect();
+        let last = content.len().saturating_sub(1);
+        for (k, r) in content.into_iter().enumerate() {
+            slots.push((r, (k == last).then_some(name)));
         }
     };
     if let Some(c) = crate::ladder::maturity_scale::recognise(doc, &mut quiet) {
@@ -285,7 +297,6 @@ pub fn skill_slots(doc: &SourceDoc) -> String {
         add(c.spans, "anti-patterns");
     }
     slots.sort_by_key(|(r, _)| r.start);
-    let body = &doc.body;
     let mut out = String::with_capacity(body.len());
     let mut at = 0;
     for (r, name) in slots {
