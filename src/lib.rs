@@ -18,6 +18,7 @@ pub mod init;
 pub mod ladder;
 pub mod output;
 pub mod render;
+pub mod serve;
 pub mod site;
 pub mod slug;
 pub mod source;
