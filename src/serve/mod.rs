@@ -189,12 +189,12 @@ fn watch_plan(opts: &BuildOptions) -> watch::WatchPlan {
 
 /// Rebuild on every change until `stop`; `on_build` hears each outcome.
 fn rebuild_loop(
+    watcher: watch::SourceWatcher,
     opts: &BuildOptions,
     quiet: bool,
     stop: &StopSignal,
     mut on_build: impl FnMut(&watch::Change, std::result::Result<&BuildReport, &Error>),
 ) -> Result<()> {
-    let watcher = watch::SourceWatcher::start(watch_plan(opts))?;
     while !stop.is_stopped() {
         let Some(change) = watcher.next_change(POLL) else {
             continue;
@@ -231,6 +231,7 @@ fn rebuild_loop(
 /// `rungs watch`: build, then rebuild to disk on every change, until
 /// `opts.stop`. A failed build is reported and leaves the output as it was.
 pub fn watch(opts: &WatchOptions) -> Result<()> {
+    let watcher = watch::SourceWatcher::start(watch_plan(&opts.build))?;
     let _ = build_and_report(&opts.build, opts.quiet, true);
     if !opts.quiet {
         println!(
@@ -238,7 +239,7 @@ pub fn watch(opts: &WatchOptions) -> Result<()> {
             display_path(&opts.build.path)
         );
     }
-    rebuild_loop(&opts.build, opts.quiet, &opts.stop, |_, _| {})
+    rebuild_loop(watcher, &opts.build, opts.quiet, &opts.stop, |_, _| {})
 }
 
 /// A temporary output folder, removed when dropped.
@@ -277,6 +278,7 @@ pub fn serve(opts: &ServeOptions, ready: impl FnOnce(SocketAddr)) -> Result<()> 
         );
     }
 
+    let watcher = watch::SourceWatcher::start(watch_plan(&build))?;
     let hub = Arc::new(Broadcaster::default());
     if let Err(e) = build_and_report(&build, opts.quiet, true) {
         hub.send(Event::Error(e.to_string()));
@@ -310,14 +312,20 @@ pub fn serve(opts: &ServeOptions, ready: impl FnOnce(SocketAddr)) -> Result<()> 
     }
 
     let mut failed = hub.last_error().is_some();
-    let result = rebuild_loop(&build, opts.quiet, &opts.stop, |change, outcome| {
-        match outcome {
-            Ok(_) if change.css_only() && !failed => hub.send(Event::Css),
-            Ok(_) => hub.send(Event::Reload),
-            Err(e) => hub.send(Event::Error(e.to_string())),
-        }
-        failed = outcome.is_err();
-    });
+    let result = rebuild_loop(
+        watcher,
+        &build,
+        opts.quiet,
+        &opts.stop,
+        |change, outcome| {
+            match outcome {
+                Ok(_) if change.css_only() && !failed => hub.send(Event::Css),
+                Ok(_) => hub.send(Event::Reload),
+                Err(e) => hub.send(Event::Error(e.to_string())),
+            }
+            failed = outcome.is_err();
+        },
+    );
     opts.stop.stop();
     for w in workers {
         let _ = w.join();
