@@ -263,6 +263,39 @@ fn pages_reload_broken_edits_and_deletes() {
 }
 
 #[test]
+fn config_changes_rebuild() {
+    let site = small_site();
+    let srv = serve(site.path(), &[]);
+    let mut ev = Events::open(srv.port);
+    write(site.path().join("rungs.yml"), "title: Renamed Site\n");
+    ev.expect("reload");
+    assert!(get(srv.port, "/").text().contains("Renamed Site"));
+    // An unrelated file at the site root does not rebuild.
+    write(site.path().join("notes.txt"), "x");
+    assert!(ev.next(Duration::from_millis(300)).is_none());
+}
+
+#[test]
+fn the_library_serves_in_process_and_stops() {
+    let site = small_site();
+    let mut opts = rungs::serve::ServeOptions::new(rungs::BuildOptions {
+        path: site.path().to_path_buf(),
+        out: None,
+        base_url: None,
+    });
+    opts.port = Some(0);
+    opts.quiet = true;
+    let stop = opts.stop.clone();
+    let (tx, rx) = mpsc::channel();
+    let t = std::thread::spawn(move || rungs::serve::serve(&opts, move |a| tx.send(a).unwrap()));
+    let addr = rx.recv_timeout(TIMEOUT).unwrap();
+    assert!(addr.ip().is_loopback());
+    assert!(get(addr.port(), "/").text().contains("Hello home"));
+    stop.stop();
+    assert!(t.join().unwrap().is_ok());
+}
+
+#[test]
 fn traversal_never_leaves_the_output() {
     let site = small_site();
     let out = site.path().join("public");

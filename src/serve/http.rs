@@ -256,6 +256,35 @@ mod tests {
         assert!(decode_path("/").unwrap().is_empty());
     }
 
+    #[cfg(unix)]
+    #[test]
+    fn symlinks_out_of_the_output_are_not_followed() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        std::fs::create_dir_all(out.join("sub")).unwrap();
+        std::fs::write(dir.path().join("secret.txt"), "TOPSECRET").unwrap();
+        std::fs::write(out.join("sub/index.html"), "<body>ok</body>").unwrap();
+        std::os::unix::fs::symlink(dir.path().join("secret.txt"), out.join("leak.txt")).unwrap();
+        std::os::unix::fs::symlink(dir.path(), out.join("up")).unwrap();
+        for t in ["/leak.txt", "/up/secret.txt", "/up/"] {
+            match resolve(&out, t, None) {
+                Reply::File { status, body, .. } => {
+                    assert_eq!(status, 404, "{t}");
+                    assert!(!String::from_utf8_lossy(&body).contains("TOPSECRET"));
+                }
+                other => panic!("{t}: {other:?}"),
+            }
+        }
+        assert_eq!(resolve(&out, "/sub", None), Reply::Redirect("/sub/".into()));
+        match resolve(&out, "/sub/", None) {
+            Reply::File { status, body, .. } => {
+                assert_eq!(status, 200);
+                assert!(String::from_utf8(body).unwrap().contains(RELOAD_TAG));
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
     #[test]
     fn inject_before_last_body() {
         let out = inject(b"<html><BODY>x</Body></html>");

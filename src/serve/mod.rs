@@ -26,6 +26,8 @@ pub const DEFAULT_PORT: u16 = 1111;
 const PORT_TRIES: u16 = 50;
 /// Threads answering page requests (event streams have their own).
 const WORKERS: usize = 4;
+/// Bodies larger than this are sent from a thread of their own.
+const LARGE_BODY: usize = 256 * 1024;
 /// How often an idle event stream is pinged, to notice dead clients.
 const HEARTBEAT: Duration = Duration::from_secs(15);
 /// How often loops look at the stop signal.
@@ -124,17 +126,24 @@ fn listen(ip: IpAddr, port: Option<u16>) -> Result<TcpListener> {
     };
     match port {
         Some(p) => TcpListener::bind((ip, p)).map_err(|e| fail(p, e)),
-        None => {
-            for p in DEFAULT_PORT..DEFAULT_PORT + PORT_TRIES {
-                match TcpListener::bind((ip, p)) {
-                    Ok(l) => return Ok(l),
-                    Err(e) if e.kind() == std::io::ErrorKind::AddrInUse => continue,
-                    Err(e) => return Err(fail(p, e)),
-                }
-            }
-            TcpListener::bind((ip, 0)).map_err(|e| fail(0, e))
+        None => listen_from(ip, DEFAULT_PORT, PORT_TRIES).map_err(|(p, e)| fail(p, e)),
+    }
+}
+
+/// The first free port of `start..start + tries`, else any free port.
+fn listen_from(
+    ip: IpAddr,
+    start: u16,
+    tries: u16,
+) -> std::result::Result<TcpListener, (u16, std::io::Error)> {
+    for p in start..start.saturating_add(tries) {
+        match TcpListener::bind((ip, p)) {
+            Ok(l) => return Ok(l),
+            Err(e) if e.kind() == std::io::ErrorKind::AddrInUse => continue,
+            Err(e) => return Err((p, e)),
         }
     }
+    TcpListener::bind((ip, 0)).map_err(|e| (0, e))
 }
 
 /// Build and print the outcome: a summary line, or the diagnostics.
@@ -189,7 +198,7 @@ fn watch_plan(opts: &BuildOptions) -> watch::WatchPlan {
 
 /// Rebuild on every change until `stop`; `on_build` hears each outcome.
 fn rebuild_loop(
-    watcher: watch::SourceWatcher,
+    mut watcher: watch::SourceWatcher,
     opts: &BuildOptions,
     quiet: bool,
     stop: &StopSignal,
@@ -219,6 +228,16 @@ fn rebuild_loop(
                     String::new()
                 }
             );
+        }
+        if change.touches_config(watcher.plan()) {
+            // rungs.yml may have moved the content or output folder.
+            let plan = watch_plan(opts);
+            if &plan != watcher.plan() {
+                match watch::SourceWatcher::start(plan) {
+                    Ok(w) => watcher = w,
+                    Err(e) => eprint!("{e}"),
+                }
+            }
         }
         match build_and_report(opts, quiet, false) {
             Ok(r) => on_build(&change, Ok(&r)),
@@ -377,6 +396,18 @@ fn handle(req: tiny_http::Request, out: &Path, hub: &Broadcaster) {
     } else {
         http::resolve(out, &url, inm.as_deref())
     };
+    // A big body to a slow reader could hold a worker for long: send it
+    // from a thread of its own.
+    if matches!(&reply, http::Reply::File { body, .. } if body.len() > LARGE_BODY) {
+        std::thread::spawn(move || send(req, reply));
+    } else {
+        send(req, reply);
+    }
+}
+
+/// Write `reply`; a client that hung up mid-response is not our problem.
+fn send(req: tiny_http::Request, reply: http::Reply) {
+    use tiny_http::Response;
     let no_cache = header("Cache-Control", "no-cache");
     let result = match reply {
         http::Reply::File {
@@ -408,7 +439,6 @@ fn handle(req: tiny_http::Request, out: &Path, hub: &Broadcaster) {
                 .with_header(header("Content-Type", "text/plain; charset=utf-8")),
         ),
     };
-    // A client that hung up mid-response is not our problem.
     let _ = result;
 }
 
@@ -429,5 +459,32 @@ fn open_browser(url: &str) {
         .spawn();
     if spawned.is_err() {
         eprintln!("note: could not open a browser; visit {url}");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_busy_port_moves_on_to_the_next_free_one() {
+        let ip = IpAddr::V4(Ipv4Addr::LOCALHOST);
+        let taken = TcpListener::bind((ip, 0)).unwrap();
+        let port = taken.local_addr().unwrap().port();
+        let l = listen_from(ip, port, 20).unwrap();
+        assert_ne!(l.local_addr().unwrap().port(), port);
+        let err = listen(ip, Some(port)).unwrap_err().to_string();
+        assert!(
+            err.contains(&port.to_string()) && err.contains("--port"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn urls_for_unspecified_addresses_are_openable() {
+        let a: SocketAddr = "0.0.0.0:8080".parse().unwrap();
+        assert_eq!(url_for(a), "http://127.0.0.1:8080/");
+        let b: SocketAddr = "[::]:80".parse().unwrap();
+        assert_eq!(url_for(b), "http://[::1]:80/");
     }
 }

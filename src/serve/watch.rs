@@ -16,7 +16,7 @@ pub const DEBOUNCE: Duration = Duration::from_millis(80);
 const MAX_WAIT: Duration = Duration::from_millis(1000);
 
 /// What to watch and what to ignore.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct WatchPlan {
     /// Folders watched recursively.
     pub recursive: Vec<PathBuf>,
@@ -77,6 +77,16 @@ pub struct Change {
 }
 
 impl Change {
+    /// True when `rungs.yml` (at the site root of `plan`) changed, which
+    /// may move the content or output folder.
+    pub fn touches_config(&self, plan: &WatchPlan) -> bool {
+        self.paths.iter().any(|p| {
+            p.parent() == Some(plan.root.as_path())
+                && p.file_name()
+                    .is_some_and(|n| n == plan.config_name.as_str())
+        })
+    }
+
     /// True when every changed file is a stylesheet.
     pub fn css_only(&self) -> bool {
         !self.paths.is_empty()
@@ -91,6 +101,7 @@ impl Change {
 pub struct SourceWatcher {
     _watcher: notify::RecommendedWatcher,
     rx: Receiver<PathBuf>,
+    plan: WatchPlan,
 }
 
 fn watch_error(path: &Path, e: notify::Error) -> Error {
@@ -137,7 +148,13 @@ impl SourceWatcher {
         Ok(SourceWatcher {
             _watcher: watcher,
             rx,
+            plan,
         })
+    }
+
+    /// What this watcher watches.
+    pub fn plan(&self) -> &WatchPlan {
+        &self.plan
     }
 
     /// Wait up to `timeout` for a change, then gather the rest of its
