@@ -276,6 +276,26 @@ fn config_changes_rebuild() {
 }
 
 #[test]
+fn theme_stylesheet_changes_swap_css() {
+    let site = small_site();
+    let css = site.path().join("themes/default/static/style.css");
+    std::fs::create_dir_all(css.parent().unwrap()).unwrap();
+    write(css.clone(), "body { color: #111 }\n");
+    let srv = serve(site.path(), &[]);
+    let mut ev = Events::open(srv.port);
+    write(css, "body { color: #222 }\n");
+    ev.expect("css");
+    let home = get(srv.port, "/").text();
+    let href = home
+        .split("rel=\"stylesheet\" href=\"")
+        .nth(1)
+        .and_then(|r| r.split('"').next())
+        .expect("a stylesheet link")
+        .replace("&#x2F;", "/");
+    assert!(get(srv.port, &format!("/{href}")).text().contains("#222"));
+}
+
+#[test]
 fn the_library_serves_in_process_and_stops() {
     let site = small_site();
     let mut opts = rungs::serve::ServeOptions::new(rungs::BuildOptions {
@@ -425,7 +445,7 @@ fn watch_rebuilds_to_disk() {
         "--out",
         out.to_str().unwrap(),
     ]);
-    let _guard = Server {
+    let mut guard = Server {
         child,
         port: 0,
         _lines: _rx,
@@ -451,6 +471,8 @@ fn watch_rebuilds_to_disk() {
     wait_for("Alpha watched");
     // The built files on disk never carry the reload script.
     assert!(!std::fs::read_to_string(&page).unwrap().contains("__rungs"));
+    #[cfg(unix)]
+    interrupt_and_wait(&mut guard.child);
 }
 
 #[cfg(unix)]
@@ -459,7 +481,12 @@ fn ctrl_c_stops_cleanly() {
     let site = small_site();
     let mut srv = serve(site.path(), &[]);
     let _ev = Events::open(srv.port);
-    let pid = srv.child.id().to_string();
+    interrupt_and_wait(&mut srv.child);
+}
+
+#[cfg(unix)]
+fn interrupt_and_wait(child: &mut Child) {
+    let pid = child.id().to_string();
     assert!(Command::new("kill")
         .args(["-INT", &pid])
         .status()
@@ -467,11 +494,11 @@ fn ctrl_c_stops_cleanly() {
         .success());
     let deadline = Instant::now() + TIMEOUT;
     loop {
-        if let Some(status) = srv.child.try_wait().unwrap() {
+        if let Some(status) = child.try_wait().unwrap() {
             assert!(status.success(), "{status:?}");
-            break;
+            return;
         }
-        assert!(Instant::now() < deadline, "serve did not stop on SIGINT");
+        assert!(Instant::now() < deadline, "did not stop on SIGINT");
         std::thread::sleep(Duration::from_millis(20));
     }
 }
