@@ -391,6 +391,40 @@ fn fifty_event_streams_do_not_block_a_thousand_pages() {
 }
 
 #[test]
+fn slow_readers_of_big_files_do_not_block_pages() {
+    let site = small_site();
+    std::fs::write(site.path().join("content/big.pdf"), vec![b'%'; 6 << 20]).unwrap();
+    let srv = serve(site.path(), &[]);
+    let p = srv.port;
+    // More stalled downloads than there are workers; none of them reads.
+    let stalled: Vec<TcpStream> = (0..8)
+        .map(|_| {
+            let mut s = TcpStream::connect(("127.0.0.1", p)).unwrap();
+            s.write_all(b"GET /big.pdf HTTP/1.1\r\nHost: localhost\r\n\r\n")
+                .unwrap();
+            s
+        })
+        .collect();
+    std::thread::sleep(Duration::from_millis(200));
+    let start = Instant::now();
+    for _ in 0..20 {
+        assert_eq!(get(p, "/alpha/").status, 200);
+    }
+    assert!(
+        start.elapsed() < Duration::from_secs(3),
+        "{:?}",
+        start.elapsed()
+    );
+    let head = request(p, "HEAD", "/big.pdf", &[]);
+    assert_eq!(
+        head.header("content-type").as_deref(),
+        Some("application/pdf")
+    );
+    drop(stalled);
+    assert_eq!(get(p, "/").status, 200);
+}
+
+#[test]
 fn head_etags_and_content_types() {
     let site = small_site();
     let srv = serve(site.path(), &[]);

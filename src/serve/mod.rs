@@ -247,9 +247,19 @@ fn rebuild_loop(
     Ok(())
 }
 
+/// A missing or unreadable site folder is an error up front; anything
+/// else wrong is a build error, reported and then watched until fixed.
+fn check_site(opts: &BuildOptions) -> Result<()> {
+    if opts.path.is_dir() {
+        return Ok(());
+    }
+    crate::config::SiteLayout::resolve(&opts.path, opts.out.as_deref()).map(|_| ())
+}
+
 /// `rungs watch`: build, then rebuild to disk on every change, until
 /// `opts.stop`. A failed build is reported and leaves the output as it was.
 pub fn watch(opts: &WatchOptions) -> Result<()> {
+    check_site(&opts.build)?;
     let watcher = watch::SourceWatcher::start(watch_plan(&opts.build))?;
     let _ = build_and_report(&opts.build, opts.quiet, true);
     if !opts.quiet {
@@ -274,6 +284,7 @@ impl Drop for TempOut {
 /// browsers, until `opts.stop`. `ready` hears the bound address once the
 /// server accepts requests.
 pub fn serve(opts: &ServeOptions, ready: impl FnOnce(SocketAddr)) -> Result<()> {
+    check_site(&opts.build)?;
     let mut build = opts.build.clone();
     let _temp = match &build.out {
         Some(_) => None,
@@ -394,6 +405,14 @@ fn handle(req: tiny_http::Request, out: &Path, hub: &Broadcaster) {
             }
         }
     } else {
+        // While a rebuild swaps the new output in, the folder is briefly
+        // missing: wait a moment rather than answer 404.
+        for _ in 0..10 {
+            if out.is_dir() || hub.last_error().is_some() {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
         http::resolve(out, &url, inm.as_deref())
     };
     // A big body to a slow reader could hold a worker for long: send it

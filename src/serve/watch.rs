@@ -117,7 +117,20 @@ impl SourceWatcher {
         let (tx, rx) = channel();
         let filter = plan.clone();
         let mut watcher = notify::recommended_watcher(move |res: notify::Result<notify::Event>| {
-            let Ok(ev) = res else { return };
+            // Lost events (an overflowing queue, an error) mean "something
+            // changed": rebuild everything.
+            let rescan = filter.recursive[0].clone();
+            let ev = match res {
+                Ok(ev) if ev.need_rescan() => {
+                    let _ = tx.send(rescan);
+                    return;
+                }
+                Ok(ev) => ev,
+                Err(_) => {
+                    let _ = tx.send(rescan);
+                    return;
+                }
+            };
             let ignored = matches!(
                 ev.kind,
                 EventKind::Access(_)
