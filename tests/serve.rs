@@ -263,6 +263,36 @@ fn pages_reload_broken_edits_and_deletes() {
 }
 
 #[test]
+fn editor_save_patterns_rebuild_once() {
+    let site = small_site();
+    let c = site.path().join("content");
+    let srv = serve(site.path(), &[]);
+    let mut ev = Events::open(srv.port);
+    // vim: probe file, move the original to a backup, write anew.
+    write(c.join("4913"), "");
+    std::fs::remove_file(c.join("4913")).unwrap();
+    std::fs::rename(c.join("alpha.md"), c.join("alpha.md~")).unwrap();
+    write(c.join("alpha.md"), "---\ntitle: Alpha\n---\nSaved by vim\n");
+    std::fs::remove_file(c.join("alpha.md~")).unwrap();
+    ev.expect("reload");
+    assert!(ev.next(Duration::from_millis(300)).is_none());
+    assert!(get(srv.port, "/alpha/").text().contains("Saved by vim"));
+    // Atomic save: write a hidden temp file, rename it over the page.
+    write(
+        c.join(".alpha.md.tmp1"),
+        "---\ntitle: Alpha\n---\nSaved atomically\n",
+    );
+    std::fs::rename(c.join(".alpha.md.tmp1"), c.join("alpha.md")).unwrap();
+    ev.expect("reload");
+    assert!(get(srv.port, "/alpha/").text().contains("Saved atomically"));
+    // A renamed page moves: the old address is gone, the new one is there.
+    std::fs::rename(c.join("alpha.md"), c.join("beta.md")).unwrap();
+    ev.expect("reload");
+    assert_eq!(get(srv.port, "/alpha/").status, 404);
+    assert!(get(srv.port, "/beta/").text().contains("Saved atomically"));
+}
+
+#[test]
 fn config_changes_rebuild() {
     let site = small_site();
     let srv = serve(site.path(), &[]);
