@@ -343,6 +343,8 @@ fn the_library_serves_in_process_and_stops() {
     assert!(get(addr.port(), "/").text().contains("Hello home"));
     stop.stop();
     assert!(t.join().unwrap().is_ok());
+    // The temporary output is gone; the site folder has no output in it.
+    assert!(!site.path().join("public").exists());
 }
 
 #[test]

@@ -289,7 +289,10 @@ pub fn serve(opts: &ServeOptions, ready: impl FnOnce(SocketAddr)) -> Result<()> 
     let _temp = match &build.out {
         Some(_) => None,
         None => {
-            let dir = std::env::temp_dir().join(format!("rungs-serve-{}", std::process::id()));
+            // Unique per call, so that servers in one process never share.
+            static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+            let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let dir = std::env::temp_dir().join(format!("rungs-serve-{}-{n}", std::process::id()));
             build.out = Some(dir.join("public"));
             Some(TempOut(dir))
         }
