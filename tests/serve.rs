@@ -47,10 +47,20 @@ fn spawn(args: &[&str]) -> (Child, mpsc::Receiver<String>) {
     (child, rx)
 }
 
+/// `rungs serve --port 0 SITE`, built into SITE/public (so that the
+/// killed server leaves nothing behind) unless `extra` has its own `--out`.
 fn serve(site: &Path, extra: &[&str]) -> Server {
+    let out = site.join("public");
     let mut args = vec!["serve", "--port", "0", site.to_str().unwrap()];
+    if !extra.contains(&"--out") {
+        args.extend_from_slice(&["--out", out.to_str().unwrap()]);
+    }
     args.extend_from_slice(extra);
-    let (child, rx) = spawn(&args);
+    serve_args(&args)
+}
+
+fn serve_args(args: &[&str]) -> Server {
+    let (child, rx) = spawn(args);
     let deadline = Instant::now() + TIMEOUT;
     loop {
         let line = rx
@@ -545,9 +555,13 @@ fn watch_rebuilds_to_disk() {
 #[test]
 fn ctrl_c_stops_cleanly() {
     let site = small_site();
-    let mut srv = serve(site.path(), &[]);
+    // The default output: a temporary folder, removed on a clean stop.
+    let mut srv = serve_args(&["serve", "--port", "0", site.path().to_str().unwrap()]);
+    let temp = std::env::temp_dir().join(format!("rungs-serve-{}-0", srv.child.id()));
+    assert!(temp.join("public/index.html").is_file());
     let _ev = Events::open(srv.port);
     interrupt_and_wait(&mut srv.child);
+    assert!(!temp.exists(), "{} left behind", temp.display());
 }
 
 #[cfg(unix)]
