@@ -10,7 +10,8 @@
 //! output     write to a staging folder, swap it in on success
 //! ```
 //!
-//! [`build`] runs it all; `main.rs` is a thin CLI over it.
+//! [`build`] runs it all; `main.rs` is a thin CLI over it. [`serve`] holds
+//! `rungs serve` and `rungs watch`, which call [`build`] on every change.
 
 pub mod config;
 pub mod diagnostics;
@@ -18,6 +19,7 @@ pub mod init;
 pub mod ladder;
 pub mod output;
 pub mod render;
+pub mod serve;
 pub mod site;
 pub mod slug;
 pub mod source;

@@ -40,12 +40,39 @@ enum Command {
         #[arg(default_value = ".")]
         dir: PathBuf,
     },
-    /// Serve the site locally and rebuild on change (not available yet)
-    #[command(hide = true)]
-    Serve,
-    /// Rebuild to disk on change (not available yet)
-    #[command(hide = true)]
-    Watch,
+    /// Serve the site locally, rebuild on change and reload the browser
+    Serve {
+        /// Site root (with rungs.yml) or a plain folder of ladder files
+        #[arg(default_value = ".")]
+        path: PathBuf,
+        /// Port [default: 1111, or the next free one]; 0 picks any free port
+        #[arg(long, short)]
+        port: Option<u16>,
+        /// Address to listen on
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: String,
+        /// Open the site in the default browser
+        #[arg(long)]
+        open: bool,
+        /// Output folder [default: a temporary folder, removed on exit]
+        #[arg(long, short)]
+        out: Option<PathBuf>,
+        /// Print nothing but the address, warnings and errors
+        #[arg(long, short)]
+        quiet: bool,
+    },
+    /// Build, then rebuild to disk on every change
+    Watch {
+        /// Site root (with rungs.yml) or a plain folder of ladder files
+        #[arg(default_value = ".")]
+        path: PathBuf,
+        /// Output folder [default: PATH/public]
+        #[arg(long, short)]
+        out: Option<PathBuf>,
+        /// Print nothing but warnings and errors
+        #[arg(long, short)]
+        quiet: bool,
+    },
     /// Export the recognised ladder model (tracks, levels, skills)
     Export {
         /// Site root (with rungs.yml) or a plain folder of ladder files
@@ -71,6 +98,23 @@ enum Format {
 fn print_warnings(w: &[rungs::diagnostics::Diagnostic]) {
     for d in w {
         eprint!("{d}");
+    }
+}
+
+fn parse_bind(s: &str) -> Option<std::net::IpAddr> {
+    if s.eq_ignore_ascii_case("localhost") {
+        return Some(std::net::Ipv4Addr::LOCALHOST.into());
+    }
+    s.trim_matches(['[', ']']).parse().ok()
+}
+
+fn finish(r: rungs::diagnostics::Result<()>) -> ExitCode {
+    match r {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprint!("{e}");
+            ExitCode::from(1)
+        }
     }
 }
 
@@ -174,7 +218,51 @@ fn main() -> ExitCode {
                 }
             }
         }
-        Command::Serve | Command::Watch | Command::Check => {
+        Command::Serve {
+            path,
+            port,
+            bind,
+            open,
+            out,
+            quiet,
+        } => {
+            let bind = match parse_bind(&bind) {
+                Some(b) => b,
+                None => {
+                    eprintln!(
+                        "error: --bind {bind} is not an IP address (try 127.0.0.1 or 0.0.0.0)"
+                    );
+                    return ExitCode::from(2);
+                }
+            };
+            let mut opts = rungs::serve::ServeOptions::new(rungs::BuildOptions {
+                path,
+                out,
+                base_url: None,
+            });
+            opts.port = port;
+            opts.bind = bind;
+            opts.open = open;
+            opts.quiet = quiet;
+            finish(rungs::serve::stop_on_ctrlc(&opts.stop).and_then(|_| {
+                rungs::serve::serve(&opts, |addr| {
+                    println!("serving {} (Ctrl-C to stop)", rungs::serve::url_for(addr));
+                })
+            }))
+        }
+        Command::Watch { path, out, quiet } => {
+            let opts = rungs::serve::WatchOptions {
+                build: rungs::BuildOptions {
+                    path,
+                    out,
+                    base_url: None,
+                },
+                quiet,
+                stop: rungs::serve::StopSignal::new(),
+            };
+            finish(rungs::serve::stop_on_ctrlc(&opts.stop).and_then(|_| rungs::serve::watch(&opts)))
+        }
+        Command::Check => {
             eprintln!("error: this command is reserved and not available in this version of rungs");
             ExitCode::from(2)
         }
