@@ -175,3 +175,120 @@ fn seeds_site_has_level_pages_anti_patterns_and_cross_track_pages() {
     let broken = broken_links(out);
     assert!(broken.is_empty(), "broken links:\n{}", broken.join("\n"));
 }
+
+/// A level page weighs under 40 KB of HTML, CSS and JS before
+/// compression (the search index excluded): checked on every level page
+/// of the seeds and the example handbook.
+#[test]
+fn level_pages_weigh_under_40_kb() {
+    let mut sites = vec![repo()];
+    sites.extend(seeds());
+    for site in sites {
+        let out = tempfile::tempdir().unwrap();
+        build(&site, out.path());
+        let out = out.path();
+        let mut checked = 0;
+        for f in walkdir::WalkDir::new(out.join("tracks"))
+            .into_iter()
+            .filter_map(Result::ok)
+        {
+            let p = f.path();
+            if !(p.file_name().is_some_and(|n| n == "index.html")
+                && p.parent()
+                    .and_then(|d| d.file_name())
+                    .is_some_and(|d| d.to_string_lossy().starts_with("level-")))
+            {
+                continue;
+            }
+            let html = std::fs::read_to_string(p).unwrap();
+            let doc = scraper::Html::parse_document(&html);
+            let mut total = html.len();
+            let sel = scraper::Selector::parse("link[rel=stylesheet][href], script[src]").unwrap();
+            for el in doc.select(&sel) {
+                let href = el.value().attr("href").or(el.value().attr("src")).unwrap();
+                if href.contains("search") {
+                    continue;
+                }
+                let asset = p.parent().unwrap().join(href);
+                total += std::fs::metadata(&asset)
+                    .unwrap_or_else(|e| panic!("{}: {e}", asset.display()))
+                    .len() as usize;
+            }
+            assert!(total < 40 * 1024, "{} weighs {total} bytes", p.display());
+            checked += 1;
+        }
+        assert!(checked > 0, "no level pages in {}", site.display());
+    }
+}
+
+/// For every track and level of the example handbook and the seeds: the
+/// level page exists, shows exactly that level's expectations (new ones
+/// plus the folded "as before" group), exactly the anti-patterns that apply
+/// to it, the role in its h1, and links to its neighbours.
+#[test]
+fn every_level_page_holds_exactly_its_level() {
+    let mut sites = vec![repo()];
+    sites.extend(seeds());
+    for site in sites {
+        let hb = handbook(&site);
+        assert!(!hb.tracks.is_empty(), "{}", site.display());
+        let out = tempfile::tempdir().unwrap();
+        build(&site, out.path());
+        for t in &hb.tracks {
+            for (i, l) in t.levels.iter().enumerate() {
+                let p = level_page(out.path(), t, l.number);
+                let ids: Vec<String> = {
+                    let sel = scraper::Selector::parse("li.expectation").unwrap();
+                    p.select(&sel)
+                        .filter_map(|e| e.value().attr("id").map(String::from))
+                        .collect()
+                };
+                let want: Vec<String> = l.expectations.iter().map(|e| e.id.clone()).collect();
+                let mut got_sorted = ids.clone();
+                got_sorted.sort();
+                let mut want_sorted = want.clone();
+                want_sorted.sort();
+                assert_eq!(got_sorted, want_sorted, "{} level {}", t.title, l.number);
+                let aps = t
+                    .anti_patterns
+                    .iter()
+                    .filter(|a| a.applies_to(l.number))
+                    .count();
+                assert_eq!(
+                    texts(&p, "aside.anti-pattern").len(),
+                    aps,
+                    "{} level {}",
+                    t.title,
+                    l.number
+                );
+                let h1 = texts(&p, "h1").join("");
+                for r in t.roles.iter().filter(|r| r.covers(l.number)) {
+                    assert!(h1.contains(&r.title), "{h1} lacks {}", r.title);
+                }
+                let prev = texts(&p, "a[rel=prev]");
+                assert_eq!(
+                    prev.is_empty(),
+                    i == 0,
+                    "{} level {} prev link",
+                    t.title,
+                    l.number
+                );
+                let next = texts(&p, "a[rel=next]");
+                assert_eq!(
+                    next.is_empty(),
+                    i + 1 == t.levels.len(),
+                    "{} level {} next link",
+                    t.title,
+                    l.number
+                );
+            }
+        }
+        let broken = broken_links(out.path());
+        assert!(
+            broken.is_empty(),
+            "{}:\n{}",
+            site.display(),
+            broken.join("\n")
+        );
+    }
+}
