@@ -84,6 +84,28 @@ if (spec.skill) {
   });
 }
 
+if (spec.axe && spec.axe.track) {
+  await check("below 600px a track matrix becomes one card per level", async (page) => {
+    await page.setViewportSize({ width: 400, height: 900 });
+    await page.goto(url(spec.axe.track));
+    assert(!(await page.isVisible("table.matrix")), "the wide matrix is hidden");
+    const cards = await page.locator(".level-card").count();
+    const levels = await page.locator("table.matrix thead th[scope=col] a").count();
+    assert(cards > 1 && cards === levels, `${cards} cards for ${levels} levels`);
+    assert(await page.locator(".level-card").first().isVisible(), "cards are shown");
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert(overflow <= 1, `page scrolls sideways by ${overflow}px`);
+  });
+  await check("a level page prints without navigation", async (page) => {
+    await page.goto(url(spec.axe.level));
+    await page.emulateMedia({ media: "print" });
+    for (const sel of [".site-header", ".breadcrumb", ".site-footer", ".level-nav"]) {
+      if (await page.locator(sel).count()) assert(!(await page.isVisible(sel)), `${sel} is hidden in print`);
+    }
+    assert(await page.isVisible("h1"), "the level heading prints");
+  });
+}
+
 for (const [kind, rel] of Object.entries(spec.axe || {})) {
   await check(`axe-core: no serious or critical violations on the ${kind} page`, async (page) => {
     await page.goto(url(rel));
