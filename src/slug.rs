@@ -21,6 +21,21 @@ pub fn slugify(text: &str) -> String {
     out
 }
 
+/// `incident-response` → `Incident Response` (file and folder names as titles).
+pub fn title_case(s: &str) -> String {
+    s.split(['-', '_', ' '])
+        .filter(|w| !w.is_empty())
+        .map(|w| {
+            let mut c = w.chars();
+            match c.next() {
+                Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
+                None => String::new(),
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 /// Hands out slugs unique within one scope (`x`, `x-2`, `x-3`, …).
 #[derive(Debug, Default, Clone)]
 pub struct SlugSet {

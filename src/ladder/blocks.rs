@@ -205,17 +205,7 @@ pub fn first_words(text: &str, n: usize) -> String {
 
 /// `devops-platform` → `Devops Platform`; `000_intro` → `000 Intro`.
 pub fn title_case_stem(stem: &str) -> String {
-    stem.split(['-', '_', ' '])
-        .filter(|w| !w.is_empty())
-        .map(|w| {
-            let mut c = w.chars();
-            match c.next() {
-                Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
-                None => String::new(),
-            }
-        })
-        .collect::<Vec<_>>()
-        .join(" ")
+    crate::slug::title_case(stem)
 }
 
 #[cfg(test)]

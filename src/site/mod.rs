@@ -8,7 +8,7 @@ pub mod urls;
 use crate::config::SiteLayout;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::render::markdown::{self, HeadingInfo, RenderCtx};
-use crate::slug::SlugSet;
+use crate::slug::{title_case, SlugSet};
 use crate::source::{SourceDoc, SourceFile};
 use rayon::prelude::*;
 use serde::Serialize;
@@ -363,21 +363,6 @@ pub fn unclaimed(body: &str, spans: &[std::ops::Range<usize>]) -> String {
     }
     out.push_str(&body[at..]);
     out
-}
-
-/// `incident-response` → `Incident Response`.
-pub fn title_case(s: &str) -> String {
-    s.split(['-', '_', ' '])
-        .filter(|w| !w.is_empty())
-        .map(|w| {
-            let mut c = w.chars();
-            match c.next() {
-                Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
-                None => String::new(),
-            }
-        })
-        .collect::<Vec<_>>()
-        .join(" ")
 }
 
 /// The "edit this page" URL of a source file.
