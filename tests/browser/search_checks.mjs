@@ -7,6 +7,10 @@ import { readFileSync, statSync } from "node:fs";
 import { createServer } from "node:http";
 import { extname, join, normalize } from "node:path";
 import { pathToFileURL } from "node:url";
+import { createRequire } from "node:module";
+
+const require = createRequire(import.meta.url);
+const axeSource = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
 
 const spec = JSON.parse(readFileSync(process.argv[2], "utf8"));
 const root = spec.root;
@@ -88,6 +92,12 @@ for (const [how, url] of [
     const hrefs = await page.$$eval("#site-search-results [role=option]", (a) => a.map((x) => x.getAttribute("href")));
     assert(hrefs.some((h) => h.includes(spec.arrogant)), `results ${hrefs}`);
     assert(hrefs.length >= 2, `both tracks: ${hrefs}`);
+    if (how === "http") {
+      await page.addScriptTag({ content: axeSource });
+      const result = await page.evaluate(async () => await window.axe.run(document, { resultTypes: ["violations"] }));
+      const bad = result.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+      assert(bad.length === 0, "open popup: " + bad.map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(", ")}`).join("; "));
+    }
     await page.selectOption(".site-search select[data-filter=track]", { label: spec.arrogant_track });
     await page.waitForFunction(() => document.querySelectorAll("#site-search-results [role=option]").length >= 1);
     const after = await page.$$eval("#site-search-results [role=option]", (a) => a.map((x) => x.getAttribute("href")));
@@ -102,6 +112,8 @@ for (const [how, url] of [
     assert((await firstHref(page)).endsWith(spec.expect), "one typo still finds it");
     await page.fill("#site-search-input", "rudim");
     await page.waitForFunction((e) => document.querySelector("#site-search-results [role=option]")?.getAttribute("href").endsWith(e), spec.expect);
+    await page.fill("#site-search-input", "mento");
+    await page.waitForFunction(() => Array.from(document.querySelectorAll("#site-search-results [role=option] mark")).some((m) => /^mentor/i.test(m.textContent)));
   });
 
   await check(`${how}: search/index.html reads ?q= and shows the full results`, async (page) => {
@@ -109,6 +121,12 @@ for (const [how, url] of [
     await page.waitForSelector("#search-page-results [role=option]");
     const href = await page.$eval("#search-page-results [role=option]", (a) => a.getAttribute("href"));
     assert(href.endsWith(spec.expect), `first ${href}`);
+    if (how === "http") {
+      await page.addScriptTag({ content: axeSource });
+      const result = await page.evaluate(async () => await window.axe.run(document, { resultTypes: ["violations"] }));
+      const bad = result.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+      assert(bad.length === 0, bad.map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(", ")}`).join("; "));
+    }
   });
 }
 

@@ -158,8 +158,7 @@
     var prefix = form.id || (full ? "sp" : "sh");
 
     function open(on) {
-      if (!popup) return;
-      popup.hidden = !on;
+      if (popup) popup.hidden = !on;
       input.setAttribute("aria-expanded", on ? "true" : "false");
     }
     function setActive(i) {
@@ -195,7 +194,7 @@
         var s = params.toString();
         try { history.replaceState(null, "", location.pathname + (s ? "?" + s : "")); } catch (e) { /* file:// in some browsers */ }
       }
-      if (!q.trim()) { list.innerHTML = ""; options = []; status.textContent = ""; open(false); return; }
+      if (!q.trim()) { list.innerHTML = ""; list.hidden = true; options = []; status.textContent = ""; open(false); return; }
       loadMeta(function () {
         buildFilters();
         var names = words(q).map(function (w) { return shardName(stem(w)); });
@@ -228,6 +227,7 @@
         html += "</div>";
       });
       list.innerHTML = html;
+      list.hidden = !html;
       options = Array.prototype.slice.call(list.querySelectorAll("[role=option]"));
       active = -1;
       input.removeAttribute("aria-activedescendant");
@@ -265,9 +265,6 @@
     } else if (input.value.trim()) run();
   }
 
-  document.querySelectorAll("form.site-search").forEach(function (f) {
-    if (f.closest(".search-page") && document.querySelector("[data-search-page]")) { /* the page's own box is primary */ }
-    attach(f, false);
-  });
+  document.querySelectorAll("form.site-search").forEach(function (f) { attach(f, false); });
   document.querySelectorAll("form[data-search-page]").forEach(function (f) { attach(f, true); });
 })();
