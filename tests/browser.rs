@@ -191,6 +191,8 @@ fn search_checks_on_the_seeds() {
         "arrogant": "level-5/index.html#ap-l5-arrogant",
         "arrogant_track": "Engineering - Individual Contributors",
         "arrogant_track_id": "tracks/engineering-individual-contributors/",
+        // The JS stemmer must agree with the Rust one on every indexed word.
+        "stems": stems_of(&seeds),
     });
     let spec_path = out.path().join("search-spec.json");
     std::fs::write(&spec_path, spec.to_string()).unwrap();
@@ -204,4 +206,21 @@ fn search_checks_on_the_seeds() {
     println!("{text}");
     assert!(o.status.success(), "search checks failed:\n{text}");
     assert!(text.contains(" passed, 0 failed"), "{text}");
+}
+
+/// Every word of the seeds, lowercased, with its Rust stem.
+fn stems_of(dir: &Path) -> std::collections::BTreeMap<String, String> {
+    let mut m = std::collections::BTreeMap::new();
+    for e in std::fs::read_dir(dir).unwrap().filter_map(Result::ok) {
+        let text = std::fs::read_to_string(e.path()).unwrap_or_default();
+        for w in text
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+        {
+            let w = w.to_lowercase();
+            let s = rungs::search::stem(&w);
+            m.insert(w, s);
+        }
+    }
+    m
 }

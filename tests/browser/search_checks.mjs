@@ -121,6 +121,9 @@ for (const [how, url] of [
     await page.waitForSelector("#search-page-results [role=option]");
     const href = await page.$eval("#search-page-results [role=option]", (a) => a.getAttribute("href"));
     assert(href.endsWith(spec.expect), `first ${href}`);
+    const stems = await page.evaluate((words) => words.map((w) => window.RUNGS_SEARCH_STEM(w)), Object.keys(spec.stems));
+    const wrong = Object.keys(spec.stems).filter((w, i) => stems[i] !== spec.stems[w]);
+    assert(wrong.length === 0, "JS and Rust stemmers differ on: " + wrong.map((w) => `${w} (rust ${spec.stems[w]})`).join(", "));
     if (how === "http") {
       await page.addScriptTag({ content: axeSource });
       const result = await page.evaluate(async () => await window.axe.run(document, { resultTypes: ["violations"] }));

@@ -69,6 +69,7 @@
     }
     return s;
   }
+  window.RUNGS_SEARCH_STEM = stem;
   var WORD = /[\p{L}\p{N}]+/gu;
   function words(text) {
     return (text.toLowerCase().match(WORD) || []).filter(function (w) { return STOP.indexOf(w) < 0; });
