@@ -19,6 +19,7 @@ pub mod init;
 pub mod ladder;
 pub mod output;
 pub mod render;
+pub mod search;
 pub mod serve;
 pub mod site;
 pub mod slug;
@@ -177,7 +178,9 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
             d
         })
         .collect();
-    let site = site::plan(&layout, &docs, &assets, &handbook, &views, &mut diags);
+    let mut site = site::plan(&layout, &docs, &assets, &handbook, &views, &mut diags);
+    let search_index = search_index(&handbook, &docs, &site);
+    site.pages.push(search::search_page());
 
     let staging = output::Staging::create(&layout.output)?;
     let base = base_context(&layout, &renderer, &site);
@@ -205,6 +208,9 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
     for asset in renderer.assets.values() {
         staging.write(&asset.url, &asset.bytes)?;
     }
+    for (rel, text) in search_index.files() {
+        staging.write(&rel, text.as_bytes())?;
+    }
     staging.write(
         "sitemap.xml",
         sitemap(&site, canonical_base.as_deref()).as_bytes(),
@@ -218,6 +224,41 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
         warnings: diags.into_vec(),
         elapsed: start.elapsed(),
     })
+}
+
+/// The search index of a planned site: the handbook, plus the headings of
+/// document and skill pages.
+pub fn search_index(
+    handbook: &ladder::model::Handbook,
+    docs: &[source::SourceDoc],
+    site: &site::Site,
+) -> search::SearchIndex {
+    let skill_url = |rel: &str| {
+        docs.iter()
+            .find(|d| d.rel == rel)
+            .map(|d| site::urls::doc_url(&d.rel, d.frontmatter.slug.as_deref()))
+    };
+    let mut headings = Vec::new();
+    for p in &site.pages {
+        if !matches!(p.template, "page.html" | "skill.html") {
+            continue;
+        }
+        let Some(hs) = p.data.get("page").and_then(|v| v.get("headings")) else {
+            continue;
+        };
+        for h in hs.as_array().into_iter().flatten() {
+            let (Some(id), Some(text)) = (h["id"].as_str(), h["text"].as_str()) else {
+                continue;
+            };
+            headings.push(search::PageHeading {
+                page_url: p.url.clone(),
+                page_title: p.title.clone(),
+                id: id.to_string(),
+                text: text.to_string(),
+            });
+        }
+    }
+    search::SearchIndex::build(handbook, &skill_url, &headings)
 }
 
 fn base_context(

@@ -157,3 +157,70 @@ fn browser_checks_on_the_seeds() {
     build(&seeds, out.path());
     run_checks(out.path());
 }
+
+#[test]
+fn search_checks_on_the_seeds() {
+    if skip_or_fail("search_checks_on_the_seeds") {
+        return;
+    }
+    let Some(seeds) = seeds() else { return };
+    let out = tempfile::tempdir().unwrap();
+    build(&seeds, out.path());
+    let level = out
+        .path()
+        .join("tracks/000-e11f60d0528265a6/level-2/index.html");
+    let html = std::fs::read_to_string(&level).unwrap();
+    let doc = scraper::Html::parse_document(&html);
+    let anchor = doc
+        .select(&Selector::parse("li.expectation").unwrap())
+        .find(|e| {
+            e.text()
+                .collect::<String>()
+                .contains("rudimentary debugging")
+        })
+        .and_then(|e| e.value().attr("id"))
+        .expect("the level-2 rudimentary debugging expectation")
+        .to_string();
+    let root = std::fs::canonicalize(out.path()).unwrap();
+    let spec = serde_json::json!({
+        "root": root,
+        "start": "tracks/engineering-individual-contributors/index.html",
+        "query": "rudimentary debugging",
+        "expect": format!("tracks/000-e11f60d0528265a6/level-2/index.html#{anchor}"),
+        "anchor": anchor,
+        "arrogant": "level-5/index.html#ap-l5-arrogant",
+        "arrogant_track": "Engineering - Individual Contributors",
+        "arrogant_track_id": "tracks/engineering-individual-contributors/",
+        // The JS stemmer must agree with the Rust one on every indexed word.
+        "stems": stems_of(&seeds),
+    });
+    let spec_path = out.path().join("search-spec.json");
+    std::fs::write(&spec_path, spec.to_string()).unwrap();
+    let o = std::process::Command::new("node")
+        .arg(repo().join("tests/browser/search_checks.mjs"))
+        .arg(&spec_path)
+        .env("CHROMIUM", chromium().unwrap())
+        .output()
+        .expect("run node");
+    let text = format!("{}{}", stdout(&o), stderr(&o));
+    println!("{text}");
+    assert!(o.status.success(), "search checks failed:\n{text}");
+    assert!(text.contains(" passed, 0 failed"), "{text}");
+}
+
+/// Every word of the seeds, lowercased, with its Rust stem.
+fn stems_of(dir: &Path) -> std::collections::BTreeMap<String, String> {
+    let mut m = std::collections::BTreeMap::new();
+    for e in std::fs::read_dir(dir).unwrap().filter_map(Result::ok) {
+        let text = std::fs::read_to_string(e.path()).unwrap_or_default();
+        for w in text
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+        {
+            let w = w.to_lowercase();
+            let s = rungs::search::stem(&w);
+            m.insert(w, s);
+        }
+    }
+    m
+}

@@ -25,8 +25,10 @@ pub const DEFAULT_THEME: &[(&str, &[u8])] = embed!(
     "templates/dimension.html",
     "templates/cross_level.html",
     "templates/skill.html",
+    "templates/search.html",
     "static/style.css",
     "static/rungs.js",
+    "static/search.js",
 );
 
 /// Where a theme file came from, for error messages.

@@ -69,4 +69,26 @@
       });
     }
   });
+
+  // Search: the box is in every header; search.js loads on first use.
+  var searchForm = document.querySelector("form.site-search[data-search-js]");
+  if (searchForm) {
+    var searchInput = searchForm.querySelector("input[type=search]");
+    var loadSearch = function () {
+      if (window.RUNGS_SEARCH_UI || document.querySelector("script[data-rungs-search]")) return;
+      var s = document.createElement("script");
+      s.src = searchForm.getAttribute("data-search-js");
+      s.setAttribute("data-rungs-search", "");
+      document.head.appendChild(s);
+    };
+    searchInput.addEventListener("focus", loadSearch);
+    searchInput.addEventListener("input", loadSearch);
+    document.addEventListener("keydown", function (e) {
+      var t = e.target, tag = t && t.tagName;
+      if (e.key !== "/" || e.ctrlKey || e.metaKey || e.altKey) return;
+      if (tag === "INPUT" || tag === "TEXTAREA" || tag === "SELECT" || (t && t.isContentEditable)) return;
+      e.preventDefault();
+      searchInput.focus();
+    });
+  }
 })();

@@ -1,0 +1,139 @@
+// Headless Chromium checks of rungs search on a built site, opened from
+// file:// and from a tiny local HTTP server (127.0.0.1, any free port).
+// Usage: node search_checks.mjs SPEC.json   (SPEC written by tests/browser.rs)
+// Prints one line per check and "N passed, N failed"; exits 1 on failure.
+import { chromium } from "playwright-core";
+import { readFileSync, statSync } from "node:fs";
+import { createServer } from "node:http";
+import { extname, join, normalize } from "node:path";
+import { pathToFileURL } from "node:url";
+import { createRequire } from "node:module";
+
+const require = createRequire(import.meta.url);
+const axeSource = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
+
+const spec = JSON.parse(readFileSync(process.argv[2], "utf8"));
+const root = spec.root;
+
+const types = { ".html": "text/html; charset=utf-8", ".js": "text/javascript", ".css": "text/css", ".xml": "application/xml" };
+const server = createServer((req, res) => {
+  let p = decodeURIComponent(new URL(req.url, "http://x").pathname);
+  // Served under a subpath: /sub/… maps to the site root.
+  if (!p.startsWith("/sub/")) { res.writeHead(404); res.end(); return; }
+  p = normalize(join(root, p.slice(5)));
+  if (!p.startsWith(root)) { res.writeHead(403); res.end(); return; }
+  try {
+    if (statSync(p).isDirectory()) p = join(p, "index.html");
+    const body = readFileSync(p);
+    res.writeHead(200, { "content-type": types[extname(p)] || "application/octet-stream" });
+    res.end(body);
+  } catch {
+    res.writeHead(404); res.end();
+  }
+});
+await new Promise((r) => server.listen(0, "127.0.0.1", r));
+const base = `http://127.0.0.1:${server.address().port}/sub/`;
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+  args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--no-first-run", "--disable-sync"],
+});
+let passed = 0, failed = 0;
+async function check(name, fn) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const errors = [];
+  page.on("pageerror", (e) => errors.push(String(e)));
+  try {
+    await fn(page);
+    if (errors.length) throw new Error("page errors: " + errors.join("; "));
+    console.log(`ok   ${name}`);
+    passed++;
+  } catch (e) {
+    console.log(`FAIL ${name}: ${e.message}`);
+    failed++;
+  } finally {
+    await context.close();
+  }
+}
+function assert(cond, msg) { if (!cond) throw new Error(msg); }
+
+const firstHref = (page) => page.$eval("#site-search-results [role=option]", (a) => a.getAttribute("href"));
+
+for (const [how, url] of [
+  ["file://", (rel, q = "") => pathToFileURL(join(root, rel)).href + q],
+  ["http", (rel, q = "") => base + rel + q],
+]) {
+  await check(`${how}: "/" focuses the box; typing shows the expectation first; Enter lands on its anchor`, async (page) => {
+    await page.goto(url(spec.start));
+    await page.keyboard.press("/");
+    assert(await page.evaluate(() => document.activeElement.id === "site-search-input"), "/ focuses search");
+    await page.keyboard.type(spec.query);
+    await page.waitForSelector("#site-search-results [role=option]");
+    const href = await firstHref(page);
+    assert(href.endsWith(spec.expect), `first result ${href}, expected …${spec.expect}`);
+    const marks = await page.$$eval("#site-search-results [role=option]:first-of-type mark", (m) => m.map((x) => x.textContent.toLowerCase()));
+    assert(marks.includes("rudimentary") && marks.includes("debugging"), `highlighted: ${marks}`);
+    await page.keyboard.press("ArrowDown");
+    const active = await page.$eval("#site-search-input", (i) => i.getAttribute("aria-activedescendant"));
+    assert(active && (await page.$eval("#" + active, (o) => o.getAttribute("aria-selected"))) === "true", "arrow key selects an option");
+    await page.keyboard.press("Enter");
+    await page.waitForFunction((a) => location.hash === "#" + a, spec.anchor);
+    const target = await page.evaluate(() => document.querySelector(":target")?.id);
+    assert(target === spec.anchor, `:target is ${target}`);
+  });
+
+  await check(`${how}: "arrogant" finds the level-5 anti-pattern; the track filter narrows it`, async (page) => {
+    await page.goto(url(spec.start));
+    await page.focus("#site-search-input");
+    await page.keyboard.type("arrogant");
+    await page.waitForSelector("#site-search-results [role=option]");
+    const hrefs = await page.$$eval("#site-search-results [role=option]", (a) => a.map((x) => x.getAttribute("href")));
+    assert(hrefs.some((h) => h.includes(spec.arrogant)), `results ${hrefs}`);
+    assert(hrefs.length >= 2, `both tracks: ${hrefs}`);
+    if (how === "http") {
+      await page.addScriptTag({ content: axeSource });
+      const result = await page.evaluate(async () => await window.axe.run(document, { resultTypes: ["violations"] }));
+      const bad = result.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+      assert(bad.length === 0, "open popup: " + bad.map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(", ")}`).join("; "));
+    }
+    await page.selectOption(".site-search select[data-filter=track]", { label: spec.arrogant_track });
+    await page.waitForFunction(() => document.querySelectorAll("#site-search-results [role=option]").length >= 1);
+    const after = await page.$$eval("#site-search-results [role=option]", (a) => a.map((x) => x.getAttribute("href")));
+    assert(after.length >= 1 && after.every((h) => h.includes(spec.arrogant_track_id)), `filtered ${after}`);
+  });
+
+  await check(`${how}: prefix and typo matching`, async (page) => {
+    await page.goto(url(spec.start));
+    await page.focus("#site-search-input");
+    await page.keyboard.type("rudimentry");
+    await page.waitForSelector("#site-search-results [role=option]");
+    assert((await firstHref(page)).endsWith(spec.expect), "one typo still finds it");
+    await page.fill("#site-search-input", "rudim");
+    await page.waitForFunction((e) => document.querySelector("#site-search-results [role=option]")?.getAttribute("href").endsWith(e), spec.expect);
+    await page.fill("#site-search-input", "mento");
+    await page.waitForFunction(() => Array.from(document.querySelectorAll("#site-search-results [role=option] mark")).some((m) => /^mentor/i.test(m.textContent)));
+  });
+
+  await check(`${how}: search/index.html reads ?q= and shows the full results`, async (page) => {
+    await page.goto(url("search/index.html", "?q=" + encodeURIComponent(spec.query)));
+    await page.waitForSelector("#search-page-results [role=option]");
+    const href = await page.$eval("#search-page-results [role=option]", (a) => a.getAttribute("href"));
+    assert(href.endsWith(spec.expect), `first ${href}`);
+    const stems = await page.evaluate((words) => words.map((w) => window.RUNGS_SEARCH_STEM(w)), Object.keys(spec.stems));
+    const wrong = Object.keys(spec.stems).filter((w, i) => stems[i] !== spec.stems[w]);
+    assert(wrong.length === 0, "JS and Rust stemmers differ on: " + wrong.map((w) => `${w} (rust ${spec.stems[w]})`).join(", "));
+    if (how === "http") {
+      await page.addScriptTag({ content: axeSource });
+      const result = await page.evaluate(async () => await window.axe.run(document, { resultTypes: ["violations"] }));
+      const bad = result.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+      assert(bad.length === 0, bad.map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(", ")}`).join("; "));
+    }
+  });
+}
+
+await browser.close();
+server.close();
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);
