@@ -218,7 +218,7 @@ pub fn recognise(doc: &SourceDoc, diags: &mut Diagnostics) -> Option<Claim<Vec<T
 }
 
 /// The id of the dimension titled `title`, adding it to the track if new.
-fn dimension_id(track: &mut Track, ids: &mut SlugSet, title: &str) -> String {
+pub(crate) fn dimension_id(track: &mut Track, ids: &mut SlugSet, title: &str) -> String {
     let title = title.trim().trim_end_matches(':').trim();
     if let Some(d) = track.dimensions.iter().find(|d| d.title == title) {
         return d.id.clone();

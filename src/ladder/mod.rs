@@ -61,6 +61,7 @@ impl<T> Claim<T> {
 pub mod anti_patterns;
 pub mod banner_rules;
 pub mod blocks;
+pub mod file_per_level;
 pub mod heading_ladder;
 pub mod maturity_scale;
 pub mod skill;
@@ -78,6 +79,7 @@ pub type TrackRecogniser = fn(&SourceDoc, &mut Diagnostics) -> Option<Claim<Vec<
 /// skill. A later one never takes blocks an earlier one claimed. Adding a
 /// shape is one line here.
 pub const TRACK_RECOGNISERS: &[(&str, TrackRecogniser)] = &[
+    ("file-per-level", file_per_level::recognise),
     ("matrix-table", matrix_table::recognise),
     ("pipe-table", pipe_table::recognise),
     ("heading-ladder", heading_ladder::recognise),
@@ -245,18 +247,27 @@ pub fn recognise_all(
     let mut views = std::collections::HashMap::new();
     let mut order: Vec<&SourceDoc> = docs.iter().collect();
     order.sort_by(|a, b| a.rel.cmp(&b.rel));
-    let results: Vec<(DocLadder, Diagnostics)> = order
+    let mut results: Vec<(DocLadder, Diagnostics)> = order
         .par_iter()
         .map(|d| {
             let mut dg = Diagnostics::default();
             (recognise_doc(d, &mut dg), dg)
         })
         .collect();
+    // One file per level: documents naming the same track become one.
+    let mut per_doc: Vec<Vec<Track>> = results
+        .iter_mut()
+        .map(|(dl, _)| std::mem::take(&mut dl.tracks))
+        .collect();
+    let merged = file_per_level::merge(&order, &mut per_doc, diags);
+    for ((dl, _), t) in results.iter_mut().zip(per_doc) {
+        dl.tracks = t;
+    }
     let mut hb = Handbook::new();
     let mut track_ids = SlugSet::default();
     let mut skill_ids = SlugSet::default();
     let mut exp_ids = SlugSet::default();
-    for (doc, (mut dl, dg)) in order.iter().zip(results) {
+    for (i, (doc, (mut dl, dg))) in order.iter().zip(results).enumerate() {
         diags.extend(dg);
         views.insert(
             doc.rel.clone(),
@@ -268,11 +279,20 @@ pub fn recognise_all(
         );
         assign_anti_pattern_ids(&mut dl.anti_patterns);
         for mut t in dl.tracks {
-            let base = doc
+            let key = doc
                 .frontmatter
-                .slug
-                .clone()
-                .filter(|_| hb.tracks.iter().all(|x| x.source.file != doc.rel))
+                .track
+                .as_deref()
+                .filter(|_| t.shape == Some(model::Shape::FilePerLevel))
+                .map(slugify)
+                .filter(|k| !k.is_empty());
+            let base = key
+                .or_else(|| {
+                    doc.frontmatter
+                        .slug
+                        .clone()
+                        .filter(|_| hb.tracks.iter().all(|x| x.source.file != doc.rel))
+                })
                 .unwrap_or_else(|| slugify(&t.title));
             t.id = track_ids.unique(&base);
             assign_anti_pattern_ids(&mut t.anti_patterns);
@@ -301,7 +321,7 @@ pub fn recognise_all(
             hb.skills.push(s);
             continue;
         }
-        if hb.tracks.iter().all(|t| t.source.file != doc.rel) {
+        if hb.tracks.iter().all(|t| t.source.file != doc.rel) && !merged.contains(&i) {
             let bl = blocks::blocks(&doc.body);
             hb.pages.push(PlainPage {
                 title: doc_title(doc, &bl).0,

@@ -1,0 +1,415 @@
+//! One file per level: a document whose frontmatter names its `track` and
+//! `level` (and optionally `role`) holds that one level; its sub-headings
+//! are dimensions, with bullets or paragraphs under each. Documents naming
+//! the same `track` are merged into one track by [`merge`] (called from
+//! `recognise_all`, after every document was recognised on its own); an
+//! `_index.md` or `README.md` in the same folder describes the track.
+
+use super::blocks::{self, BlockKind};
+use super::heading_ladder::dimension_id;
+use super::labels::parse_range;
+use super::model::{Level, Rich, Role, Shape, SourceRef, Track};
+use super::{doc_title, Claim};
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::slug::SlugSet;
+use crate::source::SourceDoc;
+
+/// The level number named by frontmatter `level` (`3`, `L3`, `Level 3`).
+pub fn level_number(fm_level: &str) -> Option<u32> {
+    parse_range(fm_level)
+        .filter(|l| l.from == l.to && l.from > 0)
+        .map(|l| l.from)
+}
+
+fn warn(doc: &SourceDoc, message: String, hint: &str) -> Diagnostic {
+    Diagnostic::warning(message)
+        .at(&doc.path, 1, 1)
+        .with_source(&std::fs::read_to_string(&doc.path).unwrap_or_default())
+        .hint(hint.to_string())
+}
+
+pub fn recognise(doc: &SourceDoc, diags: &mut Diagnostics) -> Option<Claim<Vec<Track>>> {
+    let fm = &doc.frontmatter;
+    let (track_key, level) = match (&fm.track, &fm.level) {
+        (None, None) => return None,
+        (Some(t), Some(l)) => (t.clone(), l.clone()),
+        (Some(_), None) => {
+            diags.push(warn(
+                doc,
+                "frontmatter names a `track` but no `level`; shown as a plain page".into(),
+                "add `level: <number>` to the frontmatter to make this file one level of the track",
+            ));
+            return None;
+        }
+        (None, Some(_)) => {
+            diags.push(warn(
+                doc,
+                "frontmatter names a `level` but no `track`; shown as a plain page".into(),
+                "add `track: <name>` so rungs knows which track this level belongs to",
+            ));
+            return None;
+        }
+    };
+    let Some(number) = level_number(&level) else {
+        diags.push(warn(
+            doc,
+            format!("frontmatter `level: {level}` is not a level number; shown as a plain page"),
+            "write the level as a number (`level: 3`) or a label (`level: L3`)",
+        ));
+        return None;
+    };
+    let body = &doc.body;
+    let bl = blocks::blocks(body);
+    let mut spans = Vec::new();
+    let (_, title_span) = doc_title(doc, &bl);
+    spans.extend(title_span);
+    let mut track = Track {
+        title: track_key.clone(),
+        shape: Some(Shape::FilePerLevel),
+        source: SourceRef {
+            file: doc.rel.clone(),
+            line: 1,
+        },
+        ..Track::default()
+    };
+    let mut dim_ids = SlugSet::default();
+    let mut lvl = Level {
+        number,
+        label: format!("Level {number}"),
+        source: SourceRef {
+            file: doc.rel.clone(),
+            line: 1,
+        },
+        ..Level::default()
+    };
+    // Dimensions: the shallowest heading depth below the title.
+    let depth = bl
+        .iter()
+        .filter_map(|b| b.heading_depth())
+        .filter(|d| *d >= 2)
+        .min();
+    let mut dim: Option<String> = None;
+    let mut skipping = false;
+    for b in &bl {
+        if let Some(d) = b.heading_depth() {
+            if Some(d) == depth {
+                skipping = super::anti_patterns::is_heading(&b.text);
+                if !skipping {
+                    dim = Some(dimension_id(&mut track, &mut dim_ids, &b.text));
+                    spans.push(b.range.clone());
+                }
+            }
+            continue;
+        }
+        if skipping {
+            continue;
+        }
+        match b.kind {
+            BlockKind::Paragraph if dim.is_none() && lvl.summary.is_none() => {
+                lvl.summary = Some(Rich::from_markdown(&body[b.range.clone()]));
+                spans.push(b.range.clone());
+            }
+            BlockKind::Paragraph => {
+                let text = Rich::from_markdown(&body[b.range.clone()]);
+                if !text.is_empty() {
+                    lvl.expectations.push(super::model::Expectation {
+                        dimension: dim.clone(),
+                        text,
+                        source: SourceRef {
+                            file: doc.rel.clone(),
+                            line: doc.line_of(b.range.start),
+                        },
+                        ..Default::default()
+                    });
+                    spans.push(b.range.clone());
+                }
+            }
+            BlockKind::List => {
+                for item in &b.items {
+                    let (md, _) = blocks::item_markdown(body, item.clone());
+                    let (d, text) = match blocks::bold_label(&md) {
+                        Some((l, rest)) if !rest.is_empty() && l.chars().count() <= 60 => {
+                            (Some(dimension_id(&mut track, &mut dim_ids, &l)), rest)
+                        }
+                        _ => (dim.clone(), md),
+                    };
+                    let text = Rich::from_markdown(&text);
+                    if text.is_empty() {
+                        continue;
+                    }
+                    lvl.expectations.push(super::model::Expectation {
+                        dimension: d,
+                        text,
+                        source: SourceRef {
+                            file: doc.rel.clone(),
+                            line: doc.line_of(item.start),
+                        },
+                        ..Default::default()
+                    });
+                }
+                spans.push(b.range.clone());
+            }
+            _ => {}
+        }
+    }
+    if lvl.expectations.is_empty() {
+        diags.push(warn(
+            doc,
+            format!(
+                "level {number} of track `{track_key}` has no expectations; shown as a plain page"
+            ),
+            "list the level's expectations as bullets under `## <Dimension>` headings",
+        ));
+        return None;
+    }
+    if let Some(role) = &fm.role {
+        track.roles.push(Role {
+            title: role.clone(),
+            from: number,
+            to: number,
+            source: lvl.source.clone(),
+        });
+    }
+    track.levels.push(lvl);
+    Some(Claim::new(vec![track], spans))
+}
+
+/// Fallback track title: the level document's title without its level
+/// (`Backend: Level 2` → `Backend`), else the track key title-cased.
+fn title_from_level_doc(doc: &SourceDoc, key: &str) -> String {
+    if let Some(t) = &doc.frontmatter.title {
+        for sep in [':', '—', '–', '-', '|', '·'] {
+            if let Some((head, tail)) = t.rsplit_once(sep) {
+                if super::labels::parse_level_heading(tail.trim()).is_some()
+                    && !head.trim().is_empty()
+                {
+                    return head.trim().to_string();
+                }
+            }
+        }
+    }
+    if key.contains(char::is_uppercase) || key.contains(' ') {
+        key.to_string()
+    } else {
+        blocks::title_case_stem(key)
+    }
+}
+
+fn folder(rel: &str) -> &str {
+    rel.rsplit_once('/').map_or("", |(f, _)| f)
+}
+
+/// The folder's `_index.md` or `README.md` (any extension), if any.
+fn folder_index<'a>(docs: &[&'a SourceDoc], dir: &str) -> Option<&'a SourceDoc> {
+    docs.iter().copied().find(|d| {
+        folder(&d.rel) == dir
+            && {
+                let stem = d.stem().to_lowercase();
+                stem == "_index" || stem == "readme" || stem == "index"
+            }
+            && d.frontmatter.level.is_none()
+    })
+}
+
+/// Merge the one-level tracks of documents naming the same `track` into
+/// the first such document (in path order). `tracks[i]` are the tracks of
+/// `docs[i]`. Returns the indexes of documents whose level moved into
+/// another document's track.
+pub fn merge(
+    docs: &[&SourceDoc],
+    tracks: &mut [Vec<Track>],
+    diags: &mut Diagnostics,
+) -> Vec<usize> {
+    let mut moved = Vec::new();
+    let mut hosts: Vec<(String, usize)> = Vec::new();
+    for i in 0..docs.len() {
+        let Some(key) = docs[i].frontmatter.track.clone() else {
+            continue;
+        };
+        let Some(pos) = tracks[i]
+            .iter()
+            .position(|t| t.shape == Some(Shape::FilePerLevel))
+        else {
+            continue;
+        };
+        let Some(&(_, host)) = hosts.iter().find(|(k, _)| *k == key) else {
+            hosts.push((key, i));
+            continue;
+        };
+        let t = tracks[i].remove(pos);
+        moved.push(i);
+        let target = tracks[host]
+            .iter_mut()
+            .find(|t| t.shape == Some(Shape::FilePerLevel))
+            .expect("host keeps its track");
+        let mut ids = SlugSet::default();
+        for d in &target.dimensions {
+            ids.reserve(&d.id);
+        }
+        for mut level in t.levels {
+            if target.levels.iter().any(|l| l.number == level.number) {
+                diags.push(warn(
+                    docs[i],
+                    format!(
+                        "level {} of track `{}` is also in {}; this file is shown as a plain page",
+                        level.number, key, target.source.file
+                    ),
+                    "give each file of a track its own `level`",
+                ));
+                moved.pop();
+                continue;
+            }
+            for e in &mut level.expectations {
+                if let Some(old) = &e.dimension {
+                    let title = t
+                        .dimensions
+                        .iter()
+                        .find(|d| &d.id == old)
+                        .map_or(old.clone(), |d| d.title.clone());
+                    e.dimension = Some(dimension_id(target, &mut ids, &title));
+                }
+            }
+            target.levels.push(level);
+        }
+        target.roles.extend(t.roles);
+    }
+    for (key, host) in hosts {
+        let dir = folder(&docs[host].rel).to_string();
+        let Some(t) = tracks[host]
+            .iter_mut()
+            .find(|t| t.shape == Some(Shape::FilePerLevel))
+        else {
+            continue;
+        };
+        t.levels.sort_by_key(|l| l.number);
+        t.roles.sort_by_key(|r| r.from);
+        match folder_index(docs, &dir) {
+            Some(idx) => {
+                let bl = blocks::blocks(&idx.body);
+                t.title = doc_title(idx, &bl).0;
+                t.description = idx
+                    .frontmatter
+                    .description
+                    .as_deref()
+                    .map(Rich::from_markdown)
+                    .or_else(|| {
+                        bl.iter()
+                            .find(|b| b.kind == BlockKind::Paragraph)
+                            .map(|b| Rich::from_markdown(&idx.body[b.range.clone()]))
+                    });
+            }
+            None => t.title = title_from_level_doc(docs[host], &key),
+        }
+    }
+    moved
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::Frontmatter;
+
+    fn doc(rel: &str, track: Option<&str>, level: Option<&str>, body: &str) -> SourceDoc {
+        SourceDoc {
+            path: rel.into(),
+            rel: rel.into(),
+            frontmatter: Frontmatter {
+                track: track.map(String::from),
+                level: level.map(String::from),
+                ..Frontmatter::default()
+            },
+            body: body.to_string(),
+            body_line_offset: 0,
+        }
+    }
+
+    #[test]
+    fn one_level_with_dimensions() {
+        let d = doc(
+            "web/l2.md",
+            Some("web"),
+            Some("2"),
+            "Grows.\n\n## Craft\n- Tests\n- **Review**: reviews\n\n## Impact\nShips every week.\n",
+        );
+        let mut dg = Diagnostics::default();
+        let t = recognise(&d, &mut dg).unwrap().value.remove(0);
+        let l = &t.levels[0];
+        assert_eq!(l.number, 2);
+        assert_eq!(l.summary.as_ref().unwrap().text, "Grows.");
+        let dims: Vec<_> = l
+            .expectations
+            .iter()
+            .map(|e| e.dimension.clone().unwrap())
+            .collect();
+        assert_eq!(dims, ["craft", "review", "impact"]);
+        assert!(dg.is_empty());
+    }
+
+    #[test]
+    fn near_misses_warn_and_stay_pages() {
+        for (t, l, body) in [
+            (Some("web"), None, "## A\n- x\n"),
+            (None, Some("2"), "## A\n- x\n"),
+            (Some("web"), Some("senior"), "## A\n- x\n"),
+            (Some("web"), Some("2"), "Nothing listed.\n"),
+        ] {
+            let mut dg = Diagnostics::default();
+            assert!(recognise(&doc("a.md", t, l, body), &mut dg).is_none());
+            let w = dg.iter().next().expect("a warning");
+            assert!(w.hint.is_some() && w.line > 0);
+        }
+        let mut dg = Diagnostics::default();
+        assert!(recognise(&doc("a.md", None, None, "## A\n- x\n"), &mut dg).is_none());
+        assert!(dg.is_empty());
+    }
+
+    #[test]
+    fn odd_inputs_never_panic() {
+        for body in ["", "#", "## \n- \n", "##### x\n- y\n# z\n", "- **:** a\n"] {
+            for level in ["0", "999", "L3", "-1", "1-2", ""] {
+                let _ = recognise(
+                    &doc("a.md", Some("t"), Some(level), body),
+                    &mut Diagnostics::default(),
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn merges_levels_of_one_track() {
+        let idx = SourceDoc {
+            frontmatter: Frontmatter {
+                title: Some("Web Engineering".into()),
+                ..Frontmatter::default()
+            },
+            ..doc("web/_index.md", None, None, "All about the web.\n")
+        };
+        let a = doc("web/b.md", Some("web"), Some("2"), "## Craft\n- b\n");
+        let b = doc(
+            "web/a.md",
+            Some("web"),
+            Some("1"),
+            "## Impact\n- a\n## Craft\n- c\n",
+        );
+        let docs = [&idx, &b, &a];
+        let mut dg = Diagnostics::default();
+        let mut tracks: Vec<Vec<Track>> = docs
+            .iter()
+            .map(|d| recognise(d, &mut dg).map(|c| c.value).unwrap_or_default())
+            .collect();
+        let moved = merge(&docs, &mut tracks, &mut dg);
+        assert_eq!(moved, [2]);
+        let t = &tracks[1][0];
+        assert_eq!(t.title, "Web Engineering");
+        assert_eq!(t.description.as_ref().unwrap().text, "All about the web.");
+        assert_eq!(
+            t.levels.iter().map(|l| l.number).collect::<Vec<_>>(),
+            [1, 2]
+        );
+        assert_eq!(t.dimensions.len(), 2);
+        assert_eq!(
+            t.levels[1].expectations[0].dimension.as_deref(),
+            Some("craft")
+        );
+    }
+}
