@@ -148,23 +148,27 @@ fn listen_from(
 
 /// Build and print the outcome: a summary line, or the diagnostics.
 fn build_and_report(
+    session: &mut crate::Session,
     opts: &BuildOptions,
     quiet: bool,
     first: bool,
 ) -> std::result::Result<BuildReport, Error> {
-    match crate::build(opts) {
-        Ok(r) => {
+    match session.build(opts) {
+        Ok((r, w)) => {
             for w in &r.warnings {
                 eprint!("{w}");
             }
             if !quiet {
                 println!(
-                    "{} {} pages and {} files into {} in {} ms",
+                    "{} {} pages and {} files into {} in {} ms ({} written, {} removed, {} unchanged)",
                     if first { "built" } else { "rebuilt" },
                     r.pages,
                     r.assets,
                     display_path(&r.output),
-                    r.elapsed.as_millis()
+                    r.elapsed.as_millis(),
+                    w.written,
+                    w.removed,
+                    w.unchanged
                 );
             }
             Ok(r)
@@ -198,6 +202,7 @@ fn watch_plan(opts: &BuildOptions) -> watch::WatchPlan {
 
 /// Rebuild on every change until `stop`; `on_build` hears each outcome.
 fn rebuild_loop(
+    mut session: crate::Session,
     mut watcher: watch::SourceWatcher,
     opts: &BuildOptions,
     quiet: bool,
@@ -239,7 +244,7 @@ fn rebuild_loop(
                 }
             }
         }
-        match build_and_report(opts, quiet, false) {
+        match build_and_report(&mut session, opts, quiet, false) {
             Ok(r) => on_build(&change, Ok(&r)),
             Err(e) => on_build(&change, Err(&e)),
         }
@@ -261,14 +266,22 @@ fn check_site(opts: &BuildOptions) -> Result<()> {
 pub fn watch(opts: &WatchOptions) -> Result<()> {
     check_site(&opts.build)?;
     let watcher = watch::SourceWatcher::start(watch_plan(&opts.build))?;
-    let _ = build_and_report(&opts.build, opts.quiet, true);
+    let mut session = crate::Session::new();
+    let _ = build_and_report(&mut session, &opts.build, opts.quiet, true);
     if !opts.quiet {
         println!(
             "watching {} for changes (Ctrl-C to stop)",
             display_path(&opts.build.path)
         );
     }
-    rebuild_loop(watcher, &opts.build, opts.quiet, &opts.stop, |_, _| {})
+    rebuild_loop(
+        session,
+        watcher,
+        &opts.build,
+        opts.quiet,
+        &opts.stop,
+        |_, _| {},
+    )
 }
 
 /// A temporary output folder, removed when dropped.
@@ -314,7 +327,8 @@ pub fn serve(opts: &ServeOptions, ready: impl FnOnce(SocketAddr)) -> Result<()> 
 
     let watcher = watch::SourceWatcher::start(watch_plan(&build))?;
     let hub = Arc::new(Broadcaster::default());
-    if let Err(e) = build_and_report(&build, opts.quiet, true) {
+    let mut session = crate::Session::new();
+    if let Err(e) = build_and_report(&mut session, &build, opts.quiet, true) {
         hub.send(Event::Error(e.to_string()));
     }
 
@@ -348,6 +362,7 @@ pub fn serve(opts: &ServeOptions, ready: impl FnOnce(SocketAddr)) -> Result<()> 
 
     let mut failed = hub.last_error().is_some();
     let result = rebuild_loop(
+        session,
         watcher,
         &build,
         opts.quiet,
