@@ -44,7 +44,7 @@ for size in "${SIZES[@]}"; do
     url="$t/$l/"
   else
     needle=$(grep -m1 '^- ' "$site/$src" | cut -c3-40)
-    hit=$(grep -rlF -- "$needle" "$WORK/out-$size" --include=index.html | head -n1)
+    hit=$(grep -rlF --include=index.html -- "$needle" "$WORK/out-$size" | head -n1 || true)
     url=${hit#"$WORK/out-$size/"}; url=${url%index.html}
   fi
   rm -rf "$WORK/out-$size"
