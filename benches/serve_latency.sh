@@ -38,13 +38,16 @@ for size in "${SIZES[@]}"; do
   "$RUNGS" build "$site" --out "$WORK/out-$size" --quiet
   build_s=$(python3 -c "import sys; print(f'{$(date +%s.%N) - $start:.2f}')")
   pages=$(find "$WORK/out-$size" -name index.html | wc -l)
-  # Where the page landed: the plain-page address, else the page holding its
-  # first bullet (the recogniser may place level files elsewhere).
-  if [ -f "$WORK/out-$size/$t/$l/index.html" ]; then
-    url="$t/$l/"
-  else
-    needle=$(grep -m1 '^- ' "$site/$src" | cut -c3-40)
-    hit=$(grep -rlF --include=index.html -- "$needle" "$WORK/out-$size" | head -n1 || true)
+  # Where the page landed: its plain address (under content/ when the
+  # handbook has no rungs.yml), else the page whose <h1> is its title (the
+  # recogniser may place level files elsewhere).
+  url=
+  for cand in "$t/$l/" "content/$t/$l/"; do
+    if [ -f "$WORK/out-$size/${cand}index.html" ]; then url=$cand; break; fi
+  done
+  if [ -z "$url" ]; then
+    title=$(sed -n 's/^title: *"\{0,1\}\([^"]*\)"\{0,1\}$/\1/p' "$site/$src" | head -n1)
+    hit=$(grep -rlF --include=index.html -- "$title</h1>" "$WORK/out-$size" | head -n1 || true)
     url=${hit#"$WORK/out-$size/"}; url=${url%index.html}
   fi
   rm -rf "$WORK/out-$size"
