@@ -28,7 +28,7 @@ pub mod yaml;
 
 use diagnostics::{Diagnostics, Error, Result};
 use rayon::prelude::*;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 /// What to build and where.
@@ -158,6 +158,70 @@ pub fn export(opts: &ExportOptions) -> Result<Export> {
 /// Build the site. On any error the previous output is left untouched.
 pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
     let start = Instant::now();
+    let r = render_site(opts, None)?;
+    let staging = output::Staging::create(&r.layout.output)?;
+    r.files.par_iter().try_for_each(|(url, f)| match f {
+        OutFile::Bytes(b) => staging.write(url, b),
+        OutFile::Copy(path) => staging.copy(url, path),
+    })?;
+    staging.commit()?;
+    Ok(r.report(start))
+}
+
+/// One file of the built site, before it is written.
+enum OutFile {
+    Bytes(Vec<u8>),
+    /// A source file copied as it is.
+    Copy(PathBuf),
+}
+
+impl OutFile {
+    fn bytes(&self) -> Result<std::borrow::Cow<'_, [u8]>> {
+        match self {
+            OutFile::Bytes(b) => Ok(std::borrow::Cow::Borrowed(b)),
+            OutFile::Copy(p) => std::fs::read(p)
+                .map(std::borrow::Cow::Owned)
+                .map_err(|e| diagnostics::Error::io(p, "read", e)),
+        }
+    }
+}
+
+/// The whole site rendered in memory: nothing written yet.
+struct RenderedSite {
+    layout: config::SiteLayout,
+    files: Vec<(String, OutFile)>,
+    pages: usize,
+    assets: usize,
+    diags: diagnostics::Diagnostics,
+}
+
+impl RenderedSite {
+    fn report(self, start: Instant) -> BuildReport {
+        let mut diags = self.diags;
+        diags.sort();
+        BuildReport {
+            output: self.layout.output.clone(),
+            pages: self.pages,
+            assets: self.assets,
+            warnings: diags.into_vec(),
+            elapsed: start.elapsed(),
+        }
+    }
+}
+
+/// The theme's files and the renderer compiled from them, kept between
+/// rebuilds so that an unchanged theme is not compiled again.
+/// Output address → length and hash of what was written there.
+type OutputHashes = std::collections::HashMap<String, (usize, u64)>;
+
+type CachedRenderer = (render::theme::ThemeFiles, std::sync::Arc<render::Renderer>);
+
+/// Load, recognise, plan and render every page into memory. `cache`, when
+/// given, supplies (and keeps) the renderer of an unchanged theme.
+fn render_site(
+    opts: &BuildOptions,
+    cache: Option<&mut Option<CachedRenderer>>,
+) -> Result<RenderedSite> {
     let Loaded {
         layout,
         docs,
@@ -165,7 +229,17 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
         mut diags,
     } = load(opts)?;
     let theme = render::theme::ThemeFiles::load(layout.theme_dir.as_deref(), &layout.config.theme)?;
-    let renderer = render::Renderer::new(theme)?;
+    let renderer = match cache {
+        Some(slot) => match slot {
+            Some((files, r)) if *files == theme => std::sync::Arc::clone(r),
+            _ => {
+                let r = std::sync::Arc::new(render::Renderer::new(theme.clone())?);
+                *slot = Some((theme, std::sync::Arc::clone(&r)));
+                r
+            }
+        },
+        None => std::sync::Arc::new(render::Renderer::new(theme)?),
+    };
     let (handbook, views) = ladder::recognise_all(&docs, &mut diags);
     // Render what recognition normalised (banner rules as section breaks);
     // it keeps every byte offset, so lines still map to the source.
@@ -182,47 +256,172 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
     let search_index = search_index(&handbook, &docs, &site);
     site.pages.push(search::search_page());
 
-    let staging = output::Staging::create(&layout.output)?;
     let base = base_context(&layout, &renderer, &site);
     let canonical_base = layout.config.base_url_normalised();
-    site.pages.par_iter().try_for_each(|p| -> Result<()> {
-        let mut ctx = base.clone();
-        let root = if p.url == "404.html" {
-            canonical_base.clone().unwrap_or_default()
-        } else {
-            site::urls::root_prefix(&p.url)
-        };
-        ctx.insert("root", &root);
-        if let Some(b) = &canonical_base {
-            ctx.insert("canonical", &format!("{b}{}", site::urls::pretty(&p.url)));
-        }
-        for (k, v) in &p.data {
-            ctx.insert(k.as_str(), v);
-        }
-        let html = renderer.render(p.template, &ctx)?;
-        staging.write(&p.url, html.as_bytes())
-    })?;
-    site.assets
+    let mut files: Vec<(String, OutFile)> = site
+        .pages
         .par_iter()
-        .try_for_each(|(rel, path)| staging.copy(rel, path))?;
+        .map(|p| -> Result<(String, OutFile)> {
+            let mut ctx = base.clone();
+            let root = if p.url == "404.html" {
+                canonical_base.clone().unwrap_or_default()
+            } else {
+                site::urls::root_prefix(&p.url)
+            };
+            ctx.insert("root", &root);
+            if let Some(b) = &canonical_base {
+                ctx.insert("canonical", &format!("{b}{}", site::urls::pretty(&p.url)));
+            }
+            for (k, v) in &p.data {
+                ctx.insert(k.as_str(), v);
+            }
+            let html = renderer.render(p.template, &ctx)?;
+            Ok((p.url.clone(), OutFile::Bytes(html.into_bytes())))
+        })
+        .collect::<Result<_>>()?;
+    files.extend(
+        site.assets
+            .iter()
+            .map(|(rel, path)| (rel.clone(), OutFile::Copy(path.clone()))),
+    );
     for asset in renderer.assets.values() {
-        staging.write(&asset.url, &asset.bytes)?;
+        files.push((asset.url.clone(), OutFile::Bytes(asset.bytes.clone())));
     }
     for (rel, text) in search_index.files() {
-        staging.write(&rel, text.as_bytes())?;
+        files.push((rel, OutFile::Bytes(text.into_bytes())));
     }
-    staging.write(
-        "sitemap.xml",
-        sitemap(&site, canonical_base.as_deref()).as_bytes(),
-    )?;
-    staging.commit()?;
-    diags.sort();
-    Ok(BuildReport {
-        output: layout.output.clone(),
+    files.push((
+        "sitemap.xml".into(),
+        OutFile::Bytes(sitemap(&site, canonical_base.as_deref()).into_bytes()),
+    ));
+    Ok(RenderedSite {
         pages: site.pages.len(),
         assets: site.assets.len() + renderer.assets.len(),
-        warnings: diags.into_vec(),
-        elapsed: start.elapsed(),
+        layout,
+        files,
+        diags,
+    })
+}
+
+/// Repeated builds of one site for `serve` and `watch`: the theme's
+/// renderer stays compiled while the theme is unchanged, and the output
+/// of the last build is remembered (address → length and hash), so that a
+/// rebuild writes only the files whose bytes changed and removes only the
+/// files that are gone. The first build, and any build after a failed
+/// write, goes through a staging folder like [`build`]. A build that fails
+/// before writing (any source or template error) leaves the output as it
+/// was.
+#[derive(Default)]
+pub struct Session {
+    renderer: Option<CachedRenderer>,
+    /// The output folder and what the last build left in it.
+    written: Option<(PathBuf, OutputHashes)>,
+}
+
+/// How many files a [`Session`] rebuild wrote and removed.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Written {
+    pub written: usize,
+    pub removed: usize,
+    pub unchanged: usize,
+}
+
+fn content_hash(bytes: &[u8]) -> (usize, u64) {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    bytes.hash(&mut h);
+    (bytes.len(), h.finish())
+}
+
+impl Session {
+    pub fn new() -> Session {
+        Session::default()
+    }
+
+    /// Build, writing only what changed since this session's last build.
+    pub fn build(&mut self, opts: &BuildOptions) -> Result<(BuildReport, Written)> {
+        let start = Instant::now();
+        let r = render_site(opts, Some(&mut self.renderer))?;
+        let out = config::absolute(&r.layout.output);
+        let hashes = r
+            .files
+            .par_iter()
+            .map(|(url, f)| Ok((url.clone(), content_hash(&f.bytes()?))))
+            .collect::<Result<std::collections::HashMap<_, _>>>()?;
+        let previous = self.written.take();
+        let written = match previous {
+            Some((dir, old)) if dir == out && out.is_dir() => {
+                let w = update_in_place(&out, &r.files, &hashes, &old)?;
+                self.written = Some((out, hashes));
+                w
+            }
+            _ => {
+                let staging = output::Staging::create(&out)?;
+                r.files.par_iter().try_for_each(|(url, f)| match f {
+                    OutFile::Bytes(b) => staging.write(url, b),
+                    OutFile::Copy(path) => staging.copy(url, path),
+                })?;
+                staging.commit()?;
+                let n = hashes.len();
+                self.written = Some((out, hashes));
+                Written {
+                    written: n,
+                    ..Written::default()
+                }
+            }
+        };
+        Ok((r.report(start), written))
+    }
+}
+
+/// Write the files whose hash changed (each through a temporary file
+/// renamed over the old one, so a reader never sees half a file) and
+/// remove the files that are gone.
+fn update_in_place(
+    out: &Path,
+    files: &[(String, OutFile)],
+    hashes: &OutputHashes,
+    old: &OutputHashes,
+) -> Result<Written> {
+    let changed: Vec<&(String, OutFile)> = files
+        .iter()
+        .filter(|(url, _)| old.get(url) != hashes.get(url))
+        .collect();
+    changed.par_iter().try_for_each(|(url, f)| -> Result<()> {
+        let path = out.join(url);
+        if let Some(p) = path.parent() {
+            std::fs::create_dir_all(p).map_err(|e| diagnostics::Error::io(p, "create", e))?;
+        }
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let tmp = path.with_file_name(format!(".{name}.rungs-tmp-{}", std::process::id()));
+        std::fs::write(&tmp, f.bytes()?).map_err(|e| diagnostics::Error::io(&tmp, "write", e))?;
+        std::fs::rename(&tmp, &path).map_err(|e| {
+            let _ = std::fs::remove_file(&tmp);
+            diagnostics::Error::io(&path, "replace", e)
+        })
+    })?;
+    let mut removed = 0;
+    for url in old.keys().filter(|u| !hashes.contains_key(*u)) {
+        let path = out.join(url);
+        if std::fs::remove_file(&path).is_ok() {
+            removed += 1;
+        }
+        // Remove folders left empty, up to the output folder.
+        let mut dir = path.parent();
+        while let Some(d) = dir {
+            if d == out || std::fs::remove_dir(d).is_err() {
+                break;
+            }
+            dir = d.parent();
+        }
+    }
+    Ok(Written {
+        written: changed.len(),
+        removed,
+        unchanged: files.len() - changed.len(),
     })
 }
 

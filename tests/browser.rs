@@ -224,3 +224,72 @@ fn stems_of(dir: &Path) -> std::collections::BTreeMap<String, String> {
     }
     m
 }
+
+/// `rungs serve` in Chromium: an edit reloads with the new text, a broken
+/// edit shows the overlay with file and line, the fix clears it, a CSS
+/// change swaps without a reload, and the scroll position is kept.
+#[test]
+fn serve_live_reload_in_chromium() {
+    use std::io::BufRead;
+    if skip_or_fail("serve_live_reload_in_chromium") {
+        return;
+    }
+    let body: String = (1..=60)
+        .map(|i| format!("Para {i}: a paragraph long enough to make the page scroll.\n\n"))
+        .collect();
+    let dir = site(&[
+        ("rungs.yml", "title: Serve Browser Test\n"),
+        ("content/_index.md", "---\ntitle: Home\n---\nHello\n"),
+        (
+            "content/alpha.md",
+            &format!("---\ntitle: Alpha\n---\n{body}"),
+        ),
+        (
+            "themes/default/static/style.css",
+            "body { font-family: sans-serif; }\n",
+        ),
+    ]);
+    let out = tempfile::tempdir().unwrap();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_rungs"))
+        .args(["serve", "--port", "0", "--out"])
+        .arg(out.path().join("public"))
+        .arg(dir.path())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::inherit())
+        .spawn()
+        .expect("run rungs serve");
+    struct Kill(std::process::Child);
+    impl Drop for Kill {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+    let lines = std::io::BufReader::new(child.stdout.take().unwrap()).lines();
+    let _guard = Kill(child);
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in lines.map_while(Result::ok) {
+            let _ = tx.send(line);
+        }
+    });
+    let url = loop {
+        let line = rx
+            .recv_timeout(std::time::Duration::from_secs(20))
+            .expect("rungs serve printed its address");
+        if let Some(rest) = line.strip_prefix("serving ") {
+            break rest.split(' ').next().unwrap().to_string();
+        }
+    };
+    let o = std::process::Command::new("node")
+        .arg(repo().join("tests/browser/serve_checks.mjs"))
+        .arg(&url)
+        .arg(dir.path())
+        .env("CHROMIUM", chromium().unwrap())
+        .output()
+        .expect("run node");
+    let text = format!("{}{}", stdout(&o), stderr(&o));
+    println!("{text}");
+    assert!(o.status.success(), "serve checks failed:\n{text}");
+    assert!(text.contains(" passed, 0 failed"), "{text}");
+}

@@ -582,3 +582,164 @@ fn interrupt_and_wait(child: &mut Child) {
         std::thread::sleep(Duration::from_millis(20));
     }
 }
+
+/// Read one keep-alive response (head and a `Content-Length` body);
+/// returns the status and whether the server will close the connection.
+fn read_response(r: &mut BufReader<TcpStream>) -> std::io::Result<(u16, bool)> {
+    let mut line = String::new();
+    if r.read_line(&mut line)? == 0 {
+        return Err(std::io::ErrorKind::UnexpectedEof.into());
+    }
+    let status: u16 = line
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    let (mut len, mut close, mut chunked) = (0usize, false, false);
+    loop {
+        line.clear();
+        if r.read_line(&mut line)? == 0 {
+            return Err(std::io::ErrorKind::UnexpectedEof.into());
+        }
+        let l = line.trim_end();
+        if l.is_empty() {
+            break;
+        }
+        if let Some((k, v)) = l.split_once(':') {
+            let (k, v) = (k.trim().to_ascii_lowercase(), v.trim());
+            match k.as_str() {
+                "content-length" => len = v.parse().unwrap_or(0),
+                "connection" => close = v.eq_ignore_ascii_case("close"),
+                "transfer-encoding" => chunked = v.eq_ignore_ascii_case("chunked"),
+                _ => {}
+            }
+        }
+    }
+    if chunked {
+        loop {
+            line.clear();
+            r.read_line(&mut line)?;
+            let n = usize::from_str_radix(line.trim(), 16)
+                .map_err(|_| std::io::Error::from(std::io::ErrorKind::InvalidData))?;
+            let mut chunk = vec![0; n + 2];
+            r.read_exact(&mut chunk)?;
+            if n == 0 {
+                break;
+            }
+        }
+    } else {
+        let mut body = vec![0; len];
+        r.read_exact(&mut body)?;
+    }
+    Ok((status, close))
+}
+
+fn keep_alive_connection(port: u16) -> BufReader<TcpStream> {
+    let s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    s.set_read_timeout(Some(TIMEOUT)).unwrap();
+    s.set_nodelay(true).unwrap();
+    BufReader::new(s)
+}
+
+/// A bounded loopback load: 20,000 requests over 64 keep-alive
+/// connections, every one answered 200, in well under the time limit.
+///
+/// The connections are opened one after another, each answered once,
+/// before the load starts: tiny_http 0.12's connection pool can queue a
+/// connection accepted in the same instant as another behind busy
+/// keep-alive threads (its `TaskPool::spawn` counts a waiting thread
+/// twice), and that connection then waits until another one closes.
+#[test]
+fn twenty_thousand_requests_over_64_connections() {
+    const CONNECTIONS: usize = 64;
+    const REQUESTS: usize = 20_000;
+    const TARGETS: [&str; 4] = ["/", "/alpha/", "/extra.css", "/sitemap.xml"];
+    let site = small_site();
+    let srv = serve(site.path(), &["--quiet"]);
+    let p = srv.port;
+    let start = Instant::now();
+    let ask = |r: &mut BufReader<TcpStream>, target: &str| {
+        let req = format!("GET {target} HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+        r.get_mut()
+            .write_all(req.as_bytes())
+            .and_then(|_| read_response(r))
+    };
+    let conns: Vec<BufReader<TcpStream>> = (0..CONNECTIONS)
+        .map(|_| {
+            let mut r = keep_alive_connection(p);
+            assert_eq!(ask(&mut r, "/").unwrap(), (200, false));
+            r
+        })
+        .collect();
+    let workers: Vec<_> = conns
+        .into_iter()
+        .enumerate()
+        .map(|(w, first)| {
+            std::thread::spawn(move || {
+                let (mut errors, mut reconnects) = (0usize, 0usize);
+                let mut conn = Some(first);
+                let n = REQUESTS / CONNECTIONS - 1 + usize::from(w < REQUESTS % CONNECTIONS);
+                for i in 0..n {
+                    let target = TARGETS[(i + w) % 4];
+                    let r = conn.get_or_insert_with(|| {
+                        reconnects += 1;
+                        keep_alive_connection(p)
+                    });
+                    match ask(r, target) {
+                        Ok((200, close)) => {
+                            if close {
+                                conn = None;
+                            }
+                        }
+                        Ok((status, _)) => {
+                            eprintln!("{target}: {status}");
+                            errors += 1;
+                            conn = None;
+                        }
+                        Err(e) => {
+                            eprintln!("{target}: {e}");
+                            errors += 1;
+                            conn = None;
+                        }
+                    }
+                }
+                (errors, reconnects)
+            })
+        })
+        .collect();
+    let (mut errors, mut reconnects) = (0, 0);
+    for w in workers {
+        let (e, c) = w.join().unwrap();
+        errors += e;
+        reconnects += c;
+    }
+    let took = start.elapsed();
+    println!(
+        "{REQUESTS} requests over {CONNECTIONS} keep-alive connections ({reconnects} reconnects) in {took:?}"
+    );
+    assert_eq!(errors, 0);
+    assert!(took < Duration::from_secs(20), "{took:?}");
+}
+
+#[test]
+fn foreign_host_names_are_refused_on_loopback() {
+    let site = small_site();
+    let srv = serve(site.path(), &[]);
+    let ask = |host: &str| {
+        let mut s = TcpStream::connect(("127.0.0.1", srv.port)).unwrap();
+        s.set_read_timeout(Some(TIMEOUT)).unwrap();
+        write!(
+            s,
+            "GET / HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
+        )
+        .unwrap();
+        let mut raw = String::new();
+        s.read_to_string(&mut raw).unwrap();
+        raw.split(' ').nth(1).unwrap().to_string()
+    };
+    assert_eq!(ask("evil.example"), "403");
+    assert_eq!(ask(&format!("evil.example:{}", srv.port)), "403");
+    assert_eq!(ask(&format!("localhost:{}", srv.port)), "200");
+    assert_eq!(ask(&format!("127.0.0.1:{}", srv.port)), "200");
+    assert_eq!(ask("[::1]"), "200");
+}

@@ -179,3 +179,52 @@ fn template_and_asset_overrides_apply_by_name() {
         .contains("rebeccapurple"));
     assert!(broken_links(&out).is_empty());
 }
+
+/// A `Session` rebuild rewrites only the files whose bytes changed and
+/// removes the ones that are gone; a failed build writes nothing.
+#[cfg(unix)]
+#[test]
+fn session_rebuilds_write_only_what_changed() {
+    use std::os::unix::fs::MetadataExt;
+    let dir = site(&[
+        ("rungs.yml", "title: Session\n"),
+        ("content/_index.md", "---\ntitle: Home\n---\nHome\n"),
+        ("content/a.md", "---\ntitle: A\n---\nAlpha one\n"),
+        ("content/b.md", "---\ntitle: B\n---\nBeta\n"),
+        ("content/c.md", "---\ntitle: C\n---\nGamma\n"),
+    ]);
+    let out = tempfile::tempdir().unwrap();
+    let opts = rungs::BuildOptions {
+        path: dir.path().to_path_buf(),
+        out: Some(out.path().join("public")),
+        base_url: None,
+    };
+    let mut s = rungs::Session::new();
+    let (_, first) = s.build(&opts).unwrap();
+    assert!(first.written > 0);
+    let ino = |rel: &str| {
+        std::fs::metadata(out.path().join("public").join(rel))
+            .unwrap()
+            .ino()
+    };
+    let b = ino("b/index.html");
+    let (_, same) = s.build(&opts).unwrap();
+    assert_eq!((same.written, same.removed), (0, 0), "{same:?}");
+    std::fs::write(
+        dir.path().join("content/a.md"),
+        "---\ntitle: A\n---\nAlpha two\n",
+    )
+    .unwrap();
+    std::fs::remove_file(dir.path().join("content/c.md")).unwrap();
+    let (_, w) = s.build(&opts).unwrap();
+    assert!(w.written >= 1 && w.removed >= 1, "{w:?}");
+    let a = std::fs::read_to_string(out.path().join("public/a/index.html")).unwrap();
+    assert!(a.contains("Alpha two"));
+    assert!(!out.path().join("public/c").exists());
+    assert_eq!(ino("b/index.html"), b, "an unchanged page was rewritten");
+    // A broken edit fails before writing anything.
+    std::fs::write(dir.path().join("content/a.md"), "---\ntitle: [x\n---\n").unwrap();
+    assert!(s.build(&opts).is_err());
+    let a2 = std::fs::read_to_string(out.path().join("public/a/index.html")).unwrap();
+    assert_eq!(a, a2);
+}

@@ -32,7 +32,7 @@ pub const DEFAULT_THEME: &[(&str, &[u8])] = embed!(
 );
 
 /// Where a theme file came from, for error messages.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Origin {
     BuiltIn,
     Site(PathBuf),
@@ -48,6 +48,7 @@ impl Origin {
 }
 
 /// A theme's files after overrides are applied.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ThemeFiles {
     pub templates: BTreeMap<String, (String, Origin)>,
     /// Static files, by path relative to `static/`.

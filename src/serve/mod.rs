@@ -148,23 +148,27 @@ fn listen_from(
 
 /// Build and print the outcome: a summary line, or the diagnostics.
 fn build_and_report(
+    session: &mut crate::Session,
     opts: &BuildOptions,
     quiet: bool,
     first: bool,
 ) -> std::result::Result<BuildReport, Error> {
-    match crate::build(opts) {
-        Ok(r) => {
+    match session.build(opts) {
+        Ok((r, w)) => {
             for w in &r.warnings {
                 eprint!("{w}");
             }
             if !quiet {
                 println!(
-                    "{} {} pages and {} files into {} in {} ms",
+                    "{} {} pages and {} files into {} in {} ms ({} written, {} removed, {} unchanged)",
                     if first { "built" } else { "rebuilt" },
                     r.pages,
                     r.assets,
                     display_path(&r.output),
-                    r.elapsed.as_millis()
+                    r.elapsed.as_millis(),
+                    w.written,
+                    w.removed,
+                    w.unchanged
                 );
             }
             Ok(r)
@@ -198,6 +202,7 @@ fn watch_plan(opts: &BuildOptions) -> watch::WatchPlan {
 
 /// Rebuild on every change until `stop`; `on_build` hears each outcome.
 fn rebuild_loop(
+    mut session: crate::Session,
     mut watcher: watch::SourceWatcher,
     opts: &BuildOptions,
     quiet: bool,
@@ -239,7 +244,7 @@ fn rebuild_loop(
                 }
             }
         }
-        match build_and_report(opts, quiet, false) {
+        match build_and_report(&mut session, opts, quiet, false) {
             Ok(r) => on_build(&change, Ok(&r)),
             Err(e) => on_build(&change, Err(&e)),
         }
@@ -261,14 +266,22 @@ fn check_site(opts: &BuildOptions) -> Result<()> {
 pub fn watch(opts: &WatchOptions) -> Result<()> {
     check_site(&opts.build)?;
     let watcher = watch::SourceWatcher::start(watch_plan(&opts.build))?;
-    let _ = build_and_report(&opts.build, opts.quiet, true);
+    let mut session = crate::Session::new();
+    let _ = build_and_report(&mut session, &opts.build, opts.quiet, true);
     if !opts.quiet {
         println!(
             "watching {} for changes (Ctrl-C to stop)",
             display_path(&opts.build.path)
         );
     }
-    rebuild_loop(watcher, &opts.build, opts.quiet, &opts.stop, |_, _| {})
+    rebuild_loop(
+        session,
+        watcher,
+        &opts.build,
+        opts.quiet,
+        &opts.stop,
+        |_, _| {},
+    )
 }
 
 /// A temporary output folder, removed when dropped.
@@ -289,6 +302,7 @@ pub fn serve(opts: &ServeOptions, ready: impl FnOnce(SocketAddr)) -> Result<()> 
     let _temp = match &build.out {
         Some(_) => None,
         None => {
+            sweep_stale_temp_outputs(&std::env::temp_dir());
             // Unique per call, so that servers in one process never share.
             static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
             let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
@@ -313,7 +327,8 @@ pub fn serve(opts: &ServeOptions, ready: impl FnOnce(SocketAddr)) -> Result<()> 
 
     let watcher = watch::SourceWatcher::start(watch_plan(&build))?;
     let hub = Arc::new(Broadcaster::default());
-    if let Err(e) = build_and_report(&build, opts.quiet, true) {
+    let mut session = crate::Session::new();
+    if let Err(e) = build_and_report(&mut session, &build, opts.quiet, true) {
         hub.send(Event::Error(e.to_string()));
     }
 
@@ -323,6 +338,7 @@ pub fn serve(opts: &ServeOptions, ready: impl FnOnce(SocketAddr)) -> Result<()> 
         )))
     })?;
     let server = Arc::new(server);
+    let loopback = opts.bind.is_loopback();
     let workers: Vec<_> = (0..WORKERS)
         .map(|_| {
             let server = Arc::clone(&server);
@@ -332,7 +348,7 @@ pub fn serve(opts: &ServeOptions, ready: impl FnOnce(SocketAddr)) -> Result<()> 
             std::thread::spawn(move || {
                 while !stop.is_stopped() {
                     if let Ok(Some(req)) = server.recv_timeout(POLL) {
-                        handle(req, &out, &hub);
+                        handle(req, &out, &hub, loopback);
                     }
                 }
             })
@@ -346,6 +362,7 @@ pub fn serve(opts: &ServeOptions, ready: impl FnOnce(SocketAddr)) -> Result<()> 
 
     let mut failed = hub.last_error().is_some();
     let result = rebuild_loop(
+        session,
         watcher,
         &build,
         opts.quiet,
@@ -371,8 +388,23 @@ fn header(name: &str, value: &str) -> tiny_http::Header {
 }
 
 /// Answer one request. Event streams move to a thread of their own.
-fn handle(req: tiny_http::Request, out: &Path, hub: &Broadcaster) {
+fn handle(req: tiny_http::Request, out: &Path, hub: &Broadcaster, loopback: bool) {
     use tiny_http::{Method, Response};
+    // Bound to loopback, answer only loopback names: a page on another
+    // site cannot reach this server through DNS rebinding.
+    if loopback {
+        let host = req
+            .headers()
+            .iter()
+            .find(|h| h.field.equiv("Host"))
+            .map(|h| h.value.as_str().to_string());
+        if host.is_some_and(|h| !is_loopback_host(&h)) {
+            let r = Response::from_string("403 this server answers only to localhost names\n")
+                .with_status_code(403);
+            let _ = req.respond(r);
+            return;
+        }
+    }
     let head = *req.method() == Method::Head;
     if !head && *req.method() != Method::Get {
         let r = Response::from_string("405 method not allowed\n")
@@ -464,6 +496,49 @@ fn send(req: tiny_http::Request, reply: http::Reply) {
     let _ = result;
 }
 
+/// Whether a `Host` header names this machine's loopback: `localhost`
+/// (and `*.localhost`), `127.x.x.x` or `[::1]`, with any port.
+pub fn is_loopback_host(host: &str) -> bool {
+    let host = host.trim();
+    let name = if let Some(rest) = host.strip_prefix('[') {
+        match rest.split_once(']') {
+            Some((ip, _)) => ip,
+            None => return false,
+        }
+    } else {
+        host.rsplit_once(':').map_or(host, |(h, _)| h)
+    };
+    let name = name.trim_end_matches('.').to_ascii_lowercase();
+    name == "localhost"
+        || name.ends_with(".localhost")
+        || name.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
+}
+
+/// Remove `rungs-serve-PID-N` folders in `tmp` left by servers that were
+/// killed (their process is gone). Best effort; Linux only, where a
+/// process's liveness is visible in `/proc`.
+fn sweep_stale_temp_outputs(tmp: &Path) {
+    if !Path::new("/proc/self").exists() {
+        return;
+    }
+    let Ok(entries) = std::fs::read_dir(tmp) else {
+        return;
+    };
+    let me = std::process::id();
+    for e in entries.flatten() {
+        let name = e.file_name();
+        let Some(rest) = name.to_str().and_then(|n| n.strip_prefix("rungs-serve-")) else {
+            continue;
+        };
+        let Some(pid) = rest.split('-').next().and_then(|p| p.parse::<u32>().ok()) else {
+            continue;
+        };
+        if pid != me && !Path::new("/proc").join(pid.to_string()).exists() {
+            let _ = std::fs::remove_dir_all(e.path());
+        }
+    }
+}
+
 /// Best effort: open `url` in the default browser.
 fn open_browser(url: &str) {
     let cmd: (&str, Vec<&str>) = if cfg!(target_os = "macos") {
@@ -500,6 +575,52 @@ mod tests {
             err.contains(&port.to_string()) && err.contains("--port"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn only_loopback_host_names_pass() {
+        for h in [
+            "localhost",
+            "localhost:1111",
+            "LOCALHOST.",
+            "app.localhost:8080",
+            "127.0.0.1",
+            "127.0.0.1:1111",
+            "127.1.2.3:80",
+            "[::1]",
+            "[::1]:1111",
+        ] {
+            assert!(is_loopback_host(h), "{h}");
+        }
+        for h in [
+            "evil.example",
+            "evil.example:1111",
+            "localhost.evil.example",
+            "10.0.0.1:1111",
+            "0.0.0.0",
+            "[::]:1111",
+            "[::1",
+            "",
+        ] {
+            assert!(!is_loopback_host(h), "{h}");
+        }
+    }
+
+    #[test]
+    fn stale_temp_outputs_of_dead_servers_are_swept() {
+        let tmp = tempfile::tempdir().unwrap();
+        // PIDs above the kernel's maximum (4194304) are never alive.
+        let dead = tmp.path().join("rungs-serve-4294967-0");
+        let live = tmp
+            .path()
+            .join(format!("rungs-serve-{}-7", std::process::id()));
+        let other = tmp.path().join("rungs-serve-notapid");
+        for d in [&dead, &live, &other] {
+            std::fs::create_dir_all(d.join("public")).unwrap();
+        }
+        sweep_stale_temp_outputs(tmp.path());
+        assert!(!dead.exists() || !Path::new("/proc/self").exists());
+        assert!(live.exists() && other.exists());
     }
 
     #[test]
