@@ -103,3 +103,33 @@ fn generated_benchmark_handbook_builds_fifteen_level_pages() {
         assert_level_pages(out.path(), &t.id, &[1, 2, 3, 4, 5]);
     }
 }
+
+#[test]
+fn prefixed_level_headings_name_roles_on_level_pages() {
+    let path = fixture("prefixed-roles");
+    let (hb, _) = handbook(&path);
+    assert_eq!(hb.tracks.len(), 1, "quarters stay a plain page");
+    let t = &hb.tracks[0];
+    let roles: Vec<_> = t.roles.iter().map(|r| (r.title.as_str(), r.from)).collect();
+    assert_eq!(
+        roles,
+        [
+            ("Mobile Engineer", 3),
+            ("Senior Engineer", 4),
+            ("Staff Engineer", 5)
+        ]
+    );
+    assert_eq!(
+        t.levels[1].expectations[0].dimension.as_deref(),
+        Some("craft")
+    );
+    let out = tempfile::tempdir().unwrap();
+    build(&path, out.path());
+    assert_level_pages(out.path(), &t.id, &[3, 4, 5]);
+    let p = page(out.path(), &format!("tracks/{}/level-4/index.html", t.id));
+    let h1 = texts(&p, "h1");
+    assert!(
+        h1.iter().any(|h| h.contains("Level 4 · Senior Engineer")),
+        "{h1:?}"
+    );
+}

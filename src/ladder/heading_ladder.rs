@@ -5,7 +5,7 @@
 
 use super::blocks::{self, Block, BlockKind};
 use super::labels::{parse_level_heading, LevelLabel};
-use super::model::{Dimension, Expectation, Level, Rich, Shape, SourceRef, Track};
+use super::model::{Dimension, Expectation, Level, Rich, Role, Shape, SourceRef, Track};
 use super::{anti_patterns, doc_title, Claim};
 use crate::diagnostics::Diagnostics;
 use crate::slug::{slugify, SlugSet};
@@ -214,7 +214,29 @@ pub fn recognise(doc: &SourceDoc, diags: &mut Diagnostics) -> Option<Claim<Vec<T
         track.levels.push(level);
     }
     track.levels.sort_by_key(|l| l.number);
+    // `## IC4 — Senior Engineer`, `### E5: Staff`: a prefixed label names
+    // the role of that one level.
+    if key != "level" {
+        track.roles = track
+            .levels
+            .iter()
+            .filter_map(|l| {
+                let title = l.title.as_ref().filter(|t| is_role_title(t))?;
+                Some(Role {
+                    title: title.clone(),
+                    from: l.number,
+                    to: l.number,
+                    source: l.source.clone(),
+                })
+            })
+            .collect();
+    }
     Some(Claim::new(vec![track], spans))
+}
+
+/// A heading title that reads as a role: starts with a letter, a few words.
+fn is_role_title(t: &str) -> bool {
+    t.starts_with(char::is_alphabetic) && t.split_whitespace().count() <= 6 && !t.ends_with('.')
 }
 
 /// The id of the dimension titled `title`, adding it to the track if new.
@@ -295,6 +317,31 @@ pub(crate) mod tests {
         assert_eq!(t.levels[0].label, "IC3");
         let (t, _) = run("## P3: Senior\n- a\n## P4: Staff\n- b\n");
         assert_eq!(t.unwrap().levels[1].title.as_deref(), Some("Staff"));
+    }
+
+    #[test]
+    fn prefixed_headings_name_single_level_roles() {
+        let (t, _) = run("## D3 - Developer 3\n- **Delivery**: ships\n## D4 - Developer 4\n- b\n");
+        let t = t.unwrap();
+        let roles: Vec<_> = t
+            .roles
+            .iter()
+            .map(|r| (r.title.as_str(), r.from, r.to))
+            .collect();
+        assert_eq!(roles, [("Developer 3", 3, 3), ("Developer 4", 4, 4)]);
+        assert_eq!(
+            t.levels[0].expectations[0].dimension.as_deref(),
+            Some("delivery")
+        );
+        let (t, _) = run("### E5: Staff\n- a\n### E6\n- b\n");
+        let t = t.unwrap();
+        assert_eq!(t.roles.len(), 1);
+        assert_eq!(t.roles[0].title, "Staff");
+        let (t, _) = run("## IC4 — Senior Engineer\n- a\n## IC5 — Staff Engineer\n- b\n");
+        assert_eq!(t.unwrap().roles[1].title, "Staff Engineer");
+        // `Level N: title` keeps its title on the level, not as a role.
+        let (t, _) = run("## Level 1: Junior\n- a\n## Level 2: Mid\n- b\n");
+        assert!(t.unwrap().roles.is_empty());
     }
 
     #[test]
