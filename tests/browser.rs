@@ -54,6 +54,21 @@ fn skip_or_fail(what: &str) -> bool {
     false
 }
 
+/// Run a node check script in tests/browser with Chromium; it prints one
+/// line per check and "N passed, N failed", and must fail none.
+fn node_checks(script: &str, args: &[&std::ffi::OsStr]) {
+    let o = std::process::Command::new("node")
+        .arg(repo().join("tests/browser").join(script))
+        .args(args)
+        .env("CHROMIUM", chromium().unwrap())
+        .output()
+        .expect("run node");
+    let text = format!("{}{}", stdout(&o), stderr(&o));
+    println!("{text}");
+    assert!(o.status.success(), "{script} failed:\n{text}");
+    assert!(text.contains(" passed, 0 failed"), "{text}");
+}
+
 fn html_files(out: &Path, under: &str) -> Vec<PathBuf> {
     let mut v: Vec<PathBuf> = walkdir::WalkDir::new(out.join(under))
         .into_iter()
@@ -125,16 +140,7 @@ fn run_checks(out: &Path) {
     });
     let spec_path = out.join("browser-spec.json");
     std::fs::write(&spec_path, spec.to_string()).unwrap();
-    let o = std::process::Command::new("node")
-        .arg(repo().join("tests/browser/site_checks.mjs"))
-        .arg(&spec_path)
-        .env("CHROMIUM", chromium().unwrap())
-        .output()
-        .expect("run node");
-    let text = format!("{}{}", stdout(&o), stderr(&o));
-    println!("{text}");
-    assert!(o.status.success(), "browser checks failed:\n{text}");
-    assert!(text.contains(" passed, 0 failed"), "{text}");
+    node_checks("site_checks.mjs", &[spec_path.as_os_str()]);
 }
 
 #[test]
@@ -196,16 +202,7 @@ fn search_checks_on_the_seeds() {
     });
     let spec_path = out.path().join("search-spec.json");
     std::fs::write(&spec_path, spec.to_string()).unwrap();
-    let o = std::process::Command::new("node")
-        .arg(repo().join("tests/browser/search_checks.mjs"))
-        .arg(&spec_path)
-        .env("CHROMIUM", chromium().unwrap())
-        .output()
-        .expect("run node");
-    let text = format!("{}{}", stdout(&o), stderr(&o));
-    println!("{text}");
-    assert!(o.status.success(), "search checks failed:\n{text}");
-    assert!(text.contains(" passed, 0 failed"), "{text}");
+    node_checks("search_checks.mjs", &[spec_path.as_os_str()]);
 }
 
 /// Every word of the seeds, lowercased, with its Rust stem.
@@ -281,15 +278,5 @@ fn serve_live_reload_in_chromium() {
             break rest.split(' ').next().unwrap().to_string();
         }
     };
-    let o = std::process::Command::new("node")
-        .arg(repo().join("tests/browser/serve_checks.mjs"))
-        .arg(&url)
-        .arg(dir.path())
-        .env("CHROMIUM", chromium().unwrap())
-        .output()
-        .expect("run node");
-    let text = format!("{}{}", stdout(&o), stderr(&o));
-    println!("{text}");
-    assert!(o.status.success(), "serve checks failed:\n{text}");
-    assert!(text.contains(" passed, 0 failed"), "{text}");
+    node_checks("serve_checks.mjs", &[url.as_ref(), dir.path().as_os_str()]);
 }

@@ -2,15 +2,12 @@
 // file:// and from a tiny local HTTP server (127.0.0.1, any free port).
 // Usage: node search_checks.mjs SPEC.json   (SPEC written by tests/browser.rs)
 // Prints one line per check and "N passed, N failed"; exits 1 on failure.
-import { chromium } from "playwright-core";
+import { startChecks, assert, axeSource } from "./harness.mjs";
 import { readFileSync, statSync } from "node:fs";
 import { createServer } from "node:http";
 import { extname, join, normalize } from "node:path";
 import { pathToFileURL } from "node:url";
-import { createRequire } from "node:module";
 
-const require = createRequire(import.meta.url);
-const axeSource = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
 
 const spec = JSON.parse(readFileSync(process.argv[2], "utf8"));
 const root = spec.root;
@@ -34,30 +31,7 @@ const server = createServer((req, res) => {
 await new Promise((r) => server.listen(0, "127.0.0.1", r));
 const base = `http://127.0.0.1:${server.address().port}/sub/`;
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-  args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--no-first-run", "--disable-sync"],
-});
-let passed = 0, failed = 0;
-async function check(name, fn) {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  const errors = [];
-  page.on("pageerror", (e) => errors.push(String(e)));
-  try {
-    await fn(page);
-    if (errors.length) throw new Error("page errors: " + errors.join("; "));
-    console.log(`ok   ${name}`);
-    passed++;
-  } catch (e) {
-    console.log(`FAIL ${name}: ${e.message}`);
-    failed++;
-  } finally {
-    await context.close();
-  }
-}
-function assert(cond, msg) { if (!cond) throw new Error(msg); }
+const { check, finish } = await startChecks();
 
 const firstHref = (page) => page.$eval("#site-search-results [role=option]", (a) => a.getAttribute("href"));
 
@@ -133,7 +107,5 @@ for (const [how, url] of [
   });
 }
 
-await browser.close();
 server.close();
-console.log(`${passed} passed, ${failed} failed`);
-process.exit(failed ? 1 : 0);
+await finish();

@@ -3,46 +3,16 @@
 // Usage: node site_checks.mjs SPEC.json   (SPEC written by tests/browser.rs)
 // Prints one line per check and "N passed, N failed" at the end; exits 1 on
 // any failure.
-import { chromium } from "playwright-core";
+import { startChecks, assert, axeSource } from "./harness.mjs";
 import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 
-const require = createRequire(import.meta.url);
-const axeSource = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
 const spec = JSON.parse(readFileSync(process.argv[2], "utf8"));
 const root = spec.root;
 const url = (rel, query = "") => pathToFileURL(join(root, rel)).href + query;
 
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-  args: [
-    // Playwright starts Chromium headless with a fresh temporary profile
-    // (user data dir) of its own on every launch.
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--no-first-run", "--disable-sync",
-  ],
-});
-let passed = 0, failed = 0;
-async function check(name, fn) {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  const errors = [];
-  page.on("pageerror", (e) => errors.push(String(e)));
-  try {
-    await fn(page);
-    if (errors.length) throw new Error("page errors: " + errors.join("; "));
-    console.log(`ok   ${name}`);
-    passed++;
-  } catch (e) {
-    console.log(`FAIL ${name}: ${e.message}`);
-    failed++;
-  } finally {
-    await context.close();
-  }
-}
-function assert(cond, msg) { if (!cond) throw new Error(msg); }
+const { check, finish } = await startChecks();
 
 if (spec.compare) {
   await check("compare picker shows the chosen pair and keeps it in the URL", async (page) => {
@@ -116,6 +86,4 @@ for (const [kind, rel] of Object.entries(spec.axe || {})) {
   });
 }
 
-await browser.close();
-console.log(`${passed} passed, ${failed} failed`);
-process.exit(failed ? 1 : 0);
+await finish();
