@@ -65,6 +65,8 @@ pub mod file_per_level;
 pub mod heading_ladder;
 pub mod maturity_scale;
 pub mod skill;
+pub mod skill_prose;
+pub mod titled_levels;
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::slug::{slugify, SlugSet};
@@ -83,6 +85,8 @@ pub const TRACK_RECOGNISERS: &[(&str, TrackRecogniser)] = &[
     ("matrix-table", matrix_table::recognise),
     ("pipe-table", pipe_table::recognise),
     ("heading-ladder", heading_ladder::recognise),
+    // Last: it never takes a document another shape understands.
+    ("titled-levels", titled_levels::recognise),
 ];
 
 /// What recognition made of one document.
@@ -149,12 +153,26 @@ pub fn recognise_doc(doc: &SourceDoc, diags: &mut Diagnostics) -> DocLadder {
         return out;
     }
     for (_name, rec) in TRACK_RECOGNISERS {
-        if let Some(c) = rec(doc, diags) {
+        // A recogniser's warnings count only when its claim is kept (or it
+        // claimed nothing and says why).
+        let mut mine = Diagnostics::default();
+        if let Some(c) = rec(doc, &mut mine) {
             if c.value.is_empty() || overlaps(&c.spans, &out.spans) {
                 continue;
             }
             out.tracks.extend(c.value);
             out.spans.extend(c.spans);
+        }
+        diags.extend(mine);
+    }
+    // A document with proficiency sections of prose (`## Beginner`,
+    // `## Advanced`) and no ladder is a skill whose sections are its scale.
+    if out.tracks.is_empty() && kind != Some("ladder") {
+        if let Some(c) = skill_prose::recognise(doc, diags) {
+            out.anti_patterns = c.value.anti_patterns.clone();
+            out.skill = Some(c.value);
+            out.spans = c.spans;
+            return out;
         }
     }
     if let Some(c) = anti_patterns::recognise(doc, diags) {
@@ -165,7 +183,9 @@ pub fn recognise_doc(doc: &SourceDoc, diags: &mut Diagnostics) -> DocLadder {
     }
     out.spans = Claim::new((), std::mem::take(&mut out.spans)).spans;
     if out.tracks.is_empty() {
-        out.reason = why_not(doc, kind == Some("ladder"));
+        out.reason = why_not(doc, kind == Some("ladder"))
+            .or_else(|| titled_levels::why_not(doc))
+            .or_else(|| skill_prose::why_not(doc));
     } else {
         let known: Vec<u32> = out
             .tracks

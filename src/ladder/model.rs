@@ -73,6 +73,9 @@ pub enum Shape {
     MatrixTable,
     PipeTable,
     SkillDocument,
+    /// A skill written as proficiency sections of prose (`## Beginner`,
+    /// `## Advanced`).
+    ProseSkill,
     TitledLevels,
     YamlFramework,
     FilePerLevel,
@@ -188,6 +191,9 @@ pub struct Skill {
     pub id: String,
     pub title: String,
     pub description: Option<Rich>,
+    /// `skill-document` (a maturity scale of `Level N — Title` lines) or
+    /// `prose-skill` (proficiency sections).
+    pub shape: Option<Shape>,
     pub source: SourceRef,
     pub scale: Vec<MaturityLevel>,
     /// The level teams should reach (`target 3+` → 3).

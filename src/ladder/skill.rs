@@ -3,8 +3,8 @@
 //! items grouped by the heading above them) and anti-patterns.
 
 use super::blocks::{self, BlockKind};
-use super::model::{Checklist, ChecklistItem, Rich, Skill, SourceRef};
-use super::{anti_patterns, doc_title, maturity_scale, Claim};
+use super::model::{Checklist, ChecklistItem, Rich, Shape, Skill, SourceRef};
+use super::{anti_patterns, doc_title, maturity_scale, skill_prose, Claim};
 use crate::diagnostics::Diagnostics;
 use crate::slug::{slugify, SlugSet};
 use crate::source::SourceDoc;
@@ -37,6 +37,13 @@ pub fn recognise(doc: &SourceDoc, diags: &mut Diagnostics) -> Option<Claim<Skill
     if !is_skill(doc) {
         return None;
     }
+    Some(build(doc, diags))
+}
+
+/// The skill of a document known to be one: its maturity scale (`Level N —
+/// Title` lines, else proficiency sections of prose), checklists and
+/// anti-patterns.
+pub(crate) fn build(doc: &SourceDoc, diags: &mut Diagnostics) -> Claim<Skill> {
     let body = &doc.body;
     let bl = blocks::blocks(body);
     let (title, title_span) = doc_title(doc, &bl);
@@ -84,7 +91,15 @@ pub fn recognise(doc: &SourceDoc, diags: &mut Diagnostics) -> Option<Claim<Skill
     if let Some(c) = maturity_scale::recognise(doc, diags) {
         skill.scale = c.value.levels;
         skill.target = c.value.target;
+        skill.shape = Some(Shape::SkillDocument);
         spans.extend(c.spans);
+    } else if let Some(c) = skill_prose::scale(doc, diags) {
+        skill.scale = c.value.levels;
+        skill.target = c.value.target;
+        skill.shape = Some(Shape::ProseSkill);
+        spans.extend(c.spans);
+    } else {
+        skill.shape = Some(Shape::SkillDocument);
     }
     if let Some(c) = anti_patterns::recognise(doc, diags) {
         skill.anti_patterns = c.value;
@@ -93,7 +108,26 @@ pub fn recognise(doc: &SourceDoc, diags: &mut Diagnostics) -> Option<Claim<Skill
     let c = checklists(doc);
     skill.checklists = c.value;
     spans.extend(c.spans);
-    Some(Claim::new(skill, spans))
+    Claim::new(skill, spans)
+}
+
+/// The byte ranges of the body the skill page replaces with its maturity
+/// scale component: the level lines of a maturity scale (its section
+/// heading stays), or whole proficiency sections, headings included.
+pub fn scale_spans(doc: &SourceDoc) -> Vec<std::ops::Range<usize>> {
+    let mut quiet = Diagnostics::default();
+    if let Some(c) = maturity_scale::recognise(doc, &mut quiet) {
+        return c
+            .spans
+            .into_iter()
+            .filter(|r| {
+                !doc.body
+                    .get(r.clone())
+                    .is_some_and(|t| t.trim_start().starts_with('#'))
+            })
+            .collect();
+    }
+    skill_prose::scale(doc, &mut quiet).map_or(Vec::new(), |c| c.spans)
 }
 
 /// Task-list items grouped by the heading above them.

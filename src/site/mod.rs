@@ -276,13 +276,14 @@ pub fn skill_slots(doc: &SourceDoc) -> String {
     let body = &doc.body;
     // The author's section headings stay; the component goes where the
     // claimed content ends, after any introduction the author wrote.
-    let mut add = |spans: Vec<std::ops::Range<usize>>, name: &'static str| {
+    let mut add = |spans: Vec<std::ops::Range<usize>>, name: &'static str, headings: bool| {
         let content: Vec<_> = spans
             .into_iter()
             .filter(|r| {
-                !body
-                    .get(r.clone())
-                    .is_some_and(|t| t.trim_start().starts_with('#'))
+                headings
+                    || !body
+                        .get(r.clone())
+                        .is_some_and(|t| t.trim_start().starts_with('#'))
             })
             .collect();
         let last = content.len().saturating_sub(1);
@@ -290,11 +291,10 @@ pub fn skill_slots(doc: &SourceDoc) -> String {
             slots.push((r, (k == last).then_some(name)));
         }
     };
-    if let Some(c) = crate::ladder::maturity_scale::recognise(doc, &mut quiet) {
-        add(c.spans, "maturity");
-    }
+    // Proficiency sections of a prose skill go whole, headings and all.
+    add(crate::ladder::skill::scale_spans(doc), "maturity", true);
     if let Some(c) = crate::ladder::anti_patterns::recognise(doc, &mut quiet) {
-        add(c.spans, "anti-patterns");
+        add(c.spans, "anti-patterns", false);
     }
     slots.sort_by_key(|(r, _)| r.start);
     let mut out = String::with_capacity(body.len());
