@@ -63,10 +63,10 @@ const PROFICIENCY: &[(&str, u8)] = &[
 /// the rank of the proficiency a heading names.
 pub fn proficiency(heading: &str) -> Option<u8> {
     let t = blocks::strip_numbering(heading).to_lowercase();
-    let t = t.trim_start_matches(|c: char| c == '*' || c == '_');
+    let t = t.trim_start_matches(['*', '_']);
     PROFICIENCY.iter().find_map(|(w, rank)| {
         let rest = t.strip_prefix(w)?;
-        let rest = rest.trim_start_matches(|c: char| c == '*' || c == '_');
+        let rest = rest.trim_start_matches(['*', '_']);
         let rest = rest.trim_start();
         let rest = rest.strip_prefix("level").map_or(rest, str::trim_start);
         (rest.is_empty() || rest.starts_with([':', '-', '–', '—', '(', '/', '|', ',', '·']))
