@@ -21,9 +21,16 @@ pub fn level_number(fm_level: &str) -> Option<u32> {
         .map(|l| l.from)
 }
 
+/// A warning at the frontmatter line of `level` (else `track`), where the
+/// author would fix it.
 fn warn(doc: &SourceDoc, message: String, hint: &str) -> Diagnostic {
+    let fm = &doc.frontmatter;
+    let line = fm
+        .key_line("level")
+        .or_else(|| fm.key_line("track"))
+        .unwrap_or(1);
     Diagnostic::warning(message)
-        .at(&doc.path, 1, 1)
+        .at(&doc.path, line, 1)
         .with_source(&std::fs::read_to_string(&doc.path).unwrap_or_default())
         .hint(hint.to_string())
 }
@@ -361,6 +368,34 @@ mod tests {
         let mut dg = Diagnostics::default();
         assert!(recognise(&doc("a.md", None, None, "## A\n- x\n"), &mut dg).is_none());
         assert!(dg.is_empty());
+    }
+
+    #[test]
+    fn warnings_point_at_the_level_line() {
+        let text = "---\ntitle: Web two\ntrack: web\nlevel: senior\n---\n## A\n- x\n";
+        let (fm, body, off) =
+            crate::source::split_frontmatter(text, std::path::Path::new("a.md")).unwrap();
+        let d = SourceDoc {
+            frontmatter: fm,
+            body_line_offset: off,
+            ..doc("a.md", None, None, body)
+        };
+        let mut dg = Diagnostics::default();
+        assert!(recognise(&d, &mut dg).is_none());
+        assert_eq!(dg.iter().next().unwrap().line, 4);
+        // No `level`: the `track` line.
+        let (fm, body, _) = crate::source::split_frontmatter(
+            "---\ntitle: x\ntrack: web\n---\n## A\n- x\n",
+            std::path::Path::new("a.md"),
+        )
+        .unwrap();
+        let d = SourceDoc {
+            frontmatter: fm,
+            ..doc("a.md", None, None, body)
+        };
+        let mut dg = Diagnostics::default();
+        assert!(recognise(&d, &mut dg).is_none());
+        assert_eq!(dg.iter().next().unwrap().line, 3);
     }
 
     #[test]

@@ -19,6 +19,19 @@ pub struct Frontmatter {
     pub slug: Option<String>,
     pub draft: bool,
     pub extra: serde_yaml::Mapping,
+    /// 1-based file line of each top-level key (`level` → 3), for
+    /// diagnostics about a key's value.
+    pub key_lines: Vec<(String, usize)>,
+}
+
+impl Frontmatter {
+    /// The file line of a top-level key, if the frontmatter has it.
+    pub fn key_line(&self, key: &str) -> Option<usize> {
+        self.key_lines
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, l)| *l)
+    }
 }
 
 impl Frontmatter {
@@ -102,7 +115,10 @@ pub fn split_frontmatter<'a>(text: &'a str, path: &Path) -> Result<(Frontmatter,
             )
         })?;
         match value {
-            Value::Mapping(m) => Frontmatter::from_mapping(m),
+            Value::Mapping(m) => Frontmatter {
+                key_lines: key_lines(yaml_text),
+                ..Frontmatter::from_mapping(m)
+            },
             Value::Null => Frontmatter::default(),
             _ => {
                 return Err(Error::new(
@@ -115,6 +131,21 @@ pub fn split_frontmatter<'a>(text: &'a str, path: &Path) -> Result<(Frontmatter,
         }
     };
     Ok((fm, &text[body_start..], close_line))
+}
+
+/// Top-level `key:` lines of the YAML, as 1-based file lines (the YAML
+/// starts on line 2, after the opening `---`).
+fn key_lines(yaml_text: &str) -> Vec<(String, usize)> {
+    yaml_text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.starts_with([' ', '\t', '#', '-']))
+        .filter_map(|(i, l)| {
+            let (k, _) = l.split_once(':')?;
+            let k = k.trim().trim_matches(['"', '\'']);
+            (!k.is_empty()).then(|| (k.to_string(), i + 2))
+        })
+        .collect()
 }
 
 /// serde_yaml reports a duplicate key at the start of the mapping; point
@@ -175,6 +206,9 @@ mod tests {
         assert!(fm.extra.contains_key("wideContent"));
         assert_eq!(body, "# H\n");
         assert_eq!(off, 5);
+        assert_eq!(fm.key_line("order"), Some(3));
+        assert_eq!(fm.key_line("title"), Some(2));
+        assert_eq!(fm.key_line("level"), None);
     }
 
     #[test]
