@@ -168,7 +168,7 @@ fn analyse(bl: &[Block]) -> Option<Finding> {
                 g.0.map_or_else(|| "the top".to_string(), |p| format!("`{}`", bl[p].text))
             };
             Some(Finding::NearMiss {
-                head: b.1[0].head,
+                head: b.0.unwrap_or(b.1[0].head),
                 message: format!(
                     "proficiency sections sit under both {} and {}: a skill page holds one skill; shown as a plain page",
                     name(a),
@@ -243,7 +243,12 @@ pub fn scale(doc: &SourceDoc, diags: &mut Diagnostics) -> Option<Claim<Scale>> {
 
 /// A document that is a skill because of its proficiency sections.
 pub fn recognise(doc: &SourceDoc, diags: &mut Diagnostics) -> Option<Claim<Skill>> {
-    scale(doc, &mut Diagnostics::default())?;
+    let mut probe = Diagnostics::default();
+    if scale(doc, &mut probe).is_none() {
+        // Near misses: say why the sections were not a scale.
+        diags.extend(probe);
+        return None;
+    }
     Some(super::skill::build(doc, diags))
 }
 

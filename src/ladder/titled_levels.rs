@@ -472,7 +472,11 @@ pub fn recognise(doc: &SourceDoc, diags: &mut Diagnostics) -> Option<Claim<Vec<T
                     if Some(d) == dim_depth {
                         skip = !s.dims.iter().any(|(j, _)| *j == i);
                         if !skip {
-                            dim = Some(dimension_id(&mut track, &mut dim_ids, &b.text));
+                            dim = Some(dimension_id(
+                                &mut track,
+                                &mut dim_ids,
+                                blocks::strip_numbering(&b.text),
+                            ));
                             spans.push(b.range.clone());
                         }
                     }
