@@ -524,6 +524,7 @@ pub fn skill_json(s: &crate::ladder::model::Skill) -> Value {
     json!({
         "id": s.id,
         "title": s.title,
+        "shape": s.shape,
         "description": s.description.as_ref().map(|d| d.html.clone()),
         "scale": s.scale.iter().map(|m| json!({
             "number": m.number,
