@@ -109,7 +109,9 @@ fn prose_skill_pages_show_the_sections_as_the_scale() {
     let html = std::fs::read_to_string(out.path().join("sql/index.html")).unwrap();
     assert_eq!(html.matches("query plan").count(), 1);
     // The sections' headings went into the scale, which has its own.
-    assert!(texts(&p, ".maturity h2").iter().any(|h| h == "Maturity scale"));
+    assert!(texts(&p, ".maturity h2")
+        .iter()
+        .any(|h| h == "Maturity scale"));
     // What is not a level stays as written.
     assert!(texts(&p, ".prose h2")
         .iter()
