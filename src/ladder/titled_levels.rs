@@ -361,6 +361,23 @@ fn jump_target(item_md: &str) -> Option<String> {
         .then(|| after[..end].trim().to_lowercase())
 }
 
+/// `## Senior Engineer {#senior}` → `senior`: a heading's own id.
+fn explicit_id(heading_src: &str) -> Option<String> {
+    let line = heading_src
+        .lines()
+        .next()?
+        .trim_end()
+        .trim_end_matches('#')
+        .trim_end();
+    let attrs = line.strip_suffix('}')?;
+    let open = attrs.rfind('{')?;
+    attrs[open + 1..]
+        .split_whitespace()
+        .find_map(|a| a.strip_prefix('#'))
+        .filter(|id| !id.is_empty())
+        .map(str::to_lowercase)
+}
+
 /// Is the list block a jump list to (mostly) these level headings?
 fn is_jump_list(body: &str, b: &Block, level_slugs: &[String]) -> bool {
     if b.kind != BlockKind::List || b.items.is_empty() {
@@ -424,7 +441,17 @@ pub fn recognise(doc: &SourceDoc, diags: &mut Diagnostics) -> Option<Claim<Vec<T
             });
         // Navigation: jump lists to the level headings, and a `Contents`
         // heading holding nothing else.
-        let slugs: Vec<String> = levels.iter().map(|s| slugify(&bl[s.head].text)).collect();
+        let slugs: Vec<String> = levels
+            .iter()
+            .flat_map(|s| {
+                let head = &bl[s.head];
+                [
+                    Some(slugify(&head.text)),
+                    explicit_id(&body[head.range.clone()]),
+                ]
+            })
+            .flatten()
+            .collect();
         let in_levels = |i: usize| levels.iter().any(|s| (s.head..s.end).contains(&i));
         for (i, b) in bl.iter().enumerate() {
             if in_levels(i) || !is_jump_list(body, b, &slugs) {
@@ -625,6 +652,19 @@ mod tests {
         );
         let all: Vec<_> = t.levels.iter().flat_map(|l| &l.expectations).collect();
         assert!(all.iter().all(|e| !e.text.text.contains("Analyst")));
+    }
+
+    #[test]
+    fn jump_lists_may_use_explicit_heading_ids() {
+        assert_eq!(
+            explicit_id("## Senior Engineer {#senior .x}\n"),
+            Some("senior".into())
+        );
+        assert_eq!(explicit_id("## Senior Engineer\n"), None);
+        let body = "- [One](#one)\n- [Two](#two)\n\n## Engineer {#one}\n### Craft\n- a\n### Impact\n- b\n## Senior Engineer {#two}\n### Craft\n- c\n### Impact\n- d\n";
+        let c = recognise(&doc(body), &mut Diagnostics::default()).unwrap();
+        assert_eq!(c.value[0].roles[1].title, "Senior Engineer");
+        assert!(c.spans.iter().any(|s| s.start == 0), "{:?}", c.spans);
     }
 
     #[test]
