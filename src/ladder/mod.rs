@@ -153,15 +153,17 @@ pub fn recognise_doc(doc: &SourceDoc, diags: &mut Diagnostics) -> DocLadder {
         return out;
     }
     for (_name, rec) in TRACK_RECOGNISERS {
-        // A recogniser's warnings count only when its claim is kept (or it
-        // claimed nothing and says why).
+        // A claim on blocks an earlier recogniser took is dropped, and so
+        // are its warnings: they are about content another shape explains.
         let mut mine = Diagnostics::default();
         if let Some(c) = rec(doc, &mut mine) {
-            if c.value.is_empty() || overlaps(&c.spans, &out.spans) {
-                continue;
+            if !c.value.is_empty() {
+                if overlaps(&c.spans, &out.spans) {
+                    continue;
+                }
+                out.tracks.extend(c.value);
+                out.spans.extend(c.spans);
             }
-            out.tracks.extend(c.value);
-            out.spans.extend(c.spans);
         }
         diags.extend(mine);
     }
