@@ -27,9 +27,10 @@
 //! that it becomes neither expectations nor notes.
 //!
 //! Near misses (role headings whose sub-headings differ, a single role
-//! section with dimensions, a role section that does not share the
-//! dimensions of the others) are warned about at the heading that did not
-//! fit; the document (or that section) stays text.
+//! section with dimensions, a role section among the levels that does not
+//! share their dimensions or has no sub-headings at all) are warned about
+//! at the heading that did not fit; the document (or that section) stays
+//! text. Ordinary pages (FAQs, changelogs, install guides) stay quiet.
 
 use super::blocks::{self, Block, BlockKind};
 use super::heading_ladder::dimension_id;
@@ -244,6 +245,21 @@ fn analyse_group(
         && !changelog
         && (declared || role_levels * 2 >= levels.len())
     {
+        // Role headings among the levels that hold no sub-headings at all.
+        let bare = members
+            .iter()
+            .filter(|&&i| reads_as_title(&bl[i].text) && reads_as_role(&bl[i].text))
+            .filter(|&&i| !cands.iter().any(|c| c.head == i))
+            .map(|&i| {
+                (
+                    i,
+                    format!(
+                        "role heading `{}` holds none of the dimension sub-headings its sibling levels share ({}); it is shown as text, not as a level",
+                        bl[i].text,
+                        common.join(", ")
+                    ),
+                )
+            });
         let misfits = rest
             .iter()
             .filter(|s| roleish(s) || s.dims.iter().any(|(_, d)| common.contains(d)))
@@ -264,6 +280,7 @@ fn analyse_group(
                     ),
                 )
             })
+            .chain(bare)
             .collect();
         return Some(Finding::Levels {
             parent,
@@ -699,6 +716,18 @@ mod tests {
         // Level labels are heading ladders, not titled levels.
         let (t, _) = run("## Level 1\n### Craft\n- a\n### Impact\n- b\n## Level 2\n### Craft\n- c\n### Impact\n- d\n");
         assert!(t.is_empty());
+    }
+
+    #[test]
+    fn a_role_section_without_dimensions_is_warned_about() {
+        let (t, w) = run("## Intern\n- Shadows a team\n## Engineer\n### Craft\n- a\n### Impact\n- b\n## Senior Engineer\n### Craft\n- c\n### Impact\n- d\n## Further reading\nBooks.\n");
+        assert_eq!(t[0].levels.len(), 2);
+        assert_eq!(t[0].roles[0].title, "Engineer");
+        assert_eq!(w.len(), 1, "{w:?}");
+        assert!(
+            w[0].starts_with("1:") && w[0].contains("`Intern` holds none"),
+            "{w:?}"
+        );
     }
 
     #[test]
