@@ -454,6 +454,44 @@ mod tests {
     }
 
     #[test]
+    fn stitched_titled_and_prose_fragments_never_panic() {
+        let parts = [
+            "## Senior Engineer {#s}\n",
+            "### Craft\n",
+            "#### 1. Impact\n",
+            "- [Engineer](#engineer)\n",
+            "- **Scope**: x\n",
+            "## Beginner\n",
+            "### Expert —\n",
+            "Prose ü.\n",
+            "## Level 2\n",
+            "# T\n",
+            "\n",
+            "Intermediate\n---\n",
+            "- [ ] task\n",
+            "## Anti-patterns\n",
+        ];
+        let mut seed = 0x2545_f491_u64;
+        let mut next = move || {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed
+        };
+        for _ in 0..400 {
+            let mut body = String::new();
+            for _ in 0..next() % 12 {
+                body.push_str(parts[(next() % parts.len() as u64) as usize]);
+            }
+            let mut d = Diagnostics::default();
+            let dl = recognise_doc(&doc(&body), &mut d);
+            for s in &dl.spans {
+                assert!(s.end <= body.len(), "{body:?}");
+            }
+        }
+    }
+
+    #[test]
     fn ids_are_short_unique_and_stable() {
         let a = doc("## Level 1\n- **Delivery**: Ships a very long feature with many words in it\n- **Delivery**: Ships a very long feature with many words again\n## Level 2\n- Same\n");
         let mut b = a.clone();
