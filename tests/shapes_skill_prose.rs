@@ -56,6 +56,8 @@ fn prose_skills_model() {
         scale("estimation.md"),
         ["1 Awareness", "2 Working", "3 Practitioner"]
     );
+    // The compact variant: one list of bold proficiency labels.
+    assert_eq!(scale("on-call-list.md"), ["1 Junior", "2 Mid", "3 Senior"]);
     let sql = hb.skills.iter().find(|s| s.id == "writing-sql").unwrap();
     let beginner = sql.scale[0].description.as_ref().unwrap();
     assert!(
@@ -119,6 +121,10 @@ fn prose_skill_pages_show_the_sections_as_the_scale() {
     let p = page(out.path(), "accessibility/index.html");
     let steps = texts(&p, ".maturity-step .step-title");
     assert_eq!(steps, ["Novice", "Competent", "Proficient", "Expert"]);
+    let p = page(out.path(), "on-call-list/index.html");
+    let steps = texts(&p, ".maturity-step .step-description");
+    assert!(steps[2].contains("makes the rota kinder"), "{steps:?}");
+    assert!(texts(&p, ".prose p").iter().any(|t| t.contains("shadow shift")));
     // Near misses are ordinary pages.
     let p = page(out.path(), "meeting-notes/index.html");
     assert!(texts(&p, ".maturity-scale").is_empty());

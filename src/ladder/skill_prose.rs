@@ -12,6 +12,9 @@
 //! separator (`Beginner — finding your feet`, `Senior (3+ years)`): `##
 //! Junior hiring update` is about something else.
 //!
+//! A compact variant is one list of bold proficiency labels (`- **Junior**:
+//! …`, `- **Senior** — …`), every item one step.
+//!
 //! A proficiency section that holds sub-headings is structured, not prose:
 //! that is the job of titled levels ([`super::titled_levels`]), so the two
 //! shapes never claim the same section.
@@ -192,7 +195,10 @@ pub fn why_not(doc: &SourceDoc) -> Option<String> {
 pub fn scale(doc: &SourceDoc, diags: &mut Diagnostics) -> Option<Claim<Scale>> {
     let body = &doc.body;
     let bl = blocks::blocks(body);
-    let levels = match analyse(&bl)? {
+    let Some(finding) = analyse(&bl) else {
+        return list_scale(doc, &bl);
+    };
+    let levels = match finding {
         Finding::NearMiss { head, message } => {
             diags.push(doc.warn_at(bl[head].range.start, message).hint(
                 "name each section by a proficiency (`## Beginner`, `## Intermediate`, `## Advanced`) and keep them side by side under one title",
@@ -239,6 +245,51 @@ pub fn scale(doc: &SourceDoc, diags: &mut Diagnostics) -> Option<Claim<Scale>> {
         return None;
     }
     Some(Claim::new(scale, spans))
+}
+
+/// The compact variant: one list whose every item is a bold proficiency
+/// label and its text (`- **Beginner**: reads …`, `- **Expert** — sets …`),
+/// at least two of them, each proficiency once.
+fn list_scale(doc: &SourceDoc, bl: &[Block]) -> Option<Claim<Scale>> {
+    let body = &doc.body;
+    bl.iter()
+        .filter(|b| b.kind == BlockKind::List)
+        .find_map(|b| {
+            let mut found: Vec<(u8, String, String, usize)> = Vec::new();
+            for item in &b.items {
+                let (md, _) = blocks::item_markdown(body, item.clone());
+                let (label, rest) = blocks::bold_label(&md)?;
+                let rank = proficiency(&label)?;
+                if rest.is_empty() || found.iter().any(|f| f.0 == rank) {
+                    return None;
+                }
+                found.push((rank, label, rest, item.start));
+            }
+            if found.len() < 2 {
+                return None;
+            }
+            found.sort_by_key(|f| f.0);
+            let levels = found
+                .into_iter()
+                .enumerate()
+                .map(|(k, (_, label, rest, start))| MaturityLevel {
+                    number: k as u32 + 1,
+                    title: label,
+                    description: Some(Rich::from_markdown(&rest)),
+                    source: SourceRef {
+                        file: doc.rel.clone(),
+                        line: doc.line_of(start),
+                    },
+                })
+                .collect();
+            Some(Claim::new(
+                Scale {
+                    levels,
+                    target: None,
+                },
+                vec![b.range.clone()],
+            ))
+        })
 }
 
 /// A document that is a skill because of its proficiency sections.
@@ -305,6 +356,28 @@ mod tests {
             "{d:?}"
         );
         assert_eq!(s.scale[2].source.line, 5);
+    }
+
+    #[test]
+    fn a_list_of_bold_proficiencies_is_a_scale() {
+        let (s, w) = run("# Pairing\n\nTwo people, one problem.\n\n- **Senior**: chooses when to pair\n- **Junior** — takes turns at the keyboard\n- **Mid:** drives a session\n\nMore below.\n");
+        let s = s.expect("a skill");
+        assert!(w.is_empty(), "{w:?}");
+        let got: Vec<_> = s
+            .scale
+            .iter()
+            .map(|l| (l.number, l.title.as_str()))
+            .collect();
+        assert_eq!(got, [(1, "Junior"), (2, "Mid"), (3, "Senior")]);
+        assert_eq!(
+            s.scale[0].description.as_ref().unwrap().text,
+            "takes turns at the keyboard"
+        );
+        assert_eq!(s.scale[0].source.line, 6);
+        // A list with another label, or a word twice, is not a scale.
+        assert!(run("- **Senior**: a\n- **Owner**: b\n").0.is_none());
+        assert!(run("- **Senior**: a\n- **Advanced**: b\n").0.is_none());
+        assert!(run("- **Junior**: only one\n").0.is_none());
     }
 
     #[test]
