@@ -124,7 +124,9 @@ fn prose_skill_pages_show_the_sections_as_the_scale() {
     let p = page(out.path(), "on-call-list/index.html");
     let steps = texts(&p, ".maturity-step .step-description");
     assert!(steps[2].contains("makes the rota kinder"), "{steps:?}");
-    assert!(texts(&p, ".prose p").iter().any(|t| t.contains("shadow shift")));
+    assert!(texts(&p, ".prose p")
+        .iter()
+        .any(|t| t.contains("shadow shift")));
     // Near misses are ordinary pages.
     let p = page(out.path(), "meeting-notes/index.html");
     assert!(texts(&p, ".maturity-scale").is_empty());

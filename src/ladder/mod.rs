@@ -454,6 +454,32 @@ mod tests {
     }
 
     #[test]
+    fn proficiency_headings_are_one_shape_or_the_other() {
+        let mut d = Diagnostics::default();
+        // With shared dimension sub-headings: titled levels, not a skill.
+        let dl = recognise_doc(
+            &doc("## Junior\n### Craft\n- a\n### Impact\n- b\n## Senior\n### Craft\n- c\n### Impact\n- d\n"),
+            &mut d,
+        );
+        assert_eq!(dl.tracks[0].shape, Some(model::Shape::TitledLevels));
+        assert!(dl.skill.is_none());
+        // Prose under the same headings: a skill, not a track.
+        let dl = recognise_doc(&doc("## Junior\nLearns.\n## Senior\nTeaches.\n"), &mut d);
+        assert!(dl.tracks.is_empty());
+        assert_eq!(
+            dl.skill.map(|s| s.shape),
+            Some(Some(model::Shape::ProseSkill))
+        );
+        // `Level N: Junior` headings stay a heading ladder.
+        let dl = recognise_doc(
+            &doc("## Level 1: Junior\nLearns.\n- a\n## Level 2: Senior\n- b\n"),
+            &mut d,
+        );
+        assert_eq!(dl.tracks[0].shape, Some(model::Shape::HeadingLadder));
+        assert!(d.is_empty());
+    }
+
+    #[test]
     fn stitched_titled_and_prose_fragments_never_panic() {
         let parts = [
             "## Senior Engineer {#s}\n",
