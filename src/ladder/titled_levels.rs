@@ -13,9 +13,9 @@
 //!   dimensions); a section without sub-headings is never a level;
 //! - the *common* dimensions are those in more than half of the titled
 //!   sections of the group; there must be at least two. A section is a
-//!   level when it holds at least two common dimensions and misses **at
-//!   most one** of them (one level may leave out one dimension, or add its
-//!   own); at least two sections must be levels;
+//!   level when it misses **at most one** of them (any level may leave
+//!   out one dimension, or add its own); at least two levels must hold two
+//!   or more common dimensions;
 //! - at least half of the level headings read as roles (a word such as
 //!   *Engineer*, *Designer*, *Manager*, *Senior*, *Apprentice*), unless the
 //!   document says `kind: ladder`: this keeps `## Linux` / `## macOS`
@@ -235,13 +235,14 @@ fn analyse_group(
         >= common.len().max(1);
     let fits = |s: &Section| {
         let have = common.iter().filter(|d| s.has(d)).count();
-        have >= 2 && common.len() - have <= 1
+        have >= 1 && common.len() - have <= 1
     };
+    let full = |s: &Section| common.iter().filter(|d| s.has(d)).count() >= 2;
     let roleish = |s: &Section| reads_as_role(&bl[s.head].text);
     let (levels, rest): (Vec<Section>, Vec<Section>) = cands.iter().cloned().partition(fits);
     let role_levels = levels.iter().filter(|s| roleish(s)).count();
     if common.len() >= 2
-        && levels.len() >= 2
+        && levels.iter().filter(|s| full(s)).count() >= 2
         && !changelog
         && (declared || role_levels * 2 >= levels.len())
     {
@@ -635,8 +636,12 @@ mod tests {
         let roles: Vec<_> = t.roles.iter().map(|r| (r.title.as_str(), r.from)).collect();
         assert_eq!(
             roles,
-            [("Web Engineer", 1), ("Senior Web Engineer", 2)],
-            "the staff section misses one of two dimensions plus has one: {w:?}"
+            [
+                ("Web Engineer", 1),
+                ("Senior Web Engineer", 2),
+                ("Staff Web Engineer", 3)
+            ],
+            "the staff section may miss one of the two shared dimensions: {w:?}"
         );
         assert_eq!(
             t.levels[0].summary.as_ref().unwrap().text,
@@ -646,10 +651,20 @@ mod tests {
         assert_eq!(e[1].text.text, "Owns a feature end to end.");
         assert_eq!(e[1].dimension.as_deref(), Some("impact"));
         assert_eq!(e[2].dimension.as_deref(), Some("mentoring"));
-        // The staff section has only one of the two shared dimensions.
+        assert!(w.is_empty(), "{w:?}");
+        assert_eq!(t.levels[2].expectations[0].text.text, "Sets direction");
+        // A role section holding none of the shared dimensions is not a
+        // level, and is named in a warning.
+        let odd = THREE.replace(
+            "### Impact\n- Sets direction",
+            "### Hiring\n- Sets direction",
+        );
+        let (t, w) = run(&odd);
+        assert_eq!(t[0].levels.len(), 2);
         assert!(
-            w.iter()
-                .any(|m| m.starts_with("27:") && m.contains("Staff Web Engineer")),
+            w.iter().any(
+                |m| m.starts_with("27:") && m.contains("`Staff Web Engineer` holds 0 of the 2")
+            ),
             "{w:?}"
         );
     }
