@@ -65,6 +65,7 @@ pub mod file_per_level;
 pub mod heading_ladder;
 pub mod maturity_scale;
 pub mod skill;
+pub mod structured_yaml;
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::slug::{slugify, SlugSet};
@@ -79,6 +80,7 @@ pub type TrackRecogniser = fn(&SourceDoc, &mut Diagnostics) -> Option<Claim<Vec<
 /// skill. A later one never takes blocks an earlier one claimed. Adding a
 /// shape is one line here.
 pub const TRACK_RECOGNISERS: &[(&str, TrackRecogniser)] = &[
+    ("structured-yaml", structured_yaml::recognise),
     ("file-per-level", file_per_level::recognise),
     ("matrix-table", matrix_table::recognise),
     ("pipe-table", pipe_table::recognise),

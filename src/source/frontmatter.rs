@@ -19,10 +19,16 @@ pub struct Frontmatter {
     pub slug: Option<String>,
     pub draft: bool,
     pub extra: serde_yaml::Mapping,
+    /// The YAML as written, to locate a node for a message
+    /// ([`crate::yaml::locate`]).
+    pub raw: String,
+    /// The file line of the YAML's first line (2 for frontmatter, 1 for a
+    /// `.yml` data file).
+    pub raw_line: usize,
 }
 
 impl Frontmatter {
-    fn from_mapping(map: serde_yaml::Mapping) -> Frontmatter {
+    pub(crate) fn from_mapping(map: serde_yaml::Mapping) -> Frontmatter {
         let mut fm = Frontmatter::default();
         for (k, v) in map {
             let Some(key) = k.as_str() else { continue };
@@ -102,7 +108,11 @@ pub fn split_frontmatter<'a>(text: &'a str, path: &Path) -> Result<(Frontmatter,
             )
         })?;
         match value {
-            Value::Mapping(m) => Frontmatter::from_mapping(m),
+            Value::Mapping(m) => Frontmatter {
+                raw: yaml_text.to_string(),
+                raw_line: 2,
+                ..Frontmatter::from_mapping(m)
+            },
             Value::Null => Frontmatter::default(),
             _ => {
                 return Err(Error::new(
