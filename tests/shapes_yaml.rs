@@ -129,7 +129,8 @@ fn own_layout_in_a_data_file_and_in_frontmatter() {
     assert!(!texts(&l1, "main")
         .concat()
         .contains("Keeping the hard tickets to themselves"));
-    // The same layout in frontmatter.
+    // The same layout in frontmatter, titled by `track:` (no
+    // one-file-per-level warning about a missing `level`).
     let w2 = level_page(o, "warehouse-operations", 2);
     assert_eq!(texts(&w2, ".expectations h3"), ["Accuracy", "Safety"]);
     assert!(texts(&w2, "li.expectation .expectation-text")
@@ -139,6 +140,8 @@ fn own_layout_in_a_data_file_and_in_frontmatter() {
         std::fs::read(o.join("colours.yml")).unwrap(),
         std::fs::read(fixture("yaml-own/colours.yml")).unwrap()
     );
+    // So is a stream of several YAML documents (data for another tool).
+    assert!(o.join("manifests.yaml").is_file());
     // The ladder data file itself is not copied.
     assert!(!o.join("support.yml").exists());
     assert!(broken_links(o).is_empty(), "{:?}", broken_links(o));

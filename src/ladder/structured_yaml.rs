@@ -9,7 +9,8 @@
 //!   `exampleCriteria: [{criteria, examples: [..]}]`. A topic is a
 //!   dimension; a topic may start above level 1, and a level without
 //!   content for a topic is empty in that dimension.
-//! * **rungs' own layout** (docs/yaml-ladders.md): `title`, `description`,
+//! * **rungs' own layout** (docs/yaml-ladders.md): `title` (or `track`),
+//!   `description`,
 //!   `roles: [{title, levels: [1, 2]}]`,
 //!   `levels: [{level, title, summary, expectations}]` where
 //!   `expectations` maps a dimension to a list of texts or
@@ -66,6 +67,7 @@ pub fn recognise(doc: &SourceDoc, diags: &mut Diagnostics) -> Option<Claim<Vec<T
         doc,
         diags,
         full: None,
+        lines: LineIndex::new(&doc.frontmatter.raw, map),
     };
     let track = if is_monzo(map) {
         monzo(&mut cx, map)
@@ -83,6 +85,7 @@ struct Cx<'a, 'd> {
     diags: &'d mut Diagnostics,
     /// The file text, read on the first warning.
     full: Option<String>,
+    lines: LineIndex,
 }
 
 impl Cx<'_, '_> {
@@ -97,8 +100,14 @@ impl Cx<'_, '_> {
         }
     }
 
+    /// File line of the node at `path`, from the [`LineIndex`]: cheap,
+    /// for the `source` of every item. Warnings use [`Cx::at`] (exact).
     fn line(&self, path: &[PathSeg]) -> usize {
-        self.at(path).0
+        let base = self.doc.frontmatter.raw_line.max(1);
+        (1..=path.len())
+            .rev()
+            .find_map(|n| self.lines.get(&path[..n]))
+            .map_or(base, |l| l + base - 1)
     }
 
     fn warn(&mut self, path: &[PathSeg], message: String, hint: &str) {
@@ -127,6 +136,7 @@ impl Cx<'_, '_> {
             title: fm
                 .title
                 .clone()
+                .or_else(|| fm.track.clone())
                 .unwrap_or_else(|| blocks::title_case_stem(&self.doc.stem())),
             description: fm
                 .description
@@ -136,6 +146,137 @@ impl Cx<'_, '_> {
             shape: Some(Shape::YamlFramework),
             source: self.source(self.line(&[PathSeg::Key(first_key)])),
             ..Track::default()
+        }
+    }
+}
+
+/// The line of every node of a YAML value, found in one pass over its
+/// text: nodes are visited in the order they were written, and each key
+/// or scalar is matched to the next line (from the previous match on)
+/// that contains it. Exact for the usual block style; a node it cannot
+/// match takes the line of its nearest matched parent. ([`locate`] is
+/// exact but parses the text again, so it is kept for warnings.)
+struct LineIndex {
+    lines: std::collections::HashMap<String, usize>,
+}
+
+impl LineIndex {
+    fn new(text: &str, map: &Mapping) -> LineIndex {
+        let text_lines: Vec<&str> = text.lines().collect();
+        let mut ix = LineIndex {
+            lines: std::collections::HashMap::new(),
+        };
+        let mut cursor = 0;
+        let mut path = Vec::new();
+        for (k, v) in map {
+            ix.walk_entry(&text_lines, &mut cursor, &mut path, k, v);
+        }
+        ix
+    }
+
+    fn key(path: &[PathSeg]) -> String {
+        let mut s = String::new();
+        for seg in path {
+            match seg {
+                PathSeg::Key(k) => s.push_str(k),
+                PathSeg::Index(i) => s.push_str(&i.to_string()),
+            }
+            s.push('\u{1}');
+        }
+        s
+    }
+
+    fn get(&self, path: &[PathSeg]) -> Option<usize> {
+        self.lines.get(&Self::key(path)).copied()
+    }
+
+    /// Find `needle` on a line from `cursor` on; move the cursor there.
+    fn find(lines: &[&str], cursor: &mut usize, needle: &str) -> Option<usize> {
+        if needle.is_empty() {
+            return None;
+        }
+        let i = (*cursor..lines.len()).find(|&i| lines[i].contains(needle))?;
+        *cursor = i;
+        Some(i + 1)
+    }
+
+    /// What of a scalar's text can be looked for: the start of its first
+    /// line, before anything YAML may have escaped or folded.
+    fn needle(v: &Value) -> Option<String> {
+        let s = scalar(v)?;
+        let first = s.lines().next().unwrap_or("");
+        let cut: String = first
+            .chars()
+            .take_while(|c| !matches!(c, '"' | '\\' | '\''))
+            .take(24)
+            .collect();
+        let cut = cut.trim_end().to_string();
+        Some(cut).filter(|c| !c.is_empty())
+    }
+
+    fn walk_entry<'v>(
+        &mut self,
+        lines: &[&str],
+        cursor: &mut usize,
+        path: &mut Vec<PathSeg<'v>>,
+        k: &'v Value,
+        v: &'v Value,
+    ) {
+        let Some(key) = k.as_str() else { return };
+        path.push(PathSeg::Key(key));
+        let pats = [format!("{key}:"), format!("{key}\":"), format!("{key}':")];
+        let found =
+            (*cursor..lines.len()).find(|&i| pats.iter().any(|p| lines[i].contains(p.as_str())));
+        if let Some(i) = found {
+            *cursor = i;
+            let l = i + 1;
+            self.lines.insert(Self::key(path), l);
+        }
+        self.walk(lines, cursor, path, v);
+        path.pop();
+    }
+
+    /// Walk `v` (at `path`); returns the first line matched inside it.
+    fn walk<'v>(
+        &mut self,
+        lines: &[&str],
+        cursor: &mut usize,
+        path: &mut Vec<PathSeg<'v>>,
+        v: &'v Value,
+    ) -> Option<usize> {
+        match v {
+            Value::Mapping(m) => {
+                let start = *cursor;
+                for (k, v) in m {
+                    self.walk_entry(lines, cursor, path, k, v);
+                }
+                let first = m.keys().next().and_then(Value::as_str).and_then(|k| {
+                    path.push(PathSeg::Key(k));
+                    let l = self.get(path);
+                    path.pop();
+                    l
+                });
+                first.or_else(|| (start < lines.len()).then_some(start + 1))
+            }
+            Value::Sequence(items) => {
+                let mut first = None;
+                for (i, item) in items.iter().enumerate() {
+                    path.push(PathSeg::Index(i));
+                    if let Some(l) = self.walk(lines, cursor, path, item) {
+                        self.lines.insert(Self::key(path), l);
+                        first = first.or(Some(l));
+                    }
+                    path.pop();
+                }
+                first
+            }
+            v => {
+                let l = Self::needle(v).and_then(|n| Self::find(lines, cursor, &n));
+                if let Some(l) = l {
+                    self.lines.insert(Self::key(path), l);
+                }
+                l
+            }
         }
     }
 }
@@ -916,6 +1057,54 @@ anti_patterns:
             for w in d.into_vec() {
                 assert!(w.line >= 2, "{y}: {w:?}");
             }
+        }
+    }
+
+    #[test]
+    fn every_truncation_of_valid_data_is_handled() {
+        for text in [MONZO, OWN] {
+            for cut in (0..text.len()).filter(|&c| text.is_char_boundary(c)) {
+                let part = &text[..cut];
+                let Ok(Value::Mapping(m)) = crate::yaml::value_from_str(part) else {
+                    continue;
+                };
+                let doc = SourceDoc {
+                    frontmatter: Frontmatter {
+                        raw: part.to_string(),
+                        raw_line: 2,
+                        ..Frontmatter::from_mapping(m)
+                    },
+                    ..data_doc("a: 1", 2)
+                };
+                let mut d = Diagnostics::default();
+                if let Some(c) = recognise(&doc, &mut d) {
+                    for w in d.into_vec() {
+                        assert!(w.line >= 2 && w.col >= 1, "{part:?}: {w:?}");
+                    }
+                    assert_eq!(c.value.len(), 1);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn every_expectation_points_at_its_own_line() {
+        for (text, raw_line) in [(MONZO, 2), (OWN, 1)] {
+            let mut d = Diagnostics::default();
+            let t = &recognise(&data_doc(text, raw_line), &mut d).unwrap().value[0];
+            let mut n = 0;
+            for l in &t.levels {
+                for e in &l.expectations {
+                    let want =
+                        text.lines().position(|x| x.contains(&e.text.text)).unwrap() + raw_line;
+                    assert_eq!(e.source.line, want, "{}", e.text.text);
+                    n += 1;
+                }
+                if let Some(first) = l.expectations.first() {
+                    assert!(l.source.line <= first.source.line);
+                }
+            }
+            assert!(n >= 3);
         }
     }
 }

@@ -121,6 +121,9 @@ pub fn read_data(file: &SourceFile, diags: &mut Diagnostics) -> Result<Option<So
     };
     let value = match crate::yaml::value_from_str(&text) {
         Ok(v) => v,
+        // Several documents in one stream (`---` between them): data for
+        // another tool, not a ladder.
+        Err(e) if e.message.contains("more than one document") => return Ok(None),
         Err(e) => {
             diags.push(
                 Diagnostic::warning(format!(
