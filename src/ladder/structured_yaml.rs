@@ -190,28 +190,31 @@ impl LineIndex {
         self.lines.get(&Self::key(path)).copied()
     }
 
-    /// Find `needle` on a line from `cursor` on; move the cursor there.
-    fn find(lines: &[&str], cursor: &mut usize, needle: &str) -> Option<usize> {
-        if needle.is_empty() {
-            return None;
-        }
-        let i = (*cursor..lines.len()).find(|&i| lines[i].contains(needle))?;
-        *cursor = i;
-        Some(i + 1)
-    }
-
-    /// What of a scalar's text can be looked for: the start of its first
-    /// line, before anything YAML may have escaped or folded.
-    fn needle(v: &Value) -> Option<String> {
+    /// Find a scalar's text on a line from `cursor` on, and move the
+    /// cursor there (past it when the line is a block list item `- …`, so
+    /// the next item is not matched to the same line).
+    fn find_scalar(lines: &[&str], cursor: &mut usize, v: &Value) -> Option<usize> {
         let s = scalar(v)?;
+        // The start of its first line, before anything YAML may have
+        // escaped; the whole of it, then (for text folded over several
+        // lines) its first few words.
         let first = s.lines().next().unwrap_or("");
-        let cut: String = first
+        let clean: String = first
             .chars()
-            .take_while(|c| !matches!(c, '"' | '\\' | '\''))
-            .take(24)
+            .take_while(|c| !matches!(c, '"' | '\\' | '\'' | '#'))
+            .take(80)
             .collect();
-        let cut = cut.trim_end().to_string();
-        Some(cut).filter(|c| !c.is_empty())
+        let short: String = clean.chars().take(16).collect();
+        let i = [clean.trim_end(), short.trim_end()]
+            .into_iter()
+            .filter(|n| !n.is_empty())
+            .find_map(|n| (*cursor..lines.len()).find(|&i| lines[i].contains(n)))?;
+        *cursor = if lines[i].trim_start().starts_with("- ") && !lines[i].contains('[') {
+            i + 1
+        } else {
+            i
+        };
+        Some(i + 1)
     }
 
     fn walk_entry<'v>(
@@ -271,7 +274,7 @@ impl LineIndex {
                 first
             }
             v => {
-                let l = Self::needle(v).and_then(|n| Self::find(lines, cursor, &n));
+                let l = Self::find_scalar(lines, cursor, v);
                 if let Some(l) = l {
                     self.lines.insert(Self::key(path), l);
                 }
