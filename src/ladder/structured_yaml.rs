@@ -1092,14 +1092,39 @@ anti_patterns:
 
     #[test]
     fn every_expectation_points_at_its_own_line() {
-        for (text, raw_line) in [(MONZO, 2), (OWN, 1)] {
+        const PREFIXES: &str = "topics:
+  - name: a
+    content:
+      - level: 1
+        criteria:
+          - Writes tests for the code they change
+          - Writes tests for the code they change and the code around it
+          - \"Writes tests: first, then code\"
+          - >-
+            Keeps a folded text
+            over two lines
+      - level: 2
+        criteria: [Reviews, Reviews designs]
+";
+        for (text, raw_line) in [(MONZO, 2), (OWN, 1), (PREFIXES, 2)] {
             let mut d = Diagnostics::default();
             let t = &recognise(&data_doc(text, raw_line), &mut d).unwrap().value[0];
             let mut n = 0;
             for l in &t.levels {
                 for e in &l.expectations {
-                    let want =
-                        text.lines().position(|x| x.contains(&e.text.text)).unwrap() + raw_line;
+                    // The line holding the whole text, else (folded text)
+                    // the line it starts on.
+                    let want = text
+                        .lines()
+                        .position(|x| x.contains(&e.text.text))
+                        .or_else(|| {
+                            text.lines().position(|x| {
+                                let x = x.trim().trim_start_matches("- ");
+                                x.len() > 8 && e.text.text.starts_with(x)
+                            })
+                        })
+                        .unwrap()
+                        + raw_line;
                     assert_eq!(e.source.line, want, "{}", e.text.text);
                     n += 1;
                 }
