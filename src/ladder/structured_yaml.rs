@@ -865,6 +865,22 @@ fn own_anti_patterns(cx: &mut Cx, track: &mut Track, v: &Value) {
                 continue;
             }
         };
+        let unknown: Vec<String> = levels
+            .iter()
+            .filter(|n| !track.levels.iter().any(|l| l.number == **n))
+            .map(u32::to_string)
+            .collect();
+        if !unknown.is_empty() {
+            cx.warn(
+                &p,
+                format!(
+                    "anti-pattern {} names level {} that this track does not have",
+                    i + 1,
+                    unknown.join(", ")
+                ),
+                "check the level numbers under `levels:`",
+            );
+        }
         let label = match (levels.first(), levels.last()) {
             (Some(a), Some(b)) if a == b => Some(format!("Level {a}")),
             (Some(a), Some(b)) => Some(format!("Levels {a}-{b}")),
@@ -1026,6 +1042,13 @@ anti_patterns:
         assert_eq!(t.levels[1].expectations[0].dimension, None);
         assert_eq!(t.anti_patterns.len(), 2);
         assert!(t.anti_patterns[0].levels.is_empty());
+        let mut d = Diagnostics::default();
+        let bad = OWN.replace("levels: [3]\n", "levels: [3, 9]\n");
+        recognise(&data_doc(&bad, 1), &mut d).unwrap();
+        let w = d.into_vec();
+        assert_eq!(w.len(), 1, "{w:?}");
+        assert!(w[0].message.contains("level 9"), "{}", w[0].message);
+        assert_eq!(w[0].line, 23);
         assert_eq!(t.anti_patterns[1].levels, vec![3]);
     }
 
@@ -1049,7 +1072,7 @@ anti_patterns:
         let inputs = [
             "topics:\n  - content: 3\n  - 7\n  - name: x\n    content:\n      - 5\n      - level: -1\n      - level: 99999999999\n      - level: 2\n        criteria: {a: b}\n        exampleCriteria: [x, {examples: [a]}, {criteria: y, examples: z}]\n",
             "levels:\n  - level: 1\n    expectations: 4\n  - level: 1\n  - nope\n  - level: [1]\nroles: 3\nanti_patterns: {a: b}\n",
-            "levels:\n  - level: 1\n    expectations:\n      A: [{text: x, examples: [[1]]}, {examples: [a]}, [b]]\n      7: x\nroles:\n  - title: R\n  - levels: [1]\n  - title: S\n    levels: \"2-1\"\nanti_patterns:\n  - {levels: [1]}\n  - {text: t, levels: [x]}\n",
+            "levels:\n  - level: 1\n    expectations:\n      A: [{text: x, examples: [[1]]}, {examples: [a]}, [b]]\n      7: x\nroles:\n  - title: R\n  - levels: [1]\n  - title: S\n    levels: \"2-1\"\nanti_patterns:\n  - {levels: [1]}\n  - {text: t, levels: [x]}\n  - {text: u, levels: [9]}\n",
             "levels: 0\ntopics:\n  - name: \"\"\n    title: \"\"\n    content: []\n",
         ];
         for y in inputs {
