@@ -236,6 +236,11 @@ fn semantic_problems_are_located_in_data_files_and_never_panic() {
         texts(&l1, "li.expectation .expectation-text"),
         ["Logs every change"]
     );
+    // The Monzo layout in a data file is a ladder too, titled after the
+    // file; its readable topic is a dimension.
+    let weird = page(out.path(), "tracks/weird/index.html");
+    assert!(texts(&weird, "main h1").contains(&"Weird".to_string()));
+    assert!(!out.path().join("weird.yml").exists());
     // rungs.yml is configuration: neither a page nor a copied file.
     assert!(!out.path().join("rungs.yml").exists());
 }
