@@ -72,28 +72,49 @@ pub fn load(opts: &BuildOptions) -> Result<Loaded> {
         &layout.config.markdown_extensions,
         &layout.config.ignore,
     )?;
-    let (md, assets): (Vec<_>, Vec<_>) = files
+    // rungs.yml is configuration, never content, even when `content: .`
+    // puts it inside the content tree.
+    let config_file = layout
+        .config_path
+        .as_ref()
+        .and_then(|p| std::fs::canonicalize(p).ok());
+    let files: Vec<_> = files
         .into_iter()
-        .partition(|f| f.kind == source::SourceKind::Markdown);
+        .filter(|f| {
+            f.kind != source::SourceKind::Data
+                || config_file.is_none()
+                || std::fs::canonicalize(&f.path).ok() != config_file
+        })
+        .collect();
+    let (md, mut assets): (Vec<_>, Vec<_>) = files
+        .into_iter()
+        .partition(|f| f.kind != source::SourceKind::Asset);
     type Read = (Result<Option<source::SourceDoc>>, Diagnostics);
     let results: Vec<Read> = md
         .par_iter()
         .map(|f| {
             let mut d = Diagnostics::default();
-            (source::read_doc(f, &mut d), d)
+            let r = match f.kind {
+                source::SourceKind::Data => source::read_data(f, &mut d),
+                _ => source::read_doc(f, &mut d),
+            };
+            (r, d)
         })
         .collect();
     let mut diags = Diagnostics::default();
     let mut errors = Vec::new();
     let mut docs = Vec::new();
-    for (r, d) in results {
+    for (f, (r, d)) in md.into_iter().zip(results) {
         diags.extend(d);
         match r {
             Ok(Some(doc)) => docs.push(doc),
+            // A data file that holds no ladder is copied as it is.
+            Ok(None) if f.kind == source::SourceKind::Data => assets.push(f),
             Ok(None) => {}
             Err(e) => errors.extend(e.diagnostics),
         }
     }
+    assets.sort_by(|a, b| a.rel.cmp(&b.rel));
     if !errors.is_empty() {
         errors.extend(diags.into_vec());
         return Err(Error {

@@ -44,6 +44,125 @@ pub fn to_string<T: serde::Serialize>(v: &T) -> String {
     serde_yaml::to_string(v).unwrap_or_default()
 }
 
+/// One step of a path into a YAML document: a mapping key or a sequence
+/// index (0-based).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PathSeg<'a> {
+    Key(&'a str),
+    Index(usize),
+}
+
+/// Where the node at `path` starts in `text`: 1-based `(line, column)`.
+/// `None` when the text does not parse or has no such node. Used to point
+/// warnings about a value (a level that is not a number) at the value.
+pub fn locate(text: &str, path: &[PathSeg]) -> Option<(usize, usize)> {
+    use serde::de::DeserializeSeed;
+    let de = serde_yaml::Deserializer::from_str(text);
+    match Locate(path).deserialize(de) {
+        Err(e) if e.to_string().contains(HERE) => {
+            e.location().map(|l| (l.line(), l.column().max(1)))
+        }
+        _ => None,
+    }
+}
+
+/// The error [`Locate`] raises at the node it looks for; serde_yaml adds
+/// that node's position to it.
+const HERE: &str = "rungs-locate-here";
+
+struct Locate<'p, 'a>(&'p [PathSeg<'a>]);
+
+impl<'de> serde::de::DeserializeSeed<'de> for Locate<'_, '_> {
+    type Value = ();
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl Locate<'_, '_> {
+    fn here<E: serde::de::Error>(&self) -> Result<(), E> {
+        if self.0.is_empty() {
+            Err(E::custom(HERE))
+        } else {
+            Ok(())
+        }
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for Locate<'_, '_> {
+    type Value = ();
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("any YAML node")
+    }
+    fn visit_bool<E: serde::de::Error>(self, _: bool) -> Result<(), E> {
+        self.here()
+    }
+    fn visit_i64<E: serde::de::Error>(self, _: i64) -> Result<(), E> {
+        self.here()
+    }
+    fn visit_u64<E: serde::de::Error>(self, _: u64) -> Result<(), E> {
+        self.here()
+    }
+    fn visit_f64<E: serde::de::Error>(self, _: f64) -> Result<(), E> {
+        self.here()
+    }
+    fn visit_str<E: serde::de::Error>(self, _: &str) -> Result<(), E> {
+        self.here()
+    }
+    fn visit_unit<E: serde::de::Error>(self) -> Result<(), E> {
+        self.here()
+    }
+    fn visit_none<E: serde::de::Error>(self) -> Result<(), E> {
+        self.here()
+    }
+    fn visit_some<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        use serde::de::IgnoredAny;
+        let (want, rest) = match self.0.split_first() {
+            None => return self.here(),
+            Some((PathSeg::Index(i), rest)) => (*i, rest),
+            Some(_) => {
+                while seq.next_element::<IgnoredAny>()?.is_some() {}
+                return Ok(());
+            }
+        };
+        let mut i = 0;
+        loop {
+            if i == want {
+                seq.next_element_seed(Locate(rest))?;
+            } else if seq.next_element::<IgnoredAny>()?.is_none() {
+                return Ok(());
+            }
+            if i >= want {
+                while seq.next_element::<IgnoredAny>()?.is_some() {}
+                return Ok(());
+            }
+            i += 1;
+        }
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        use serde::de::IgnoredAny;
+        let (want, rest) = match self.0.split_first() {
+            None => return self.here(),
+            Some((PathSeg::Key(k), rest)) => (*k, rest),
+            Some(_) => {
+                while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+                return Ok(());
+            }
+        };
+        while let Some(key) = map.next_key::<Value>()? {
+            if key.as_str() == Some(want) {
+                map.next_value_seed(Locate(rest))?;
+            } else {
+                map.next_value::<IgnoredAny>()?;
+            }
+        }
+        Ok(())
+    }
+}
+
 fn convert(e: serde_yaml::Error) -> YamlError {
     let (line, col) = e
         .location()
@@ -98,5 +217,46 @@ mod tests {
         assert_eq!(u.expected, vec!["title", "theme"]);
         assert_eq!(e.line, 2);
         assert!(!e.message.contains(" at line "));
+    }
+
+    #[test]
+    fn locate_points_at_nested_nodes() {
+        let text = "title: x\ntopics:\n  - name: a\n    content:\n      - level: 1\n      - level: three\n        criteria: [a, b]\n  - title: b\n";
+        use PathSeg::*;
+        assert_eq!(locate(text, &[Key("title")]), Some((1, 8)));
+        assert_eq!(
+            locate(
+                text,
+                &[
+                    Key("topics"),
+                    Index(0),
+                    Key("content"),
+                    Index(1),
+                    Key("level")
+                ]
+            ),
+            Some((6, 16))
+        );
+        assert_eq!(
+            locate(
+                text,
+                &[
+                    Key("topics"),
+                    Index(0),
+                    Key("content"),
+                    Index(1),
+                    Key("criteria"),
+                    Index(1)
+                ]
+            ),
+            Some((7, 23))
+        );
+        assert_eq!(
+            locate(text, &[Key("topics"), Index(1)]).map(|p| p.0),
+            Some(8)
+        );
+        assert_eq!(locate(text, &[Key("topics"), Index(2)]), None);
+        assert_eq!(locate(text, &[Key("nope")]), None);
+        assert_eq!(locate("- [", &[Key("a")]), None);
     }
 }

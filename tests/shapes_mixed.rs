@@ -75,6 +75,18 @@ const EXPECTED: &[(&str, &str, On, &str)] = &[
         On::Doc,
         "makes newcomers comfortable leading",
     ),
+    (
+        "monzo-layout.md",
+        "yaml-framework",
+        On::Level(2),
+        "survives a late upstream file",
+    ),
+    (
+        "own-layout.yml",
+        "yaml-framework",
+        On::Level(2),
+        "drafts within a day",
+    ),
     ("plain-page.md", "page", On::Doc, "every Thursday afternoon"),
 ];
 

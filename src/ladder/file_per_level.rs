@@ -37,6 +37,10 @@ fn warn(doc: &SourceDoc, message: String, hint: &str) -> Diagnostic {
 
 pub fn recognise(doc: &SourceDoc, diags: &mut Diagnostics) -> Option<Claim<Vec<Track>>> {
     let fm = &doc.frontmatter;
+    // `track:` naming a ladder written as data is its title, not a key.
+    if super::structured_yaml::looks_like_ladder(&fm.extra) {
+        return None;
+    }
     let (track_key, level) = match (&fm.track, &fm.level) {
         (None, None) => return None,
         (Some(t), Some(l)) => (t.clone(), l.clone()),

@@ -66,6 +66,7 @@ pub mod heading_ladder;
 pub mod maturity_scale;
 pub mod skill;
 pub mod skill_prose;
+pub mod structured_yaml;
 pub mod titled_levels;
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
@@ -81,6 +82,7 @@ pub type TrackRecogniser = fn(&SourceDoc, &mut Diagnostics) -> Option<Claim<Vec<
 /// skill. A later one never takes blocks an earlier one claimed. Adding a
 /// shape is one line here.
 pub const TRACK_RECOGNISERS: &[(&str, TrackRecogniser)] = &[
+    ("structured-yaml", structured_yaml::recognise),
     ("file-per-level", file_per_level::recognise),
     ("matrix-table", matrix_table::recognise),
     ("pipe-table", pipe_table::recognise),

@@ -388,7 +388,7 @@ fn compare_column(t: &Track, l: &Level, base: Option<&Level>) -> Value {
                 .enumerate()
                 .filter(|(_, e)| e.dimension == d)
                 .map(|(k, e)| {
-                    let mut v = json!({"id": e.id, "html": e.text.html, "url": format!("{}#{}", level_url(t, l.number), e.id), "change": null, "diff_html": null});
+                    let mut v = json!({"id": e.id, "html": e.text.html, "examples": e.examples.iter().map(|x| x.html.clone()).collect::<Vec<_>>(), "url": format!("{}#{}", level_url(t, l.number), e.id), "change": null, "diff_html": null});
                     if let Some(c) = &classes {
                         v["change"] = json!(c[k].change);
                         v["diff_html"] = json!(c[k].diff_html);

@@ -9,7 +9,8 @@ use std::path::{Path, PathBuf};
 pub enum SourceKind {
     /// Read as markdown (`.md`, `.markdown`, `.txt` by default).
     Markdown,
-    /// A `.yml`/`.yaml` data file (a ladder written as data).
+    /// A `.yml`/`.yaml` data file: read as a ladder when it holds one
+    /// ([`super::read_data`]), otherwise copied like an asset.
     Data,
     /// Copied to the output as it is.
     Asset,

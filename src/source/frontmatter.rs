@@ -22,6 +22,12 @@ pub struct Frontmatter {
     /// 1-based file line of each top-level key (`level` → 3), for
     /// diagnostics about a key's value.
     pub key_lines: Vec<(String, usize)>,
+    /// The YAML as written, to locate a node for a message
+    /// ([`crate::yaml::locate`]).
+    pub raw: String,
+    /// The file line of the YAML's first line (2 for frontmatter, 1 for a
+    /// `.yml` data file).
+    pub raw_line: usize,
 }
 
 impl Frontmatter {
@@ -32,10 +38,8 @@ impl Frontmatter {
             .find(|(k, _)| k == key)
             .map(|(_, l)| *l)
     }
-}
 
-impl Frontmatter {
-    fn from_mapping(map: serde_yaml::Mapping) -> Frontmatter {
+    pub(crate) fn from_mapping(map: serde_yaml::Mapping) -> Frontmatter {
         let mut fm = Frontmatter::default();
         for (k, v) in map {
             let Some(key) = k.as_str() else { continue };
@@ -117,6 +121,8 @@ pub fn split_frontmatter<'a>(text: &'a str, path: &Path) -> Result<(Frontmatter,
         match value {
             Value::Mapping(m) => Frontmatter {
                 key_lines: key_lines(yaml_text),
+                raw: yaml_text.to_string(),
+                raw_line: 2,
                 ..Frontmatter::from_mapping(m)
             },
             Value::Null => Frontmatter::default(),

@@ -109,6 +109,54 @@ pub fn read_doc(file: &SourceFile, diags: &mut Diagnostics) -> Result<Option<Sou
     }))
 }
 
+/// Read a `.yml`/`.yaml` data file of the content tree. `Ok(Some)` when it
+/// holds a ladder written as data ([`crate::ladder::structured_yaml`]):
+/// the whole file becomes the document's frontmatter, with an empty body.
+/// `Ok(None)` for any other data (copied to the output as it is); YAML
+/// that does not parse is also copied, with a located warning.
+pub fn read_data(file: &SourceFile, diags: &mut Diagnostics) -> Result<Option<SourceDoc>> {
+    let bytes = std::fs::read(&file.path).map_err(|e| Error::io(&file.path, "read", e))?;
+    let Ok(text) = decode_text(bytes, &file.path) else {
+        return Ok(None);
+    };
+    let value = match crate::yaml::value_from_str(&text) {
+        Ok(v) => v,
+        // Several documents in one stream (`---` between them): data for
+        // another tool, not a ladder.
+        Err(e) if e.message.contains("more than one document") => return Ok(None),
+        Err(e) => {
+            diags.push(
+                Diagnostic::warning(format!(
+                    "not valid YAML, so not read as a ladder (copied as a file): {}",
+                    e.message
+                ))
+                .at(&file.path, e.line.max(1), e.col.max(1))
+                .with_source(&text)
+                .hint("fix the YAML (check the indentation, and quote text containing `: `) if this file is a ladder; otherwise ignore this"),
+            );
+            return Ok(None);
+        }
+    };
+    let crate::yaml::Value::Mapping(map) = value else {
+        return Ok(None);
+    };
+    if !crate::ladder::structured_yaml::looks_like_ladder(&map) {
+        return Ok(None);
+    }
+    let lines = text.lines().count();
+    Ok(Some(SourceDoc {
+        path: file.path.clone(),
+        rel: file.rel.clone(),
+        frontmatter: Frontmatter {
+            raw: text,
+            raw_line: 1,
+            ..Frontmatter::from_mapping(map)
+        },
+        body: String::new(),
+        body_line_offset: lines,
+    }))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
