@@ -66,11 +66,12 @@ fn is_level_header(s: &str) -> bool {
     )
 }
 
-/// A level cell of a role map: `IC3`, `L4`, `3`, `IC4 - IC5`, `5 - 6`.
+/// A level cell: `IC3`, `L4`, `3`, `5 - 6`, and `IC4 - IC5` (both ends
+/// prefixed). A reversed range is returned as such, for the caller to warn.
 pub(crate) fn parse_level_cell(s: &str) -> Option<LevelLabel> {
     let t = s.trim().trim_matches(|c: char| c == '*' || c == '_').trim();
     if let Some(l) = parse_range(t) {
-        return (!l.is_reversed()).then_some(l);
+        return Some(l);
     }
     if let Some(l) = table_grid::header_level(t) {
         if l.title.is_none() && !l.is_reversed() {
@@ -110,7 +111,7 @@ pub fn from_grid(grid: &Grid) -> Option<Vec<RoleEntry>> {
         if row.len() != head.len() {
             return None;
         }
-        let level = parse_level_cell(row[lc].text())?;
+        let level = parse_level_cell(row[lc].text()).filter(|l| !l.is_reversed())?;
         for (c, cell) in row.iter().enumerate() {
             if c == lc || cell.text().is_empty() {
                 continue;

@@ -7,7 +7,7 @@
 //! the header cells are level labels (`Level 1`, `L2`). A `Title`/`Role` row
 //! names the roles; every other row is a dimension.
 
-use super::labels::{parse_level_heading, parse_range, LevelLabel};
+use super::labels::{parse_level_heading, LevelLabel};
 use super::level_rows;
 use super::model::{Dimension, Expectation, Level, Rich, Role, Shape, SourceRef, Track};
 use super::role_map::{RoleEntry, RoleMap};
@@ -200,7 +200,7 @@ fn interpret(rows: &[Vec<GridCell>]) -> Outcome {
                 }
                 continue;
             }
-            match parse_range(t) {
+            match super::role_map::parse_level_cell(t) {
                 Some(l) if l.is_reversed() => problems.push(Problem::new(
                     lc.offset,
                     format!("level range `{t}` is reversed"),
@@ -424,6 +424,10 @@ pub fn grid_to_track(
     roles: &RoleMap,
     diags: &mut Diagnostics,
 ) -> Option<Track> {
+    // A table of titles and levels numbers roles; it is not a ladder.
+    if super::role_map::from_grid(grid).is_some() {
+        return None;
+    }
     match level_rows::read(grid, doc, title, description.clone(), roles, diags) {
         level_rows::Read::Track(t) => return Some(t),
         level_rows::Read::Failed => return None,
@@ -658,9 +662,28 @@ pub fn title_and_description(
         _ => doc.frontmatter.title.clone().unwrap_or_else(|| doc.stem()),
     };
     let from = h.map_or(0, |h| h.end).max(floor).min(start);
-    let desc = doc.body.get(from..start).unwrap_or("").trim();
+    let desc = without_style(doc.body.get(from..start).unwrap_or(""));
+    let desc = desc.trim();
     let desc = (!desc.is_empty()).then(|| Rich::from_markdown(desc));
     (title, desc)
+}
+
+/// Text without its `<style>…</style>` blocks (decoration, not prose).
+fn without_style(s: &str) -> std::borrow::Cow<'_, str> {
+    let lower = s.to_ascii_lowercase();
+    if !lower.contains("<style") {
+        return s.into();
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut at = 0;
+    while let Some(p) = lower[at..].find("<style") {
+        out.push_str(&s[at..at + p]);
+        at = lower[at + p..]
+            .find("</style>")
+            .map_or(s.len(), |e| at + p + e + "</style>".len());
+    }
+    out.push_str(&s[at..]);
+    out.into()
 }
 
 /// Words that name a row of expectations without naming a dimension.
