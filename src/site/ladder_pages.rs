@@ -725,62 +725,7 @@ fn rebase_html(html: &str, from_file: &str) -> String {
         }
         join_normalise(dir, u).map(|p| format!("{ROOT_MARK}{p}"))
     };
-    let lower = html.to_ascii_lowercase();
-    let mut out = String::with_capacity(html.len());
-    let mut at = 0;
-    let mut i = 0;
-    while let Some(p) = lower[i..].find("src") {
-        let start = i + p;
-        i = start + 3;
-        let is_set = lower[i..].starts_with("set");
-        let name_end = if is_set { i + 3 } else { i };
-        let before = lower[..start].chars().next_back();
-        if !before.is_some_and(char::is_whitespace) {
-            continue;
-        }
-        let rest = &lower[name_end..];
-        let Some(eq) = rest.strip_prefix('=') else {
-            continue;
-        };
-        let q = eq.chars().next();
-        let (vstart, vend) = match q {
-            Some(c @ ('"' | '\'')) => {
-                let vs = name_end + 2;
-                match lower[vs..].find(c) {
-                    Some(e) => (vs, vs + e),
-                    None => continue,
-                }
-            }
-            _ => continue,
-        };
-        let value = &html[vstart..vend];
-        let new = if is_set {
-            let parts: Vec<String> = value
-                .split(',')
-                .map(|cand| {
-                    let c = cand.trim();
-                    let (u, d) = c.split_once(char::is_whitespace).unwrap_or((c, ""));
-                    let u = one(u).unwrap_or_else(|| u.to_string());
-                    if d.is_empty() {
-                        u
-                    } else {
-                        format!("{u} {}", d.trim())
-                    }
-                })
-                .collect();
-            Some(parts.join(", "))
-        } else {
-            one(value)
-        };
-        if let Some(n) = new {
-            out.push_str(&html[at..vstart]);
-            out.push_str(&n);
-            at = vend;
-        }
-        i = vend;
-    }
-    out.push_str(&html[at..]);
-    out
+    crate::render::markdown::rewrite_media_attrs(html, &one)
 }
 
 /// Replace [`ROOT_MARK`] in a page's data with its way back to the root.
