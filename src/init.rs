@@ -17,6 +17,7 @@ pub const EXAMPLE: &[(&str, &[u8])] = example!(
     "ladders/engineering-matrix.md",
     "ladders/data-pipe-table.md",
     "ladders/platform-levels.md",
+    "ladders/security-levels.md",
     "skills/incident-response.md",
     "skills/code-review.md",
     "guides/how-to-read-the-ladders.md",

@@ -36,7 +36,7 @@ pub(crate) enum Read {
     NotMine,
     /// It is one, but a part does not fit; warned, shown as plain content.
     Failed,
-    Track(Track),
+    Track(Box<Track>),
 }
 
 /// Words that say a level is still to be written.
@@ -344,7 +344,7 @@ pub(crate) fn read(
             }
         }
     }
-    Read::Track(build(
+    Read::Track(Box::new(build(
         grid,
         doc,
         title,
@@ -353,8 +353,7 @@ pub(crate) fn read(
         &content,
         long,
         header,
-        title_col,
-    ))
+    )))
 }
 
 fn set_summary(g: &mut Group, c: &GridCell) {
@@ -418,7 +417,6 @@ fn build(
     content: &[usize],
     long: bool,
     header: Option<&Vec<GridCell>>,
-    title_col: Option<usize>,
 ) -> Track {
     let src = |offset: usize| SourceRef {
         file: doc.rel.clone(),
@@ -551,7 +549,6 @@ fn build(
             });
         }
     }
-    let _ = title_col;
     roles.sort_by_key(|r| (r.from, r.to));
     levels.sort_by_key(|l| l.number);
     Track {

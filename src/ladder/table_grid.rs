@@ -429,7 +429,7 @@ pub fn grid_to_track(
         return None;
     }
     match level_rows::read(grid, doc, title, description.clone(), roles, diags) {
-        level_rows::Read::Track(t) => return Some(t),
+        level_rows::Read::Track(t) => return Some(*t),
         level_rows::Read::Failed => return None,
         level_rows::Read::NotMine => {}
     }
