@@ -106,6 +106,33 @@ pub fn from_grid(grid: &Grid) -> Option<Vec<RoleEntry>> {
         return None;
     }
     let lc = head.iter().position(|c| is_level_header(c.text()))?;
+    // Every other column is headed as titles (`Title`, `Job title`,
+    // `Role`, `Manager`, `Individual contributor`).
+    let titled = |t: &str| {
+        key(t).split(|c: char| !c.is_alphanumeric()).any(|w| {
+            matches!(
+                w,
+                "title"
+                    | "titles"
+                    | "role"
+                    | "roles"
+                    | "position"
+                    | "job"
+                    | "manager"
+                    | "management"
+                    | "contributor"
+                    | "ic"
+                    | "track"
+            )
+        })
+    };
+    if head
+        .iter()
+        .enumerate()
+        .any(|(c, h)| c != lc && !titled(h.text()))
+    {
+        return None;
+    }
     let mut out = Vec::new();
     for row in &rows[1..] {
         if row.len() != head.len() {
@@ -184,6 +211,10 @@ mod tests {
             "| Level | Expectation |\n|---|---|\n| L1 | Ships small changes. |\n| L2 | Owns a feature end to end. |\n",
             // Prices.
             "| Plan | Price |\n|---|---|\n| Starter | $10 |\n| Team | $40 |\n",
+            // Levels as rows with short cells: a ladder, not a map.
+            "| Level | Scope | Craft |\n|---|---|---|\n| 1 | Task | Tests |\n| 2 | Feature | Reviews |\n",
+            // A roster.
+            "| Name | Role | Level |\n|---|---|---|\n| Ann | Engineer | L3 |\n| Bob | Engineer | L3 |\n",
             // Dates in the level column.
             "| Level | Name |\n|---|---|\n| 2024-01-02 | Ann |\n| 2024-02-03 | Bob |\n",
             // One row only.
