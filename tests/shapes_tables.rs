@@ -103,6 +103,7 @@ fn levels_as_rows_build_a_page_per_level() {
     assert_eq!(
         plain_pages(&hb),
         [
+            "incident-priorities.md",
             "on-call.md",
             "partly.md",
             "pricing.md",

@@ -175,6 +175,9 @@ pub(crate) fn read(
     };
     let body_start = if header.is_some() { k + 1 } else { k };
     let head_text = |c: usize| header.and_then(|h| h.get(c)).map_or("", |x| x.text());
+    if table_grid::numbered_not_levels(head_text(0)) {
+        return Read::NotMine;
+    }
     let bare_ok = matches!(
         key(head_text(0)).as_str(),
         "level" | "levels" | "lvl" | "level range" | "band" | "grade"

@@ -364,6 +364,28 @@ fn looks_like_ladder(rows: &[Vec<GridCell>]) -> bool {
     names.len() >= 2 && names.iter().all(|n| role_like(n)) && rows.len() >= 3
 }
 
+/// A first header cell naming something numbered like levels that is not
+/// a level: priorities (`P1`), severities, tiers, phases, weeks.
+pub(crate) fn numbered_not_levels(header: &str) -> bool {
+    matches!(
+        super::role_map::key(header).as_str(),
+        "priority"
+            | "severity"
+            | "sev"
+            | "incident"
+            | "tier"
+            | "phase"
+            | "step"
+            | "stage"
+            | "quarter"
+            | "week"
+            | "sprint"
+            | "version"
+            | "release"
+            | "milestone"
+    )
+}
+
 /// Roles as columns named but not numbered (no `Level` row): when every
 /// role header is in the role map, a copy of the grid with a `Level` row
 /// made from the map, each level cell pointing at the map's line.
@@ -424,8 +446,14 @@ pub fn grid_to_track(
     roles: &RoleMap,
     diags: &mut Diagnostics,
 ) -> Option<Track> {
-    // A table of titles and levels numbers roles; it is not a ladder.
-    if super::role_map::from_grid(grid).is_some() {
+    // A table of titles and levels numbers roles; it is not a ladder. Nor
+    // is a table of priorities or phases.
+    let corner = grid
+        .rows
+        .first()
+        .and_then(|r| r.first())
+        .map_or("", |c| c.text());
+    if super::role_map::from_grid(grid).is_some() || numbered_not_levels(corner) {
         return None;
     }
     match level_rows::read(grid, doc, title, description.clone(), roles, diags) {
@@ -1013,6 +1041,18 @@ mod fuzz {
             "</div>",
             "<td colspan=3>",
             "<td rowspan='2'>",
+            "<td colspan=\"2\">",
+            "<th colspan=4>",
+            "TBD",
+            "To be written",
+            "Band",
+            "Job title",
+            "| L1 |",
+            "|  |",
+            "IC2 - IC3",
+            "<style>",
+            "</style>",
+            "<picture><img src=\"a.png\"></picture>",
             "Level",
             "Levels",
             "1 - 2",
