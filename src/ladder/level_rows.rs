@@ -722,6 +722,27 @@ mod tests {
     }
 
     #[test]
+    fn pending_role_column_and_empty_level_row() {
+        // Roles as columns: a column that only says "TBD".
+        let body = "<table><tr><th></th><th>Engineer</th><th>Staff Engineer</th></tr><tr><td>Level</td><td>1</td><td>2</td></tr><tr><td>Scope</td><td>Team</td><td><em>TBD</em></td></tr><tr><td>Craft</td><td>Tests</td><td>tbd</td></tr></table>";
+        let (t, d) = html(body);
+        assert!(d.is_empty(), "{d:?}");
+        assert!(t[0].levels[1].expectations.is_empty());
+        assert_eq!(
+            t[0].levels[1].summary.as_ref().unwrap().text,
+            "This level is not written yet."
+        );
+        assert_eq!(t[0].levels[0].expectations.len(), 2);
+        // Levels as rows: a level row left empty.
+        let body = "| Level | Scope |\n|---|---|\n| L1 | Task |\n| | Bug fixes |\n| L2 | |\n";
+        let (t, d) = pipe(body);
+        assert!(d.is_empty(), "{d:?}");
+        assert_eq!(t[0].levels[0].expectations.len(), 2);
+        assert!(t[0].levels[1].expectations.is_empty());
+        assert!(t[0].levels[1].summary.is_some());
+    }
+
+    #[test]
     fn partial_fit_warns_with_the_row() {
         let body = "<table>\n<tr><td>Level</td><td>Craft</td><td>Delivery</td></tr>\n<tr><td rowspan=\"2\">L1</td><td>a</td><td>b</td></tr>\n<tr><td>c</td><td>d</td></tr>\n<tr><td>L2</td><td>e</td><td>f</td></tr>\n<tr><td>Bonus round</td><td>g</td><td>h</td></tr>\n</table>\n";
         let (t, d) = html(body);
