@@ -158,20 +158,24 @@ pub fn from_grid(grid: &Grid) -> Option<Vec<RoleEntry>> {
 
 /// Every role-map table of a document, HTML or pipe.
 pub fn find(doc: &SourceDoc) -> RoleMap {
+    find_with(doc, &[])
+}
+
+/// [`find`], reusing the grids a recogniser already read (all of one
+/// kind): only the other kind of table is parsed again.
+pub fn find_with(doc: &SourceDoc, have: &[(Grid, std::ops::Range<usize>)]) -> RoleMap {
+    use super::model::Shape;
     let mut map = RoleMap::default();
     let body = &doc.body;
-    let mut grids = Vec::new();
-    if body.contains("<table") || body.contains("<TABLE") {
-        grids.extend(
-            super::matrix_table::html_grids(body)
-                .into_iter()
-                .map(|g| g.0),
-        );
+    let kind = have.first().map(|g| g.0.shape);
+    let mut parsed = Vec::new();
+    if kind != Some(Shape::MatrixTable) && (body.contains("<table") || body.contains("<TABLE")) {
+        parsed.extend(super::matrix_table::html_grids(body));
     }
-    if body.contains('|') {
-        grids.extend(super::pipe_table::pipe_grids(body).into_iter().map(|g| g.0));
+    if kind != Some(Shape::PipeTable) && body.contains('|') {
+        parsed.extend(super::pipe_table::pipe_grids(body));
     }
-    for g in &grids {
+    for (g, _) in have.iter().chain(&parsed) {
         if let Some(entries) = from_grid(g) {
             for e in entries {
                 map.push(e);

@@ -753,7 +753,7 @@ pub fn read_tables(
         return None;
     }
     let heads = headings(&doc.body);
-    let doc_map = super::role_map::find(doc);
+    let doc_map = super::role_map::find_with(doc, &tables);
     let mut reads: Vec<Read> = Vec::new();
     let mut floor = 0;
     for (grid, span) in tables {
