@@ -18,6 +18,7 @@ pub const EXAMPLE: &[(&str, &[u8])] = example!(
     "ladders/data-pipe-table.md",
     "ladders/platform-levels.md",
     "ladders/forecast-science.md",
+    "ladders/security-levels.md",
     "skills/incident-response.md",
     "skills/code-review.md",
     "skills/sea-state-briefings.md",

@@ -10,7 +10,6 @@ use super::model::{Rich, Shape, Track};
 use super::table_grid::{self, Grid, GridCell, Problem};
 use super::Claim;
 use crate::diagnostics::Diagnostics;
-use crate::slug::SlugSet;
 use crate::source::SourceDoc;
 use std::ops::Range;
 
@@ -686,23 +685,20 @@ fn claim_span(body: &str, tags: &[TagTok], ti: usize, end: usize) -> Range<usize
     start..end
 }
 
-/// Every HTML table of the document that is a ladder, one track each.
-pub fn recognise(doc: &SourceDoc, diags: &mut Diagnostics) -> Option<Claim<Vec<Track>>> {
-    let body = &doc.body;
+/// Every HTML table of a body outside code (nested tables skipped), with
+/// the span its track would claim; and the offset of a `<table>` never
+/// closed, which ends the list.
+pub(crate) fn html_tables(body: &str) -> (Vec<(Grid, Range<usize>)>, Option<usize>) {
+    let mut out = Vec::new();
     if !body.contains("<table") && !body.contains("<TABLE") {
-        return None;
+        return (out, None);
     }
     let (html, code) = block_ranges(body);
     let tags: Vec<TagTok> = tokenize(body, 0)
         .into_iter()
         .filter(|t| !code.iter().any(|c| c.start <= t.start && t.start < c.end))
         .collect();
-    let heads = table_grid::headings(body);
-    let mut tracks = Vec::new();
-    let mut spans = Vec::new();
-    let mut ids = SlugSet::default();
     let mut i = 0;
-    let mut floor = 0;
     while i < tags.len() {
         let t = &tags[i];
         let in_html = html.iter().any(|r| r.start <= t.start && t.start < r.end);
@@ -711,40 +707,78 @@ pub fn recognise(doc: &SourceDoc, diags: &mut Diagnostics) -> Option<Claim<Vec<T
             continue;
         }
         match read_table(body, &tags, i) {
-            Err(at) => {
-                // Only a ladder-looking table is worth a warning.
-                let rest = &body[at..];
-                if table_grid_hint(rest) {
-                    diags.push(
-                        doc.warn_at(
-                            at,
-                            "`<table>` is never closed (the table is shown as plain content)",
-                        )
-                        .hint("add `</table>` after the table's last row"),
-                    );
-                }
-                break;
-            }
+            Err(at) => return (out, Some(at)),
             Ok(table) => {
                 let span = claim_span(body, &tags, i, table.end);
-                let (title, description) =
-                    table_grid::title_and_description(doc, &heads, span.start, floor);
-                if let Some(mut track) =
-                    table_grid::grid_to_track(&table.grid, doc, &title, description, diags)
-                {
-                    track.id = ids.unique(&track.id);
-                    tracks.push(track);
-                    spans.push(span.clone());
-                }
-                floor = span.end;
                 i = tags
                     .iter()
                     .position(|t| t.start >= table.end)
                     .unwrap_or(tags.len());
+                out.push((table.grid, span));
             }
         }
     }
-    (!tracks.is_empty()).then(|| Claim::new(tracks, spans))
+    (out, None)
+}
+
+/// The HTML tables of a body as grids.
+pub(crate) fn html_grids(body: &str) -> Vec<(Grid, Range<usize>)> {
+    html_tables(body).0
+}
+
+/// `<style>` blocks of a body: decoration for the original site, not
+/// content. Claimed with a ladder so they stay off the track page.
+fn style_spans(body: &str) -> Vec<Range<usize>> {
+    use pulldown_cmark::{Event, Parser, Tag};
+    Parser::new_ext(body, crate::render::markdown::options())
+        .into_offset_iter()
+        .filter_map(|(e, r)| match e {
+            Event::Start(Tag::HtmlBlock)
+                if body[r.clone()]
+                    .trim_start()
+                    .to_ascii_lowercase()
+                    .starts_with("<style")
+                    && body[r.clone()].to_ascii_lowercase().contains("</style>") =>
+            {
+                Some(r)
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+/// Every HTML table of the document that is a ladder, one track each (or
+/// one track over several tables; see [`table_grid::read_tables`]).
+pub fn recognise(doc: &SourceDoc, diags: &mut Diagnostics) -> Option<Claim<Vec<Track>>> {
+    let body = &doc.body;
+    if !body.contains("<table") && !body.contains("<TABLE") {
+        return None;
+    }
+    let (tables, unclosed) = html_tables(body);
+    if let Some(at) = unclosed {
+        // Only a ladder-looking table is worth a warning.
+        if table_grid_hint(&body[at..]) {
+            diags.push(
+                doc.warn_at(
+                    at,
+                    "`<table>` is never closed (the table is shown as plain content)",
+                )
+                .hint("add `</table>` after the table's last row"),
+            );
+        }
+    }
+    let mut claim = table_grid::read_tables(doc, tables, diags)?;
+    let styles = style_spans(body);
+    if !styles.is_empty() {
+        let free: Vec<Range<usize>> = styles
+            .into_iter()
+            .filter(|s| !claim.overlaps(std::slice::from_ref(s)))
+            .collect();
+        let mut spans = std::mem::take(&mut claim.spans);
+        spans.extend(free);
+        claim = Claim::new(claim.value, spans);
+    }
+    Some(claim)
 }
 
 /// Does unparsed table text mention a `Level` row or column?

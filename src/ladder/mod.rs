@@ -17,9 +17,11 @@
 //! from build to build (documents are processed in path order).
 
 pub mod labels;
+pub mod level_rows;
 pub mod matrix_table;
 pub mod model;
 pub mod pipe_table;
+pub mod role_map;
 pub mod table_grid;
 
 use std::ops::Range;

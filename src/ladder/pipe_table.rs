@@ -7,7 +7,6 @@ use super::model::{Rich, Shape, Track};
 use super::table_grid::{self, Grid, GridCell};
 use super::Claim;
 use crate::diagnostics::Diagnostics;
-use crate::slug::SlugSet;
 use crate::source::SourceDoc;
 use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 use std::ops::Range;
@@ -210,33 +209,22 @@ fn grid_of(body: &str, t: &RawTable) -> Grid {
     }
 }
 
-/// Every pipe table of the document that is a ladder, one track each.
+/// The pipe tables of a body as grids, with their spans.
+pub(crate) fn pipe_grids(body: &str) -> Vec<(Grid, Range<usize>)> {
+    raw_tables(body)
+        .iter()
+        .map(|t| (grid_of(body, t), t.span.clone()))
+        .collect()
+}
+
+/// Every pipe table of the document that is a ladder, one track each (or
+/// one track over several tables; see [`table_grid::read_tables`]).
 pub fn recognise(doc: &SourceDoc, diags: &mut Diagnostics) -> Option<Claim<Vec<Track>>> {
     let body = &doc.body;
     if !body.contains('|') {
         return None;
     }
-    let tables = raw_tables(body);
-    if tables.is_empty() {
-        return None;
-    }
-    let heads = table_grid::headings(body);
-    let mut ids = SlugSet::default();
-    let mut tracks = Vec::new();
-    let mut spans = Vec::new();
-    let mut floor = 0;
-    for t in &tables {
-        let grid = grid_of(body, t);
-        let (title, description) =
-            table_grid::title_and_description(doc, &heads, t.span.start, floor);
-        if let Some(mut track) = table_grid::grid_to_track(&grid, doc, &title, description, diags) {
-            track.id = ids.unique(&track.id);
-            tracks.push(track);
-            spans.push(t.span.clone());
-        }
-        floor = t.span.end;
-    }
-    (!tracks.is_empty()).then(|| Claim::new(tracks, spans))
+    table_grid::read_tables(doc, pipe_grids(body), diags)
 }
 
 #[cfg(test)]

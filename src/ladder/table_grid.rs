@@ -7,11 +7,14 @@
 //! the header cells are level labels (`Level 1`, `L2`). A `Title`/`Role` row
 //! names the roles; every other row is a dimension.
 
-use super::labels::{parse_level_heading, parse_range, LevelLabel};
+use super::labels::{parse_level_heading, LevelLabel};
+use super::level_rows;
 use super::model::{Dimension, Expectation, Level, Rich, Role, Shape, SourceRef, Track};
+use super::role_map::{RoleEntry, RoleMap};
 use crate::diagnostics::Diagnostics;
 use crate::slug::{slugify, SlugSet};
 use crate::source::SourceDoc;
+use std::collections::HashSet;
 
 /// One cell of a table.
 #[derive(Debug, Clone)]
@@ -112,7 +115,7 @@ fn is_title_label(s: &str) -> bool {
 
 /// A header cell that is a level label. Short prefixes are limited to the
 /// ones ladders use, so that `Q3` or `H1` headers are not levels.
-fn header_level(s: &str) -> Option<LevelLabel> {
+pub(crate) fn header_level(s: &str) -> Option<LevelLabel> {
     let l = parse_level_heading(s)?;
     let prefix: String = l
         .label
@@ -197,7 +200,7 @@ fn interpret(rows: &[Vec<GridCell>]) -> Outcome {
                 }
                 continue;
             }
-            match parse_range(t) {
+            match super::role_map::parse_level_cell(t) {
                 Some(l) if l.is_reversed() => problems.push(Problem::new(
                     lc.offset,
                     format!("level range `{t}` is reversed"),
@@ -361,6 +364,78 @@ fn looks_like_ladder(rows: &[Vec<GridCell>]) -> bool {
     names.len() >= 2 && names.iter().all(|n| role_like(n)) && rows.len() >= 3
 }
 
+/// A first header cell naming something numbered like levels that is not
+/// a level: priorities (`P1`), severities, tiers, phases, weeks.
+pub(crate) fn numbered_not_levels(header: &str) -> bool {
+    matches!(
+        super::role_map::key(header).as_str(),
+        "priority"
+            | "severity"
+            | "sev"
+            | "incident"
+            | "tier"
+            | "phase"
+            | "step"
+            | "stage"
+            | "quarter"
+            | "week"
+            | "sprint"
+            | "version"
+            | "release"
+            | "milestone"
+    )
+}
+
+/// Roles as columns named but not numbered (no `Level` row): when every
+/// role header is in the role map, a copy of the grid with a `Level` row
+/// made from the map, each level cell pointing at the map's line.
+fn number_roles(grid: &Grid, roles: &RoleMap) -> Option<Grid> {
+    if roles.is_empty() || grid.rows.len() < 2 {
+        return None;
+    }
+    let labelled = |r: &Vec<GridCell>| {
+        r.first()
+            .is_some_and(|c| is_level_label(c.text()) || is_title_label(c.text()))
+    };
+    if grid.rows.iter().any(labelled) {
+        return None;
+    }
+    let head = &grid.rows[0];
+    let mut row = vec![GridCell {
+        rich: Rich::from_markdown("Level"),
+        expectations: Vec::new(),
+        offset: head.first().map_or(grid.offset, |c| c.offset),
+    }];
+    let mut named = 0;
+    for c in head.iter().skip(1) {
+        if c.text().is_empty() {
+            row.push(GridCell {
+                rich: Rich::default(),
+                expectations: Vec::new(),
+                offset: c.offset,
+            });
+            continue;
+        }
+        let e: &RoleEntry = roles.get(c.text())?;
+        named += 1;
+        row.push(GridCell {
+            rich: Rich::from_markdown(&e.level.label),
+            expectations: Vec::new(),
+            offset: e.offset,
+        });
+    }
+    if named == 0 {
+        return None;
+    }
+    let mut g = grid.clone();
+    g.rows.insert(1, row);
+    g.row_offsets
+        .insert(1, g.row_offsets.first().copied().unwrap_or(grid.offset));
+    let n = g.written_counts.first().copied().unwrap_or(head.len());
+    g.written_counts.insert(1, n);
+    Some(g)
+}
+
 /// Interpret a grid as a track, trying both orientations. Warns (and
 /// returns `None`) when the table looks like a ladder but cannot be read.
 pub fn grid_to_track(
@@ -368,8 +443,32 @@ pub fn grid_to_track(
     doc: &SourceDoc,
     title: &str,
     description: Option<Rich>,
+    roles: &RoleMap,
     diags: &mut Diagnostics,
 ) -> Option<Track> {
+    // A table of titles and levels numbers roles; it is not a ladder. Nor
+    // is a table of priorities or phases.
+    let corner = grid
+        .rows
+        .first()
+        .and_then(|r| r.first())
+        .map_or("", |c| c.text());
+    if super::role_map::from_grid(grid).is_some() || numbered_not_levels(corner) {
+        return None;
+    }
+    match level_rows::read(grid, doc, title, description.clone(), roles, diags) {
+        level_rows::Read::Track(t) => return Some(*t),
+        level_rows::Read::Failed => return None,
+        level_rows::Read::NotMine => {}
+    }
+    let numbered;
+    let grid = match number_roles(grid, roles) {
+        Some(g) => {
+            numbered = g;
+            &numbered
+        }
+        None => grid,
+    };
     let normal = interpret(&grid.rows);
     let flipped_rows = transpose(&grid.rows);
     let (rows, outcome) = match normal {
@@ -474,9 +573,18 @@ fn build_track(
                 }
             }
         }
+        // A column whose cells only say "to be written".
+        let col_cells: Vec<&GridCell> = dims
+            .iter()
+            .filter_map(|(r, _)| cell(rows, *r, col.col))
+            .filter(|c| !c.rich.is_empty())
+            .collect();
+        let pending =
+            !col_cells.is_empty() && col_cells.iter().all(|c| level_rows::is_pending(c.text()));
+        let summary = pending.then(|| level_rows::pending_summary(col_cells[0].text()));
         for n in col.range.levels() {
             let mut expectations = Vec::new();
-            for (r, dim) in &dims {
+            for (r, dim) in dims.iter().filter(|_| !pending) {
                 let Some(c) = cell(rows, *r, col.col) else {
                     continue;
                 };
@@ -498,7 +606,7 @@ fn build_track(
                     None
                 },
                 label: col.range.label.clone(),
-                summary: None,
+                summary: summary.clone(),
                 expectations,
                 source: src(col.level_offset),
             });
@@ -526,6 +634,8 @@ pub struct HeadingPos {
     pub end: usize,
     pub start: usize,
     pub text: String,
+    /// 1 for `#`, 2 for `##`…
+    pub depth: u8,
 }
 
 /// Every heading of a document body, in order.
@@ -535,11 +645,12 @@ pub fn headings(body: &str) -> Vec<HeadingPos> {
     let mut cur: Option<HeadingPos> = None;
     for (e, r) in Parser::new_ext(body, crate::render::markdown::options()).into_offset_iter() {
         match e {
-            Event::Start(Tag::Heading { .. }) => {
+            Event::Start(Tag::Heading { level, .. }) => {
                 cur = Some(HeadingPos {
                     start: r.start,
                     end: r.end,
                     text: String::new(),
+                    depth: level as u8,
                 })
             }
             Event::End(TagEnd::Heading(_)) => {
@@ -579,9 +690,272 @@ pub fn title_and_description(
         _ => doc.frontmatter.title.clone().unwrap_or_else(|| doc.stem()),
     };
     let from = h.map_or(0, |h| h.end).max(floor).min(start);
-    let desc = doc.body.get(from..start).unwrap_or("").trim();
+    let desc = without_style(doc.body.get(from..start).unwrap_or(""));
+    let desc = desc.trim();
     let desc = (!desc.is_empty()).then(|| Rich::from_markdown(desc));
     (title, desc)
+}
+
+/// Text without its `<style>…</style>` blocks (decoration, not prose).
+fn without_style(s: &str) -> std::borrow::Cow<'_, str> {
+    let lower = s.to_ascii_lowercase();
+    if !lower.contains("<style") {
+        return s.into();
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut at = 0;
+    while let Some(p) = lower[at..].find("<style") {
+        out.push_str(&s[at..at + p]);
+        at = lower[at + p..]
+            .find("</style>")
+            .map_or(s.len(), |e| at + p + e + "</style>".len());
+    }
+    out.push_str(&s[at..]);
+    out.into()
+}
+
+/// Words that name a row of expectations without naming a dimension.
+fn generic_row(t: &str) -> bool {
+    matches!(
+        super::role_map::key(t).as_str(),
+        "" | "expectations"
+            | "expectation"
+            | "description"
+            | "details"
+            | "what we expect"
+            | "behaviours"
+            | "behaviors"
+    )
+}
+
+/// A track read from one table, and where its table sits.
+struct Read {
+    track: Track,
+    spans: Vec<std::ops::Range<usize>>,
+    /// Index in the headings of the nearest heading above the first table.
+    heading: Option<usize>,
+    /// Each table's heading and the dimension ids it brought, in order.
+    groups: Vec<(Option<usize>, Vec<String>)>,
+}
+
+/// Read a document's tables (in order, with the span each would claim)
+/// as tracks. Consecutive tables over the same roles with different
+/// dimensions are one track split into several tables: the later ones
+/// may leave out the `Level` row, and the headings above them name their
+/// dimension groups. A separate role-map table numbers roles that tables
+/// only name.
+pub fn read_tables(
+    doc: &SourceDoc,
+    tables: Vec<(Grid, std::ops::Range<usize>)>,
+    diags: &mut Diagnostics,
+) -> Option<super::Claim<Vec<Track>>> {
+    if tables.is_empty() {
+        return None;
+    }
+    let heads = headings(&doc.body);
+    let doc_map = super::role_map::find_with(doc, &tables);
+    let mut reads: Vec<Read> = Vec::new();
+    let mut floor = 0;
+    for (grid, span) in tables {
+        let (title, description) = title_and_description(doc, &heads, span.start, floor);
+        floor = span.end;
+        let mut map = doc_map.clone();
+        if let Some(prev) = reads.last() {
+            for r in &prev.track.roles {
+                let label = prev
+                    .track
+                    .levels
+                    .iter()
+                    .find(|l| l.number == r.from)
+                    .map_or_else(|| r.from.to_string(), |l| l.label.clone());
+                let label = if r.from == r.to || label.contains(['-', '–', '—']) {
+                    label
+                } else {
+                    format!("{} - {}", r.from, r.to)
+                };
+                if let Some(level) = super::role_map::parse_level_cell(&label) {
+                    map.push(RoleEntry {
+                        title: r.title.clone(),
+                        level,
+                        offset: span.start,
+                    });
+                }
+            }
+        }
+        let Some(track) = grid_to_track(&grid, doc, &title, description, &map, diags) else {
+            continue;
+        };
+        let heading = heads.iter().rposition(|h| h.end <= span.start);
+        if let Some(prev) = reads.last_mut() {
+            if can_merge(prev, &track, heading, &heads) {
+                merge(prev, track, heading, span);
+                continue;
+            }
+        }
+        let dims = track.dimensions.iter().map(|d| d.id.clone()).collect();
+        reads.push(Read {
+            track,
+            spans: vec![span],
+            heading,
+            groups: vec![(heading, dims)],
+        });
+    }
+    let mut ids = SlugSet::default();
+    let mut tracks = Vec::new();
+    let mut spans = Vec::new();
+    for r in reads {
+        let mut t = r.track;
+        if r.groups.len() > 1 {
+            name_groups(
+                doc, &heads, &mut t, &r.groups, r.heading, &mut spans, &r.spans,
+            );
+        }
+        t.id = ids.unique(&t.id);
+        tracks.push(t);
+        spans.extend(r.spans);
+    }
+    (!tracks.is_empty()).then(|| super::Claim::new(tracks, spans))
+}
+
+fn can_merge(prev: &Read, t: &Track, heading: Option<usize>, heads: &[HeadingPos]) -> bool {
+    let same_roles = !prev.track.roles.is_empty()
+        && prev.track.roles.len() == t.roles.len()
+        && prev.track.roles.iter().zip(&t.roles).all(|(a, b)| {
+            super::role_map::key(&a.title) == super::role_map::key(&b.title)
+                && a.from == b.from
+                && a.to == b.to
+        });
+    let disjoint = t.dimensions.iter().all(|d| {
+        generic_row(&d.title)
+            || !prev
+                .track
+                .dimensions
+                .iter()
+                .any(|p| super::role_map::key(&p.title) == super::role_map::key(&d.title))
+    });
+    // Either under the same heading, or under sibling headings.
+    let last = prev.groups.last().and_then(|g| g.0);
+    let placed = match (last, heading) {
+        (Some(a), Some(b)) if a == b => true,
+        (Some(a), Some(b)) => heads[a].depth == heads[b].depth,
+        (None, None) => true,
+        _ => false,
+    };
+    same_roles && disjoint && placed && prev.track.shape == t.shape
+}
+
+fn merge(prev: &mut Read, t: Track, heading: Option<usize>, span: std::ops::Range<usize>) {
+    let mut slugs = SlugSet::default();
+    for d in &prev.track.dimensions {
+        slugs.unique(&d.id);
+    }
+    let mut renamed = Vec::new();
+    let mut ids = Vec::new();
+    for d in t.dimensions {
+        let id = slugs.unique(&d.id);
+        renamed.push((d.id.clone(), id.clone()));
+        ids.push(id.clone());
+        prev.track.dimensions.push(Dimension { id, title: d.title });
+    }
+    for l in t.levels {
+        let Some(pl) = prev.track.levels.iter_mut().find(|p| p.number == l.number) else {
+            continue;
+        };
+        if pl.summary.is_none() {
+            pl.summary = l.summary;
+        }
+        for mut e in l.expectations {
+            if let Some(d) = &e.dimension {
+                if let Some((_, new)) = renamed.iter().find(|(old, _)| old == d) {
+                    e.dimension = Some(new.clone());
+                }
+            }
+            pl.expectations.push(e);
+        }
+    }
+    prev.spans.push(span);
+    prev.groups.push((heading, ids));
+}
+
+/// A track split over tables under sibling headings: the headings name the
+/// dimension groups (`Collaboration`, or `Craft · Testing` for a table of
+/// several rows), the heading above them titles the track, and the
+/// headings are claimed with their tables.
+fn name_groups(
+    doc: &SourceDoc,
+    heads: &[HeadingPos],
+    t: &mut Track,
+    groups: &[(Option<usize>, Vec<String>)],
+    first: Option<usize>,
+    spans: &mut Vec<std::ops::Range<usize>>,
+    table_spans: &[std::ops::Range<usize>],
+) {
+    let distinct: HashSet<Option<usize>> = groups.iter().map(|g| g.0).collect();
+    if distinct.len() != groups.len() || first.is_none() {
+        return;
+    }
+    for ((h, ids), span) in groups.iter().zip(table_spans) {
+        let Some(h) = h.and_then(|h| heads.get(h)) else {
+            continue;
+        };
+        let single = ids.len() == 1;
+        for d in t.dimensions.iter_mut().filter(|d| ids.contains(&d.id)) {
+            d.title = if single || generic_row(&d.title) {
+                h.text.clone()
+            } else {
+                format!("{} · {}", h.text, d.title)
+            };
+        }
+        // Claim the heading when nothing but blank lines sits between it
+        // and its table.
+        if doc
+            .body
+            .get(h.end..span.start)
+            .is_some_and(|s| s.trim().is_empty())
+        {
+            spans.push(h.start..span.start);
+        }
+    }
+    // Dimension ids follow the new titles.
+    let mut slugs = SlugSet::default();
+    let mut renamed = Vec::new();
+    for d in &mut t.dimensions {
+        let id = slugs.unique(&slugify(&d.title));
+        renamed.push((d.id.clone(), id.clone()));
+        d.id = id;
+    }
+    for l in &mut t.levels {
+        for e in &mut l.expectations {
+            if let Some(d) = &e.dimension {
+                if let Some((_, new)) = renamed.iter().find(|(old, _)| old == d) {
+                    e.dimension = Some(new.clone());
+                }
+            }
+        }
+        l.expectations.sort_by_key(|e| {
+            t.dimensions
+                .iter()
+                .position(|d| Some(&d.id) == e.dimension.as_ref())
+                .unwrap_or(usize::MAX)
+        });
+    }
+    // The track takes the heading above the groups, and the text under it.
+    let Some(fh) = first.and_then(|f| heads.get(f)) else {
+        return;
+    };
+    let parent = heads[..first.unwrap_or(0)]
+        .iter()
+        .rposition(|h| h.depth < fh.depth);
+    let from = parent.map_or(0, |p| heads[p].end);
+    let desc = doc.body.get(from..fh.start).unwrap_or("").trim();
+    if !desc.is_empty() {
+        t.description = Some(Rich::from_markdown(desc));
+    }
+    t.title = match parent {
+        Some(p) if !heads[p].text.is_empty() => heads[p].text.clone(),
+        _ => doc.frontmatter.title.clone().unwrap_or_else(|| doc.stem()),
+    };
+    t.id = slugify(&t.title);
 }
 
 /// A document for tests: `body` as `ladders/test.md`, with `lines` lines of
@@ -636,7 +1010,7 @@ mod tests {
             problems: Vec::new(),
         };
         let mut d = Diagnostics::default();
-        assert!(grid_to_track(&grid, &doc, "Team", None, &mut d).is_none());
+        assert!(grid_to_track(&grid, &doc, "Team", None, &RoleMap::default(), &mut d).is_none());
         assert!(d.is_empty(), "{:?}", d.into_vec());
     }
 }
@@ -667,6 +1041,18 @@ mod fuzz {
             "</div>",
             "<td colspan=3>",
             "<td rowspan='2'>",
+            "<td colspan=\"2\">",
+            "<th colspan=4>",
+            "TBD",
+            "To be written",
+            "Band",
+            "Job title",
+            "| L1 |",
+            "|  |",
+            "IC2 - IC3",
+            "<style>",
+            "</style>",
+            "<picture><img src=\"a.png\"></picture>",
             "Level",
             "Levels",
             "1 - 2",

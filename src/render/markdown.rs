@@ -206,8 +206,80 @@ fn alert(kind: BlockQuoteKind) -> (&'static str, &'static str) {
     }
 }
 
+/// Rewrite the `src` and `srcset` values of raw HTML with `f` (`None`
+/// keeps a value): images in HTML written into markdown (`<img>`,
+/// `<picture><source srcset>`) move with the page like markdown images.
+pub fn rewrite_media_attrs(html: &str, f: &dyn Fn(&str) -> Option<String>) -> String {
+    let lower = html.to_ascii_lowercase();
+    let mut out = String::with_capacity(html.len());
+    let mut at = 0;
+    let mut i = 0;
+    while let Some(p) = lower[i..].find("src") {
+        let start = i + p;
+        i = start + 3;
+        let is_set = lower[i..].starts_with("set");
+        let name_end = if is_set { i + 3 } else { i };
+        let before = lower[..start].chars().next_back();
+        if !before.is_some_and(char::is_whitespace) {
+            continue;
+        }
+        let rest = &lower[name_end..];
+        let Some(eq) = rest.strip_prefix('=') else {
+            continue;
+        };
+        let q = eq.chars().next();
+        let (vstart, vend) = match q {
+            Some(c @ ('"' | '\'')) => {
+                let vs = name_end + 2;
+                match lower[vs..].find(c) {
+                    Some(e) => (vs, vs + e),
+                    None => continue,
+                }
+            }
+            _ => continue,
+        };
+        let value = &html[vstart..vend];
+        let new = if is_set {
+            let parts: Vec<String> = value
+                .split(',')
+                .map(|cand| {
+                    let c = cand.trim();
+                    let (u, d) = c.split_once(char::is_whitespace).unwrap_or((c, ""));
+                    let u = f(u).unwrap_or_else(|| u.to_string());
+                    if d.is_empty() {
+                        u
+                    } else {
+                        format!("{u} {}", d.trim())
+                    }
+                })
+                .collect();
+            Some(parts.join(", "))
+        } else {
+            f(value)
+        };
+        if let Some(n) = new {
+            out.push_str(&html[at..vstart]);
+            out.push_str(&n);
+            at = vend;
+        }
+        i = vend;
+    }
+    out.push_str(&html[at..]);
+    out
+}
+
 fn rewrite<'a>(e: Event<'a>, ctx: &RenderCtx) -> Event<'a> {
     match e {
+        Event::Html(h) if h.contains("src") => {
+            Event::Html(CowStr::from(rewrite_media_attrs(&h, &|u| {
+                (ctx.resolve_link)(u)
+            })))
+        }
+        Event::InlineHtml(h) if h.contains("src") => {
+            Event::InlineHtml(CowStr::from(rewrite_media_attrs(&h, &|u| {
+                (ctx.resolve_link)(u)
+            })))
+        }
         Event::Start(Tag::Link {
             link_type,
             dest_url,

@@ -631,6 +631,8 @@ pub struct TrackExtras {
 
 /// Every ladder page of the handbook. `extras` is parallel to `hb.tracks`.
 pub fn plan(hb: &Handbook, extras: &[TrackExtras]) -> Vec<PageOut> {
+    let rebased = rebase_media(hb);
+    let hb = rebased.as_ref().unwrap_or(hb);
     let mut pages = Vec::new();
     let none = TrackExtras::default();
     for (ti, t) in hb.tracks.iter().enumerate() {
@@ -657,13 +659,113 @@ pub fn plan(hb: &Handbook, extras: &[TrackExtras]) -> Vec<PageOut> {
     for n in all_level_numbers(hb) {
         pages.push(cross_level_page(hb, n));
     }
+    if rebased.is_some() {
+        for p in &mut pages {
+            p.data = place_media(std::mem::take(&mut p.data), &p.url);
+        }
+    }
     pages
+}
+
+/// Marks a content-root path in author HTML rebased by [`rebase_media`];
+/// [`plan`] replaces it with the page's way back to the site root.
+const ROOT_MARK: &str = "\u{E000}rungs-root\u{E000}";
+
+/// Author HTML keeps image paths as written, relative to its source file
+/// (`<img src="img/flow.png">`, `<source srcset="…">` in a `<picture>`).
+/// Ladder pages live elsewhere, so those paths are made content-root paths
+/// (behind [`ROOT_MARK`]) before planning. `None` when no text has any.
+fn rebase_media(hb: &Handbook) -> Option<Handbook> {
+    let has = |r: &crate::ladder::model::Rich| r.html.contains("src");
+    let any = hb.tracks.iter().any(|t| {
+        t.description.as_ref().is_some_and(has)
+            || t.anti_patterns.iter().any(|a| has(&a.text))
+            || t.levels.iter().any(|l| {
+                l.summary.as_ref().is_some_and(has)
+                    || l.expectations
+                        .iter()
+                        .any(|e| has(&e.text) || e.examples.iter().any(has))
+            })
+    });
+    if !any {
+        return None;
+    }
+    let mut hb = hb.clone();
+    for t in &mut hb.tracks {
+        let file = t.source.file.clone();
+        if let Some(d) = t.description.as_mut() {
+            d.html = rebase_html(&d.html, &file);
+        }
+        for a in &mut t.anti_patterns {
+            a.text.html = rebase_html(&a.text.html, &a.source.file);
+        }
+        for l in &mut t.levels {
+            if let Some(s) = l.summary.as_mut() {
+                s.html = rebase_html(&s.html, &l.source.file);
+            }
+            for e in &mut l.expectations {
+                e.text.html = rebase_html(&e.text.html, &e.source.file);
+                for x in &mut e.examples {
+                    x.html = rebase_html(&x.html, &e.source.file);
+                }
+            }
+        }
+    }
+    Some(hb)
+}
+
+/// Rewrite relative `src` and `srcset` values of `html`, written in the
+/// content file `from_file`, to marked content-root paths.
+fn rebase_html(html: &str, from_file: &str) -> String {
+    use super::urls::{is_external, join_normalise};
+    let dir = from_file.rsplit_once('/').map_or("", |(d, _)| d);
+    let one = |url: &str| -> Option<String> {
+        let u = url.trim();
+        if u.is_empty() || u.starts_with(['/', '#']) || is_external(u) {
+            return None;
+        }
+        join_normalise(dir, u).map(|p| format!("{ROOT_MARK}{p}"))
+    };
+    crate::render::markdown::rewrite_media_attrs(html, &one)
+}
+
+/// Replace [`ROOT_MARK`] in a page's data with its way back to the root.
+fn place_media(data: Map<String, Value>, url: &str) -> Map<String, Value> {
+    fn walk(v: &mut Value, root: &str) {
+        match v {
+            Value::String(s) if s.contains(ROOT_MARK) => *s = s.replace(ROOT_MARK, root),
+            Value::Array(a) => a.iter_mut().for_each(|x| walk(x, root)),
+            Value::Object(o) => o.values_mut().for_each(|x| walk(x, root)),
+            _ => {}
+        }
+    }
+    let mut v = Value::Object(data);
+    walk(&mut v, &super::urls::root_prefix(url));
+    match v {
+        Value::Object(m) => m,
+        _ => Map::new(),
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::ladder::model::*;
+
+    #[test]
+    fn media_paths_follow_the_page() {
+        let h = rebase_html(
+            "<picture><source srcset=\"img/a.webp 1x, img/a@2.webp 2x\"><img alt=\"x\" src=\"../img/a.png\"></picture> <img src=\"https://x.org/a.png\"> <img data-src=\"k\">",
+            "ladders/web.md",
+        );
+        let mut m = Map::new();
+        m.insert("html".into(), Value::String(h));
+        let m = place_media(m, "tracks/web/level-2/index.html");
+        assert_eq!(
+            m["html"],
+            "<picture><source srcset=\"../../../ladders/img/a.webp 1x, ../../../ladders/img/a@2.webp 2x\"><img alt=\"x\" src=\"../../../img/a.png\"></picture> <img src=\"https://x.org/a.png\"> <img data-src=\"k\">"
+        );
+    }
     use crate::render::{theme::ThemeFiles, Renderer};
 
     fn exp(id: &str, dim: Option<&str>, text: &str) -> Expectation {
