@@ -132,12 +132,17 @@
   // ---- querying ----
   // Scores every document matching all words (or, when none does, any
   // word at half score), filtered; returns the ranked ids.
+  // Per-document scratch arrays, allocated once: the summed score, how
+  // many query words matched so far, and the current word's best score.
+  var total = null, cnt = null, wbuf = null;
   function query(q, filters) {
     var ws = words(q);
     if (!ws.length) return { count: 0, top: function () { return []; }, terms: [], words: [] };
-    var per = [], matched = {};
-    ws.forEach(function (w) {
-      var st = stem(w), scores = new Map();
+    var n = meta.n, matched = {};
+    if (!total || total.length !== n) { total = new Float64Array(n); cnt = new Uint8Array(n); wbuf = new Float64Array(n); }
+    // Each word's matching terms (with a match quality) and its posting count.
+    var per = ws.map(function (w) {
+      var st = stem(w), hits = [], size = 0;
       shardsOf(w).forEach(function (name) {
         var terms = shards[name] || {};
         Object.keys(terms).forEach(function (t) {
@@ -147,17 +152,35 @@
           else if (w.length >= 5 && (oneEdit(t, st) || oneEdit(t, w))) quality = 0.5;
           if (!quality) return;
           matched[t] = true;
-          var p = terms[t], d = 0;
-          for (var i = 0; i < p.length; i += 2) {
-            d += p[i];
-            var s = p[i + 1] * quality, old = scores.get(d);
-            if (old === undefined || old < s) scores.set(d, s);
-          }
+          hits.push([terms[t], quality]);
+          size += terms[t].length;
         });
       });
-      per.push(scores);
+      return { hits: hits, size: size };
     });
+    // Rarest word first: later words only visit documents still in the running.
     per.sort(function (a, b) { return a.size - b.size; });
+    function pass(all) {
+      per.forEach(function (word, k) {
+        var touched = [];
+        word.hits.forEach(function (h) {
+          var p = h[0], quality = h[1], d = 0;
+          for (var i = 0; i < p.length; i += 2) {
+            d += p[i];
+            if (all && cnt[d] !== k) continue;
+            var s = p[i + 1] * quality;
+            if (wbuf[d] === 0) touched.push(d);
+            if (wbuf[d] < s) wbuf[d] = s;
+          }
+        });
+        for (var j = 0; j < touched.length; j++) {
+          var d = touched[j];
+          total[d] += wbuf[d];
+          wbuf[d] = 0;
+          cnt[d]++;
+        }
+      });
+    }
     var f = facets, keep = null;
     if (f && (filters.track !== "" || filters.level !== "" || filters.kind !== "" || filters.dim !== "")) {
       var tr = filters.track === "" ? -2 : meta.tracks.map(function (t) { return t[0]; }).indexOf(filters.track);
@@ -169,37 +192,36 @@
           (dm === -2 || f.dim[d] === dm) && kinds[f.kind[d]];
       };
     }
-    // Bucket by score (few distinct values), then order each bucket by id.
+    // Bucket by score (few distinct values); scanning in id order keeps
+    // each bucket sorted by id.
     var buckets = new Map(), count = 0;
-    function add(d, s) {
-      if (keep && !keep(d)) return;
-      var b = buckets.get(s);
-      if (!b) buckets.set(s, (b = []));
-      b.push(d);
-      count++;
-    }
-    per[0].forEach(function (s, d) {
-      for (var k = 1; k < per.length; k++) {
-        var x = per[k].get(d);
-        if (x === undefined) return;
-        s += x;
+    function collect(need, factor) {
+      for (var d = 0; d < n; d++) {
+        if (cnt[d] < need || (keep && !keep(d))) continue;
+        var s = total[d] * factor, b = buckets.get(s);
+        if (!b) buckets.set(s, (b = []));
+        b.push(d);
+        count++;
       }
-      add(d, s);
-    });
-    if (!count && per.length > 1) {
-      var total = new Map();
-      per.forEach(function (m) { m.forEach(function (s, d) { total.set(d, (total.get(d) || 0) + s); }); });
-      total.forEach(function (s, d) { add(d, s * 0.5); });
     }
+    pass(true);
+    collect(per.length, 1);
+    if (!count && per.length > 1) {
+      // No document has every word: any word, at half score.
+      total.fill(0); cnt.fill(0);
+      pass(false);
+      collect(1, 0.5);
+    }
+    total.fill(0); cnt.fill(0);
     var order = Array.from(buckets.keys()).sort(function (a, b) { return b - a; });
     return {
       count: count,
-      // The first n ids, best first (sorting only the buckets needed).
-      top: function (n) {
+      // The first n ids, best first.
+      top: function (limit) {
         var out = [];
-        for (var i = 0; i < order.length && out.length < n; i++) {
-          var ids = Int32Array.from(buckets.get(order[i])).sort();
-          for (var j = 0; j < ids.length && out.length < n; j++) out.push(ids[j]);
+        for (var i = 0; i < order.length && out.length < limit; i++) {
+          var ids = buckets.get(order[i]);
+          for (var j = 0; j < ids.length && out.length < limit; j++) out.push(ids[j]);
         }
         return out;
       },
