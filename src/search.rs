@@ -24,6 +24,7 @@ use crate::site::ladder_pages::{level_url, track_url};
 use rayon::prelude::*;
 use serde_json::json;
 use std::collections::{BTreeMap, HashMap};
+use std::fmt::Write as _;
 
 /// Documents per `search/d-<n>.js` chunk.
 pub const CHUNK: usize = 32;
@@ -376,61 +377,22 @@ impl SearchIndex {
     /// Stemmed term → postings (doc index, weight), sorted by term, each
     /// posting list in document order.
     pub fn terms(&self) -> BTreeMap<String, Vec<(usize, u32)>> {
-        // Stemming is the costly part: each distinct word is stemmed once.
-        let mut ids: HashMap<String, usize> = HashMap::new();
-        let mut names: Vec<String> = Vec::new();
-        let mut postings: Vec<Vec<(usize, u32)>> = Vec::new();
-        let mut seen: Vec<(usize, u32)> = Vec::new();
-        let mut stems: HashMap<String, Option<String>> = HashMap::new();
-        let mut lower = String::new();
-        for (i, d) in self.docs.iter().enumerate() {
-            let w = d.kind.weight();
-            seen.clear();
-            let mut add = |text: &str, w: u32| {
-                for word in text
-                    .split(|c: char| !c.is_alphanumeric())
-                    .filter(|w| !w.is_empty())
-                {
-                    lower.clear();
-                    lower.extend(word.chars().flat_map(char::to_lowercase));
-                    let st = match stems.get(lower.as_str()) {
-                        Some(s) => s.clone(),
-                        None => {
-                            let s = (!STOP.contains(&lower.as_str()))
-                                .then(|| stem(&lower))
-                                .filter(|s| !s.is_empty());
-                            stems.insert(lower.clone(), s.clone());
-                            s
-                        }
-                    };
-                    let Some(st) = st else { continue };
-                    let id = match ids.get(&st) {
-                        Some(id) => *id,
-                        None => {
-                            ids.insert(st.clone(), names.len());
-                            names.push(st);
-                            postings.push(Vec::new());
-                            names.len() - 1
-                        }
-                    };
-                    seen.push((id, w));
-                }
-            };
-            add(&d.text, w);
-            if let Some(s) = &d.section {
-                add(s, w + 2);
-            }
-            if let Some(dim) = &d.dimension {
-                add(dim, 2);
-            }
-            add(&d.title, 1);
-            seen.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
-            seen.dedup_by_key(|p| p.0);
-            for (id, w) in &seen {
-                postings[*id].push((i, *w));
+        // Documents are tokenised in parallel blocks, each stemming every
+        // distinct word once; the blocks' postings are then joined in order.
+        const BLOCK: usize = 4096;
+        let blocks: Vec<HashMap<String, Vec<(usize, u32)>>> = self
+            .docs
+            .par_chunks(BLOCK)
+            .enumerate()
+            .map(|(b, docs)| terms_of_block(b * BLOCK, docs))
+            .collect();
+        let mut all: HashMap<String, Vec<(usize, u32)>> = HashMap::new();
+        for block in blocks {
+            for (t, p) in block {
+                all.entry(t).or_default().extend(p);
             }
         }
-        names.into_iter().zip(postings).collect()
+        all.into_iter().collect()
     }
 
     /// The index files: (path under the site root, contents).
@@ -503,7 +465,7 @@ impl SearchIndex {
                     if i > 0 {
                         s.push(',');
                     }
-                    s.push_str(&format!("{},{w}", d - last));
+                    let _ = write!(s, "{},{w}", d - last);
                     last = *d;
                 }
                 (t.as_str(), s)
@@ -517,7 +479,7 @@ impl SearchIndex {
                 if i > 0 {
                     s.push(',');
                 }
-                s.push_str(&format!("{}:[{p}]", json!(t)));
+                let _ = write!(s, "{}:[{p}]", json!(t));
             }
             s.push_str("}}");
             out.push((format!("search/t-{}.js", shard_file(prefix)), wrap(&s)));
@@ -571,6 +533,65 @@ impl SearchIndex {
         out.extend(chunks);
         out
     }
+}
+
+/// Term → postings for the documents `first..first + docs.len()`.
+fn terms_of_block(first: usize, docs: &[SearchDoc]) -> HashMap<String, Vec<(usize, u32)>> {
+    let mut ids: HashMap<String, usize> = HashMap::new();
+    let mut names: Vec<String> = Vec::new();
+    let mut postings: Vec<Vec<(usize, u32)>> = Vec::new();
+    let mut seen: Vec<(usize, u32)> = Vec::new();
+    let mut stems: HashMap<String, Option<usize>> = HashMap::new();
+    let mut lower = String::new();
+    for (i, d) in docs.iter().enumerate() {
+        seen.clear();
+        let mut add = |text: &str, w: u32| {
+            for word in text
+                .split(|c: char| !c.is_alphanumeric())
+                .filter(|w| !w.is_empty())
+            {
+                lower.clear();
+                lower.extend(word.chars().flat_map(char::to_lowercase));
+                let id = match stems.get(lower.as_str()) {
+                    Some(id) => *id,
+                    None => {
+                        let st = (!STOP.contains(&lower.as_str()))
+                            .then(|| stem(&lower))
+                            .filter(|s| !s.is_empty());
+                        let id = st.map(|st| match ids.get(&st) {
+                            Some(id) => *id,
+                            None => {
+                                ids.insert(st.clone(), names.len());
+                                names.push(st);
+                                postings.push(Vec::new());
+                                names.len() - 1
+                            }
+                        });
+                        stems.insert(lower.clone(), id);
+                        id
+                    }
+                };
+                if let Some(id) = id {
+                    seen.push((id, w));
+                }
+            }
+        };
+        let w = d.kind.weight();
+        add(&d.text, w);
+        if let Some(s) = &d.section {
+            add(s, w + 2);
+        }
+        if let Some(dim) = &d.dimension {
+            add(dim, 2);
+        }
+        add(&d.title, 1);
+        seen.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
+        seen.dedup_by_key(|p| p.0);
+        for (id, w) in &seen {
+            postings[*id].push((first + i, *w));
+        }
+    }
+    names.into_iter().zip(postings).collect()
 }
 
 /// One index script: JSON handed to `window.RUNGS_SEARCH.push`.
