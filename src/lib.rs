@@ -274,7 +274,16 @@ fn render_site(
         })
         .collect();
     let mut site = site::plan(&layout, &docs, &assets, &handbook, &views, &mut diags);
-    let search_index = search_index(&handbook, &docs, &site);
+    // RUNGS_TIMINGS=1 prints how long the search index took (benchmarks).
+    let search_start = Instant::now();
+    let search_files = search_index(&handbook, &docs, &site).files();
+    if std::env::var_os("RUNGS_TIMINGS").is_some() {
+        eprintln!(
+            "timings: search index {:.3}s ({} files)",
+            search_start.elapsed().as_secs_f64(),
+            search_files.len()
+        );
+    }
     site.pages.push(search::search_page());
 
     let base = base_context(&layout, &renderer, &site);
@@ -308,7 +317,7 @@ fn render_site(
     for asset in renderer.assets.values() {
         files.push((asset.url.clone(), OutFile::Bytes(asset.bytes.clone())));
     }
-    for (rel, text) in search_index.files() {
+    for (rel, text) in search_files {
         files.push((rel, OutFile::Bytes(text.into_bytes())));
     }
     files.push((
@@ -458,27 +467,27 @@ pub fn search_index(
             .find(|d| d.rel == rel)
             .map(|d| site::urls::doc_url(&d.rel, d.frontmatter.slug.as_deref()))
     };
-    let mut headings = Vec::new();
+    // Plain pages are indexed with their body text; the pages of ladder and
+    // skill sources only by their headings (their entries are indexed
+    // on their own).
+    let ladder_sources: std::collections::HashSet<&str> = handbook
+        .tracks
+        .iter()
+        .map(|t| t.source.file.as_str())
+        .collect();
+    let mut sections = Vec::new();
     for p in &site.pages {
-        if !matches!(p.template, "page.html" | "skill.html") {
-            continue;
-        }
-        let Some(hs) = p.data.get("page").and_then(|v| v.get("headings")) else {
-            continue;
+        let source = p.data.get("page").and_then(|v| v["source"].as_str());
+        let body = match p.template {
+            "page.html" => !source.is_some_and(|s| ladder_sources.contains(s)),
+            "skill.html" => false,
+            _ => continue,
         };
-        for h in hs.as_array().into_iter().flatten() {
-            let (Some(id), Some(text)) = (h["id"].as_str(), h["text"].as_str()) else {
-                continue;
-            };
-            headings.push(search::PageHeading {
-                page_url: p.url.clone(),
-                page_title: p.title.clone(),
-                id: id.to_string(),
-                text: text.to_string(),
-            });
+        if let Some(html) = p.data.get("content").and_then(|v| v.as_str()) {
+            sections.extend(search::page_sections(&p.url, &p.title, html, body));
         }
     }
-    search::SearchIndex::build(handbook, &skill_url, &headings)
+    search::SearchIndex::build(handbook, &skill_url, &sections)
 }
 
 fn base_context(

@@ -1,18 +1,37 @@
 //! Build-time search index: every expectation, level summary, role,
-//! dimension, anti-pattern, skill section and page heading, with facets
-//! (track, level, dimension, kind).
+//! dimension, anti-pattern, skill section and the sections (heading and
+//! body text) of plain pages, with facets (track, level, kind, dimension).
 //!
 //! The index is written as plain scripts that push into a global
 //! (`window.RUNGS_SEARCH`), so pages load it with `<script>` tags: it works
 //! from `file://`, under any subpath and offline, with no fetch and no wasm.
-//! `search/meta.js` holds the documents (title, URL, facets, text);
-//! `search/t-<c>.js` holds the terms starting with `c`, loaded on demand.
+//! It is split so that a query loads only what it needs:
+//!
+//! - `search/meta.js`: the facet values (tracks, levels, dimensions, kinds),
+//!   the document count and the list of term shards; small at any size;
+//! - `search/t-<prefix>.js`: the terms starting with a two-letter prefix
+//!   (a prefix whose terms exceed [`SHARD_BYTES`] is split by one more
+//!   letter, recursively), each with its postings (doc id deltas, weights);
+//! - `search/d-<n>.js`: documents `n*CHUNK ..`: kind, title, text (capped at
+//!   [`TEXT_CAP`] bytes), URL and facets, loaded only for the hits shown;
+//! - `search/facets.js`: each document's facets, run-length coded, loaded
+//!   only when a filter is set.
+//!
 //! The client (`static/search.js`) applies the same [`stem`] rules.
 
 use crate::ladder::model::{Handbook, Track};
 use crate::site::ladder_pages::{level_url, track_url};
-use serde_json::{json, Value};
-use std::collections::BTreeMap;
+use rayon::prelude::*;
+use serde_json::json;
+use std::collections::{BTreeMap, HashMap};
+use std::fmt::Write as _;
+
+/// Documents per `search/d-<n>.js` chunk.
+pub const CHUNK: usize = 32;
+/// A shard prefix whose terms take more bytes than this is split.
+pub const SHARD_BYTES: usize = 48 * 1024;
+/// The most text kept per document for display (the whole text is indexed).
+pub const TEXT_CAP: usize = 400;
 
 /// What a search result is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -24,10 +43,22 @@ pub enum Kind {
     Dimension,
     Track,
     Skill,
-    Heading,
+    /// A section of a document page: its heading and body text.
+    Page,
 }
 
 impl Kind {
+    pub const ALL: [Kind; 8] = [
+        Kind::Expectation,
+        Kind::AntiPattern,
+        Kind::Summary,
+        Kind::Role,
+        Kind::Dimension,
+        Kind::Track,
+        Kind::Skill,
+        Kind::Page,
+    ];
+
     pub fn name(self) -> &'static str {
         match self {
             Kind::Expectation => "expectation",
@@ -37,18 +68,31 @@ impl Kind {
             Kind::Dimension => "dimension",
             Kind::Track => "track",
             Kind::Skill => "skill",
-            Kind::Heading => "heading",
+            Kind::Page => "page",
+        }
+    }
+
+    /// The value of the kind filter this kind falls under: expectation,
+    /// anti-pattern, skill, page, or ladder (summaries, roles, dimensions,
+    /// tracks).
+    pub fn filter(self) -> &'static str {
+        match self {
+            Kind::Expectation => "expectation",
+            Kind::AntiPattern => "anti-pattern",
+            Kind::Skill => "skill",
+            Kind::Page => "page",
+            Kind::Summary | Kind::Role | Kind::Dimension | Kind::Track => "ladder",
         }
     }
 
     /// How much a word in this kind of document counts: an expectation's
-    /// own words rank above a heading that merely mentions them.
+    /// own words rank above a page section that merely mentions them.
     fn weight(self) -> u32 {
         match self {
             Kind::Expectation | Kind::AntiPattern => 10,
             Kind::Role | Kind::Track | Kind::Skill => 8,
             Kind::Summary | Kind::Dimension => 6,
-            Kind::Heading => 3,
+            Kind::Page => 3,
         }
     }
 }
@@ -59,6 +103,8 @@ pub struct SearchDoc {
     pub kind: Kind,
     /// A short title (the level heading, the skill, the page).
     pub title: String,
+    /// The heading of a page section.
+    pub section: Option<String>,
     /// The text searched and shown.
     pub text: String,
     /// Relative to the site root, with its `#anchor`.
@@ -69,12 +115,16 @@ pub struct SearchDoc {
     pub dimension: Option<String>,
 }
 
-/// A heading found on a rendered page: (page URL, page title, id, text).
+/// A section of a rendered document page: the text under one heading (or
+/// before the first), with the heading's id and text.
 #[derive(Debug, Clone)]
-pub struct PageHeading {
+pub struct PageSection {
     pub page_url: String,
     pub page_title: String,
-    pub id: String,
+    /// The heading's id and text; `None` for the text before it.
+    pub heading: Option<(String, String)>,
+    /// Plain body text (code blocks left out); empty for skill pages,
+    /// whose items are indexed on their own.
     pub text: String,
 }
 
@@ -93,17 +143,69 @@ fn level_heading(t: &Track, n: u32) -> String {
     }
 }
 
+/// The sections of a page's rendered HTML, split at headings with an id.
+/// With `body` false only the headings are kept.
+pub fn page_sections(page_url: &str, page_title: &str, html: &str, body: bool) -> Vec<PageSection> {
+    use scraper::{ElementRef, Html, Node};
+    let frag = Html::parse_fragment(html);
+    let mut out = vec![PageSection {
+        page_url: page_url.to_string(),
+        page_title: page_title.to_string(),
+        heading: None,
+        text: String::new(),
+    }];
+    for n in frag.root_element().children() {
+        let text = match (n.value(), ElementRef::wrap(n)) {
+            (Node::Text(t), _) => t.to_string(),
+            (_, Some(e)) => {
+                let name = e.value().name();
+                if matches!(name, "h1" | "h2" | "h3" | "h4" | "h5" | "h6") {
+                    if let Some(id) = e.value().attr("id") {
+                        let t: String = e.text().collect();
+                        out.push(PageSection {
+                            page_url: page_url.to_string(),
+                            page_title: page_title.to_string(),
+                            heading: Some((id.to_string(), squash(&t))),
+                            text: String::new(),
+                        });
+                        continue;
+                    }
+                }
+                if matches!(name, "pre" | "script" | "style" | "template") {
+                    continue;
+                }
+                e.text().collect::<String>()
+            }
+            _ => continue,
+        };
+        if body {
+            let last = out.last_mut().expect("one section");
+            last.text.push_str(&text);
+            last.text.push(' ');
+        }
+    }
+    for s in &mut out {
+        s.text = squash(&s.text);
+    }
+    out.retain(|s| s.heading.is_some() || !s.text.is_empty());
+    out
+}
+
+fn squash(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 impl SearchIndex {
     /// Index the handbook. `skill_url` gives a skill's page URL;
-    /// `headings` are the headings of document pages.
+    /// `sections` are the sections of document and skill pages.
     pub fn build(
         hb: &Handbook,
         skill_url: &dyn Fn(&str) -> Option<String>,
-        headings: &[PageHeading],
+        sections: &[PageSection],
     ) -> SearchIndex {
         let mut ix = SearchIndex::default();
         let mut push = |d: SearchDoc| {
-            if !d.text.trim().is_empty() {
+            if !d.text.trim().is_empty() || d.section.is_some() {
                 ix.docs.push(d)
             }
         };
@@ -125,6 +227,7 @@ impl SearchIndex {
                 track: Some(t.id.clone()),
                 level: None,
                 dimension: None,
+                section: None,
             });
             for l in &t.levels {
                 let heading = level_heading(t, l.number);
@@ -138,6 +241,7 @@ impl SearchIndex {
                         track: Some(t.id.clone()),
                         level: Some(l.number),
                         dimension: None,
+                        section: None,
                     });
                 }
                 for e in &l.expectations {
@@ -149,6 +253,7 @@ impl SearchIndex {
                         track: Some(t.id.clone()),
                         level: Some(l.number),
                         dimension: dim_title(&e.dimension),
+                        section: None,
                     });
                 }
             }
@@ -164,6 +269,7 @@ impl SearchIndex {
                     track: Some(t.id.clone()),
                     level: Some(r.from),
                     dimension: None,
+                    section: None,
                 });
             }
             for d in &t.dimensions {
@@ -175,6 +281,7 @@ impl SearchIndex {
                     track: Some(t.id.clone()),
                     level: None,
                     dimension: Some(d.title.clone()),
+                    section: None,
                 });
             }
             for a in &t.anti_patterns {
@@ -196,6 +303,7 @@ impl SearchIndex {
                     track: Some(t.id.clone()),
                     level: first,
                     dimension: None,
+                    section: None,
                 });
             }
             ix.tracks.push((t.id.clone(), t.title.clone()));
@@ -212,6 +320,7 @@ impl SearchIndex {
                 track: Some(s.id.clone()),
                 level: None,
                 dimension: None,
+                section: None,
             };
             push(sk(Kind::Skill, s.title.clone(), page.clone()));
             for m in &s.scale {
@@ -226,10 +335,12 @@ impl SearchIndex {
                 ));
             }
             for c in &s.checklists {
-                let anchor = headings
+                let anchor = sections
                     .iter()
-                    .find(|h| h.page_url == page && h.text == c.title)
-                    .map(|h| format!("{page}#{}", h.id))
+                    .filter(|h| h.page_url == page)
+                    .filter_map(|h| h.heading.as_ref())
+                    .find(|(_, text)| *text == c.title)
+                    .map(|(id, _)| format!("{page}#{id}"))
                     .unwrap_or_else(|| page.clone());
                 for i in &c.items {
                     push(sk(Kind::Skill, i.text.text.clone(), anchor.clone()));
@@ -244,12 +355,17 @@ impl SearchIndex {
             }
             ix.tracks.push((s.id.clone(), s.title.clone()));
         }
-        for h in headings {
+        for s in sections {
+            let url = match &s.heading {
+                Some((id, _)) => format!("{}#{id}", s.page_url),
+                None => s.page_url.clone(),
+            };
             push(SearchDoc {
-                kind: Kind::Heading,
-                title: h.page_title.clone(),
-                text: h.text.clone(),
-                url: format!("{}#{}", h.page_url, h.id),
+                kind: Kind::Page,
+                title: s.page_title.clone(),
+                section: s.heading.as_ref().map(|(_, t)| t.clone()),
+                text: s.text.clone(),
+                url,
                 track: None,
                 level: None,
                 dimension: None,
@@ -258,81 +374,317 @@ impl SearchIndex {
         ix
     }
 
-    /// Stemmed term → postings (doc index, weight), sorted by term.
+    /// Stemmed term → postings (doc index, weight), sorted by term, each
+    /// posting list in document order.
     pub fn terms(&self) -> BTreeMap<String, Vec<(usize, u32)>> {
-        let mut terms: BTreeMap<String, BTreeMap<usize, u32>> = BTreeMap::new();
-        for (i, d) in self.docs.iter().enumerate() {
-            let w = d.kind.weight();
-            let mut add = |text: &str, w: u32| {
-                for t in tokens(text) {
-                    let e = terms.entry(t).or_default().entry(i).or_insert(0);
-                    *e = (*e).max(w);
-                }
-            };
-            add(&d.text, w);
-            if let Some(dim) = &d.dimension {
-                add(dim, 2);
+        // Documents are tokenised in parallel blocks, each stemming every
+        // distinct word once; the blocks' postings are then joined in order.
+        const BLOCK: usize = 4096;
+        let blocks: Vec<HashMap<String, Vec<(usize, u32)>>> = self
+            .docs
+            .par_chunks(BLOCK)
+            .enumerate()
+            .map(|(b, docs)| terms_of_block(b * BLOCK, docs))
+            .collect();
+        let mut all: HashMap<String, Vec<(usize, u32)>> = HashMap::new();
+        for block in blocks {
+            for (t, p) in block {
+                all.entry(t).or_default().extend(p);
             }
-            add(&d.title, 1);
         }
-        terms
-            .into_iter()
-            .map(|(t, m)| (t, m.into_iter().collect()))
-            .collect()
+        all.into_iter().collect()
     }
 
     /// The index files: (path under the site root, contents).
     pub fn files(&self) -> Vec<(String, String)> {
         let tracks: Vec<&str> = self.tracks.iter().map(|(id, _)| id.as_str()).collect();
-        let docs: Vec<Value> = self
+        let track_of: HashMap<&str, usize> =
+            tracks.iter().enumerate().map(|(i, t)| (*t, i)).collect();
+        let mut dims: Vec<&str> = self
             .docs
             .iter()
-            .map(|d| {
-                let track = d
-                    .track
-                    .as_ref()
-                    .and_then(|t| tracks.iter().position(|x| x == t));
-                json!([
-                    d.kind.name(),
-                    d.title,
-                    d.text,
-                    d.url,
-                    track,
-                    d.level,
-                    d.dimension
-                ])
-            })
+            .filter_map(|d| d.dimension.as_deref())
             .collect();
-        let terms = self.terms();
-        let mut shards: BTreeMap<String, serde_json::Map<String, Value>> = BTreeMap::new();
-        for (t, postings) in &terms {
-            let flat: Vec<u32> = postings.iter().flat_map(|(d, w)| [*d as u32, *w]).collect();
-            shards
-                .entry(shard_name(t))
-                .or_default()
-                .insert(t.clone(), json!(flat));
-        }
-        let meta = json!({
-            "tracks": self.tracks.iter().map(|(id, title)| json!([id, title])).collect::<Vec<_>>(),
-            "docs": docs,
-            "shards": shards.keys().collect::<Vec<_>>(),
-        });
-        let wrap = |v: Value| {
-            format!(
-                "(window.RUNGS_SEARCH=window.RUNGS_SEARCH||[]).push({});\n",
-                // `</script>` can never appear: `/` is escaped.
-                v.to_string().replace("</", "<\\/")
+        dims.sort_unstable();
+        dims.dedup();
+        let dim_of: HashMap<&str, usize> = dims.iter().enumerate().map(|(i, d)| (*d, i)).collect();
+        let mut levels: Vec<u32> = self.docs.iter().filter_map(|d| d.level).collect();
+        levels.sort_unstable();
+        levels.dedup();
+        let kinds: Vec<&str> = Kind::ALL.iter().map(|k| k.name()).collect();
+        let kind_of = |k: Kind| Kind::ALL.iter().position(|x| *x == k).unwrap_or(0);
+        let facet = |d: &SearchDoc| {
+            (
+                d.track.as_deref().and_then(|t| track_of.get(t).copied()),
+                d.level,
+                kind_of(d.kind),
+                d.dimension.as_deref().and_then(|x| dim_of.get(x).copied()),
             )
         };
-        let mut out = vec![("search/meta.js".to_string(), wrap(json!({"meta": meta})))];
-        for (name, terms) in shards {
-            out.push((
-                format!("search/t-{name}.js"),
-                wrap(json!({"shard": name, "terms": terms})),
-            ));
+
+        let mut out = Vec::new();
+        // Documents, in chunks.
+        let chunks: Vec<(String, String)> = self
+            .docs
+            .par_chunks(CHUNK)
+            .enumerate()
+            .map(|(n, docs)| {
+                let mut s = format!("{{\"chunk\":{n},\"docs\":[");
+                for (i, d) in docs.iter().enumerate() {
+                    let (t, l, k, dim) = facet(d);
+                    if i > 0 {
+                        s.push(',');
+                    }
+                    s.push_str(
+                        &json!([
+                            k,
+                            d.title,
+                            d.section,
+                            cap(&d.text, TEXT_CAP),
+                            d.url,
+                            t,
+                            l,
+                            dim
+                        ])
+                        .to_string(),
+                    );
+                }
+                s.push_str("]}");
+                (format!("search/d-{n}.js"), wrap(&s))
+            })
+            .collect();
+
+        // Term shards.
+        let terms = self.terms();
+        let sized: Vec<(&str, String)> = terms
+            .par_iter()
+            .map(|(t, postings)| {
+                let mut s = String::with_capacity(postings.len() * 5);
+                let mut last = 0;
+                for (i, (d, w)) in postings.iter().enumerate() {
+                    if i > 0 {
+                        s.push(',');
+                    }
+                    let _ = write!(s, "{},{w}", d - last);
+                    last = *d;
+                }
+                (t.as_str(), s)
+            })
+            .collect();
+        let shards = shard_terms(&sized);
+        let shard_names: Vec<&str> = shards.iter().map(|(p, _)| p.as_str()).collect();
+        for (prefix, members) in &shards {
+            let mut s = format!("{{\"shard\":{},\"terms\":{{", json!(prefix));
+            for (i, (t, p)) in members.iter().enumerate() {
+                if i > 0 {
+                    s.push(',');
+                }
+                let _ = write!(s, "{}:[{p}]", json!(t));
+            }
+            s.push_str("}}");
+            out.push((format!("search/t-{}.js", shard_file(prefix)), wrap(&s)));
         }
+
+        // Facets, run-length coded: [run, value, run, value, …].
+        fn rle<T: PartialEq + Copy + serde::Serialize>(
+            v: impl Iterator<Item = T>,
+        ) -> serde_json::Value {
+            let mut runs: Vec<(usize, T)> = Vec::new();
+            for x in v {
+                match runs.last_mut() {
+                    Some((n, y)) if *y == x => *n += 1,
+                    _ => runs.push((1, x)),
+                }
+            }
+            json!(runs
+                .iter()
+                .flat_map(|(n, x)| [json!(n), json!(x)])
+                .collect::<Vec<_>>())
+        }
+        let f: Vec<_> = self.docs.iter().map(facet).collect();
+        let facets = json!({
+            "track": rle(f.iter().map(|x| x.0)),
+            "level": rle(f.iter().map(|x| x.1)),
+            "kind": rle(f.iter().map(|x| x.2)),
+            "dim": rle(f.iter().map(|x| x.3)),
+        });
+        out.push((
+            "search/facets.js".into(),
+            wrap(&json!({ "facets": facets }).to_string()),
+        ));
+
+        let meta = json!({
+            "n": self.docs.len(),
+            "chunk": CHUNK,
+            "tracks": self.tracks.iter().map(|(id, title)| json!([id, title])).collect::<Vec<_>>(),
+            "levels": levels,
+            "dims": dims,
+            "kinds": kinds,
+            "filters": Kind::ALL.iter().map(|k| k.filter()).collect::<Vec<_>>(),
+            "shards": shard_names,
+        });
+        out.insert(
+            0,
+            (
+                "search/meta.js".to_string(),
+                wrap(&json!({ "meta": meta }).to_string()),
+            ),
+        );
+        out.extend(chunks);
         out
     }
+}
+
+/// Term → postings for the documents `first..first + docs.len()`.
+fn terms_of_block(first: usize, docs: &[SearchDoc]) -> HashMap<String, Vec<(usize, u32)>> {
+    let mut ids: HashMap<String, usize> = HashMap::new();
+    let mut names: Vec<String> = Vec::new();
+    let mut postings: Vec<Vec<(usize, u32)>> = Vec::new();
+    let mut seen: Vec<(usize, u32)> = Vec::new();
+    let mut stems: HashMap<String, Option<usize>> = HashMap::new();
+    let mut lower = String::new();
+    for (i, d) in docs.iter().enumerate() {
+        seen.clear();
+        let mut add = |text: &str, w: u32| {
+            for word in text
+                .split(|c: char| !c.is_alphanumeric())
+                .filter(|w| !w.is_empty())
+            {
+                lower.clear();
+                lower.extend(word.chars().flat_map(char::to_lowercase));
+                let id = match stems.get(lower.as_str()) {
+                    Some(id) => *id,
+                    None => {
+                        let st = (!STOP.contains(&lower.as_str()))
+                            .then(|| stem(&lower))
+                            .filter(|s| !s.is_empty());
+                        let id = st.map(|st| match ids.get(&st) {
+                            Some(id) => *id,
+                            None => {
+                                ids.insert(st.clone(), names.len());
+                                names.push(st);
+                                postings.push(Vec::new());
+                                names.len() - 1
+                            }
+                        });
+                        stems.insert(lower.clone(), id);
+                        id
+                    }
+                };
+                if let Some(id) = id {
+                    seen.push((id, w));
+                }
+            }
+        };
+        let w = d.kind.weight();
+        add(&d.text, w);
+        if let Some(s) = &d.section {
+            add(s, w + 2);
+        }
+        if let Some(dim) = &d.dimension {
+            add(dim, 2);
+        }
+        add(&d.title, 1);
+        seen.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
+        seen.dedup_by_key(|p| p.0);
+        for (id, w) in &seen {
+            postings[*id].push((first + i, *w));
+        }
+    }
+    names.into_iter().zip(postings).collect()
+}
+
+/// One index script: JSON handed to `window.RUNGS_SEARCH.push`.
+fn wrap(json: &str) -> String {
+    // `</script>` can never appear: `/` after `<` is escaped.
+    format!(
+        "(window.RUNGS_SEARCH=window.RUNGS_SEARCH||[]).push({});\n",
+        json.replace("</", "<\\/")
+    )
+}
+
+/// At most `max` bytes of `s`, cut at a word boundary, with `…`.
+fn cap(s: &str, max: usize) -> std::borrow::Cow<'_, str> {
+    if s.len() <= max {
+        return s.into();
+    }
+    let mut end = max;
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    let cut = s[..end].rfind(' ').filter(|i| *i > max / 2).unwrap_or(end);
+    format!("{}…", &s[..cut]).into()
+}
+
+/// The shard prefix of a term: its first two characters (one for a
+/// one-character term).
+fn prefix_of(term: &str, n: usize) -> &str {
+    match term.char_indices().nth(n) {
+        Some((i, _)) => &term[..i],
+        None => term,
+    }
+}
+
+/// Group sorted terms (with their encoded postings) into shards by
+/// two-letter prefix; a prefix over [`SHARD_BYTES`] is split by one more
+/// letter, its own exact term staying in the prefix's shard.
+pub fn shard_terms<'a>(terms: &[(&'a str, String)]) -> Vec<(String, Vec<(&'a str, String)>)> {
+    fn split<'a>(
+        prefix: &str,
+        depth: usize,
+        terms: &[(&'a str, String)],
+        out: &mut Vec<(String, Vec<(&'a str, String)>)>,
+    ) {
+        let size: usize = terms.iter().map(|(t, p)| t.len() + p.len() + 4).sum();
+        if size <= SHARD_BYTES || terms.len() == 1 {
+            out.push((prefix.to_string(), terms.to_vec()));
+            return;
+        }
+        // The term equal to the prefix (terms are sorted, it comes first).
+        let (own, rest) = match terms.first() {
+            Some((t, _)) if *t == prefix => terms.split_at(1),
+            _ => terms.split_at(0),
+        };
+        if !own.is_empty() {
+            out.push((prefix.to_string(), own.to_vec()));
+        }
+        group(rest, depth + 1, out);
+    }
+    fn group<'a>(
+        terms: &[(&'a str, String)],
+        depth: usize,
+        out: &mut Vec<(String, Vec<(&'a str, String)>)>,
+    ) {
+        let mut i = 0;
+        while i < terms.len() {
+            let p = prefix_of(terms[i].0, depth);
+            let mut j = i + 1;
+            while j < terms.len() && terms[j].0.starts_with(p) && prefix_of(terms[j].0, depth) == p
+            {
+                j += 1;
+            }
+            split(p, depth, &terms[i..j], out);
+            i = j;
+        }
+    }
+    let mut out = Vec::new();
+    group(terms, 2, &mut out);
+    out
+}
+
+/// The file name of a shard prefix: `[a-z0-9]` as they are, any other
+/// character as `_<hex>_`.
+pub fn shard_file(prefix: &str) -> String {
+    prefix
+        .chars()
+        .map(|c| {
+            if c.is_ascii_lowercase() || c.is_ascii_digit() {
+                c.to_string()
+            } else {
+                format!("_{:x}_", c as u32)
+            }
+        })
+        .collect()
 }
 
 /// The full-results page, `search/index.html` (reads `?q=`).
@@ -350,16 +702,6 @@ pub fn search_page() -> crate::site::PageOut {
         title: "Search".into(),
         in_sitemap: false,
         data,
-    }
-}
-
-/// The shard a term lives in: its first character (`a`–`z`, `0`–`9`), or
-/// `u<hex>` for any other.
-pub fn shard_name(term: &str) -> String {
-    match term.chars().next() {
-        Some(c) if c.is_ascii_alphanumeric() => c.to_string(),
-        Some(c) => format!("u{:x}", c as u32),
-        None => "_".into(),
     }
 }
 
@@ -469,5 +811,48 @@ mod tests {
     #[test]
     fn tokens_drop_stop_words() {
         assert_eq!(tokens("The debugging of systems"), vec!["debug", "system"]);
+    }
+
+    #[test]
+    fn page_sections_split_at_headings_and_leave_code_out() {
+        let html = "<p>Intro words.</p>\n<h2 id=\"first\">First <em>part</em></h2>\n<p>Body one.</p>\n<pre><code>secret_code</code></pre>\n<ul>\n<li>item</li>\n</ul>\n<h3>No id</h3><p>Still first.</p>";
+        let s = page_sections("p/index.html", "P", html, true);
+        assert_eq!(s.len(), 2);
+        assert_eq!(s[0].heading, None);
+        assert_eq!(s[0].text, "Intro words.");
+        assert_eq!(s[1].heading, Some(("first".into(), "First part".into())));
+        assert_eq!(s[1].text, "Body one. item No id Still first.");
+        let h = page_sections("p/index.html", "P", html, false);
+        assert_eq!(h.len(), 1);
+        assert_eq!(h[0].text, "");
+    }
+
+    #[test]
+    fn big_prefixes_split_by_one_more_letter() {
+        let big = "1,10,".repeat(SHARD_BYTES / 5);
+        let terms: Vec<(&str, String)> = vec![
+            ("ra", "1,10".into()),
+            ("rab", big.clone()),
+            ("rabbit", "2,10".into()),
+            ("race", "3,10".into()),
+            ("st", "4,10".into()),
+            ("é", "5,10".into()),
+        ];
+        let shards = shard_terms(&terms);
+        let names: Vec<&str> = shards.iter().map(|(p, _)| p.as_str()).collect();
+        // "ra" is too big: its own term stays, the rest goes one letter
+        // deeper; "rab" holds one huge term plus "rabbit" and is split again.
+        assert_eq!(names, ["ra", "rab", "rabb", "rac", "st", "é"]);
+        assert_eq!(shards[0].1.len(), 1);
+        assert_eq!(shard_file("é"), "_e9_");
+        assert_eq!(shard_file("ru"), "ru");
+    }
+
+    #[test]
+    fn long_texts_are_capped_at_a_word() {
+        let t = "word ".repeat(200);
+        let c = cap(&t, TEXT_CAP);
+        assert!(c.len() <= TEXT_CAP + 3 && c.ends_with("word…"), "{c}");
+        assert_eq!(cap("short", 10), "short");
     }
 }

@@ -170,8 +170,20 @@ fn search_checks_on_the_seeds() {
         return;
     }
     let Some(seeds) = seeds() else { return };
+    // The seeds as they are, plus one plain page of our own.
+    let src = tempfile::tempdir().unwrap();
+    for e in std::fs::read_dir(&seeds).unwrap().filter_map(Result::ok) {
+        std::fs::copy(e.path(), src.path().join(e.file_name())).unwrap();
+    }
+    std::fs::write(
+        src.path().join("promotion-notes.md"),
+        "---\ntitle: Promotion Notes\n---\n\nHow promotion cases move through the year.\n\n\
+         ## Calibration meetings\n\nThe panel reads each evidence packet before the meeting \
+         and argues from examples, not adjectives.\n",
+    )
+    .unwrap();
     let out = tempfile::tempdir().unwrap();
-    build(&seeds, out.path());
+    build(src.path(), out.path());
     let level = out
         .path()
         .join("tracks/000-e11f60d0528265a6/level-2/index.html");
@@ -187,6 +199,23 @@ fn search_checks_on_the_seeds() {
         .and_then(|e| e.value().attr("id"))
         .expect("the level-2 rudimentary debugging expectation")
         .to_string();
+    // A word of a matrix expectation filed under "Independence".
+    let ix = search_index_of(src.path());
+    let dim = "Independence";
+    let dim_query = ix
+        .docs
+        .iter()
+        .filter(|d| {
+            d.kind == rungs::search::Kind::Expectation && d.dimension.as_deref() == Some(dim)
+        })
+        .find_map(|d| {
+            d.text
+                .split(|c: char| !c.is_alphanumeric())
+                .filter(|w| w.len() >= 7)
+                .max_by_key(|w| w.len())
+                .map(|w| w.to_lowercase())
+        })
+        .expect("an Independence expectation");
     let root = std::fs::canonicalize(out.path()).unwrap();
     let spec = serde_json::json!({
         "root": root,
@@ -199,10 +228,30 @@ fn search_checks_on_the_seeds() {
         "arrogant_track_id": "tracks/engineering-individual-contributors/",
         // The JS stemmer must agree with the Rust one on every indexed word.
         "stems": stems_of(&seeds),
+        "dim": dim,
+        "dim_query": dim_query,
+        "page_query": "evidence packet",
+        "page_url": "promotion-notes/index.html#calibration-meetings",
     });
     let spec_path = out.path().join("search-spec.json");
     std::fs::write(&spec_path, spec.to_string()).unwrap();
     node_checks("search_checks.mjs", &[spec_path.as_os_str()]);
+}
+
+fn search_index_of(path: &Path) -> rungs::search::SearchIndex {
+    let opts = rungs::BuildOptions {
+        path: path.to_path_buf(),
+        ..Default::default()
+    };
+    let rungs::Loaded {
+        layout,
+        docs,
+        assets,
+        mut diags,
+    } = rungs::load(&opts).unwrap();
+    let (hb, views) = rungs::ladder::recognise_all(&docs, &mut diags);
+    let site = rungs::site::plan(&layout, &docs, &assets, &hb, &views, &mut diags);
+    rungs::search_index(&hb, &docs, &site)
 }
 
 /// Every word of the seeds, lowercased, with its Rust stem.

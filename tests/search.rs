@@ -133,7 +133,7 @@ fn seeds_skill_items_scale_and_headings() {
         .iter()
         .any(|d| d.kind == Kind::Skill && d.url.ends_with("#maturity-4")));
     assert!(!find(&ix, Kind::AntiPattern, "Hardcoded secrets").is_empty());
-    assert!(ix.docs.iter().any(|d| d.kind == Kind::Heading));
+    assert!(ix.docs.iter().any(|d| d.kind == Kind::Page));
 }
 
 #[test]
@@ -187,4 +187,180 @@ fn seed_index_urls_resolve() {
 #[test]
 fn example_index_urls_resolve() {
     assert_urls_resolve(&repo());
+}
+
+/// The JSON inside one index script.
+fn payload(files: &[(String, String)], name: &str) -> serde_json::Value {
+    let text = &files
+        .iter()
+        .find(|(n, _)| n == name)
+        .unwrap_or_else(|| panic!("no {name}"))
+        .1;
+    let json = text
+        .strip_prefix("(window.RUNGS_SEARCH=window.RUNGS_SEARCH||[]).push(")
+        .and_then(|t| t.strip_suffix(");\n"))
+        .unwrap_or_else(|| panic!("{name} is not a RUNGS_SEARCH script"));
+    serde_json::from_str(json).unwrap_or_else(|e| panic!("{name}: {e}"))
+}
+
+/// Expand `[run, value, run, value, …]`.
+fn runs(v: &serde_json::Value) -> Vec<serde_json::Value> {
+    let a = v.as_array().unwrap();
+    a.chunks(2)
+        .flat_map(|p| std::iter::repeat(p[1].clone()).take(p[0].as_u64().unwrap() as usize))
+        .collect()
+}
+
+#[test]
+fn seed_index_files_shard_terms_and_chunk_documents() {
+    let Some(seeds) = seeds_dir() else { return };
+    let ix = index_of(seeds);
+    let files = ix.files();
+    let meta = &payload(&files, "search/meta.js")["meta"];
+    assert_eq!(meta["n"], ix.docs.len());
+    let shards: Vec<&str> = meta["shards"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s.as_str().unwrap())
+        .collect();
+    // The seeds are small: every shard is a term's first two letters.
+    assert!(
+        shards.contains(&"ru") && shards.contains(&"de"),
+        "{shards:?}"
+    );
+    assert!(shards.iter().all(|s| s.chars().count() <= 2), "{shards:?}");
+    // Every term sits in the shard of its prefix, with postings as doc id
+    // deltas and weights that decode to `terms()`.
+    let terms = ix.terms();
+    let mut seen = 0;
+    for p in &shards {
+        let name = format!("search/t-{}.js", rungs::search::shard_file(p));
+        let v = payload(&files, &name);
+        assert_eq!(v["shard"], *p);
+        for (t, flat) in v["terms"].as_object().unwrap() {
+            assert!(t.starts_with(p), "{t} in shard {p}");
+            let flat: Vec<usize> = flat
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|x| x.as_u64().unwrap() as usize)
+                .collect();
+            let mut d = 0;
+            let decoded: Vec<(usize, u32)> = flat
+                .chunks(2)
+                .map(|c| {
+                    d += c[0];
+                    (d, c[1] as u32)
+                })
+                .collect();
+            assert_eq!(decoded, terms[t], "{t}");
+            seen += 1;
+        }
+    }
+    assert_eq!(seen, terms.len());
+    // Documents: chunk n holds documents n*CHUNK…, with their URL.
+    let chunk = rungs::search::CHUNK;
+    let target = ix
+        .docs
+        .iter()
+        .position(|d| d.kind == Kind::Expectation && d.text.contains("rudimentary debugging"))
+        .unwrap();
+    let c = payload(&files, &format!("search/d-{}.js", target / chunk));
+    let row = &c["docs"][target % chunk];
+    assert_eq!(row[4], ix.docs[target].url);
+    assert_eq!(row[6], 2, "level");
+    let chunks = files
+        .iter()
+        .filter(|(n, _)| n.starts_with("search/d-"))
+        .count();
+    assert_eq!(chunks, ix.docs.len().div_ceil(chunk));
+    // Long texts are capped for display.
+    for (name, _) in files.iter().filter(|(n, _)| n.starts_with("search/d-")) {
+        for row in payload(&files, name)["docs"].as_array().unwrap() {
+            let text = row[3].as_str().unwrap();
+            assert!(text.len() <= rungs::search::TEXT_CAP + "…".len(), "{text}");
+        }
+    }
+}
+
+#[test]
+fn seed_facets_carry_track_level_kind_and_dimension() {
+    let Some(seeds) = seeds_dir() else { return };
+    let ix = index_of(seeds);
+    let files = ix.files();
+    let meta = &payload(&files, "search/meta.js")["meta"];
+    let f = &payload(&files, "search/facets.js")["facets"];
+    let (track, level, kind, dim) = (
+        runs(&f["track"]),
+        runs(&f["level"]),
+        runs(&f["kind"]),
+        runs(&f["dim"]),
+    );
+    assert_eq!(track.len(), ix.docs.len());
+    let dims = meta["dims"].as_array().unwrap();
+    let independence = dims
+        .iter()
+        .position(|d| d == "Independence")
+        .expect("a dimension facet");
+    let tracks = meta["tracks"].as_array().unwrap();
+    let ic = tracks
+        .iter()
+        .position(|t| t[0] == "engineering-individual-contributors")
+        .unwrap();
+    let i = ix
+        .docs
+        .iter()
+        .position(|d| d.kind == Kind::Expectation && d.dimension.as_deref() == Some("Independence"))
+        .unwrap();
+    assert_eq!(dim[i], independence);
+    assert_eq!(track[i], ic);
+    assert_eq!(level[i], ix.docs[i].level.unwrap());
+    let kinds = meta["kinds"].as_array().unwrap();
+    let filters = meta["filters"].as_array().unwrap();
+    let k = kind[i].as_u64().unwrap() as usize;
+    assert_eq!(kinds[k], "expectation");
+    assert_eq!(filters[k], "expectation");
+    // Anti-patterns, skills and pages are their own kinds; summaries and
+    // roles fall under "ladder".
+    for (d, k) in ix.docs.iter().zip(&kind) {
+        let k = k.as_u64().unwrap() as usize;
+        assert_eq!(kinds[k], d.kind.name());
+        assert_eq!(filters[k], d.kind.filter());
+    }
+    assert_eq!(Kind::Role.filter(), "ladder");
+    assert_eq!(Kind::AntiPattern.filter(), "anti-pattern");
+    // A document without a dimension or track has none.
+    let page = ix.docs.iter().position(|d| d.kind == Kind::Page).unwrap();
+    assert!(dim[page].is_null() && track[page].is_null() && level[page].is_null());
+}
+
+#[test]
+fn plain_pages_are_indexed_with_their_body_text_ladder_sources_by_headings() {
+    let ix = index_of(&repo());
+    let guide: Vec<_> = ix
+        .docs
+        .iter()
+        .filter(|d| d.kind == Kind::Page && d.title == "How to Read the Ladders")
+        .collect();
+    let section = guide
+        .iter()
+        .find(|d| d.section.as_deref() == Some("Which page answers which question"))
+        .expect("the guide's section");
+    assert!(!section.text.is_empty(), "body text indexed");
+    assert!(
+        section.url.ends_with("#which-page-answers-which-question"),
+        "{}",
+        section.url
+    );
+    // The pages of ladder sources: headings only.
+    let backend: Vec<_> = ix
+        .docs
+        .iter()
+        .filter(|d| d.kind == Kind::Page && d.title == "Backend Engineering")
+        .collect();
+    assert!(!backend.is_empty());
+    assert!(backend
+        .iter()
+        .all(|d| d.text.is_empty() && d.section.is_some()));
 }

@@ -105,6 +105,72 @@ for (const [how, url] of [
       assert(bad.length === 0, bad.map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(", ")}`).join("; "));
     }
   });
+  await check(`${how}: the index loads lazily: nothing before the first keystroke, then only the shards and chunks the query needs`, async (page) => {
+    await page.goto(url(spec.start));
+    await page.focus("#site-search-input");
+    await page.waitForFunction(() => window.RUNGS_SEARCH_UI === true);
+    const before = await page.evaluate(() => window.RUNGS_SEARCH_LOADED.slice());
+    assert(before.length === 0, `loaded before typing: ${before}`);
+    await page.keyboard.type(spec.query);
+    await page.waitForFunction((e) => document.querySelector("#site-search-results [role=option]")?.getAttribute("href").endsWith(e), spec.expect);
+    const files = await page.evaluate(() => window.RUNGS_SEARCH_LOADED.slice());
+    assert(files[0] === "search/meta.js", `first file ${files[0]}`);
+    const shards = files.filter((f) => /^search\/t-/.test(f));
+    assert(shards.some((f) => f.startsWith("search/t-ru")) && shards.some((f) => f.startsWith("search/t-de")), `shards ${shards}`);
+    const listed = await page.evaluate(() => document.querySelectorAll("script[src*='search/t-']").length);
+    assert(listed === shards.length && shards.length <= 12, `${shards.length} shard scripts for two words: ${shards}`);
+    assert(files.some((f) => /^search\/d-\d+\.js$/.test(f)), `no document chunk loaded: ${files}`);
+    assert(!files.includes("search/facets.js"), "facets load only with a filter");
+  });
+
+  await check(`${how}: kind and dimension filters narrow the results`, async (page) => {
+    await page.goto(url(spec.start));
+    await page.focus("#site-search-input");
+    await page.keyboard.type("arrogant");
+    await page.waitForSelector("#site-search-results [role=option]");
+    await page.selectOption(".site-search select[data-filter=kind]", "anti-pattern");
+    await page.waitForFunction(() => Array.from(document.querySelectorAll("#site-search-results [role=option]")).every((a) => a.classList.contains("kind-anti-pattern")));
+    assert(await page.evaluate(() => window.RUNGS_SEARCH_LOADED.includes("search/facets.js")), "facets loaded for the filter");
+    await page.selectOption(".site-search select[data-filter=kind]", "page");
+    await page.waitForFunction(() => /No results/.test(document.querySelector(".site-search .search-status").textContent));
+    await page.selectOption(".site-search select[data-filter=kind]", "");
+    await page.fill("#site-search-input", spec.dim_query);
+    await page.waitForSelector("#site-search-results [role=option]");
+    await page.selectOption(".site-search select[data-filter=dim]", spec.dim);
+    await page.waitForFunction((d) => {
+      const o = Array.from(document.querySelectorAll("#site-search-results [role=option] .search-hit-title"));
+      return o.length > 0 && o.every((t) => t.textContent.includes("· " + d));
+    }, spec.dim);
+  });
+
+  await check(`${how}: plain pages' body text is searchable; the page kind keeps only pages`, async (page) => {
+    await page.goto(url(spec.start));
+    await page.focus("#site-search-input");
+    await page.keyboard.type(spec.page_query);
+    await page.waitForSelector("#site-search-results [role=option]");
+    const hrefs = await page.$$eval("#site-search-results [role=option]", (a) => a.map((x) => x.getAttribute("href")));
+    assert(hrefs.length === 1 && hrefs[0].endsWith(spec.page_url), `results ${hrefs}, expected …${spec.page_url}`);
+    const kind = await page.$eval("#site-search-results [role=option]", (a) => a.className);
+    assert(kind.includes("kind-page"), kind);
+  });
+
+  await check(`${how}: the results page reads and writes track, level, kind and dimension in its address`, async (page) => {
+    const track = spec.arrogant_track_id.split("/")[1];
+    await page.goto(url("search/index.html", `?q=arrogant&kind=anti-pattern&track=${track}`));
+    await page.waitForSelector("#search-page-results [role=option]");
+    assert(await page.$eval("select[data-filter=kind]", (s) => s.value) === "anti-pattern", "kind preset from the address");
+    assert(await page.$eval("select[data-filter=track]", (s) => s.value) === track, "track preset from the address");
+    const hrefs = await page.$$eval("#search-page-results [role=option]", (a) => a.map((x) => x.getAttribute("href")));
+    assert(hrefs.length >= 1 && hrefs.every((h) => h.includes(spec.arrogant_track_id)), `filtered ${hrefs}`);
+    await page.selectOption("select[data-filter=level]", "5");
+    await page.waitForFunction(() => /[?&]level=5/.test(location.search));
+    const qs = new URLSearchParams(await page.evaluate(() => location.search));
+    assert(qs.get("q") === "arrogant" && qs.get("kind") === "anti-pattern" && qs.get("track") === track, `address ${qs}`);
+    await page.waitForFunction((a) => {
+      const o = Array.from(document.querySelectorAll("#search-page-results [role=option]"));
+      return o.length >= 1 && o.every((x) => x.getAttribute("href").includes(a));
+    }, spec.arrogant);
+  });
 }
 
 server.close();

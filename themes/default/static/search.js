@@ -1,42 +1,59 @@
-/* rungs search: loaded on first use. The index is plain scripts
-   (search/meta.js, search/t-<c>.js) that push into window.RUNGS_SEARCH, so
-   it loads with <script> tags: from file://, under any subpath, offline. */
+/* rungs search: loaded on first use. The index is plain scripts that push
+   into window.RUNGS_SEARCH, so it loads with <script> tags: from file://,
+   under any subpath, offline. A query loads only what it needs:
+   search/meta.js (facet values, shard list) on the first keystroke, the term
+   shards t-<prefix>.js its words need, the document chunks d-<n>.js of the
+   hits shown, and search/facets.js only once a filter is set. */
 (function () {
   "use strict";
   if (window.RUNGS_SEARCH_UI) return;
   window.RUNGS_SEARCH_UI = true;
   var root = document.body.getAttribute("data-root") || "";
   var Q = (window.RUNGS_SEARCH = window.RUNGS_SEARCH || []);
-  var meta = null, shards = {}, pending = {};
+  var meta = null, shards = {}, chunks = {}, facets = null, pending = {};
+  // Every index file this page loaded, in order (for tests and benchmarks).
+  var loaded = (window.RUNGS_SEARCH_LOADED = []);
 
+  function rle(runs, n) {
+    var out = new Int32Array(n), i = 0;
+    for (var r = 0; r < runs.length; r += 2) {
+      var v = runs[r + 1] == null ? -1 : runs[r + 1];
+      out.fill(v, i, i + runs[r]);
+      i += runs[r];
+    }
+    return out;
+  }
   function absorb(item) {
     if (item.meta) meta = item.meta;
-    if (item.shard) shards[item.shard] = item.terms;
+    if (item.shard != null) shards[item.shard] = item.terms;
+    if (item.chunk != null) chunks[item.chunk] = item.docs;
+    if (item.facets) {
+      var f = item.facets, n = meta ? meta.n : 0;
+      facets = { track: rle(f.track, n), level: rle(f.level, n), kind: rle(f.kind, n), dim: rle(f.dim, n) };
+    }
   }
   Q.forEach(absorb);
   Q.push = function (item) { absorb(item); return 0; };
 
   function loadScript(rel, done) {
-    if (pending[rel]) { pending[rel].push(done); return; }
+    if (pending[rel]) { if (pending[rel].loaded) done(); else pending[rel].push(done); return; }
     pending[rel] = [done];
+    loaded.push(rel);
     var s = document.createElement("script");
     s.src = root + rel;
     s.async = true;
-    var fire = function () { var cbs = pending[rel]; pending[rel] = []; cbs.forEach(function (f) { f(); }); pending[rel].loaded = true; };
+    var fire = function () { var cbs = pending[rel]; pending[rel] = []; pending[rel].loaded = true; cbs.forEach(function (f) { f(); }); };
     s.onload = fire;
     s.onerror = fire;
     document.head.appendChild(s);
   }
-  function loadMeta(done) { if (meta) done(); else loadScript("search/meta.js", done); }
-  function loadShards(names, done) {
-    var left = 0;
-    names.forEach(function (n) {
-      if (shards[n] || meta.shards.indexOf(n) < 0) return;
-      left++;
-      loadScript("search/t-" + n + ".js", function () { if (--left === 0) done(); });
-    });
-    if (left === 0) done();
+  function loadAll(rels, done) {
+    var left = rels.length;
+    if (!left) { done(); return; }
+    rels.forEach(function (r) { loadScript(r, function () { if (--left === 0) done(); }); });
   }
+  function loadMeta(done) { if (meta) done(); else loadScript("search/meta.js", done); }
+  function loadFacets(done) { if (facets) done(); else loadScript("search/facets.js", done); }
 
   // ---- the same stemmer as src/search.rs ----
   var STOP = "a an and are as at be by for from in is it of on or that the their this to with".split(" ");
@@ -74,10 +91,30 @@
   function words(text) {
     return (text.toLowerCase().match(WORD) || []).filter(function (w) { return STOP.indexOf(w) < 0; });
   }
-  function shardName(t) {
-    var c = t.charAt(0);
-    if (/[a-z0-9]/.test(c)) return c;
-    return "u" + t.codePointAt(0).toString(16);
+  // ---- the same shard layout as src/search.rs ----
+  function shardFile(p) {
+    var out = "";
+    for (var i = 0; i < p.length; i++) {
+      var c = p[i];
+      if (/[a-z0-9]/.test(c)) out += c;
+      else { var cp = p.codePointAt(i); out += "_" + cp.toString(16) + "_"; if (cp > 0xffff) i++; }
+    }
+    return out;
+  }
+  // The shards a query word needs: the deepest shard whose prefix starts
+  // the word (it holds the word itself), and, for a prefix search (3+
+  // letters), every shard whose prefix extends it.
+  function shardsOf(w) {
+    var st = stem(w), need = [];
+    [st, w].forEach(function (s) {
+      var deepest = null;
+      meta.shards.forEach(function (p) {
+        if (s.indexOf(p) === 0) { if (!deepest || p.length > deepest.length) deepest = p; }
+        else if (w.length >= 3 && p.indexOf(s) === 0 && need.indexOf(p) < 0) need.push(p);
+      });
+      if (deepest && need.indexOf(deepest) < 0) need.push(deepest);
+    });
+    return need;
   }
   function oneEdit(a, b) {
     if (Math.abs(a.length - b.length) > 1 || a === b) return a === b;
@@ -93,60 +130,143 @@
   }
 
   // ---- querying ----
+  // Scores every document matching all words (or, when none does, any
+  // word at half score), filtered; returns the ranked ids.
+  // Per-document scratch arrays, allocated once: the summed score, how
+  // many query words matched so far, and the current word's best score.
+  var total = null, cnt = null, wbuf = null;
   function query(q, filters) {
     var ws = words(q);
-    if (!ws.length) return { hits: [], terms: [] };
-    var per = [], matched = {};
-    ws.forEach(function (w) {
-      var st = stem(w), scores = {};
-      var terms = shards[shardName(st)] || {};
-      Object.keys(terms).forEach(function (t) {
-        var quality = 0;
-        if (t === st || t === w) quality = 1;
-        else if (t.indexOf(st) === 0 || t.indexOf(w) === 0) quality = 0.7;
-        else if (w.length >= 5 && (oneEdit(t, st) || oneEdit(t, w))) quality = 0.5;
-        if (!quality) return;
-        matched[t] = true;
-        var p = terms[t];
-        for (var i = 0; i < p.length; i += 2) {
-          var s = p[i + 1] * quality;
-          if (!(scores[p[i]] >= s)) scores[p[i]] = s;
+    if (!ws.length) return { count: 0, top: function () { return []; }, terms: [], words: [] };
+    var n = meta.n, matched = {};
+    if (!total || total.length !== n) { total = new Float64Array(n); cnt = new Uint8Array(n); wbuf = new Float64Array(n); }
+    // Each word's matching terms (with a match quality) and its posting count.
+    var per = ws.map(function (w) {
+      var st = stem(w), hits = [], size = 0;
+      shardsOf(w).forEach(function (name) {
+        var terms = shards[name] || {};
+        Object.keys(terms).forEach(function (t) {
+          var quality = 0;
+          if (t === st || t === w) quality = 1;
+          else if (w.length >= 3 && (t.indexOf(st) === 0 || t.indexOf(w) === 0)) quality = 0.7;
+          else if (w.length >= 5 && (oneEdit(t, st) || oneEdit(t, w))) quality = 0.5;
+          if (!quality) return;
+          matched[t] = true;
+          hits.push([terms[t], quality]);
+          size += terms[t].length;
+        });
+      });
+      return { hits: hits, size: size };
+    });
+    // Rarest word first: later words only visit documents still in the running.
+    per.sort(function (a, b) { return a.size - b.size; });
+    function pass(all) {
+      per.forEach(function (word, k) {
+        var touched = [];
+        word.hits.forEach(function (h) {
+          var p = h[0], quality = h[1], d = 0;
+          for (var i = 0; i < p.length; i += 2) {
+            d += p[i];
+            if (all && cnt[d] !== k) continue;
+            var s = p[i + 1] * quality;
+            if (wbuf[d] === 0) touched.push(d);
+            if (wbuf[d] < s) wbuf[d] = s;
+          }
+        });
+        for (var j = 0; j < touched.length; j++) {
+          var d = touched[j];
+          total[d] += wbuf[d];
+          wbuf[d] = 0;
+          cnt[d]++;
         }
       });
-      per.push(scores);
+    }
+    var f = facets, keep = null;
+    if (f && (filters.track !== "" || filters.level !== "" || filters.kind !== "" || filters.dim !== "")) {
+      var tr = filters.track === "" ? -2 : meta.tracks.map(function (t) { return t[0]; }).indexOf(filters.track);
+      var lv = filters.level === "" ? -2 : Number(filters.level);
+      var dm = filters.dim === "" ? -2 : meta.dims.indexOf(filters.dim);
+      var kinds = meta.filters.map(function (g) { return filters.kind === "" || g === filters.kind; });
+      keep = function (d) {
+        return (tr === -2 || f.track[d] === tr) && (lv === -2 || f.level[d] === lv) &&
+          (dm === -2 || f.dim[d] === dm) && kinds[f.kind[d]];
+      };
+    }
+    // Bucket by score (few distinct values); scanning in id order keeps
+    // each bucket sorted by id.
+    var buckets = new Map(), count = 0;
+    function collect(need, factor) {
+      for (var d = 0; d < n; d++) {
+        if (cnt[d] < need || (keep && !keep(d))) continue;
+        var s = total[d] * factor, b = buckets.get(s);
+        if (!b) buckets.set(s, (b = []));
+        b.push(d);
+        count++;
+      }
+    }
+    pass(true);
+    collect(per.length, 1);
+    if (!count && per.length > 1) {
+      // No document has every word: any word, at half score.
+      total.fill(0); cnt.fill(0);
+      pass(false);
+      collect(1, 0.5);
+    }
+    total.fill(0); cnt.fill(0);
+    var order = Array.from(buckets.keys()).sort(function (a, b) { return b - a; });
+    return {
+      count: count,
+      // The first n ids, best first.
+      top: function (limit) {
+        var out = [];
+        for (var i = 0; i < order.length && out.length < limit; i++) {
+          var ids = buckets.get(order[i]);
+          for (var j = 0; j < ids.length && out.length < limit; j++) out.push(ids[j]);
+        }
+        return out;
+      },
+      terms: Object.keys(matched),
+      words: ws.map(stem),
+    };
+  }
+  function docsOf(ids) {
+    return ids.map(function (d) {
+      var c = chunks[Math.floor(d / meta.chunk)], x = c && c[d % meta.chunk];
+      if (!x) return null;
+      return { id: d, kind: meta.kinds[x[0]], title: x[1], section: x[2], text: x[3], url: x[4], track: x[5], level: x[6], dimension: x[7] == null ? null : meta.dims[x[7]] };
+    }).filter(Boolean);
+  }
+  function chunkFiles(ids) {
+    var need = [];
+    ids.forEach(function (d) {
+      var c = Math.floor(d / meta.chunk);
+      if (!chunks[c] && need.indexOf(c) < 0) need.push(c);
     });
-    var total = {}, count = {};
-    per.forEach(function (scores) {
-      Object.keys(scores).forEach(function (d) {
-        total[d] = (total[d] || 0) + scores[d];
-        count[d] = (count[d] || 0) + 1;
-      });
-    });
-    var ids = Object.keys(total).map(Number);
-    var all = ids.filter(function (d) { return count[d] === per.length; });
-    if (all.length) ids = all;
-    else ids.forEach(function (d) { total[d] *= 0.5; });
-    var hits = ids.map(function (d) {
-      var x = meta.docs[d];
-      return { id: d, kind: x[0], title: x[1], text: x[2], url: x[3], track: x[4], level: x[5], dimension: x[6], score: total[d] };
-    }).filter(function (h) {
-      return (filters.track === "" || String(h.track) === filters.track) &&
-        (filters.level === "" || String(h.level) === filters.level);
-    });
-    hits.sort(function (a, b) { return b.score - a.score || a.id - b.id; });
-    return { hits: hits, terms: Object.keys(matched), words: ws.map(stem) };
+    return need.map(function (c) { return "search/d-" + c + ".js"; });
   }
 
   function esc(s) {
     return String(s).replace(/[&<>"]/g, function (c) { return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" }[c]; });
   }
-  function highlight(text, r) {
-    return esc(text).replace(WORD, function (w) {
-      var lw = w.toLowerCase(), st = stem(lw);
-      var hit = r.terms.indexOf(st) >= 0 || r.words.some(function (q) { return q.length >= 2 && (st.indexOf(q) === 0 || lw.indexOf(q) === 0); });
-      return hit ? "<mark>" + w + "</mark>" : w;
-    });
+  function isHit(w, r) {
+    var lw = w.toLowerCase(), st = stem(lw);
+    return r.terms.indexOf(st) >= 0 || r.words.some(function (q) { return q.length >= 2 && (st.indexOf(q) === 0 || lw.indexOf(q) === 0); });
   }
+  // A long text is shown from a little before its first matched word.
+  function snippet(text, r) {
+    if (text.length <= 200) return text;
+    var m, re = new RegExp(WORD.source, "gu"), at = -1;
+    while ((m = re.exec(text))) { if (isHit(m[0], r)) { at = m.index; break; } }
+    if (at < 80) return text.slice(0, 200) + "…";
+    var start = text.lastIndexOf(" ", at - 60) + 1;
+    return "…" + text.slice(start, start + 200) + (start + 200 < text.length ? "…" : "");
+  }
+  function highlight(text, r) {
+    return esc(snippet(text, r)).replace(WORD, function (w) { return isHit(w, r) ? "<mark>" + w + "</mark>" : w; });
+  }
+
+  var KIND_LABELS = { expectation: "Expectations", "anti-pattern": "Anti-patterns", skill: "Skills", page: "Pages", ladder: "Levels, roles and tracks" };
+  var FILTERS = ["track", "level", "kind", "dim"];
 
   // ---- one search box (header popup or the full results page) ----
   function attach(form, full) {
@@ -155,7 +275,8 @@
     var status = form.querySelector(".search-status");
     var filtersBox = form.querySelector(".search-filters");
     var popup = form.querySelector(".search-popup");
-    var active = -1, options = [], trackSel, levelSel;
+    var more = form.querySelector(".search-more");
+    var active = -1, options = [], sel = null, limit = full ? 50 : 30, seq = 0;
     var prefix = form.id || (full ? "sp" : "sh");
 
     function open(on) {
@@ -171,42 +292,62 @@
         options[i].scrollIntoView({ block: "nearest" });
       } else input.removeAttribute("aria-activedescendant");
     }
+    function option(value, label) { return '<option value="' + esc(value) + '">' + esc(label) + "</option>"; }
     function buildFilters() {
-      if (trackSel || !meta) return;
-      var levels = {};
-      meta.docs.forEach(function (d) { if (d[5] != null) levels[d[5]] = true; });
-      var html = '<label>Track <select data-filter="track"><option value="">All tracks</option>' +
-        meta.tracks.map(function (t, i) { return '<option value="' + i + '">' + esc(t[1]) + "</option>"; }).join("") +
-        '</select></label> <label>Level <select data-filter="level"><option value="">All levels</option>' +
-        Object.keys(levels).sort(function (a, b) { return a - b; }).map(function (l) { return '<option value="' + l + '">Level ' + l + "</option>"; }).join("") +
-        "</select></label>";
+      if (sel || !meta) return;
+      var html = '<label>Track <select data-filter="track">' + option("", "All tracks") +
+        meta.tracks.map(function (t) { return option(t[0], t[1]); }).join("") + "</select></label>" +
+        ' <label>Level <select data-filter="level">' + option("", "All levels") +
+        meta.levels.map(function (l) { return option(l, "Level " + l); }).join("") + "</select></label>" +
+        ' <label>Kind <select data-filter="kind">' + option("", "All kinds") +
+        Object.keys(KIND_LABELS).filter(function (k) { return meta.filters.indexOf(k) >= 0; }).map(function (k) { return option(k, KIND_LABELS[k]); }).join("") + "</select></label>";
+      if (meta.dims.length) {
+        html += ' <label>Dimension <select data-filter="dim">' + option("", "All dimensions") +
+          meta.dims.map(function (d) { return option(d, d); }).join("") + "</select></label>";
+      }
       filtersBox.innerHTML = html;
-      trackSel = filtersBox.querySelector("[data-filter=track]");
-      levelSel = filtersBox.querySelector("[data-filter=level]");
-      [trackSel, levelSel].forEach(function (s) { s.addEventListener("change", run); });
+      sel = {};
+      FILTERS.forEach(function (k) {
+        sel[k] = filtersBox.querySelector("[data-filter=" + k + "]");
+        if (sel[k]) sel[k].addEventListener("change", function () { limit = full ? 50 : 30; run(); });
+      });
+    }
+    function filterValues() {
+      var v = {};
+      FILTERS.forEach(function (k) { v[k] = sel && sel[k] ? sel[k].value : ""; });
+      return v;
     }
     function run() {
-      var q = input.value;
+      var q = input.value, my = ++seq;
       if (full && history.replaceState) {
         var params = new URLSearchParams();
         if (q) params.set("q", q);
-        if (trackSel && trackSel.value) params.set("track", trackSel.value);
-        if (levelSel && levelSel.value) params.set("level", levelSel.value);
+        var fv = filterValues();
+        FILTERS.forEach(function (k) { if (fv[k]) params.set(k, fv[k]); });
         var s = params.toString();
         try { history.replaceState(null, "", location.pathname + (s ? "?" + s : "")); } catch (e) { /* file:// in some browsers */ }
       }
-      if (!q.trim()) { list.innerHTML = ""; list.hidden = true; options = []; status.textContent = ""; open(false); return; }
+      if (!q.trim()) { list.innerHTML = ""; list.hidden = true; options = []; status.textContent = ""; if (more) more.hidden = true; open(false); return; }
       loadMeta(function () {
+        if (my !== seq) return;
         buildFilters();
-        var names = words(q).map(function (w) { return shardName(stem(w)); });
-        loadShards(names, function () {
-          if (input.value !== q) return;
-          render(query(q, { track: trackSel ? trackSel.value : "", level: levelSel ? levelSel.value : "" }));
+        var filters = filterValues(), files = [];
+        words(q).forEach(function (w) {
+          shardsOf(w).forEach(function (n) { if (!shards[n]) files.push("search/t-" + shardFile(n) + ".js"); });
+        });
+        var filtered = FILTERS.some(function (k) { return filters[k] !== ""; });
+        if (filtered && !facets) files.push("search/facets.js");
+        loadAll(files, function () {
+          if (my !== seq) return;
+          var r = query(q, filters), ids = r.top(limit);
+          loadAll(chunkFiles(ids), function () {
+            if (my !== seq) return;
+            render(q, r, docsOf(ids));
+          });
         });
       });
     }
-    function render(r) {
-      var hits = full ? r.hits : r.hits.slice(0, 30);
+    function render(q, r, hits) {
       var groups = [], byKey = {};
       hits.forEach(function (h) {
         var key = h.track + "/" + h.level;
@@ -221,9 +362,10 @@
       groups.forEach(function (g, gi) {
         html += '<div role="group" aria-labelledby="' + prefix + "-g" + gi + '" class="search-group"><div class="search-group-label" id="' + prefix + "-g" + gi + '" role="presentation">' + esc(g.label) + "</div>";
         g.hits.forEach(function (h) {
+          var title = h.title + (h.section ? " › " + h.section : "") + (h.dimension ? " · " + h.dimension : "");
           html += '<a role="option" aria-selected="false" tabindex="-1" class="search-hit kind-' + h.kind + '" id="' + prefix + "-o" + n++ + '" href="' + esc(root + h.url) + '">' +
-            '<span class="search-hit-title">' + esc(h.title) + (h.dimension ? " · " + esc(h.dimension) : "") + ' <span class="search-kind">' + esc(h.kind) + "</span></span>" +
-            '<span class="search-hit-text">' + highlight(h.text, r) + "</span></a>";
+            '<span class="search-hit-title">' + (h.section && !h.text ? highlight(title, r) : esc(title)) + ' <span class="search-kind">' + esc(h.kind) + "</span></span>" +
+            (h.text ? '<span class="search-hit-text">' + highlight(h.text, r) + "</span>" : "") + "</a>";
         });
         html += "</div>";
       });
@@ -232,11 +374,14 @@
       options = Array.prototype.slice.call(list.querySelectorAll("[role=option]"));
       active = -1;
       input.removeAttribute("aria-activedescendant");
-      status.textContent = r.hits.length ? r.hits.length + (r.hits.length === 1 ? " result" : " results") + (hits.length < r.hits.length ? ", showing " + hits.length : "") : "No results";
+      status.textContent = r.count ? r.count + (r.count === 1 ? " result" : " results") + (hits.length < r.count ? ", showing " + hits.length : "") : "No results";
+      if (more) more.hidden = hits.length >= r.count;
       open(true);
+      form.dispatchEvent(new CustomEvent("rungs-search-results", { detail: { query: q, shown: hits.length, count: r.count } }));
     }
-    input.addEventListener("input", run);
+    input.addEventListener("input", function () { limit = full ? 50 : 30; run(); });
     input.addEventListener("focus", function () { if (input.value.trim()) run(); });
+    if (more) more.addEventListener("click", function () { limit += 50; run(); });
     input.addEventListener("keydown", function (e) {
       if (e.key === "ArrowDown" || e.key === "ArrowUp") {
         if (!options.length) return;
@@ -259,8 +404,10 @@
       input.value = params.get("q") || "";
       loadMeta(function () {
         buildFilters();
-        if (params.get("track")) trackSel.value = params.get("track");
-        if (params.get("level")) levelSel.value = params.get("level");
+        FILTERS.forEach(function (k) {
+          var v = params.get(k);
+          if (v && sel[k] && Array.prototype.some.call(sel[k].options, function (o) { return o.value === v; })) sel[k].value = v;
+        });
         run();
       });
     } else if (input.value.trim()) run();
