@@ -468,7 +468,7 @@ mod tests {
             ((seed >> 33) as usize) % n
         };
         for round in 0..200 {
-            let mut level = |tag: &str, next: &mut dyn FnMut(usize) -> usize| -> Vec<Expectation> {
+            let level = |tag: &str, next: &mut dyn FnMut(usize) -> usize| -> Vec<Expectation> {
                 (0..1 + next(8))
                     .map(|k| {
                         let text: Vec<&str> = (0..next(if k % 3 == 0 { 40 } else { 7 }))
