@@ -179,8 +179,11 @@ pub fn export(opts: &ExportOptions) -> Result<Export> {
 /// Build the site. On any error the previous output is left untouched.
 pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
     let start = Instant::now();
-    let r = render_site(opts, None)?;
-    let staging = output::Staging::create(&r.layout.output)?;
+    // Pages are written to the staging folder as they are rendered and
+    // dropped at once; a failed build drops the staging folder unseen.
+    let layout = config::SiteLayout::resolve(&opts.path, opts.out.as_deref())?;
+    let staging = output::Staging::create(&layout.output)?;
+    let r = render_site(opts, None, Some(&staging))?;
     r.files.par_iter().try_for_each(|(url, f)| match f {
         OutFile::Bytes(b) => staging.write(url, b),
         OutFile::Copy(path) => staging.copy(url, path),
@@ -239,9 +242,14 @@ type CachedRenderer = (render::theme::ThemeFiles, std::sync::Arc<render::Rendere
 
 /// Load, recognise, plan and render every page into memory. `cache`, when
 /// given, supplies (and keeps) the renderer of an unchanged theme.
+///
+/// With `stream`, each page is written there as soon as it is rendered and
+/// left out of the returned files (which then hold the rest: assets, search
+/// index, sitemap), so that the rendered site is never all in memory.
 fn render_site(
     opts: &BuildOptions,
     cache: Option<&mut Option<CachedRenderer>>,
+    stream: Option<&output::Staging>,
 ) -> Result<RenderedSite> {
     let Loaded {
         layout,
@@ -288,10 +296,12 @@ fn render_site(
 
     let base = base_context(&layout, &renderer, &site);
     let canonical_base = layout.config.base_url_normalised();
-    let mut files: Vec<(String, OutFile)> = site
-        .pages
-        .par_iter()
-        .map(|p| -> Result<(String, OutFile)> {
+    let page_count = site.pages.len();
+    let sitemap_text = sitemap(&site, canonical_base.as_deref());
+    let pages = std::mem::take(&mut site.pages);
+    let mut files: Vec<(String, OutFile)> = pages
+        .into_par_iter()
+        .map(|p| -> Result<Option<(String, OutFile)>> {
             let mut ctx = base.clone();
             let root = if p.url == "404.html" {
                 canonical_base.clone().unwrap_or_default()
@@ -306,8 +316,17 @@ fn render_site(
                 ctx.insert(k.as_str(), v);
             }
             let html = renderer.render(p.template, &ctx)?;
-            Ok((p.url.clone(), OutFile::Bytes(html.into_bytes())))
+            drop(ctx);
+            drop(p.data);
+            match stream {
+                Some(staging) => {
+                    staging.write(&p.url, html.as_bytes())?;
+                    Ok(None)
+                }
+                None => Ok(Some((p.url, OutFile::Bytes(html.into_bytes())))),
+            }
         })
+        .filter_map(|r| r.transpose())
         .collect::<Result<_>>()?;
     files.extend(
         site.assets
@@ -322,10 +341,10 @@ fn render_site(
     }
     files.push((
         "sitemap.xml".into(),
-        OutFile::Bytes(sitemap(&site, canonical_base.as_deref()).into_bytes()),
+        OutFile::Bytes(sitemap_text.into_bytes()),
     ));
     Ok(RenderedSite {
-        pages: site.pages.len(),
+        pages: page_count,
         assets: site.assets.len() + renderer.assets.len(),
         layout,
         files,
@@ -371,7 +390,7 @@ impl Session {
     /// Build, writing only what changed since this session's last build.
     pub fn build(&mut self, opts: &BuildOptions) -> Result<(BuildReport, Written)> {
         let start = Instant::now();
-        let r = render_site(opts, Some(&mut self.renderer))?;
+        let r = render_site(opts, Some(&mut self.renderer), None)?;
         let out = config::absolute(&r.layout.output);
         let hashes = r
             .files

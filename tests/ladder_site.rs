@@ -292,3 +292,44 @@ fn every_level_page_holds_exactly_its_level() {
         );
     }
 }
+
+/// Frontmatter `level:` names a level outright, so numbers past 99 (which
+/// a heading would read as a year) make level pages too.
+#[test]
+fn frontmatter_levels_past_99_build_level_pages() {
+    let lvl = |n: u32, text: &str| {
+        format!("---\ntitle: Ops {n}\ntrack: ops\nlevel: {n}\n---\n\n## Delivery\n\n- {text}\n")
+    };
+    let l249 = lvl(249, "Keeps the pager quiet for a whole quarter.");
+    let l250 = lvl(
+        250,
+        "Keeps the pager quiet for a whole year across every team.",
+    );
+    let src = site(&[("ops/249.md", &l249), ("ops/250.md", &l250)]);
+    let out = tempfile::tempdir().unwrap();
+    let report = build(src.path(), out.path());
+    assert!(
+        !report
+            .warnings
+            .iter()
+            .any(|w| w.to_string().contains("not a level number")),
+        "{:?}",
+        report.warnings
+    );
+    let hb = handbook(src.path());
+    let t = &hb.tracks[0];
+    assert_eq!(
+        t.levels.iter().map(|l| l.number).collect::<Vec<_>>(),
+        [249, 250]
+    );
+    let p = level_page(out.path(), t, 250);
+    let body = texts(&p, "main").join(" ");
+    assert!(body.contains("across every team"), "{body}");
+    // The level below is compared: the rewording shows as a diff.
+    assert!(
+        p.select(&scraper::Selector::parse("main ins").unwrap())
+            .count()
+            > 0,
+        "{body}"
+    );
+}

@@ -14,8 +14,26 @@ use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::slug::SlugSet;
 use crate::source::SourceDoc;
 
-/// The level number named by frontmatter `level` (`3`, `L3`, `Level 3`).
+/// Highest level number frontmatter may name. Frontmatter `level:` says
+/// outright that the file is a level, so it is not held to the heading
+/// guard against years ([`super::labels::MAX_LEVEL`]).
+pub const MAX_FRONTMATTER_LEVEL: u32 = 100_000;
+
+/// The level number named by frontmatter `level` (`3`, `L3`, `Level 3`,
+/// `250`).
 pub fn level_number(fm_level: &str) -> Option<u32> {
+    let s = fm_level.trim();
+    let digits = ["level", "Level", "LEVEL", "L", "l"]
+        .iter()
+        .find_map(|p| s.strip_prefix(p))
+        .map(str::trim_start)
+        .unwrap_or(s);
+    if !digits.is_empty() && digits.len() <= 6 && digits.bytes().all(|b| b.is_ascii_digit()) {
+        return digits
+            .parse::<u32>()
+            .ok()
+            .filter(|n| (1..=MAX_FRONTMATTER_LEVEL).contains(n));
+    }
     parse_range(fm_level)
         .filter(|l| l.from == l.to && l.from > 0)
         .map(|l| l.from)
@@ -400,6 +418,29 @@ mod tests {
         let mut dg = Diagnostics::default();
         assert!(recognise(&d, &mut dg).is_none());
         assert_eq!(dg.iter().next().unwrap().line, 3);
+    }
+
+    #[test]
+    fn frontmatter_levels_beyond_99() {
+        assert_eq!(level_number("250"), Some(250));
+        assert_eq!(level_number("L 1200"), Some(1200));
+        assert_eq!(level_number("Level 100000"), Some(100_000));
+        assert_eq!(level_number("100001"), None);
+        assert_eq!(level_number("0"), None);
+        assert_eq!(level_number("L3"), Some(3));
+        let mut dg = Diagnostics::default();
+        let claim = recognise(
+            &doc(
+                "l.md",
+                Some("t"),
+                Some("250"),
+                "## Delivery\n- Ships the thing.\n",
+            ),
+            &mut dg,
+        )
+        .expect("a level");
+        assert_eq!(claim.value[0].levels[0].number, 250);
+        assert!(dg.is_empty(), "{dg:?}");
     }
 
     #[test]

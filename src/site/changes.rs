@@ -6,6 +6,7 @@ use crate::ladder::model::Expectation;
 use crate::render::highlight::escape_html;
 use serde::Serialize;
 use similar::{ChangeTag, TextDiff};
+use std::collections::HashMap;
 
 /// How an expectation relates to the level below.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -113,9 +114,136 @@ pub fn word_diff_html(old: &str, new: &str) -> String {
 /// Below this similarity two expectations are different expectations.
 const REWORD_THRESHOLD: f32 = 0.5;
 
+/// An expectation's text folded once for matching: the folded string and
+/// its words as sorted ids (for a cheap bound on similarity).
+struct Folded {
+    text: String,
+    /// The words as the diff sees them: ids, with [`SPACE`] between.
+    tokens: Vec<u32>,
+    /// Word ids, sorted.
+    words: Vec<u32>,
+}
+
+/// The token id of the single space between two folded words.
+const SPACE: u32 = u32::MAX;
+
+impl Folded {
+    /// Tokens the word diff sees: words and the single spaces between them.
+    fn tokens(&self) -> usize {
+        self.tokens.len()
+    }
+}
+
+fn fold_all<'a>(
+    items: impl Iterator<Item = &'a Expectation>,
+    ids: &mut HashMap<String, u32>,
+) -> Vec<Folded> {
+    items
+        .map(|e| {
+            let text = fold(&e.text.text);
+            let seq: Vec<u32> = text
+                .split(' ')
+                .filter(|w| !w.is_empty())
+                .map(|w| {
+                    let n = ids.len() as u32;
+                    *ids.entry(w.to_string()).or_insert(n)
+                })
+                .collect();
+            let mut tokens = Vec::with_capacity(2 * seq.len());
+            for (k, &w) in seq.iter().enumerate() {
+                if k > 0 {
+                    tokens.push(SPACE);
+                }
+                tokens.push(w);
+            }
+            let mut words = seq;
+            words.sort_unstable();
+            Folded {
+                text,
+                tokens,
+                words,
+            }
+        })
+        .collect()
+}
+
+/// An upper bound of [`similarity`] from the words alone: a diff cannot
+/// match more tokens than the two texts share.
+fn similarity_bound(a: &Folded, b: &Folded) -> f32 {
+    let len = a.tokens() + b.tokens();
+    if len == 0 {
+        return 1.0;
+    }
+    let (mut i, mut j, mut shared) = (0, 0, 0usize);
+    while i < a.words.len() && j < b.words.len() {
+        match a.words[i].cmp(&b.words[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                shared += 1;
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    let spaces = a.words.len().min(b.words.len()).saturating_sub(1);
+    2.0 * (shared + spaces) as f32 / len as f32
+}
+
+/// Word similarity of two folded texts, 0.0 to 1.0 (as [`similarity`]:
+/// the diff's ratio is twice its matched tokens, the longest common
+/// subsequence, over all tokens).
+fn folded_similarity(a: &Folded, b: &Folded) -> f32 {
+    let len = a.tokens.len() + b.tokens.len();
+    if len == 0 {
+        return 1.0;
+    }
+    let (short, long) = if a.tokens.len() <= b.tokens.len() {
+        (a, b)
+    } else {
+        (b, a)
+    };
+    match lcs_len_64(&short.tokens, &long.tokens) {
+        Some(m) => 2.0 * m as f32 / len as f32,
+        None => TextDiff::from_words(&a.text, &b.text).ratio(),
+    }
+}
+
+/// Length of the longest common subsequence of `a` (at most 64 tokens)
+/// and `b`, bit-parallel (Allison–Dix / Hyyrö): one machine word per
+/// token of `b`. `None` when `a` is longer than 64 tokens.
+fn lcs_len_64(a: &[u32], b: &[u32]) -> Option<u32> {
+    if a.len() > 64 {
+        return None;
+    }
+    if a.is_empty() {
+        return Some(0);
+    }
+    let mut v: u64 = !0;
+    for &t in b {
+        let mut pm: u64 = 0;
+        for (i, &x) in a.iter().enumerate() {
+            pm |= u64::from(x == t) << i;
+        }
+        let u = v & pm;
+        v = v.wrapping_add(u) | (v.wrapping_sub(u));
+    }
+    let mask = if a.len() == 64 {
+        !0
+    } else {
+        (1u64 << a.len()) - 1
+    };
+    Some((!v & mask).count_ones())
+}
+
 /// Classify each of `current` against `previous` (the level below, `None`
 /// for the first level). An expectation below is matched at most once;
 /// expectations in the same dimension are preferred.
+///
+/// Each text is folded once; exact repeats are found by hash; for the
+/// rest, a word-overlap bound orders the candidates below and a word diff
+/// runs only while a candidate could still beat the best one found, so
+/// the result is the same as diffing every pair.
 pub fn classify(current: &[Expectation], previous: Option<&[Expectation]>) -> Vec<Classified> {
     let Some(previous) = previous else {
         return current
@@ -127,20 +255,25 @@ pub fn classify(current: &[Expectation], previous: Option<&[Expectation]>) -> Ve
             })
             .collect();
     };
+    let mut ids = HashMap::new();
+    let cur = fold_all(current.iter(), &mut ids);
+    let prev = fold_all(previous.iter(), &mut ids);
+    // Folded text → indices below, in order.
+    let mut by_text: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (j, f) in prev.iter().enumerate() {
+        by_text.entry(f.text.as_str()).or_default().push(j);
+    }
     let mut used = vec![false; previous.len()];
     let mut out: Vec<Option<Classified>> = vec![None; current.len()];
     // Exact repeats first, so a rewording never steals an unchanged match.
     for (i, e) in current.iter().enumerate() {
-        let key = fold(&e.text.text);
-        if let Some(j) = (0..previous.len())
-            .find(|&j| {
-                !used[j]
-                    && previous[j].dimension == e.dimension
-                    && fold(&previous[j].text.text) == key
-            })
-            .or_else(|| {
-                (0..previous.len()).find(|&j| !used[j] && fold(&previous[j].text.text) == key)
-            })
+        let Some(same) = by_text.get(cur[i].text.as_str()) else {
+            continue;
+        };
+        if let Some(&j) = same
+            .iter()
+            .find(|&&j| !used[j] && previous[j].dimension == e.dimension)
+            .or_else(|| same.iter().find(|&&j| !used[j]))
         {
             used[j] = true;
             out[i] = Some(Classified {
@@ -150,21 +283,44 @@ pub fn classify(current: &[Expectation], previous: Option<&[Expectation]>) -> Ve
             });
         }
     }
+    let mut candidates: Vec<(usize, f32)> = Vec::with_capacity(previous.len());
     for (i, e) in current.iter().enumerate() {
         if out[i].is_some() {
             continue;
         }
-        let best = (0..previous.len())
-            .filter(|&j| !used[j])
-            .map(|j| {
-                let mut s = similarity(&previous[j].text.text, &e.text.text);
-                if previous[j].dimension != e.dimension {
-                    s -= 0.1;
+        let penalty = |j: usize| {
+            if previous[j].dimension != e.dimension {
+                0.1
+            } else {
+                0.0
+            }
+        };
+        candidates.clear();
+        candidates.extend(
+            (0..previous.len())
+                .filter(|&j| !used[j])
+                .map(|j| (j, similarity_bound(&prev[j], &cur[i]) - penalty(j)))
+                .filter(|&(_, bound)| bound >= REWORD_THRESHOLD),
+        );
+        // Highest bound first; among equal bounds the later one first, as
+        // the best score keeps the last of equals.
+        candidates.sort_by(|a, b| b.1.total_cmp(&a.1).then(b.0.cmp(&a.0)));
+        let mut best: Option<(usize, f32)> = None;
+        for &(j, bound) in &candidates {
+            if let Some((bj, bs)) = best {
+                if bound < bs || (bound == bs && j < bj) {
+                    break;
                 }
-                (j, s)
-            })
-            .filter(|&(_, s)| s >= REWORD_THRESHOLD)
-            .max_by(|a, b| a.1.total_cmp(&b.1));
+            }
+            let s = folded_similarity(&prev[j], &cur[i]) - penalty(j);
+            if s < REWORD_THRESHOLD {
+                continue;
+            }
+            match best {
+                Some((bj, bs)) if s < bs || (s == bs && j < bj) => {}
+                _ => best = Some((j, s)),
+            }
+        }
         out[i] = Some(match best {
             Some((j, _)) => {
                 used[j] = true;
@@ -247,6 +403,98 @@ mod tests {
         let c = classify(&cur, Some(&prev));
         assert_eq!(c[0].change, Change::Unchanged);
         assert_eq!(c[1].change, Change::New);
+    }
+
+    /// The old all-pairs search: every unmatched pair diffed, best kept.
+    fn classify_all_pairs(
+        current: &[Expectation],
+        previous: &[Expectation],
+    ) -> Vec<Option<String>> {
+        let mut used = vec![false; previous.len()];
+        let mut out = vec![None; current.len()];
+        for (i, e) in current.iter().enumerate() {
+            let key = fold(&e.text.text);
+            if let Some(j) = (0..previous.len())
+                .find(|&j| {
+                    !used[j]
+                        && previous[j].dimension == e.dimension
+                        && fold(&previous[j].text.text) == key
+                })
+                .or_else(|| {
+                    (0..previous.len()).find(|&j| !used[j] && fold(&previous[j].text.text) == key)
+                })
+            {
+                used[j] = true;
+                out[i] = Some(format!("same {}", previous[j].id));
+            }
+        }
+        for (i, e) in current.iter().enumerate() {
+            if out[i].is_some() {
+                continue;
+            }
+            let best = (0..previous.len())
+                .filter(|&j| !used[j])
+                .map(|j| {
+                    let mut s = similarity(&previous[j].text.text, &e.text.text);
+                    if previous[j].dimension != e.dimension {
+                        s -= 0.1;
+                    }
+                    (j, s)
+                })
+                .filter(|&(_, s)| s >= REWORD_THRESHOLD)
+                .max_by(|a, b| a.1.total_cmp(&b.1));
+            out[i] = Some(match best {
+                Some((j, _)) => {
+                    used[j] = true;
+                    format!("reworded {}", previous[j].id)
+                }
+                None => "new".into(),
+            });
+        }
+        out
+    }
+
+    #[test]
+    fn pruned_search_matches_all_pairs() {
+        let words = [
+            "owns", "the", "deploy", "pipeline", "team", "reviews", "code", "Leads", "planning",
+            "of", "a", "design",
+        ];
+        let mut seed = 7u64;
+        let mut next = |n: usize| {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            ((seed >> 33) as usize) % n
+        };
+        for round in 0..200 {
+            let level = |tag: &str, next: &mut dyn FnMut(usize) -> usize| -> Vec<Expectation> {
+                (0..1 + next(8))
+                    .map(|k| {
+                        let text: Vec<&str> = (0..next(if k % 3 == 0 { 40 } else { 7 }))
+                            .map(|_| words[next(words.len())])
+                            .collect();
+                        let dim = ["a", "b"][next(2)];
+                        e(&format!("{tag}{k}"), Some(dim), &text.join(" "))
+                    })
+                    .collect()
+            };
+            let prev = level("p", &mut next);
+            let cur = level("c", &mut next);
+            let got: Vec<Option<String>> = classify(&cur, Some(&prev))
+                .iter()
+                .map(|c| {
+                    Some(match c.change {
+                        Change::Unchanged => format!("same {}", c.previous_id.as_deref().unwrap()),
+                        Change::Reworded => {
+                            format!("reworded {}", c.previous_id.as_deref().unwrap())
+                        }
+                        _ => "new".into(),
+                    })
+                })
+                .collect();
+            assert_eq!(got, classify_all_pairs(&cur, &prev), "round {round}");
+        }
     }
 
     #[test]

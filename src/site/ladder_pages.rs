@@ -13,9 +13,10 @@
 //! levels/<n>/                          level n in every track
 //! ```
 
-use super::changes::{classify, Change};
+use super::changes::{classify, Change, Classified};
 use super::PageOut;
 use crate::ladder::model::{AntiPattern, Expectation, Handbook, Level, Track};
+use rayon::prelude::*;
 use serde_json::{json, Map, Value};
 use std::collections::BTreeSet;
 
@@ -156,13 +157,18 @@ fn page(
 }
 
 /// The level page of `l` in `t`, with what changed from the level below.
-fn level_page(hb: &Handbook, t: &Track, i: usize, edit_url: Option<&str>) -> PageOut {
+fn level_page(
+    hb: &Handbook,
+    t: &Track,
+    i: usize,
+    classes: &[Classified],
+    edit_url: Option<&str>,
+) -> PageOut {
     let l = &t.levels[i];
     let prev = i.checked_sub(1).map(|j| &t.levels[j]);
     let next = t.levels.get(i + 1);
     let url = level_url(t, l.number);
     let heading = level_heading(t, l);
-    let classes = classify(&l.expectations, prev.map(|p| p.expectations.as_slice()));
     let class_of = |e: &Expectation| {
         let k = l
             .expectations
@@ -376,9 +382,8 @@ fn track_page(
 }
 
 /// A column of a comparison: one level, expectations by dimension, marked
-/// against `base` (the other level) when given.
-fn compare_column(t: &Track, l: &Level, base: Option<&Level>) -> Value {
-    let classes = base.map(|b| classify(&l.expectations, Some(&b.expectations)));
+/// against the level below when its `classes` are given.
+fn compare_column(t: &Track, l: &Level, classes: Option<&[Classified]>) -> Value {
     let rows: Vec<Value> = dimension_order(t)
         .into_iter()
         .map(|d| {
@@ -389,7 +394,7 @@ fn compare_column(t: &Track, l: &Level, base: Option<&Level>) -> Value {
                 .filter(|(_, e)| e.dimension == d)
                 .map(|(k, e)| {
                     let mut v = json!({"id": e.id, "html": e.text.html, "examples": e.examples.iter().map(|x| x.html.clone()).collect::<Vec<_>>(), "url": format!("{}#{}", level_url(t, l.number), e.id), "change": null, "diff_html": null});
-                    if let Some(c) = &classes {
+                    if let Some(c) = classes {
                         v["change"] = json!(c[k].change);
                         v["diff_html"] = json!(c[k].diff_html);
                     }
@@ -409,7 +414,8 @@ fn compare_column(t: &Track, l: &Level, base: Option<&Level>) -> Value {
     })
 }
 
-fn pair_page(t: &Track, a: &Level, b: &Level) -> PageOut {
+/// `classes`: `b` classified against `a`.
+fn pair_page(t: &Track, a: &Level, b: &Level, classes: &[Classified]) -> PageOut {
     let url = pair_url(t, a.number, b.number);
     let title = format!(
         "Level {} and level {} compared — {}",
@@ -417,7 +423,10 @@ fn pair_page(t: &Track, a: &Level, b: &Level) -> PageOut {
     );
     let extra = compare_data(
         t,
-        vec![compare_column(t, a, None), compare_column(t, b, Some(a))],
+        vec![
+            compare_column(t, a, None),
+            compare_column(t, b, Some(classes)),
+        ],
     );
     page(
         url.clone(),
@@ -630,35 +639,57 @@ pub struct TrackExtras {
 }
 
 /// Every ladder page of the handbook. `extras` is parallel to `hb.tracks`.
+/// Each level is classified against the level below once, for both its
+/// level page and the comparison of the two; tracks and levels are
+/// planned in parallel.
 pub fn plan(hb: &Handbook, extras: &[TrackExtras]) -> Vec<PageOut> {
     let rebased = rebase_media(hb);
     let hb = rebased.as_ref().unwrap_or(hb);
-    let mut pages = Vec::new();
     let none = TrackExtras::default();
-    for (ti, t) in hb.tracks.iter().enumerate() {
-        let x = extras.get(ti).unwrap_or(&none);
-        pages.push(track_page(
-            t,
-            x.notes_html.as_deref(),
-            x.source_url.as_deref(),
-            x.edit_url.as_deref(),
-        ));
-        for i in 0..t.levels.len() {
-            pages.push(level_page(hb, t, i, x.edit_url.as_deref()));
-        }
-        if !t.levels.is_empty() {
-            pages.push(compare_page(t));
-        }
-        for w in t.levels.windows(2) {
-            pages.push(pair_page(t, &w[0], &w[1]));
-        }
-        for d in &t.dimensions {
-            pages.push(dimension_page(t, d));
-        }
-    }
-    for n in all_level_numbers(hb) {
-        pages.push(cross_level_page(hb, n));
-    }
+    let per_track: Vec<Vec<PageOut>> = hb
+        .tracks
+        .par_iter()
+        .enumerate()
+        .map(|(ti, t)| {
+            let x = extras.get(ti).unwrap_or(&none);
+            let classes: Vec<Vec<Classified>> = (0..t.levels.len())
+                .into_par_iter()
+                .map(|i| {
+                    let prev = i
+                        .checked_sub(1)
+                        .map(|j| t.levels[j].expectations.as_slice());
+                    classify(&t.levels[i].expectations, prev)
+                })
+                .collect();
+            let mut pages = vec![track_page(
+                t,
+                x.notes_html.as_deref(),
+                x.source_url.as_deref(),
+                x.edit_url.as_deref(),
+            )];
+            pages.par_extend(
+                (0..t.levels.len())
+                    .into_par_iter()
+                    .map(|i| level_page(hb, t, i, &classes[i], x.edit_url.as_deref())),
+            );
+            if !t.levels.is_empty() {
+                pages.push(compare_page(t));
+            }
+            pages.par_extend(
+                (1..t.levels.len())
+                    .into_par_iter()
+                    .map(|i| pair_page(t, &t.levels[i - 1], &t.levels[i], &classes[i])),
+            );
+            pages.par_extend(t.dimensions.par_iter().map(|d| dimension_page(t, d)));
+            pages
+        })
+        .collect();
+    let mut pages: Vec<PageOut> = per_track.into_iter().flatten().collect();
+    pages.par_extend(
+        all_level_numbers(hb)
+            .into_par_iter()
+            .map(|n| cross_level_page(hb, n)),
+    );
     if rebased.is_some() {
         for p in &mut pages {
             p.data = place_media(std::mem::take(&mut p.data), &p.url);
