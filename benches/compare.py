@@ -52,6 +52,7 @@ import json
 import os
 import platform
 import re
+import shlex
 import shutil
 import statistics
 import subprocess
@@ -382,6 +383,10 @@ def main():
     ap.add_argument("--edits", type=int, default=10, help="serve latency edits per size")
     ap.add_argument("--keep", action="store_true", help="keep generated sources")
     ap.add_argument("--json", metavar="FILE", help="also write the results as JSON")
+    ap.add_argument("--note", action="append", default=[], metavar="TEXT",
+                    help="a note to print with the results (repeatable)")
+    ap.add_argument("--update", metavar="FILE", help="also write the report into FILE "
+                    "(BENCHMARKS.md) between its compare.py results markers")
     args = ap.parse_args()
     args.bench = os.path.abspath(args.bench)
     if not os.path.isfile(os.path.join(args.bench, "gen_handbook.py")):
@@ -389,7 +394,7 @@ def main():
     sizes = [s.strip() for s in args.sizes.split(",") if s.strip()]
     wanted = {t.strip() for t in args.tools.split(",")}
 
-    notes = []
+    notes = list(args.note)
     rungs = ensure_rungs(args)
     hugo = ensure_hugo(args, notes) if "hugo" in wanted else None
     mdbook = ensure_mdbook(args, notes) if "mdbook" in wanted else None
@@ -402,6 +407,10 @@ def main():
         notes.append("Zola not measured (no zola on PATH).")
     tools = make_tools(rungs, hugo, mdbook, zola)
     versions = {"rungs": version([rungs, "--version"])}
+    head = run_quiet(["git", "-C", REPO, "log", "-1", "--format=%h %cs"]).stdout.strip()
+    if head:
+        versions["rungs"] += f" (repository at {head}" + (
+            ", binary from --rungs)" if args.rungs else ")")
     if hugo:
         versions["hugo"] = version([hugo, "version"])
     if mdbook:
@@ -414,7 +423,7 @@ def main():
         places.append(("disk", os.path.abspath(args.disk)))
     results = {"date": datetime.datetime.now(datetime.timezone.utc)
                .strftime("%Y-%m-%d %H:%M UTC"),
-               "command": " ".join(["python3", "benches/compare.py"] + sys.argv[1:]),
+               "command": shlex.join(["python3", "benches/compare.py"] + sys.argv[1:]),
                "machine": None, "versions": versions, "builds": [], "serve": [],
                "notes": notes}
     for label, work in places:
@@ -433,33 +442,54 @@ def main():
     if not args.no_serve:
         results["serve"] = serve_latency(args, rungs, sizes)
 
+    report = render_report(results, args)
+    print(report)
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump(results, f, indent=2)
+    if args.update:
+        update_file(args.update, report)
+        log(f"== results written into {args.update}")
+
+
+def render_report(results, args):
     m = results["machine"]
-    print(f"# rungs vs peers, {results['date']}")
-    print(f"machine: {m['nproc']} cores, {m['cpu']}, {m.get('ram_gib', '?')} GiB RAM, "
-          f"{m.get('os', '?')}, kernel {m['kernel']}")
-    for k, v in versions.items():
-        print(f"{k}: {v}")
-    print(f"command: {results['command']}")
-    print()
+    out = [f"Measured {results['date']} with:", "",
+           "```sh", results["command"], "```", "",
+           f"- machine: {m['nproc']} cores ({m['cpu']}), {m.get('ram_gib', '?')} GiB RAM, "
+           f"{m.get('os', '?')}, Linux {m['kernel']}, Python {m['python']}"]
+    for k, v in results["versions"].items():
+        out.append(f"- {k}: `{v}`")
+    out.append(f"- runs per tool and size: up to {args.runs}, stopping once a tool's runs "
+               f"there total over {args.budget:g} s")
+    out.append("")
     by_storage = {}
     for r in results["builds"]:
         by_storage.setdefault(r["storage"], []).append(r)
     for storage, rows in by_storage.items():
-        print(f"## Cold build, sources and output on {storage}")
-        print()
-        print(fmt_table(rows, storage))
-        print()
+        out += [f"Cold build, sources and output on {storage}:", "",
+                fmt_table(rows, storage), ""]
     if results["serve"]:
-        print(f"## rungs serve: edit to reloaded page (scratch on {fs_type(args.work)})")
-        print()
-        print(fmt_serve(results["serve"]))
-        print()
-    for n in notes:
-        print(f"note: {n}")
-    if args.json:
-        with open(args.json, "w") as f:
-            json.dump(results, f, indent=2)
+        out += [f"`rungs serve`, edit to reloaded page (benches/serve_latency.sh, "
+                f"scratch on {fs_type(args.work)}):", "", fmt_serve(results["serve"]), ""]
+    for n in results["notes"]:
+        out.append(f"Note: {n}")
+    return "\n".join(out).rstrip() + "\n"
 
+
+START, END = "<!-- compare.py results: start -->", "<!-- compare.py results: end -->"
+
+
+def update_file(path, report):
+    """Replace what lies between the START and END markers of `path`."""
+    with open(path, encoding="utf-8") as f:
+        text = f.read()
+    if START not in text or END not in text:
+        sys.exit(f"error: {path} has no {START} ... {END} markers")
+    head, rest = text.split(START, 1)
+    _, tail = rest.split(END, 1)
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(f"{head}{START}\n{report}{END}{tail}")
 
 if __name__ == "__main__":
     main()
