@@ -213,7 +213,7 @@ def make_tools(rungs, hugo, mdbook, zola):
 
 
 def timed(argv, cwd):
-    """Run argv; return (wall seconds, peak RSS in KiB, exit status, output)."""
+    """Run argv; return (wall s, user+sys CPU s, peak RSS KiB, exit status, output)."""
     logf = open(os.path.join(cwd, "last-run.log"), "w+")
     start = time.perf_counter()
     p = subprocess.Popen(argv, cwd=cwd, stdout=logf, stderr=subprocess.STDOUT)
@@ -223,7 +223,7 @@ def timed(argv, cwd):
     logf.seek(0)
     out = logf.read()
     logf.close()
-    return wall, ru.ru_maxrss, p.returncode, out
+    return wall, ru.ru_utime + ru.ru_stime, ru.ru_maxrss, p.returncode, out
 
 
 def count_html(out):
@@ -255,7 +255,7 @@ def bench_size(tools, work, size, args):
     pages = tracks * levels + tracks + 1
     log(f"== {pages} pages ({tracks} tracks x {levels} levels) in {work}")
     sites = generate(args.bench, work, size, tracks, levels, {t.flavor for t in tools})
-    res = {t.name: {"walls": [], "rss": [], "html": None, "error": None} for t in tools}
+    res = {t.name: {"walls": [], "cpu": [], "rss": [], "html": None, "error": None} for t in tools}
     out_root = os.path.join(work, "out")
     for rnd in range(args.runs):
         order = tools[rnd % len(tools):] + tools[:rnd % len(tools)]
@@ -270,16 +270,18 @@ def bench_size(tools, work, size, args):
             os.makedirs(scratch, exist_ok=True)
             os.makedirs(out_root, exist_ok=True)
             subprocess.run(["sync"])
-            wall, rss, code, text = timed(t.argv(sites[t.flavor], out, scratch), scratch)
+            wall, cpu, rss, code, text = timed(t.argv(sites[t.flavor], out, scratch), scratch)
             if code != 0:
                 r["error"] = f"exit {code}: " + text.strip()[-400:]
                 log(f"   {t.name}: FAILED ({r['error']})")
                 continue
             r["walls"].append(wall)
             r["rss"].append(rss)
+            r["cpu"].append(cpu)
             if r["html"] is None:
                 r["html"] = count_html(out)
-            log(f"   round {rnd + 1} {t.name:7s} {wall:8.2f} s  {rss / 1024:7.0f} MiB")
+            log(f"   round {rnd + 1} {t.name:7s} {wall:8.2f} s wall {cpu:8.2f} s CPU"
+                f" {rss / 1024:7.0f} MiB")
     shutil.rmtree(out_root, ignore_errors=True)
     shutil.rmtree(os.path.join(work, "scratch"), ignore_errors=True)
     rows = []
@@ -291,6 +293,7 @@ def bench_size(tools, work, size, args):
         if r["walls"]:
             med = statistics.median(r["walls"])
             row.update(median_s=med, min_s=min(r["walls"]), max_s=max(r["walls"]),
+                       median_cpu_s=statistics.median(r["cpu"]),
                        peak_rss_mib=max(r["rss"]) / 1024, ms_per_page=med * 1000 / pages,
                        html_files=r["html"],
                        ratio=(base / med) if (base and t.name != "rungs") else None)
@@ -331,18 +334,19 @@ def serve_latency(args, rungs, sizes):
 # ---------------------------------------------------------------- output
 
 def fmt_table(rows, storage):
-    head = ("| pages | storage | tool | runs | median wall | peak RSS | ms/page "
-            "| HTML files | rungs/peer |")
-    lines = [head, "|---:|---|---|---:|---:|---:|---:|---:|---:|"]
+    head = ("| pages | storage | tool | runs | median wall | CPU (user+sys) | peak RSS "
+            "| ms/page | HTML files | rungs/peer |")
+    lines = [head, "|---:|---|---|---:|---:|---:|---:|---:|---:|---:|"]
     for r in rows:
         if r.get("median_s") is None:
             lines.append(f"| {r['pages']:,} | {storage} | {r['tool']} | 0 | failed: "
-                         f"{(r['error'] or '')[:60]} | | | | |")
+                         f"{(r['error'] or '')[:60]} | | | | | |")
             continue
         ratio = "" if r["tool"] == "rungs" else (
             f"{r['ratio']:.2f}" if r["ratio"] is not None else "")
         lines.append(f"| {r['pages']:,} | {storage} | {r['tool']} | {r['runs']} "
-                     f"| {r['median_s']:.2f} s | {r['peak_rss_mib']:.0f} MiB "
+                     f"| {r['median_s']:.2f} s | {r['median_cpu_s']:.2f} s "
+                     f"| {r['peak_rss_mib']:.0f} MiB "
                      f"| {r['ms_per_page']:.2f} | {r['html_files']:,} | {ratio} |")
     return "\n".join(lines)
 
