@@ -312,22 +312,29 @@ def serve_latency(args, rungs, sizes):
     work = os.path.join(os.path.abspath(args.work), "serve")
     shutil.rmtree(work, ignore_errors=True)
     env = dict(os.environ, RUNGS=rungs, BENCH=args.bench, EDITS=str(args.edits), WORK=work)
-    log(f"== benches/serve_latency.sh {' '.join(shapes)}")
-    p = subprocess.run(["bash", os.path.join(REPO, "benches", "serve_latency.sh")] + shapes,
-                       env=env, stdout=subprocess.PIPE, text=True, cwd=REPO)
-    rows = []
     pat = re.compile(r"^(\d+)x(\d+) \((\d+) pages, cold build ([\d.]+) s\): latency ms: "
                      r"median (\d+)\s+min (\d+)\s+max (\d+)")
-    for line in p.stdout.splitlines():
-        m = pat.match(line.strip())
-        if m:
-            rows.append({"shape": f"{m[1]}x{m[2]}",
-                         "pages": int(m[1]) * int(m[2]) + int(m[1]) + 1,
-                         "html_files": int(m[3]), "edits": args.edits,
-                         "median_ms": int(m[5]), "min_ms": int(m[6]), "max_ms": int(m[7])})
-    shutil.rmtree(work, ignore_errors=True)
-    if p.returncode != 0 or len(rows) != len(shapes):
-        log("warning: serve_latency.sh failed or printed no summary:\n" + p.stdout[-2000:])
+    rows = []
+    for sh in shapes:  # one call per size: a failure at one size keeps the others
+        log(f"== benches/serve_latency.sh {sh}")
+        p = subprocess.run(["bash", os.path.join(REPO, "benches", "serve_latency.sh"), sh],
+                           env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                           text=True, cwd=REPO)
+        sys.stderr.write(p.stderr)
+        tracks, levels = (int(x) for x in sh.split("x"))
+        row = {"shape": sh, "pages": tracks * levels + tracks + 1, "edits": args.edits}
+        for line in p.stdout.splitlines():
+            m = pat.match(line.strip())
+            if m:
+                row.update(html_files=int(m[3]), median_ms=int(m[5]), min_ms=int(m[6]),
+                           max_ms=int(m[7]))
+        if "median_ms" not in row:
+            said = [ln.strip() for ln in p.stderr.splitlines() if ln.strip()]
+            row["error"] = (f"serve_latency.sh exit {p.returncode}: "
+                            + (said[-1] if said else "no output"))
+            log(f"warning: {row['error']}")
+        rows.append(row)
+        shutil.rmtree(work, ignore_errors=True)
     return rows
 
 
@@ -354,6 +361,9 @@ def fmt_table(rows, storage):
 def fmt_serve(rows):
     lines = ["| pages | edits | median | min | max |", "|---:|---:|---:|---:|---:|"]
     for r in rows:
+        if "median_ms" not in r:
+            lines.append(f"| {r['pages']:,} | {r['edits']} | failed: {r['error']} | | |")
+            continue
         lines.append(f"| {r['pages']:,} | {r['edits']} | {r['median_ms']} ms "
                      f"| {r['min_ms']} ms | {r['max_ms']} ms |")
     return "\n".join(lines)
