@@ -196,8 +196,10 @@ class Tool:
 
 
 def make_tools(rungs, hugo, mdbook, zola):
-    tools = [Tool("rungs", "plain", rungs,
-                  lambda b, s, o, _: [b, "build", s, "--out", o, "--quiet"])]
+    tools = []
+    if rungs:
+        tools.append(Tool("rungs", "plain", rungs,
+                          lambda b, s, o, _: [b, "build", s, "--out", o, "--quiet"]))
     if hugo:
         # A fresh cache folder per run: nothing carried over between runs.
         tools.append(Tool("hugo", "hugo", hugo,
@@ -285,7 +287,8 @@ def bench_size(tools, work, size, args):
     shutil.rmtree(out_root, ignore_errors=True)
     shutil.rmtree(os.path.join(work, "scratch"), ignore_errors=True)
     rows = []
-    base = statistics.median(res["rungs"]["walls"]) if res["rungs"]["walls"] else None
+    rw = res.get("rungs", {}).get("walls")
+    base = statistics.median(rw) if rw else None
     for t in tools:
         r = res[t.name]
         row = {"pages": pages, "shape": f"{tracks}x{levels}", "tool": t.name,
@@ -381,7 +384,8 @@ def main():
                     help="stop a tool's runs at a size once they total more than this many "
                          "seconds; at least one run (default 300)")
     ap.add_argument("--tools", default="rungs,hugo,mdbook,zola",
-                    help="comma list; zola only if on PATH (default all)")
+                    help="comma list; zola only if on PATH; without rungs there are no "
+                         "ratios (default all)")
     ap.add_argument("--work", default=env("RUNGS_BENCH_WORK", "/dev/shm/rungs-bench"),
                     help="scratch folder for sources and outputs (default on tmpfs)")
     ap.add_argument("--disk", nargs="?", const=os.path.join(REPO, "target", "bench-disk"),
@@ -409,7 +413,7 @@ def main():
     wanted = {t.strip() for t in args.tools.split(",")}
 
     notes = list(args.note)
-    rungs = ensure_rungs(args)
+    rungs = ensure_rungs(args) if "rungs" in wanted or not args.no_serve else None
     hugo = ensure_hugo(args, notes) if "hugo" in wanted else None
     mdbook = ensure_mdbook(args, notes) if "mdbook" in wanted else None
     zola = which("zola") if "zola" in wanted else None
@@ -420,9 +424,9 @@ def main():
     if "zola" in wanted and not zola:
         notes.append("Zola not measured (no zola on PATH).")
     tools = make_tools(rungs, hugo, mdbook, zola)
-    versions = {"rungs": version([rungs, "--version"])}
+    versions = {"rungs": version([rungs, "--version"])} if rungs else {}
     head = run_quiet(["git", "-C", REPO, "log", "-1", "--format=%h %cs"]).stdout.strip()
-    if head:
+    if head and rungs:
         versions["rungs"] += f" (repository at {head}" + (
             ", binary from --rungs)" if args.rungs else ")")
     if hugo:
@@ -453,7 +457,7 @@ def main():
             for name in os.listdir(work):
                 if name.startswith("src-"):
                     shutil.rmtree(os.path.join(work, name), ignore_errors=True)
-    if not args.no_serve:
+    if not args.no_serve and rungs:
         results["serve"] = serve_latency(args, rungs, sizes)
 
     report = render_report(results, args)
