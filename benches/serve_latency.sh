@@ -3,18 +3,18 @@
 #
 #   benches/serve_latency.sh [SIZE...]      SIZE: TRACKSxLEVELS, default 10x100 20x500
 #
-# For each size: generates a handbook with /work/shared/bench/gen_handbook.py
+# For each size: generates a handbook with ../shared/bench/gen_handbook.py
 # (TRACKS*LEVELS level pages + indexes: 10x100 is ~1,000 pages, 20x500 ~10,000),
-# times one cold `rungs build`, then runs /work/shared/bench/watch_latency.py
+# times one cold `rungs build`, then runs ../shared/bench/watch_latency.py
 # against `rungs serve`: it appends a marker line to one level page and polls
 # the served page until the marker shows (file-watcher debounce included).
 # Prints the median, min and max per size. Not a test: numbers depend on the
 # machine. Env: RUNGS (binary; default target/release/rungs, built if
-# missing), BENCH (default /work/shared/bench), EDITS (default 10),
+# missing), BENCH (default ../shared/bench next to the repository), EDITS (default 10),
 # WORK (scratch folder; default a fresh mktemp -d, removed at the end).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-BENCH=${BENCH:-/work/shared/bench}
+BENCH=${BENCH:-$(cd .. && pwd)/shared/bench}
 EDITS=${EDITS:-10}
 RUNGS=${RUNGS:-target/release/rungs}
 if [ ! -x "$RUNGS" ]; then cargo build --release --quiet; fi
