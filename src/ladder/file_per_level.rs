@@ -154,28 +154,16 @@ pub fn recognise(doc: &SourceDoc, diags: &mut Diagnostics) -> Option<Claim<Vec<T
                 }
             }
             BlockKind::List => {
-                for item in &b.items {
-                    let (md, _) = blocks::item_markdown(body, item.clone());
-                    let (d, text) = match blocks::bold_label(&md) {
-                        Some((l, rest)) if !rest.is_empty() && l.chars().count() <= 60 => {
-                            (Some(dimension_id(&mut track, &mut dim_ids, &l)), rest)
-                        }
-                        _ => (dim.clone(), md),
-                    };
-                    let text = Rich::from_markdown(&text);
-                    if text.is_empty() {
-                        continue;
-                    }
-                    lvl.expectations.push(super::model::Expectation {
-                        dimension: d,
-                        text,
-                        source: SourceRef {
-                            file: doc.rel.clone(),
-                            line: doc.line_of(item.start),
-                        },
-                        ..Default::default()
-                    });
-                }
+                super::heading_ladder::list_expectations(
+                    doc,
+                    body,
+                    b,
+                    &dim,
+                    true,
+                    &mut track,
+                    &mut dim_ids,
+                    &mut lvl.expectations,
+                );
                 spans.push(b.range.clone());
             }
             _ => {}

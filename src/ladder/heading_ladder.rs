@@ -175,28 +175,16 @@ pub fn recognise(doc: &SourceDoc, diags: &mut Diagnostics) -> Option<Claim<Vec<T
                     spans.push(b.range.clone());
                 }
                 BlockKind::List => {
-                    for item in &b.items {
-                        let (md, _) = blocks::item_markdown(body, item.clone());
-                        let (d, text) = match blocks::bold_label(&md) {
-                            Some((l, rest)) if !rest.is_empty() && l.chars().count() <= 60 => {
-                                (Some(dimension_id(&mut track, &mut dim_ids, &l)), rest)
-                            }
-                            _ => (dim.clone(), md),
-                        };
-                        let text = Rich::from_markdown(&text);
-                        if text.is_empty() {
-                            continue;
-                        }
-                        level.expectations.push(Expectation {
-                            dimension: d,
-                            text,
-                            source: SourceRef {
-                                file: doc.rel.clone(),
-                                line: doc.line_of(item.start),
-                            },
-                            ..Expectation::default()
-                        });
-                    }
+                    list_expectations(
+                        doc,
+                        body,
+                        b,
+                        &dim,
+                        true,
+                        &mut track,
+                        &mut dim_ids,
+                        &mut level.expectations,
+                    );
                     spans.push(b.range.clone());
                 }
                 _ => {}
@@ -237,6 +225,43 @@ pub fn recognise(doc: &SourceDoc, diags: &mut Diagnostics) -> Option<Claim<Vec<T
 /// A heading title that reads as a role: starts with a letter, a few words.
 fn is_role_title(t: &str) -> bool {
     t.starts_with(char::is_alphabetic) && t.split_whitespace().count() <= 6 && !t.ends_with('.')
+}
+
+/// The items of a list block as expectations of `dim`; with `labels`, an
+/// item written `**Label**: text` names its own dimension instead.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn list_expectations(
+    doc: &SourceDoc,
+    body: &str,
+    b: &Block,
+    dim: &Option<String>,
+    labels: bool,
+    track: &mut Track,
+    dim_ids: &mut SlugSet,
+    out: &mut Vec<Expectation>,
+) {
+    for item in &b.items {
+        let (md, _) = blocks::item_markdown(body, item.clone());
+        let (d, text) = match blocks::bold_label(&md) {
+            Some((l, rest)) if labels && !rest.is_empty() && l.chars().count() <= 60 => {
+                (Some(dimension_id(track, dim_ids, &l)), rest)
+            }
+            _ => (dim.clone(), md),
+        };
+        let text = Rich::from_markdown(&text);
+        if text.is_empty() {
+            continue;
+        }
+        out.push(Expectation {
+            dimension: d,
+            text,
+            source: SourceRef {
+                file: doc.rel.clone(),
+                line: doc.line_of(item.start),
+            },
+            ..Expectation::default()
+        });
+    }
 }
 
 /// The id of the dimension titled `title`, adding it to the track if new.

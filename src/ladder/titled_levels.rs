@@ -551,30 +551,16 @@ pub fn recognise(doc: &SourceDoc, diags: &mut Diagnostics) -> Option<Claim<Vec<T
                         }
                     }
                     BlockKind::List => {
-                        for item in &b.items {
-                            let (md, _) = blocks::item_markdown(body, item.clone());
-                            let (d, text) = match (&dim, blocks::bold_label(&md)) {
-                                (None, Some((l, rest)))
-                                    if !rest.is_empty() && l.chars().count() <= 60 =>
-                                {
-                                    (Some(dimension_id(&mut track, &mut dim_ids, &l)), rest)
-                                }
-                                _ => (dim.clone(), md),
-                            };
-                            let text = Rich::from_markdown(&text);
-                            if text.is_empty() {
-                                continue;
-                            }
-                            level.expectations.push(Expectation {
-                                dimension: d,
-                                text,
-                                source: SourceRef {
-                                    file: doc.rel.clone(),
-                                    line: doc.line_of(item.start),
-                                },
-                                ..Expectation::default()
-                            });
-                        }
+                        super::heading_ladder::list_expectations(
+                            doc,
+                            body,
+                            b,
+                            &dim,
+                            dim.is_none(),
+                            &mut track,
+                            &mut dim_ids,
+                            &mut level.expectations,
+                        );
                         spans.push(b.range.clone());
                     }
                     _ => {}
