@@ -639,9 +639,8 @@ pub struct TrackExtras {
 }
 
 /// Every ladder page of the handbook. `extras` is parallel to `hb.tracks`.
-/// Each level is classified against the level below once, for both its
-/// level page and the comparison of the two; tracks and levels are
-/// planned in parallel.
+/// Tracks are planned in parallel ([`track_pages`]), then the pages that
+/// gather one level from every track ([`cross_level_pages`]).
 pub fn plan(hb: &Handbook, extras: &[TrackExtras]) -> Vec<PageOut> {
     let rebased = rebase_media(hb);
     let hb = rebased.as_ref().unwrap_or(hb);
@@ -650,52 +649,62 @@ pub fn plan(hb: &Handbook, extras: &[TrackExtras]) -> Vec<PageOut> {
         .tracks
         .par_iter()
         .enumerate()
-        .map(|(ti, t)| {
-            let x = extras.get(ti).unwrap_or(&none);
-            let classes: Vec<Vec<Classified>> = (0..t.levels.len())
-                .into_par_iter()
-                .map(|i| {
-                    let prev = i
-                        .checked_sub(1)
-                        .map(|j| t.levels[j].expectations.as_slice());
-                    classify(&t.levels[i].expectations, prev)
-                })
-                .collect();
-            let mut pages = vec![track_page(
-                t,
-                x.notes_html.as_deref(),
-                x.source_url.as_deref(),
-                x.edit_url.as_deref(),
-            )];
-            pages.par_extend(
-                (0..t.levels.len())
-                    .into_par_iter()
-                    .map(|i| level_page(hb, t, i, &classes[i], x.edit_url.as_deref())),
-            );
-            if !t.levels.is_empty() {
-                pages.push(compare_page(t));
-            }
-            pages.par_extend(
-                (1..t.levels.len())
-                    .into_par_iter()
-                    .map(|i| pair_page(t, &t.levels[i - 1], &t.levels[i], &classes[i])),
-            );
-            pages.par_extend(t.dimensions.par_iter().map(|d| dimension_page(t, d)));
-            pages
-        })
+        .map(|(ti, t)| track_pages(hb, t, extras.get(ti).unwrap_or(&none)))
         .collect();
     let mut pages: Vec<PageOut> = per_track.into_iter().flatten().collect();
-    pages.par_extend(
-        all_level_numbers(hb)
-            .into_par_iter()
-            .map(|n| cross_level_page(hb, n)),
-    );
+    pages.extend(cross_level_pages(hb));
     if rebased.is_some() {
         for p in &mut pages {
             p.data = place_media(std::mem::take(&mut p.data), &p.url);
         }
     }
     pages
+}
+
+/// The pages of one track: its overview, level pages, comparison index,
+/// comparisons of neighbouring levels and dimension pages. Each level is
+/// classified against the level below once, for both its level page and
+/// the comparison of the two. `hb` is read for the same level in other
+/// tracks (level pages link to them).
+pub fn track_pages(hb: &Handbook, t: &Track, x: &TrackExtras) -> Vec<PageOut> {
+    let classes: Vec<Vec<Classified>> = (0..t.levels.len())
+        .into_par_iter()
+        .map(|i| {
+            let prev = i
+                .checked_sub(1)
+                .map(|j| t.levels[j].expectations.as_slice());
+            classify(&t.levels[i].expectations, prev)
+        })
+        .collect();
+    let mut pages = vec![track_page(
+        t,
+        x.notes_html.as_deref(),
+        x.source_url.as_deref(),
+        x.edit_url.as_deref(),
+    )];
+    pages.par_extend(
+        (0..t.levels.len())
+            .into_par_iter()
+            .map(|i| level_page(hb, t, i, &classes[i], x.edit_url.as_deref())),
+    );
+    if !t.levels.is_empty() {
+        pages.push(compare_page(t));
+    }
+    pages.par_extend(
+        (1..t.levels.len())
+            .into_par_iter()
+            .map(|i| pair_page(t, &t.levels[i - 1], &t.levels[i], &classes[i])),
+    );
+    pages.par_extend(t.dimensions.par_iter().map(|d| dimension_page(t, d)));
+    pages
+}
+
+/// The pages that show one level number across every track.
+pub fn cross_level_pages(hb: &Handbook) -> Vec<PageOut> {
+    all_level_numbers(hb)
+        .into_par_iter()
+        .map(|n| cross_level_page(hb, n))
+        .collect()
 }
 
 /// Marks a content-root path in author HTML rebased by [`rebase_media`];
