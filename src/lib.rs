@@ -494,18 +494,24 @@ pub fn search_index(
         .iter()
         .map(|t| t.source.file.as_str())
         .collect();
-    let mut sections = Vec::new();
-    for p in &site.pages {
-        let source = p.data.get("page").and_then(|v| v["source"].as_str());
-        let body = match p.template {
-            "page.html" => !source.is_some_and(|s| ladder_sources.contains(s)),
-            "skill.html" => false,
-            _ => continue,
-        };
-        if let Some(html) = p.data.get("content").and_then(|v| v.as_str()) {
-            sections.extend(search::page_sections(&p.url, &p.title, html, body));
-        }
-    }
+    // Pages are parsed in parallel; the sections keep page order.
+    let per_page: Vec<Vec<search::PageSection>> = site
+        .pages
+        .par_iter()
+        .map(|p| {
+            let source = p.data.get("page").and_then(|v| v["source"].as_str());
+            let body = match p.template {
+                "page.html" => !source.is_some_and(|s| ladder_sources.contains(s)),
+                "skill.html" => false,
+                _ => return Vec::new(),
+            };
+            match p.data.get("content").and_then(|v| v.as_str()) {
+                Some(html) => search::page_sections(&p.url, &p.title, html, body),
+                None => Vec::new(),
+            }
+        })
+        .collect();
+    let sections: Vec<search::PageSection> = per_page.into_iter().flatten().collect();
     search::SearchIndex::build(handbook, &skill_url, &sections)
 }
 

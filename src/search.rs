@@ -22,6 +22,7 @@
 use crate::ladder::model::{Handbook, Track};
 use crate::site::ladder_pages::{level_url, track_url};
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 use serde_json::json;
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
@@ -204,110 +205,15 @@ impl SearchIndex {
         sections: &[PageSection],
     ) -> SearchIndex {
         let mut ix = SearchIndex::default();
-        let mut push = |d: SearchDoc| {
-            if !d.text.trim().is_empty() || d.section.is_some() {
-                ix.docs.push(d)
-            }
-        };
-        for t in &hb.tracks {
-            let dim_title = |id: &Option<String>| {
-                id.as_ref().map(|id| {
-                    t.dimensions
-                        .iter()
-                        .find(|d| &d.id == id)
-                        .map(|d| d.title.clone())
-                        .unwrap_or_else(|| id.clone())
-                })
-            };
-            push(SearchDoc {
-                kind: Kind::Track,
-                title: t.title.clone(),
-                text: t.title.clone(),
-                url: track_url(t),
-                track: Some(t.id.clone()),
-                level: None,
-                dimension: None,
-                section: None,
-            });
-            for l in &t.levels {
-                let heading = level_heading(t, l.number);
-                let url = level_url(t, l.number);
-                if let Some(s) = &l.summary {
-                    push(SearchDoc {
-                        kind: Kind::Summary,
-                        title: heading.clone(),
-                        text: s.text.clone(),
-                        url: url.clone(),
-                        track: Some(t.id.clone()),
-                        level: Some(l.number),
-                        dimension: None,
-                        section: None,
-                    });
-                }
-                for e in &l.expectations {
-                    push(SearchDoc {
-                        kind: Kind::Expectation,
-                        title: heading.clone(),
-                        text: e.text.text.clone(),
-                        url: format!("{url}#{}", e.id),
-                        track: Some(t.id.clone()),
-                        level: Some(l.number),
-                        dimension: dim_title(&e.dimension),
-                        section: None,
-                    });
-                }
-            }
-            for r in &t.roles {
-                if !t.levels.iter().any(|l| l.number == r.from) {
-                    continue;
-                }
-                push(SearchDoc {
-                    kind: Kind::Role,
-                    title: level_heading(t, r.from),
-                    text: r.title.clone(),
-                    url: level_url(t, r.from),
-                    track: Some(t.id.clone()),
-                    level: Some(r.from),
-                    dimension: None,
-                    section: None,
-                });
-            }
-            for d in &t.dimensions {
-                push(SearchDoc {
-                    kind: Kind::Dimension,
-                    title: t.title.clone(),
-                    text: d.title.clone(),
-                    url: crate::site::ladder_pages::dimension_url(t, &d.id),
-                    track: Some(t.id.clone()),
-                    level: None,
-                    dimension: Some(d.title.clone()),
-                    section: None,
-                });
-            }
-            for a in &t.anti_patterns {
-                let first = a
-                    .levels
-                    .iter()
-                    .copied()
-                    .filter(|n| t.levels.iter().any(|l| l.number == *n))
-                    .min();
-                let (title, url) = match first {
-                    Some(n) => (level_heading(t, n), format!("{}#{}", level_url(t, n), a.id)),
-                    None => (t.title.clone(), format!("{}#{}", track_url(t), a.id)),
-                };
-                push(SearchDoc {
-                    kind: Kind::AntiPattern,
-                    title,
-                    text: a.text.text.clone(),
-                    url,
-                    track: Some(t.id.clone()),
-                    level: first,
-                    dimension: None,
-                    section: None,
-                });
-            }
-            ix.tracks.push((t.id.clone(), t.title.clone()));
-        }
+        // Tracks are indexed in parallel, then joined in order.
+        let per_track: Vec<Vec<SearchDoc>> = hb.tracks.par_iter().map(track_docs).collect();
+        ix.docs = per_track.into_iter().flatten().collect();
+        ix.tracks = hb
+            .tracks
+            .iter()
+            .map(|t| (t.id.clone(), t.title.clone()))
+            .collect();
+        let mut push = |d: SearchDoc| ix.docs.push(d);
         for s in &hb.skills {
             let Some(page) = skill_url(&s.source.file) else {
                 continue;
@@ -371,6 +277,8 @@ impl SearchIndex {
                 dimension: None,
             });
         }
+        ix.docs
+            .retain(|d| !d.text.trim().is_empty() || d.section.is_some());
         ix
     }
 
@@ -380,13 +288,13 @@ impl SearchIndex {
         // Documents are tokenised in parallel blocks, each stemming every
         // distinct word once; the blocks' postings are then joined in order.
         const BLOCK: usize = 4096;
-        let blocks: Vec<HashMap<String, Vec<(usize, u32)>>> = self
+        let blocks: Vec<Vec<(String, Postings)>> = self
             .docs
             .par_chunks(BLOCK)
             .enumerate()
             .map(|(b, docs)| terms_of_block(b * BLOCK, docs))
             .collect();
-        let mut all: HashMap<String, Vec<(usize, u32)>> = HashMap::new();
+        let mut all: FxHashMap<String, Vec<(usize, u32)>> = FxHashMap::default();
         for block in blocks {
             for (t, p) in block {
                 all.entry(t).or_default().extend(p);
@@ -435,19 +343,19 @@ impl SearchIndex {
                     if i > 0 {
                         s.push(',');
                     }
-                    s.push_str(
-                        &json!([
-                            k,
-                            d.title,
-                            d.section,
-                            cap(&d.text, TEXT_CAP),
-                            d.url,
-                            t,
-                            l,
-                            dim
-                        ])
-                        .to_string(),
+                    // A tuple serialises as a JSON array, without
+                    // building a `Value` per document.
+                    let row = (
+                        k,
+                        &d.title,
+                        &d.section,
+                        cap(&d.text, TEXT_CAP),
+                        &d.url,
+                        t,
+                        l,
+                        dim,
                     );
+                    s.push_str(&serde_json::to_string(&row).unwrap_or_default());
                 }
                 s.push_str("]}");
                 (format!("search/d-{n}.js"), wrap(&s))
@@ -535,13 +443,121 @@ impl SearchIndex {
     }
 }
 
+/// The entries of one track: the track, level summaries, expectations,
+/// roles, dimensions and anti-patterns.
+fn track_docs(t: &Track) -> Vec<SearchDoc> {
+    let mut docs = Vec::new();
+    let mut push = |d: SearchDoc| docs.push(d);
+    let dim_title = |id: &Option<String>| {
+        id.as_ref().map(|id| {
+            t.dimensions
+                .iter()
+                .find(|d| &d.id == id)
+                .map(|d| d.title.clone())
+                .unwrap_or_else(|| id.clone())
+        })
+    };
+    push(SearchDoc {
+        kind: Kind::Track,
+        title: t.title.clone(),
+        text: t.title.clone(),
+        url: track_url(t),
+        track: Some(t.id.clone()),
+        level: None,
+        dimension: None,
+        section: None,
+    });
+    for l in &t.levels {
+        let heading = level_heading(t, l.number);
+        let url = level_url(t, l.number);
+        if let Some(s) = &l.summary {
+            push(SearchDoc {
+                kind: Kind::Summary,
+                title: heading.clone(),
+                text: s.text.clone(),
+                url: url.clone(),
+                track: Some(t.id.clone()),
+                level: Some(l.number),
+                dimension: None,
+                section: None,
+            });
+        }
+        for e in &l.expectations {
+            push(SearchDoc {
+                kind: Kind::Expectation,
+                title: heading.clone(),
+                text: e.text.text.clone(),
+                url: format!("{url}#{}", e.id),
+                track: Some(t.id.clone()),
+                level: Some(l.number),
+                dimension: dim_title(&e.dimension),
+                section: None,
+            });
+        }
+    }
+    for r in &t.roles {
+        if !t.levels.iter().any(|l| l.number == r.from) {
+            continue;
+        }
+        push(SearchDoc {
+            kind: Kind::Role,
+            title: level_heading(t, r.from),
+            text: r.title.clone(),
+            url: level_url(t, r.from),
+            track: Some(t.id.clone()),
+            level: Some(r.from),
+            dimension: None,
+            section: None,
+        });
+    }
+    for d in &t.dimensions {
+        push(SearchDoc {
+            kind: Kind::Dimension,
+            title: t.title.clone(),
+            text: d.title.clone(),
+            url: crate::site::ladder_pages::dimension_url(t, &d.id),
+            track: Some(t.id.clone()),
+            level: None,
+            dimension: Some(d.title.clone()),
+            section: None,
+        });
+    }
+    for a in &t.anti_patterns {
+        let first = a
+            .levels
+            .iter()
+            .copied()
+            .filter(|n| t.levels.iter().any(|l| l.number == *n))
+            .min();
+        let (title, url) = match first {
+            Some(n) => (level_heading(t, n), format!("{}#{}", level_url(t, n), a.id)),
+            None => (t.title.clone(), format!("{}#{}", track_url(t), a.id)),
+        };
+        push(SearchDoc {
+            kind: Kind::AntiPattern,
+            title,
+            text: a.text.text.clone(),
+            url,
+            track: Some(t.id.clone()),
+            level: first,
+            dimension: None,
+            section: None,
+        });
+    }
+    docs
+}
+
+/// (document index, weight) pairs of one term, in document order.
+type Postings = Vec<(usize, u32)>;
+
 /// Term → postings for the documents `first..first + docs.len()`.
-fn terms_of_block(first: usize, docs: &[SearchDoc]) -> HashMap<String, Vec<(usize, u32)>> {
-    let mut ids: HashMap<String, usize> = HashMap::new();
+fn terms_of_block(first: usize, docs: &[SearchDoc]) -> Vec<(String, Postings)> {
+    let mut ids: FxHashMap<String, usize> = FxHashMap::default();
     let mut names: Vec<String> = Vec::new();
     let mut postings: Vec<Vec<(usize, u32)>> = Vec::new();
     let mut seen: Vec<(usize, u32)> = Vec::new();
-    let mut stems: HashMap<String, Option<usize>> = HashMap::new();
+    // Every distinct spelling is lowered and stemmed once per block.
+    let mut stems: FxHashMap<String, Option<usize>> = FxHashMap::default();
     let mut lower = String::new();
     for (i, d) in docs.iter().enumerate() {
         seen.clear();
@@ -551,7 +567,12 @@ fn terms_of_block(first: usize, docs: &[SearchDoc]) -> HashMap<String, Vec<(usiz
                 .filter(|w| !w.is_empty())
             {
                 lower.clear();
-                lower.extend(word.chars().flat_map(char::to_lowercase));
+                if word.is_ascii() {
+                    lower.push_str(word);
+                    lower.make_ascii_lowercase();
+                } else {
+                    lower.extend(word.chars().flat_map(char::to_lowercase));
+                }
                 let id = match stems.get(lower.as_str()) {
                     Some(id) => *id,
                     None => {
