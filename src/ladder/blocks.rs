@@ -102,6 +102,29 @@ fn clamp(r: Range<usize>, len: usize) -> Range<usize> {
     r.start.min(len)..r.end.min(len).max(r.start.min(len))
 }
 
+/// Groups of sibling headings at depths 2–4: (parent heading, members).
+pub fn sibling_groups(bl: &[Block]) -> Vec<(Option<usize>, Vec<usize>)> {
+    let mut groups: Vec<(u8, Option<usize>, Vec<usize>)> = Vec::new();
+    let mut last_at: [Option<usize>; 7] = [None; 7];
+    for (i, b) in bl.iter().enumerate() {
+        let Some(d) = b.heading_depth() else { continue };
+        let d = d.clamp(1, 6);
+        let parent = (1..d as usize).filter_map(|k| last_at[k]).max();
+        last_at[d as usize] = Some(i);
+        for slot in last_at.iter_mut().skip(d as usize + 1) {
+            *slot = None;
+        }
+        if !(2..=4).contains(&d) {
+            continue;
+        }
+        match groups.iter_mut().find(|g| g.0 == d && g.1 == parent) {
+            Some(g) => g.2.push(i),
+            None => groups.push((d, parent, vec![i])),
+        }
+    }
+    groups.into_iter().map(|(_, p, m)| (p, m)).collect()
+}
+
 /// Index one past the last block of the section opened by the heading at
 /// `i`: the next heading of the same or a higher rank.
 pub fn section_end(blocks: &[Block], i: usize) -> usize {

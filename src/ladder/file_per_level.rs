@@ -133,40 +133,17 @@ pub fn recognise(doc: &SourceDoc, diags: &mut Diagnostics) -> Option<Claim<Vec<T
         if skipping {
             continue;
         }
-        match b.kind {
-            BlockKind::Paragraph if dim.is_none() && lvl.summary.is_none() => {
-                lvl.summary = Some(Rich::from_markdown(&body[b.range.clone()]));
-                spans.push(b.range.clone());
-            }
-            BlockKind::Paragraph => {
-                let text = Rich::from_markdown(&body[b.range.clone()]);
-                if !text.is_empty() {
-                    lvl.expectations.push(super::model::Expectation {
-                        dimension: dim.clone(),
-                        text,
-                        source: SourceRef {
-                            file: doc.rel.clone(),
-                            line: doc.line_of(b.range.start),
-                        },
-                        ..Default::default()
-                    });
-                    spans.push(b.range.clone());
-                }
-            }
-            BlockKind::List => {
-                super::heading_ladder::list_expectations(
-                    doc,
-                    body,
-                    b,
-                    &dim,
-                    true,
-                    &mut track,
-                    &mut dim_ids,
-                    &mut lvl.expectations,
-                );
-                spans.push(b.range.clone());
-            }
-            _ => {}
+        if super::heading_ladder::level_block(
+            doc,
+            body,
+            b,
+            &dim,
+            true,
+            &mut track,
+            &mut dim_ids,
+            &mut lvl,
+        ) {
+            spans.push(b.range.clone());
         }
     }
     if lvl.expectations.is_empty() {

@@ -264,6 +264,59 @@ pub(crate) fn list_expectations(
     }
 }
 
+/// One block under a level heading of a one-level-per-section layout: the
+/// first paragraph before any dimension is the level's summary, later
+/// paragraphs and list items are expectations of `dim` (see
+/// [`list_expectations`] for `labels`). Returns whether the block was read.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn level_block(
+    doc: &SourceDoc,
+    body: &str,
+    b: &Block,
+    dim: &Option<String>,
+    labels: bool,
+    track: &mut Track,
+    dim_ids: &mut SlugSet,
+    level: &mut Level,
+) -> bool {
+    match b.kind {
+        BlockKind::Paragraph if dim.is_none() && level.summary.is_none() => {
+            level.summary = Some(Rich::from_markdown(&body[b.range.clone()]));
+            true
+        }
+        BlockKind::Paragraph => {
+            let text = Rich::from_markdown(&body[b.range.clone()]);
+            if text.is_empty() {
+                return false;
+            }
+            level.expectations.push(Expectation {
+                dimension: dim.clone(),
+                text,
+                source: SourceRef {
+                    file: doc.rel.clone(),
+                    line: doc.line_of(b.range.start),
+                },
+                ..Expectation::default()
+            });
+            true
+        }
+        BlockKind::List => {
+            list_expectations(
+                doc,
+                body,
+                b,
+                dim,
+                labels,
+                track,
+                dim_ids,
+                &mut level.expectations,
+            );
+            true
+        }
+        _ => false,
+    }
+}
+
 /// The id of the dimension titled `title`, adding it to the track if new.
 pub(crate) fn dimension_id(track: &mut Track, ids: &mut SlugSet, title: &str) -> String {
     let title = title.trim().trim_end_matches(':').trim();

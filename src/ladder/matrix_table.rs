@@ -799,18 +799,10 @@ mod tests {
         Option<Claim<Vec<Track>>>,
         Vec<crate::diagnostics::Diagnostic>,
     ) {
-        let doc = test_doc(body, 0);
-        let mut d = Diagnostics::default();
-        let c = recognise(&doc, &mut d);
-        (c, d.into_vec())
+        crate::ladder::table_grid::run_on(recognise, body)
     }
 
-    fn roles(t: &Track) -> Vec<(String, u32, u32)> {
-        t.roles
-            .iter()
-            .map(|r| (r.title.clone(), r.from, r.to))
-            .collect()
-    }
+    use crate::ladder::table_grid::role_spans as roles;
 
     fn numbers(t: &Track) -> Vec<u32> {
         t.levels.iter().map(|l| l.number).collect()

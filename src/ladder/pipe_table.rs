@@ -230,7 +230,6 @@ pub fn recognise(doc: &SourceDoc, diags: &mut Diagnostics) -> Option<Claim<Vec<T
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ladder::table_grid::test_doc;
 
     fn run(
         body: &str,
@@ -238,18 +237,10 @@ mod tests {
         Option<Claim<Vec<Track>>>,
         Vec<crate::diagnostics::Diagnostic>,
     ) {
-        let doc = test_doc(body, 0);
-        let mut d = Diagnostics::default();
-        let c = recognise(&doc, &mut d);
-        (c, d.into_vec())
+        crate::ladder::table_grid::run_on(recognise, body)
     }
 
-    fn roles(t: &Track) -> Vec<(String, u32, u32)> {
-        t.roles
-            .iter()
-            .map(|r| (r.title.clone(), r.from, r.to))
-            .collect()
-    }
+    use crate::ladder::table_grid::role_spans as roles;
 
     const PIPE: &str = "## Data Ladder
 

@@ -86,37 +86,30 @@ struct Section {
     structured: bool,
 }
 
-/// Proficiency sections grouped by (depth, parent heading).
+/// Proficiency sections grouped by (depth, parent heading), in the order
+/// of each group's first proficiency heading.
 fn groups(bl: &[Block]) -> Vec<(Option<usize>, Vec<Section>)> {
-    let mut out: Vec<(u8, Option<usize>, Vec<Section>)> = Vec::new();
-    let mut last_at: [Option<usize>; 7] = [None; 7];
-    for (i, b) in bl.iter().enumerate() {
-        let Some(d) = b.heading_depth() else { continue };
-        let d = d.clamp(1, 6);
-        let parent = (1..d as usize).filter_map(|k| last_at[k]).max();
-        last_at[d as usize] = Some(i);
-        for slot in last_at.iter_mut().skip(d as usize + 1) {
-            *slot = None;
-        }
-        if !(2..=4).contains(&d) {
-            continue;
-        }
-        let Some(rank) = proficiency(&b.text) else {
-            continue;
-        };
-        let end = blocks::section_end(bl, i);
-        let s = Section {
-            head: i,
-            end,
-            rank,
-            structured: bl[i + 1..end].iter().any(|b| b.heading_depth().is_some()),
-        };
-        match out.iter_mut().find(|g| g.0 == d && g.1 == parent) {
-            Some(g) => g.2.push(s),
-            None => out.push((d, parent, vec![s])),
-        }
-    }
-    out.into_iter().map(|(_, p, s)| (p, s)).collect()
+    let mut out: Vec<(Option<usize>, Vec<Section>)> = blocks::sibling_groups(bl)
+        .into_iter()
+        .filter_map(|(parent, members)| {
+            let sections: Vec<Section> = members
+                .into_iter()
+                .filter_map(|i| {
+                    let rank = proficiency(&bl[i].text)?;
+                    let end = blocks::section_end(bl, i);
+                    Some(Section {
+                        head: i,
+                        end,
+                        rank,
+                        structured: bl[i + 1..end].iter().any(|b| b.heading_depth().is_some()),
+                    })
+                })
+                .collect();
+            (!sections.is_empty()).then_some((parent, sections))
+        })
+        .collect();
+    out.sort_by_key(|(_, sections)| sections[0].head);
+    out
 }
 
 enum Finding {

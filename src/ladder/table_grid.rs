@@ -971,6 +971,31 @@ pub(crate) fn test_doc(body: &str, lines: usize) -> SourceDoc {
     }
 }
 
+/// Run a table recogniser on `body` (see [`test_doc`]): its claim and
+/// warnings.
+#[cfg(test)]
+pub(crate) fn run_on(
+    recognise: fn(&SourceDoc, &mut Diagnostics) -> Option<super::Claim<Vec<Track>>>,
+    body: &str,
+) -> (
+    Option<super::Claim<Vec<Track>>>,
+    Vec<crate::diagnostics::Diagnostic>,
+) {
+    let doc = test_doc(body, 0);
+    let mut d = Diagnostics::default();
+    let c = recognise(&doc, &mut d);
+    (c, d.into_vec())
+}
+
+/// A track's roles as (title, from, to), for tests.
+#[cfg(test)]
+pub(crate) fn role_spans(t: &Track) -> Vec<(String, u32, u32)> {
+    t.roles
+        .iter()
+        .map(|r| (r.title.clone(), r.from, r.to))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

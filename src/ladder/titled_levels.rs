@@ -35,7 +35,7 @@
 use super::blocks::{self, Block, BlockKind};
 use super::heading_ladder::dimension_id;
 use super::labels::parse_level_heading;
-use super::model::{Expectation, Level, Rich, Role, Shape, SourceRef, Track};
+use super::model::{Level, Rich, Role, Shape, SourceRef, Track};
 use super::{anti_patterns, doc_title, Claim};
 use crate::diagnostics::Diagnostics;
 use crate::slug::{slugify, SlugSet};
@@ -183,29 +183,6 @@ enum Finding {
     NearMiss { head: usize, message: String },
 }
 
-/// Groups of sibling headings at depths 2–4: (parent heading, members).
-fn sibling_groups(bl: &[Block]) -> Vec<(Option<usize>, Vec<usize>)> {
-    let mut groups: Vec<(u8, Option<usize>, Vec<usize>)> = Vec::new();
-    let mut last_at: [Option<usize>; 7] = [None; 7];
-    for (i, b) in bl.iter().enumerate() {
-        let Some(d) = b.heading_depth() else { continue };
-        let d = d.clamp(1, 6);
-        let parent = (1..d as usize).filter_map(|k| last_at[k]).max();
-        last_at[d as usize] = Some(i);
-        for slot in last_at.iter_mut().skip(d as usize + 1) {
-            *slot = None;
-        }
-        if !(2..=4).contains(&d) {
-            continue;
-        }
-        match groups.iter_mut().find(|g| g.0 == d && g.1 == parent) {
-            Some(g) => g.2.push(i),
-            None => groups.push((d, parent, vec![i])),
-        }
-    }
-    groups.into_iter().map(|(_, p, m)| (p, m)).collect()
-}
-
 fn analyse_group(
     bl: &[Block],
     parent: Option<usize>,
@@ -327,7 +304,7 @@ fn analyse_group(
 
 fn analyse(doc: &SourceDoc, bl: &[Block]) -> Vec<Finding> {
     let declared = doc.frontmatter.kind.as_deref() == Some("ladder");
-    let mut found: Vec<Finding> = sibling_groups(bl)
+    let mut found: Vec<Finding> = blocks::sibling_groups(bl)
         .iter()
         .filter_map(|(p, m)| analyse_group(bl, *p, m, declared))
         .collect();
@@ -530,40 +507,17 @@ pub fn recognise(doc: &SourceDoc, diags: &mut Diagnostics) -> Option<Claim<Vec<T
                 if skip {
                     continue;
                 }
-                match b.kind {
-                    BlockKind::Paragraph if dim.is_none() && level.summary.is_none() => {
-                        level.summary = Some(Rich::from_markdown(&body[b.range.clone()]));
-                        spans.push(b.range.clone());
-                    }
-                    BlockKind::Paragraph => {
-                        let text = Rich::from_markdown(&body[b.range.clone()]);
-                        if !text.is_empty() {
-                            level.expectations.push(Expectation {
-                                dimension: dim.clone(),
-                                text,
-                                source: SourceRef {
-                                    file: doc.rel.clone(),
-                                    line: doc.line_of(b.range.start),
-                                },
-                                ..Expectation::default()
-                            });
-                            spans.push(b.range.clone());
-                        }
-                    }
-                    BlockKind::List => {
-                        super::heading_ladder::list_expectations(
-                            doc,
-                            body,
-                            b,
-                            &dim,
-                            dim.is_none(),
-                            &mut track,
-                            &mut dim_ids,
-                            &mut level.expectations,
-                        );
-                        spans.push(b.range.clone());
-                    }
-                    _ => {}
+                if super::heading_ladder::level_block(
+                    doc,
+                    body,
+                    b,
+                    &dim,
+                    dim.is_none(),
+                    &mut track,
+                    &mut dim_ids,
+                    &mut level,
+                ) {
+                    spans.push(b.range.clone());
                 }
             }
             if level.expectations.is_empty() {
