@@ -238,22 +238,6 @@ fn search_checks_on_the_seeds() {
     node_checks("search_checks.mjs", &[spec_path.as_os_str()]);
 }
 
-fn search_index_of(path: &Path) -> rungs::search::SearchIndex {
-    let opts = rungs::BuildOptions {
-        path: path.to_path_buf(),
-        ..Default::default()
-    };
-    let rungs::Loaded {
-        layout,
-        docs,
-        assets,
-        mut diags,
-    } = rungs::load(&opts).unwrap();
-    let (hb, views) = rungs::ladder::recognise_all(&docs, &mut diags);
-    let site = rungs::site::plan(&layout, &docs, &assets, &hb, &views, &mut diags);
-    rungs::search_index(&hb, &docs, &site)
-}
-
 /// Every word of the seeds, lowercased, with its Rust stem.
 fn stems_of(dir: &Path) -> std::collections::BTreeMap<String, String> {
     let mut m = std::collections::BTreeMap::new();

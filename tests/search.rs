@@ -16,22 +16,6 @@ fn seeds_dir() -> Option<&'static Path> {
     }
 }
 
-fn index_of(path: &Path) -> SearchIndex {
-    let opts = rungs::BuildOptions {
-        path: path.to_path_buf(),
-        ..Default::default()
-    };
-    let rungs::Loaded {
-        layout,
-        docs,
-        assets,
-        mut diags,
-    } = rungs::load(&opts).unwrap();
-    let (hb, views) = rungs::ladder::recognise_all(&docs, &mut diags);
-    let site = rungs::site::plan(&layout, &docs, &assets, &hb, &views, &mut diags);
-    rungs::search_index(&hb, &docs, &site)
-}
-
 fn find<'a>(ix: &'a SearchIndex, kind: Kind, needle: &str) -> Vec<&'a SearchDoc> {
     ix.docs
         .iter()
@@ -42,7 +26,7 @@ fn find<'a>(ix: &'a SearchIndex, kind: Kind, needle: &str) -> Vec<&'a SearchDoc>
 #[test]
 fn seeds_heading_ladder_expectations() {
     let Some(seeds) = seeds_dir() else { return };
-    let ix = index_of(seeds);
+    let ix = search_index_of(seeds);
     let hits = find(&ix, Kind::Expectation, "rudimentary debugging");
     assert_eq!(hits.len(), 1, "{hits:?}");
     let d = hits[0];
@@ -77,7 +61,7 @@ fn seeds_heading_ladder_expectations() {
 #[test]
 fn seeds_matrix_anti_patterns_roles_dimensions() {
     let Some(seeds) = seeds_dir() else { return };
-    let ix = index_of(seeds);
+    let ix = search_index_of(seeds);
     let hits = find(&ix, Kind::AntiPattern, "Arrogant");
     let ic = hits
         .iter()
@@ -114,7 +98,7 @@ fn seeds_matrix_anti_patterns_roles_dimensions() {
 #[test]
 fn seeds_skill_items_scale_and_headings() {
     let Some(seeds) = seeds_dir() else { return };
-    let ix = index_of(seeds);
+    let ix = search_index_of(seeds);
     for item in ["IaC reviewed", "Rollbacks verified", "Alerts tested"] {
         let d = ix
             .docs
@@ -139,7 +123,7 @@ fn seeds_skill_items_scale_and_headings() {
 #[test]
 fn terms_are_stemmed_and_rank_own_words_highest() {
     let Some(seeds) = seeds_dir() else { return };
-    let ix = index_of(seeds);
+    let ix = search_index_of(seeds);
     let terms = ix.terms();
     let debug = &terms["debug"];
     let target = ix
@@ -155,7 +139,7 @@ fn terms_are_stemmed_and_rank_own_words_highest() {
 /// Every URL in the index names a built page and, with a fragment, an
 /// element on it.
 fn assert_urls_resolve(src: &Path) {
-    let ix = index_of(src);
+    let ix = search_index_of(src);
     let out = tempfile::tempdir().unwrap();
     build(src, out.path());
     for d in &ix.docs {
@@ -214,7 +198,7 @@ fn runs(v: &serde_json::Value) -> Vec<serde_json::Value> {
 #[test]
 fn seed_index_files_shard_terms_and_chunk_documents() {
     let Some(seeds) = seeds_dir() else { return };
-    let ix = index_of(seeds);
+    let ix = search_index_of(seeds);
     let files = ix.files();
     let meta = &payload(&files, "search/meta.js")["meta"];
     assert_eq!(meta["n"], ix.docs.len());
@@ -287,7 +271,7 @@ fn seed_index_files_shard_terms_and_chunk_documents() {
 #[test]
 fn seed_facets_carry_track_level_kind_and_dimension() {
     let Some(seeds) = seeds_dir() else { return };
-    let ix = index_of(seeds);
+    let ix = search_index_of(seeds);
     let files = ix.files();
     let meta = &payload(&files, "search/meta.js")["meta"];
     let f = &payload(&files, "search/facets.js")["facets"];
@@ -337,7 +321,7 @@ fn seed_facets_carry_track_level_kind_and_dimension() {
 
 #[test]
 fn plain_pages_are_indexed_with_their_body_text_ladder_sources_by_headings() {
-    let ix = index_of(&repo());
+    let ix = search_index_of(&repo());
     let guide: Vec<_> = ix
         .docs
         .iter()

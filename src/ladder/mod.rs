@@ -121,7 +121,7 @@ pub fn doc_title(doc: &SourceDoc, bl: &[blocks::Block]) -> (String, Option<Range
     {
         return (h.text.trim().to_string(), Some(h.range.clone()));
     }
-    (blocks::title_case_stem(&doc.stem()), None)
+    (doc.name_title(), None)
 }
 
 fn overlaps(a: &[Range<usize>], b: &[Range<usize>]) -> bool {

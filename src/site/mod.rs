@@ -195,16 +195,7 @@ pub fn doc_title(doc: &SourceDoc) -> String {
     if let Some(t) = &doc.frontmatter.title {
         return t.clone();
     }
-    if let Some(h1) = first_h1(&doc.body) {
-        return h1;
-    }
-    let stem = doc.stem();
-    if is_index_name(&format!("{stem}.md")) {
-        if let Some(folder) = doc.rel.rsplit_once('/').map(|(f, _)| f) {
-            return title_case(folder.rsplit('/').next().unwrap_or(folder));
-        }
-    }
-    title_case(&stem)
+    first_h1(&doc.body).unwrap_or_else(|| doc.name_title())
 }
 
 /// The text of the document's first `# ` heading (ATX or setext).

@@ -54,6 +54,20 @@ impl SourceDoc {
             .unwrap_or(name)
             .to_string()
     }
+
+    /// The title its file name gives, for a document with no title of its
+    /// own: `on-call-guide.md` → "On Call Guide"; a folder's index
+    /// (`platform/_index.md`, `README.md`) takes the folder's name.
+    pub fn name_title(&self) -> String {
+        let stem = self.stem();
+        let name = match self.rel.rsplit_once('/') {
+            Some((folder, file)) if crate::site::urls::is_index_name(file) => {
+                folder.rsplit('/').next().unwrap_or(folder).to_string()
+            }
+            _ => stem,
+        };
+        crate::slug::title_case(&name)
+    }
 }
 
 /// Decode bytes as UTF-8 text: strip a BOM, normalise CRLF, and report a

@@ -192,3 +192,20 @@ pub fn broken_links(out: &Path) -> Vec<String> {
     }
     broken
 }
+
+/// The search index the build would write for the site at `path`.
+pub fn search_index_of(path: &Path) -> rungs::search::SearchIndex {
+    let opts = rungs::BuildOptions {
+        path: path.to_path_buf(),
+        ..Default::default()
+    };
+    let rungs::Loaded {
+        layout,
+        docs,
+        assets,
+        mut diags,
+    } = rungs::load(&opts).unwrap();
+    let (hb, views) = rungs::ladder::recognise_all(&docs, &mut diags);
+    let site = rungs::site::plan(&layout, &docs, &assets, &hb, &views, &mut diags);
+    rungs::search_index(&hb, &docs, &site)
+}
