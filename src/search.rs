@@ -366,18 +366,7 @@ impl SearchIndex {
         let terms = self.terms();
         let sized: Vec<(&str, String)> = terms
             .par_iter()
-            .map(|(t, postings)| {
-                let mut s = String::with_capacity(postings.len() * 5);
-                let mut last = 0;
-                for (i, (d, w)) in postings.iter().enumerate() {
-                    if i > 0 {
-                        s.push(',');
-                    }
-                    let _ = write!(s, "{},{w}", d - last);
-                    last = *d;
-                }
-                (t.as_str(), s)
-            })
+            .map(|(t, postings)| (t.as_str(), encode_postings(postings)))
             .collect();
         let shards = shard_terms(&sized);
         let shard_names: Vec<&str> = shards.iter().map(|(p, _)| p.as_str()).collect();
@@ -545,6 +534,44 @@ fn track_docs(t: &Track) -> Vec<SearchDoc> {
         });
     }
     docs
+}
+
+/// Runs at least this long are written as one triple.
+const MIN_RUN: usize = 3;
+
+/// A term's postings as written in its shard: `gap,weight` pairs (the gap
+/// from the previous document, the first from 0), except that a run of at
+/// least [`MIN_RUN`] consecutive documents with one weight is the triple
+/// `gap,-weight,count` (the gap leads to the run's first document; the
+/// next gap counts from its last). Words of a level's title are in every
+/// expectation of the level, so common terms shrink to a triple per level.
+pub fn encode_postings(postings: &[(usize, u32)]) -> String {
+    let mut s = String::with_capacity(postings.len() * 4);
+    let mut last = 0;
+    let mut i = 0;
+    while i < postings.len() {
+        let (d, w) = postings[i];
+        let mut n = 1;
+        while postings
+            .get(i + n)
+            .is_some_and(|&(e, v)| e == d + n && v == w)
+        {
+            n += 1;
+        }
+        if !s.is_empty() {
+            s.push(',');
+        }
+        if n >= MIN_RUN {
+            let _ = write!(s, "{},-{w},{n}", d - last);
+            last = d + n - 1;
+            i += n;
+        } else {
+            let _ = write!(s, "{},{w}", d - last);
+            last = d;
+            i += 1;
+        }
+    }
+    s
 }
 
 /// (document index, weight) pairs of one term, in document order.
@@ -867,6 +894,25 @@ mod tests {
         assert_eq!(shards[0].1.len(), 1);
         assert_eq!(shard_file("é"), "_e9_");
         assert_eq!(shard_file("ru"), "ru");
+    }
+
+    #[test]
+    fn runs_of_one_weight_are_written_as_triples() {
+        let p = [
+            (0, 2),
+            (1, 2),
+            (2, 2),
+            (5, 1),
+            (6, 3),
+            (7, 3),
+            (8, 3),
+            (9, 3),
+            (10, 1),
+            (11, 1),
+        ];
+        assert_eq!(encode_postings(&p), "0,-2,3,3,1,1,-3,4,1,1,1,1");
+        assert_eq!(encode_postings(&[(4, 1)]), "4,1");
+        assert_eq!(encode_postings(&[]), "");
     }
 
     #[test]

@@ -217,32 +217,42 @@ fn seed_index_files_shard_terms_and_chunk_documents() {
     // Every term sits in the shard of its prefix, with postings as doc id
     // deltas and weights that decode to `terms()`.
     let terms = ix.terms();
-    let mut seen = 0;
+    let (mut seen, mut runs) = (0, 0);
     for p in &shards {
         let name = format!("search/t-{}.js", rungs::search::shard_file(p));
         let v = payload(&files, &name);
         assert_eq!(v["shard"], *p);
         for (t, flat) in v["terms"].as_object().unwrap() {
             assert!(t.starts_with(p), "{t} in shard {p}");
-            let flat: Vec<usize> = flat
+            // `gap,weight` pairs; `gap,-weight,count` for a run of
+            // consecutive documents.
+            let flat: Vec<i64> = flat
                 .as_array()
                 .unwrap()
                 .iter()
-                .map(|x| x.as_u64().unwrap() as usize)
+                .map(|x| x.as_i64().unwrap())
                 .collect();
-            let mut d = 0;
-            let decoded: Vec<(usize, u32)> = flat
-                .chunks(2)
-                .map(|c| {
-                    d += c[0];
-                    (d, c[1] as u32)
-                })
-                .collect();
+            let (mut d, mut i, mut decoded) = (0usize, 0, Vec::new());
+            while i < flat.len() {
+                d += flat[i] as usize;
+                if flat[i + 1] > 0 {
+                    decoded.push((d, flat[i + 1] as u32));
+                    i += 2;
+                } else {
+                    runs += 1;
+                    let n = flat[i + 2] as usize;
+                    decoded.extend((0..n).map(|k| (d + k, -flat[i + 1] as u32)));
+                    d += n - 1;
+                    i += 3;
+                }
+            }
             assert_eq!(decoded, terms[t], "{t}");
             seen += 1;
         }
     }
     assert_eq!(seen, terms.len());
+    // A level's title words are in each of its expectations: runs.
+    assert!(runs > 0);
     // Documents: chunk n holds documents n*CHUNK…, with their URL.
     let chunk = rungs::search::CHUNK;
     let target = ix

@@ -116,6 +116,15 @@
     });
     return need;
   }
+  // How many documents a term's postings name (runs counted in full).
+  function postingCount(p) {
+    if (p.count === undefined) {
+      var c = 0;
+      for (var i = 0; i < p.length; ) { if (p[i + 1] < 0) { c += p[i + 2]; i += 3; } else { c++; i += 2; } }
+      p.count = c;
+    }
+    return p.count;
+  }
   function oneEdit(a, b) {
     if (Math.abs(a.length - b.length) > 1 || a === b) return a === b;
     var i = 0, j = 0, edits = 0;
@@ -153,7 +162,7 @@
           if (!quality) return;
           matched[t] = true;
           hits.push([terms[t], quality]);
-          size += terms[t].length;
+          size += postingCount(terms[t]);
         });
       });
       return { hits: hits, size: size };
@@ -164,13 +173,20 @@
       per.forEach(function (word, k) {
         var touched = [];
         word.hits.forEach(function (h) {
+          // Postings: `gap,weight` pairs, or `gap,-weight,count` for a
+          // run of consecutive documents of one weight.
           var p = h[0], quality = h[1], d = 0;
-          for (var i = 0; i < p.length; i += 2) {
+          for (var i = 0; i < p.length; ) {
             d += p[i];
-            if (all && cnt[d] !== k) continue;
-            var s = p[i + 1] * quality;
-            if (wbuf[d] === 0) touched.push(d);
-            if (wbuf[d] < s) wbuf[d] = s;
+            var w = p[i + 1], end = d;
+            if (w < 0) { w = -w; end = d + p[i + 2] - 1; i += 3; } else i += 2;
+            var s = w * quality;
+            for (; d <= end; d++) {
+              if (all && cnt[d] !== k) continue;
+              if (wbuf[d] === 0) touched.push(d);
+              if (wbuf[d] < s) wbuf[d] = s;
+            }
+            d = end;
           }
         });
         for (var j = 0; j < touched.length; j++) {
