@@ -281,9 +281,12 @@ fn render_site(
             d
         })
         .collect();
-    let mut site = site::plan(&layout, &docs, &assets, &handbook, &views, &mut diags);
+    let (mut site, extras) =
+        site::plan_documents(&layout, &docs, &assets, &handbook, &views, &mut diags);
     // RUNGS_TIMINGS=1 prints how long the search index took (benchmarks).
     let search_start = Instant::now();
+    // Ladder pages are not indexed as pages (their entries are), so the
+    // index needs only the documents' pages.
     let search_files = search_index(&handbook, &docs, &site).files();
     if std::env::var_os("RUNGS_TIMINGS").is_some() {
         eprintln!(
@@ -292,42 +295,54 @@ fn render_site(
             search_files.len()
         );
     }
+    drop(docs);
     site.pages.push(search::search_page());
 
     let base = base_context(&layout, &renderer, &site);
     let canonical_base = layout.config.base_url_normalised();
-    let page_count = site.pages.len();
-    let sitemap_text = sitemap(&site, canonical_base.as_deref());
-    let pages = std::mem::take(&mut site.pages);
-    let mut files: Vec<(String, OutFile)> = pages
-        .into_par_iter()
-        .map(|p| -> Result<Option<(String, OutFile)>> {
-            let mut ctx = base.clone();
-            let root = if p.url == "404.html" {
-                canonical_base.clone().unwrap_or_default()
-            } else {
-                site::urls::root_prefix(&p.url)
-            };
-            ctx.insert("root", &root);
-            if let Some(b) = &canonical_base {
-                ctx.insert("canonical", &format!("{b}{}", site::urls::pretty(&p.url)));
-            }
-            for (k, v) in &p.data {
-                ctx.insert(k.as_str(), v);
-            }
-            let html = renderer.render(p.template, &ctx)?;
-            drop(ctx);
-            drop(p.data);
-            match stream {
-                Some(staging) => {
-                    staging.write(&p.url, html.as_bytes())?;
-                    Ok(None)
+    let mut page_count = 0;
+    let mut sitemap_urls: Vec<String> = Vec::new();
+    let mut files: Vec<(String, OutFile)> = Vec::new();
+    // Render a batch of planned pages in parallel; each page's data is
+    // dropped as soon as it is rendered, and its HTML once written.
+    let mut render = |pages: Vec<site::PageOut>| -> Result<()> {
+        page_count += pages.len();
+        sitemap_urls.extend(pages.iter().filter(|p| p.in_sitemap).map(|p| p.url.clone()));
+        let rendered: Vec<(String, OutFile)> = pages
+            .into_par_iter()
+            .map(|p| -> Result<Option<(String, OutFile)>> {
+                let mut ctx = base.clone();
+                let root = if p.url == "404.html" {
+                    canonical_base.clone().unwrap_or_default()
+                } else {
+                    site::urls::root_prefix(&p.url)
+                };
+                ctx.insert("root", &root);
+                if let Some(b) = &canonical_base {
+                    ctx.insert("canonical", &format!("{b}{}", site::urls::pretty(&p.url)));
                 }
-                None => Ok(Some((p.url, OutFile::Bytes(html.into_bytes())))),
-            }
-        })
-        .filter_map(|r| r.transpose())
-        .collect::<Result<_>>()?;
+                for (k, v) in &p.data {
+                    ctx.insert(k.as_str(), v);
+                }
+                let html = renderer.render(p.template, &ctx)?;
+                drop(ctx);
+                drop(p.data);
+                match stream {
+                    Some(staging) => {
+                        staging.write(&p.url, html.as_bytes())?;
+                        Ok(None)
+                    }
+                    None => Ok(Some((p.url, OutFile::Bytes(html.into_bytes())))),
+                }
+            })
+            .filter_map(|r| r.transpose())
+            .collect::<Result<_>>()?;
+        files.extend(rendered);
+        Ok(())
+    };
+    render(std::mem::take(&mut site.pages))?;
+    site::ladder_pages::plan_batches(&handbook, &extras, &mut render)?;
+    let sitemap_text = sitemap(sitemap_urls, canonical_base.as_deref());
     files.extend(
         site.assets
             .iter()
@@ -532,19 +547,14 @@ fn base_context(
     ctx
 }
 
-fn sitemap(site: &site::Site, base: Option<&str>) -> String {
+/// The sitemap of the pages at `urls` (in any order).
+fn sitemap(mut urls: Vec<String>, base: Option<&str>) -> String {
     let mut s = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
-    let mut urls: Vec<&str> = site
-        .pages
-        .iter()
-        .filter(|p| p.in_sitemap)
-        .map(|p| p.url.as_str())
-        .collect();
     urls.sort();
     for u in urls {
-        let loc = format!("{}{}", base.unwrap_or(""), site::urls::pretty(u));
+        let loc = format!("{}{}", base.unwrap_or(""), site::urls::pretty(&u));
         s.push_str(&format!(
             "  <url><loc>{}</loc></url>\n",
             render::highlight::escape_html(&loc)

@@ -556,7 +556,8 @@ pub fn all_level_numbers(hb: &Handbook) -> Vec<u32> {
         .collect()
 }
 
-fn cross_level_page(hb: &Handbook, n: u32) -> PageOut {
+/// `numbers`: [`all_level_numbers`].
+fn cross_level_page(hb: &Handbook, n: u32, numbers: &[u32]) -> PageOut {
     let url = cross_level_url(n);
     let title = format!("Level {n} in every track");
     let columns: Vec<Value> = hb
@@ -569,7 +570,6 @@ fn cross_level_page(hb: &Handbook, n: u32) -> PageOut {
             Some(c)
         })
         .collect();
-    let numbers = all_level_numbers(hb);
     let pos = numbers.iter().position(|&x| x == n).unwrap_or(0);
     let mut extra = Map::new();
     extra.insert("number".into(), json!(n));
@@ -638,27 +638,64 @@ pub struct TrackExtras {
     pub edit_url: Option<String>,
 }
 
+/// How many pages [`plan_batches`] hands over at a time (at least).
+const BATCH: usize = 32;
+
 /// Every ladder page of the handbook. `extras` is parallel to `hb.tracks`.
-/// Tracks are planned in parallel ([`track_pages`]), then the pages that
-/// gather one level from every track ([`cross_level_pages`]).
+/// The pages of each track ([`track_pages`]), then the pages that gather
+/// one level from every track ([`cross_level_pages`]).
 pub fn plan(hb: &Handbook, extras: &[TrackExtras]) -> Vec<PageOut> {
+    let mut pages = Vec::new();
+    let done: Result<(), std::convert::Infallible> = plan_batches(hb, extras, &mut |b| {
+        pages.extend(b);
+        Ok(())
+    });
+    done.unwrap_or_else(|e| match e {});
+    pages
+}
+
+/// The pages of [`plan`], in the same order, handed to `sink` a batch at a
+/// time (each planned in parallel), so that a caller can render, write and
+/// drop each batch before the next is planned: memory stays bounded by a
+/// batch, whatever the size of the handbook.
+pub fn plan_batches<E>(
+    hb: &Handbook,
+    extras: &[TrackExtras],
+    sink: &mut dyn FnMut(Vec<PageOut>) -> Result<(), E>,
+) -> Result<(), E> {
     let rebased = rebase_media(hb);
     let hb = rebased.as_ref().unwrap_or(hb);
-    let none = TrackExtras::default();
-    let per_track: Vec<Vec<PageOut>> = hb
-        .tracks
-        .par_iter()
-        .enumerate()
-        .map(|(ti, t)| track_pages(hb, t, extras.get(ti).unwrap_or(&none)))
-        .collect();
-    let mut pages: Vec<PageOut> = per_track.into_iter().flatten().collect();
-    pages.extend(cross_level_pages(hb));
-    if rebased.is_some() {
-        for p in &mut pages {
-            p.data = place_media(std::mem::take(&mut p.data), &p.url);
+    let mut held: Vec<PageOut> = Vec::new();
+    // Small batches (a short track's pages) are gathered up to BATCH.
+    let mut give = |mut pages: Vec<PageOut>, flush: bool| -> Result<(), E> {
+        if rebased.is_some() {
+            for p in &mut pages {
+                p.data = place_media(std::mem::take(&mut p.data), &p.url);
+            }
         }
+        held.append(&mut pages);
+        if held.len() >= BATCH || (flush && !held.is_empty()) {
+            sink(std::mem::take(&mut held))?;
+        }
+        Ok(())
+    };
+    let none = TrackExtras::default();
+    for (ti, t) in hb.tracks.iter().enumerate() {
+        track_batches(hb, t, extras.get(ti).unwrap_or(&none), &mut |b| {
+            give(b, false)
+        })?;
     }
-    pages
+    let numbers = all_level_numbers(hb);
+    for chunk in numbers.chunks(BATCH) {
+        give(
+            chunk
+                .par_iter()
+                .map(|&n| cross_level_page(hb, n, &numbers))
+                .collect(),
+            false,
+        )?;
+    }
+    give(Vec::new(), true)
 }
 
 /// The pages of one track: its overview, level pages, comparison index,
@@ -667,6 +704,22 @@ pub fn plan(hb: &Handbook, extras: &[TrackExtras]) -> Vec<PageOut> {
 /// the comparison of the two. `hb` is read for the same level in other
 /// tracks (level pages link to them).
 pub fn track_pages(hb: &Handbook, t: &Track, x: &TrackExtras) -> Vec<PageOut> {
+    let mut pages = Vec::new();
+    let done: Result<(), std::convert::Infallible> = track_batches(hb, t, x, &mut |b| {
+        pages.extend(b);
+        Ok(())
+    });
+    done.unwrap_or_else(|e| match e {});
+    pages
+}
+
+/// [`track_pages`] a batch at a time.
+fn track_batches<E>(
+    hb: &Handbook,
+    t: &Track,
+    x: &TrackExtras,
+    sink: &mut dyn FnMut(Vec<PageOut>) -> Result<(), E>,
+) -> Result<(), E> {
     let classes: Vec<Vec<Classified>> = (0..t.levels.len())
         .into_par_iter()
         .map(|i| {
@@ -676,34 +729,48 @@ pub fn track_pages(hb: &Handbook, t: &Track, x: &TrackExtras) -> Vec<PageOut> {
             classify(&t.levels[i].expectations, prev)
         })
         .collect();
-    let mut pages = vec![track_page(
+    sink(vec![track_page(
         t,
         x.notes_html.as_deref(),
         x.source_url.as_deref(),
         x.edit_url.as_deref(),
-    )];
-    pages.par_extend(
-        (0..t.levels.len())
-            .into_par_iter()
-            .map(|i| level_page(hb, t, i, &classes[i], x.edit_url.as_deref())),
-    );
-    if !t.levels.is_empty() {
-        pages.push(compare_page(t));
+    )])?;
+    let n = t.levels.len();
+    for start in (0..n).step_by(BATCH) {
+        let end = (start + BATCH).min(n);
+        sink(
+            (start..end)
+                .into_par_iter()
+                .map(|i| level_page(hb, t, i, &classes[i], x.edit_url.as_deref()))
+                .collect(),
+        )?;
     }
-    pages.par_extend(
-        (1..t.levels.len())
-            .into_par_iter()
-            .map(|i| pair_page(t, &t.levels[i - 1], &t.levels[i], &classes[i])),
-    );
-    pages.par_extend(t.dimensions.par_iter().map(|d| dimension_page(t, d)));
-    pages
+    if !t.levels.is_empty() {
+        sink(vec![compare_page(t)])?;
+    }
+    for start in (1..n).step_by(BATCH) {
+        let end = (start + BATCH).min(n);
+        sink(
+            (start..end)
+                .into_par_iter()
+                .map(|i| pair_page(t, &t.levels[i - 1], &t.levels[i], &classes[i]))
+                .collect(),
+        )?;
+    }
+    sink(
+        t.dimensions
+            .par_iter()
+            .map(|d| dimension_page(t, d))
+            .collect(),
+    )
 }
 
 /// The pages that show one level number across every track.
 pub fn cross_level_pages(hb: &Handbook) -> Vec<PageOut> {
-    all_level_numbers(hb)
-        .into_par_iter()
-        .map(|n| cross_level_page(hb, n))
+    let numbers = all_level_numbers(hb);
+    numbers
+        .par_iter()
+        .map(|&n| cross_level_page(hb, n, &numbers))
         .collect()
 }
 

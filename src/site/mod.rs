@@ -388,6 +388,26 @@ pub fn plan(
     views: &HashMap<String, crate::ladder::DocView>,
     diags: &mut Diagnostics,
 ) -> Site {
+    let (mut site, extras) = plan_documents(layout, docs, assets, handbook, views, diags);
+    // Ladder pages go before the 404 page, which comes last.
+    let at = site.pages.len().saturating_sub(1);
+    site.pages
+        .splice(at..at, ladder_pages::plan(handbook, &extras));
+    site
+}
+
+/// Plan the pages of the site's documents, its home and 404 pages, but not
+/// the ladder pages: those are planned from the returned extras (parallel
+/// to `handbook.tracks`) by [`ladder_pages::plan`], or a batch at a time by
+/// [`ladder_pages::plan_batches`].
+pub fn plan_documents(
+    layout: &SiteLayout,
+    docs: &[SourceDoc],
+    assets: &[SourceFile],
+    handbook: &crate::ladder::model::Handbook,
+    views: &HashMap<String, crate::ladder::DocView>,
+    diags: &mut Diagnostics,
+) -> (Site, Vec<ladder_pages::TrackExtras>) {
     let highlight = layout.config.highlight_code;
     let doc_urls: Vec<String> = docs
         .iter()
@@ -594,7 +614,6 @@ pub fn plan(
             }
         })
         .collect();
-    pages.extend(ladder_pages::plan(handbook, &extras));
 
     // 404.
     let mut data = serde_json::Map::new();
@@ -626,14 +645,15 @@ pub fn plan(
         })
         .collect();
 
-    Site {
+    let site = Site {
         pages,
         assets: assets
             .iter()
             .map(|a| (a.rel.clone(), a.path.clone()))
             .collect(),
         nav,
-    }
+    };
+    (site, extras)
 }
 
 #[cfg(test)]
