@@ -126,9 +126,14 @@ fn crumbs(items: &[(&str, &str)]) -> Value {
 }
 
 /// Expectations of one level grouped by dimension, in the track's order.
-fn grouped<'a>(t: &'a Track, l: &'a Level) -> Vec<(Option<String>, Vec<&'a Expectation>)> {
-    dimension_order(t)
-        .into_iter()
+/// `order`: [`dimension_order`] of `t`.
+fn grouped<'a>(
+    order: &[Option<String>],
+    l: &'a Level,
+) -> Vec<(Option<String>, Vec<&'a Expectation>)> {
+    order
+        .iter()
+        .cloned()
         .map(|d| {
             let items: Vec<&Expectation> =
                 l.expectations.iter().filter(|e| e.dimension == d).collect();
@@ -160,6 +165,7 @@ fn page(
 fn level_page(
     hb: &Handbook,
     t: &Track,
+    order: &[Option<String>],
     i: usize,
     classes: &[Classified],
     edit_url: Option<&str>,
@@ -179,7 +185,7 @@ fn level_page(
     };
     let mut groups = Vec::new();
     let mut unchanged = Vec::new();
-    for (dim, items) in grouped(t, l) {
+    for (dim, items) in grouped(order, l) {
         let title = dimension_title(t, dim.as_deref());
         let mut shown = Vec::new();
         for e in items {
@@ -272,9 +278,9 @@ fn level_page(
 
 /// Role header cells for the matrix: runs of consecutive levels covered by
 /// the same roles become one cell spanning them.
-fn role_spans(t: &Track) -> Vec<Value> {
+fn role_spans(t: &Track, levels: &[Level]) -> Vec<Value> {
     let mut out: Vec<(Vec<String>, usize)> = Vec::new();
-    for l in &t.levels {
+    for l in levels {
         let r = role_titles(t, l.number);
         match out.last_mut() {
             Some((prev, n)) if *prev == r && !r.is_empty() => *n += 1,
@@ -286,8 +292,8 @@ fn role_spans(t: &Track) -> Vec<Value> {
         .collect()
 }
 
-fn level_columns(t: &Track) -> Vec<Value> {
-    t.levels
+fn level_columns(t: &Track, levels: &[Level]) -> Vec<Value> {
+    levels
         .iter()
         .map(|l| {
             json!({
@@ -301,19 +307,18 @@ fn level_columns(t: &Track) -> Vec<Value> {
         .collect()
 }
 
-/// Rows of the matrix: one per dimension, a cell per level.
-fn matrix_rows(t: &Track) -> Vec<Value> {
-    dimension_order(t)
-        .into_iter()
+/// Rows of the matrix: one per dimension, a cell per level of `levels`.
+fn matrix_rows(t: &Track, order: &[Option<String>], levels: &[Level]) -> Vec<Value> {
+    order
+        .iter()
         .map(|d| {
-            let cells: Vec<Value> = t
-                .levels
+            let cells: Vec<Value> = levels
                 .iter()
                 .map(|l| {
                     Value::Array(
                         l.expectations
                             .iter()
-                            .filter(|e| e.dimension == d)
+                            .filter(|e| &e.dimension == d)
                             .map(|e| json!({"id": e.id, "html": e.text.html, "url": format!("{}#{}", level_url(t, l.number), e.id)}))
                             .collect(),
                     )
@@ -339,19 +344,80 @@ fn track_json(t: &Track) -> Value {
     })
 }
 
-fn track_page(
+/// Tracks with more levels than this show them a window at a time on
+/// the pages that would otherwise hold every level (the matrix, each
+/// dimension), and list comparisons instead of one table of every level;
+/// shorter tracks show every level on one page.
+pub const WINDOW: usize = 12;
+
+/// The windows of a track's levels: index ranges into `t.levels`, each
+/// with its label (`13–24`). One window (every level) up to [`WINDOW`].
+fn windows(t: &Track) -> Vec<(std::ops::Range<usize>, String)> {
+    let n = t.levels.len();
+    if n <= WINDOW {
+        return vec![(0..n, String::new())];
+    }
+    (0..n)
+        .step_by(WINDOW)
+        .map(|a| {
+            let b = (a + WINDOW).min(n);
+            let label = format!("{}–{}", t.levels[a].number, t.levels[b - 1].number);
+            (a..b, label)
+        })
+        .collect()
+}
+
+/// The page of window `w` of a page split by [`windows`]: the first window
+/// lives at `first`, the others in a folder beside its `index.html`.
+fn window_url(first: &str, t: &Track, w: &std::ops::Range<usize>, k: usize) -> String {
+    if k == 0 {
+        return first.to_string();
+    }
+    let dir = first.strip_suffix("index.html").unwrap_or(first);
+    format!(
+        "{dir}{}-{}/index.html",
+        t.levels[w.start].number,
+        t.levels[w.end - 1].number
+    )
+}
+
+/// Navigation between the windows of a split page; empty when unsplit.
+fn window_nav(
     t: &Track,
-    notes_html: Option<&str>,
-    source_url: Option<&str>,
-    edit_url: Option<&str>,
-) -> PageOut {
-    let url = track_url(t);
+    first: &str,
+    wins: &[(std::ops::Range<usize>, String)],
+    current: usize,
+) -> Value {
+    if wins.len() < 2 {
+        return json!([]);
+    }
+    Value::Array(
+        wins.iter()
+            .enumerate()
+            .map(|(k, (w, label))| {
+                json!({"label": label, "url": window_url(first, t, w, k), "current": k == current})
+            })
+            .collect(),
+    )
+}
+
+/// The track's matrix pages: its overview with the first window of levels
+/// (every level when the track is short), then one page per further window.
+fn track_page(t: &Track, order: &[Option<String>], x: &TrackExtras, k: usize) -> PageOut {
+    let first = track_url(t);
+    let wins = windows(t);
+    let (w, label) = &wins[k];
+    let url = window_url(&first, t, w, k);
+    let levels = &t.levels[w.clone()];
     let mut extra = Map::new();
     extra.insert("track".into(), track_json(t));
-    extra.insert("levels".into(), Value::Array(level_columns(t)));
-    extra.insert("roles".into(), Value::Array(role_spans(t)));
+    extra.insert("levels".into(), Value::Array(level_columns(t, levels)));
+    extra.insert("roles".into(), Value::Array(role_spans(t, levels)));
     extra.insert("has_roles".into(), json!(!t.roles.is_empty()));
-    extra.insert("rows".into(), Value::Array(matrix_rows(t)));
+    extra.insert("rows".into(), Value::Array(matrix_rows(t, order, levels)));
+    extra.insert("windows".into(), window_nav(t, &first, &wins, k));
+    extra.insert("window_label".into(), json!(label));
+    extra.insert("level_count".into(), json!(t.levels.len()));
     extra.insert(
         "dimensions".into(),
         Value::Array(
@@ -361,21 +427,38 @@ fn track_page(
                 .collect(),
         ),
     );
+    // Anti-patterns and notes are the track's, shown on its overview.
+    let overview = k == 0;
     extra.insert(
         "anti_patterns".into(),
-        Value::Array(t.anti_patterns.iter().map(anti_pattern_json).collect()),
+        Value::Array(if overview {
+            t.anti_patterns.iter().map(anti_pattern_json).collect()
+        } else {
+            Vec::new()
+        }),
     );
-    extra.insert("notes".into(), json!(notes_html));
-    extra.insert("source_url".into(), json!(source_url));
+    extra.insert(
+        "notes".into(),
+        json!(x.notes_html.as_deref().filter(|_| overview)),
+    );
+    extra.insert("source_url".into(), json!(x.source_url));
+    let crumb_label = format!("Levels {label}");
+    let mut crumb = vec![(t.title.as_str(), first.as_str())];
+    let title = if overview {
+        t.title.clone()
+    } else {
+        crumb.push((crumb_label.as_str(), url.as_str()));
+        format!("{} · levels {label}", t.title)
+    };
     page(
         url.clone(),
         "track.html",
-        t.title.clone(),
+        title.clone(),
         json!({
-            "title": t.title,
+            "title": title,
             "url": url,
-            "edit_url": edit_url,
-            "breadcrumbs": crumbs(&[(t.title.as_str(), url.as_str())]),
+            "edit_url": x.edit_url,
+            "breadcrumbs": crumbs(&crumb),
         }),
         extra,
     )
@@ -383,15 +466,20 @@ fn track_page(
 
 /// A column of a comparison: one level, expectations by dimension, marked
 /// against the level below when its `classes` are given.
-fn compare_column(t: &Track, l: &Level, classes: Option<&[Classified]>) -> Value {
-    let rows: Vec<Value> = dimension_order(t)
-        .into_iter()
+fn compare_column(
+    t: &Track,
+    order: &[Option<String>],
+    l: &Level,
+    classes: Option<&[Classified]>,
+) -> Value {
+    let rows: Vec<Value> = order
+        .iter()
         .map(|d| {
             let items: Vec<Value> = l
                 .expectations
                 .iter()
                 .enumerate()
-                .filter(|(_, e)| e.dimension == d)
+                .filter(|(_, e)| &e.dimension == d)
                 .map(|(k, e)| {
                     let mut v = json!({"id": e.id, "html": e.text.html, "examples": e.examples.iter().map(|x| x.html.clone()).collect::<Vec<_>>(), "url": format!("{}#{}", level_url(t, l.number), e.id), "change": null, "diff_html": null});
                     if let Some(c) = classes {
@@ -415,7 +503,13 @@ fn compare_column(t: &Track, l: &Level, classes: Option<&[Classified]>) -> Value
 }
 
 /// `classes`: `b` classified against `a`.
-fn pair_page(t: &Track, a: &Level, b: &Level, classes: &[Classified]) -> PageOut {
+fn pair_page(
+    t: &Track,
+    order: &[Option<String>],
+    a: &Level,
+    b: &Level,
+    classes: &[Classified],
+) -> PageOut {
     let url = pair_url(t, a.number, b.number);
     let title = format!(
         "Level {} and level {} compared — {}",
@@ -423,9 +517,10 @@ fn pair_page(t: &Track, a: &Level, b: &Level, classes: &[Classified]) -> PageOut
     );
     let extra = compare_data(
         t,
+        order,
         vec![
-            compare_column(t, a, None),
-            compare_column(t, b, Some(classes)),
+            compare_column(t, order, a, None),
+            compare_column(t, order, b, Some(classes)),
         ],
     );
     page(
@@ -442,13 +537,13 @@ fn pair_page(t: &Track, a: &Level, b: &Level, classes: &[Classified]) -> PageOut
 }
 
 /// Template data shared by the comparison pages.
-fn compare_data(t: &Track, columns: Vec<Value>) -> Map<String, Value> {
+fn compare_data(t: &Track, order: &[Option<String>], columns: Vec<Value>) -> Map<String, Value> {
     let mut extra = Map::new();
     extra.insert("track".into(), track_json(t));
     extra.insert("columns".into(), Value::Array(columns));
     extra.insert(
         "dimension_titles".into(),
-        json!(dimension_order(t)
+        json!(order
             .iter()
             .map(|d| dimension_title(t, d.as_deref()).unwrap_or_else(|| "Expectations".into()))
             .collect::<Vec<_>>()),
@@ -464,16 +559,22 @@ fn pairs(t: &Track) -> Vec<Value> {
         .collect()
 }
 
-fn compare_page(t: &Track) -> PageOut {
+/// The comparison index: every level side by side (with a picker of any
+/// two) when the track has at most [`WINDOW`] levels; beyond that, the
+/// list of pre-rendered comparisons of neighbouring levels.
+fn compare_page(t: &Track, order: &[Option<String>]) -> PageOut {
     let url = compare_url(t);
     let title = format!("Compare levels — {}", t.title);
-    let extra = compare_data(
-        t,
+    let columns = if t.levels.len() <= WINDOW {
         t.levels
             .iter()
-            .map(|l| compare_column(t, l, None))
-            .collect(),
-    );
+            .map(|l| compare_column(t, order, l, None))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let mut extra = compare_data(t, order, columns);
+    extra.insert("level_count".into(), json!(t.levels.len()));
     page(
         url.clone(),
         "compare.html",
@@ -487,17 +588,31 @@ fn compare_page(t: &Track) -> PageOut {
     )
 }
 
-fn dimension_page(t: &Track, d: &crate::ladder::model::Dimension) -> PageOut {
-    let url = dimension_url(t, &d.id);
-    let title = format!("{} — {}", d.title, t.title);
-    let levels: Vec<Value> = t
-        .levels
-        .iter()
-        .enumerate()
-        .map(|(i, l)| {
-            let prev = i.checked_sub(1).map(|j| &t.levels[j]);
-            let mine: Vec<Expectation> = l.expectations.iter().filter(|e| e.dimension.as_deref() == Some(&d.id)).cloned().collect();
-            let before: Option<Vec<Expectation>> = prev.map(|p| p.expectations.iter().filter(|e| e.dimension.as_deref() == Some(&d.id)).cloned().collect());
+/// Window `k` of a dimension's page: the dimension through those levels,
+/// each marked against the level below.
+fn dimension_page(t: &Track, d: &crate::ladder::model::Dimension, k: usize) -> PageOut {
+    let first = dimension_url(t, &d.id);
+    let wins = windows(t);
+    let (w, label) = &wins[k];
+    let url = window_url(&first, t, w, k);
+    let title = if k == 0 {
+        format!("{} — {}", d.title, t.title)
+    } else {
+        format!("{} · levels {label} — {}", d.title, t.title)
+    };
+    let of_dim = |l: &Level| -> Vec<Expectation> {
+        l.expectations
+            .iter()
+            .filter(|e| e.dimension.as_deref() == Some(&d.id))
+            .cloned()
+            .collect()
+    };
+    let levels: Vec<Value> = w
+        .clone()
+        .map(|i| {
+            let l = &t.levels[i];
+            let mine = of_dim(l);
+            let before = i.checked_sub(1).map(|j| of_dim(&t.levels[j]));
             let classes = classify(&mine, before.as_deref());
             let items: Vec<Value> = mine
                 .iter()
@@ -511,10 +626,20 @@ fn dimension_page(t: &Track, d: &crate::ladder::model::Dimension) -> PageOut {
     extra.insert("track".into(), track_json(t));
     extra.insert("dimension".into(), json!({"id": d.id, "title": d.title}));
     extra.insert("levels".into(), Value::Array(levels));
+    extra.insert("windows".into(), window_nav(t, &first, &wins, k));
     extra.insert(
         "dimensions".into(),
         Value::Array(t.dimensions.iter().map(|x| json!({"title": x.title, "url": dimension_url(t, &x.id), "current": x.id == d.id})).collect()),
     );
+    let crumb_label = format!("Levels {label}");
+    let mut crumb = vec![
+        (t.title.as_str(), track_url(t)),
+        (d.title.as_str(), first.clone()),
+    ];
+    if k > 0 {
+        crumb.push((crumb_label.as_str(), url.clone()));
+    }
+    let crumb: Vec<(&str, &str)> = crumb.iter().map(|(a, b)| (*a, b.as_str())).collect();
     page(
         url.clone(),
         "dimension.html",
@@ -522,7 +647,7 @@ fn dimension_page(t: &Track, d: &crate::ladder::model::Dimension) -> PageOut {
         json!({
             "title": title,
             "url": url,
-            "breadcrumbs": crumbs(&[(t.title.as_str(), track_url(t).as_str()), (d.title.as_str(), url.as_str())]),
+            "breadcrumbs": crumbs(&crumb),
         }),
         extra,
     )
@@ -556,16 +681,23 @@ pub fn all_level_numbers(hb: &Handbook) -> Vec<u32> {
         .collect()
 }
 
-/// `numbers`: [`all_level_numbers`].
-fn cross_level_page(hb: &Handbook, n: u32, numbers: &[u32]) -> PageOut {
+/// `numbers`: [`all_level_numbers`]; `orders`: [`dimension_order`] of
+/// each track.
+fn cross_level_page(
+    hb: &Handbook,
+    n: u32,
+    numbers: &[u32],
+    orders: &[Vec<Option<String>>],
+) -> PageOut {
     let url = cross_level_url(n);
     let title = format!("Level {n} in every track");
     let columns: Vec<Value> = hb
         .tracks
         .iter()
-        .filter_map(|t| {
+        .zip(orders)
+        .filter_map(|(t, order)| {
             let l = t.levels.iter().find(|l| l.number == n)?;
-            let mut c = compare_column(t, l, None);
+            let mut c = compare_column(t, order, l, None);
             c["track"] = json!({"title": t.title, "url": track_url(t)});
             Some(c)
         })
@@ -599,10 +731,16 @@ fn cross_level_page(hb: &Handbook, n: u32, numbers: &[u32]) -> PageOut {
     )
 }
 
-/// The home page's ladder at a glance: levels as rows, tracks as columns.
+/// The home page's ladder at a glance: levels as rows, tracks as columns;
+/// the first [`WINDOW`] level numbers, and a link onward when there are more.
 pub fn glance(hb: &Handbook) -> Value {
-    let rows: Vec<Value> = all_level_numbers(hb)
+    let numbers = all_level_numbers(hb);
+    let more = numbers.get(WINDOW).map(|&n| {
+        json!({"total": numbers.len(), "shown": WINDOW, "number": n, "url": cross_level_url(n)})
+    });
+    let rows: Vec<Value> = numbers
         .into_iter()
+        .take(WINDOW)
         .map(|n| {
             let cells: Vec<Value> = hb
                 .tracks
@@ -626,6 +764,7 @@ pub fn glance(hb: &Handbook) -> Value {
     json!({
         "tracks": hb.tracks.iter().map(track_json).collect::<Vec<_>>(),
         "rows": rows,
+        "more": more,
     })
 }
 
@@ -686,11 +825,12 @@ pub fn plan_batches<E>(
         })?;
     }
     let numbers = all_level_numbers(hb);
+    let orders: Vec<_> = hb.tracks.iter().map(dimension_order).collect();
     for chunk in numbers.chunks(BATCH) {
         give(
             chunk
                 .par_iter()
-                .map(|&n| cross_level_page(hb, n, &numbers))
+                .map(|&n| cross_level_page(hb, n, &numbers, &orders))
                 .collect(),
             false,
         )?;
@@ -729,48 +869,54 @@ fn track_batches<E>(
             classify(&t.levels[i].expectations, prev)
         })
         .collect();
-    sink(vec![track_page(
-        t,
-        x.notes_html.as_deref(),
-        x.source_url.as_deref(),
-        x.edit_url.as_deref(),
-    )])?;
+    let order = dimension_order(t);
+    let wins = windows(t).len();
+    sink(
+        (0..wins)
+            .into_par_iter()
+            .map(|k| track_page(t, &order, x, k))
+            .collect(),
+    )?;
     let n = t.levels.len();
     for start in (0..n).step_by(BATCH) {
         let end = (start + BATCH).min(n);
         sink(
             (start..end)
                 .into_par_iter()
-                .map(|i| level_page(hb, t, i, &classes[i], x.edit_url.as_deref()))
+                .map(|i| level_page(hb, t, &order, i, &classes[i], x.edit_url.as_deref()))
                 .collect(),
         )?;
     }
     if !t.levels.is_empty() {
-        sink(vec![compare_page(t)])?;
+        sink(vec![compare_page(t, &order)])?;
     }
     for start in (1..n).step_by(BATCH) {
         let end = (start + BATCH).min(n);
         sink(
             (start..end)
                 .into_par_iter()
-                .map(|i| pair_page(t, &t.levels[i - 1], &t.levels[i], &classes[i]))
+                .map(|i| pair_page(t, &order, &t.levels[i - 1], &t.levels[i], &classes[i]))
                 .collect(),
         )?;
     }
-    sink(
-        t.dimensions
-            .par_iter()
-            .map(|d| dimension_page(t, d))
-            .collect(),
-    )
+    for d in &t.dimensions {
+        sink(
+            (0..wins)
+                .into_par_iter()
+                .map(|k| dimension_page(t, d, k))
+                .collect(),
+        )?;
+    }
+    Ok(())
 }
 
 /// The pages that show one level number across every track.
 pub fn cross_level_pages(hb: &Handbook) -> Vec<PageOut> {
     let numbers = all_level_numbers(hb);
+    let orders: Vec<_> = hb.tracks.iter().map(dimension_order).collect();
     numbers
         .par_iter()
-        .map(|&n| cross_level_page(hb, n, &numbers))
+        .map(|&n| cross_level_page(hb, n, &numbers, &orders))
         .collect()
 }
 
