@@ -311,22 +311,25 @@ fn render_site(
         let rendered: Vec<(String, OutFile)> = pages
             .into_par_iter()
             .map(|p| -> Result<Option<(String, OutFile)>> {
-                let mut ctx = base.clone();
+                // The page's data moves into the context (no copy).
+                let mut data = base.clone();
                 let root = if p.url == "404.html" {
                     canonical_base.clone().unwrap_or_default()
                 } else {
                     site::urls::root_prefix(&p.url)
                 };
-                ctx.insert("root", &root);
+                data.insert("root".into(), root.into());
                 if let Some(b) = &canonical_base {
-                    ctx.insert("canonical", &format!("{b}{}", site::urls::pretty(&p.url)));
+                    data.insert(
+                        "canonical".into(),
+                        format!("{b}{}", site::urls::pretty(&p.url)).into(),
+                    );
                 }
-                for (k, v) in &p.data {
-                    ctx.insert(k.as_str(), v);
-                }
+                data.extend(p.data);
+                let ctx = tera::Context::from_value(serde_json::Value::Object(data))
+                    .expect("an object is a context");
                 let html = renderer.render(p.template, &ctx)?;
                 drop(ctx);
-                drop(p.data);
                 match stream {
                     Some(staging) => {
                         staging.write(&p.url, html.as_bytes())?;
@@ -524,16 +527,17 @@ pub fn search_index(
     search::SearchIndex::build(handbook, &skill_url, &sections)
 }
 
+/// Template data every page has: the site, its assets and navigation.
 fn base_context(
     layout: &config::SiteLayout,
     renderer: &render::Renderer,
     site: &site::Site,
-) -> tera::Context {
+) -> serde_json::Map<String, serde_json::Value> {
     let c = &layout.config;
-    let mut ctx = tera::Context::new();
+    let mut ctx = serde_json::Map::new();
     ctx.insert(
-        "site",
-        &serde_json::json!({
+        "site".into(),
+        serde_json::json!({
             "title": c.title,
             "description": c.description,
             "language": c.language,
@@ -541,9 +545,9 @@ fn base_context(
             "base_url": c.base_url_normalised(),
         }),
     );
-    ctx.insert("assets", &renderer.asset_urls());
-    ctx.insert("nav", &site.nav);
-    ctx.insert("rungs_version", env!("CARGO_PKG_VERSION"));
+    ctx.insert("assets".into(), serde_json::json!(renderer.asset_urls()));
+    ctx.insert("nav".into(), serde_json::json!(site.nav));
+    ctx.insert("rungs_version".into(), env!("CARGO_PKG_VERSION").into());
     ctx
 }
 

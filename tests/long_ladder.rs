@@ -15,10 +15,12 @@ fn handbook(levels: u32) -> tempfile::TempDir {
         "---\ntitle: \"Backend\"\n---\n\nThe backend track.\n".to_string(),
     )];
     for n in 1..=levels {
-        let mut body = format!(
-            "---\ntitle: \"Backend: Level {n}\"\ntrack: \"backend\"\nlevel: {n}\n---\n"
-        );
-        for (d, dim) in ["Delivery", "Collaboration", "Ownership"].iter().enumerate() {
+        let mut body =
+            format!("---\ntitle: \"Backend: Level {n}\"\ntrack: \"backend\"\nlevel: {n}\n---\n");
+        for (d, dim) in ["Delivery", "Collaboration", "Ownership"]
+            .iter()
+            .enumerate()
+        {
             body.push_str(&format!("\n## {dim}\n\n"));
             for k in 0..3 {
                 // Some expectations carry over, some are reworded, some new.
@@ -179,7 +181,12 @@ fn all_level_pages_stay_bounded_and_reach_every_level() {
         "no table of every level past 12 levels"
     );
     // A link per pair, not the text of every level.
-    grows("compare", size(small, compare), size(large, compare), 72 * 300);
+    grows(
+        "compare",
+        size(small, compare),
+        size(large, compare),
+        72 * 300,
+    );
 
     // Home: the glance shows 12 levels and leads on to level 13.
     let home = page(large, "index.html");

@@ -34,18 +34,22 @@ pub struct Classified {
 
 /// Fold text for comparison: case, punctuation and spacing do not count.
 fn fold(s: &str) -> String {
-    s.chars()
-        .map(|c| {
-            if c.is_alphanumeric() {
-                c.to_lowercase().next().unwrap_or(c)
-            } else {
-                ' '
+    // Words of alphanumerics (each lowercased to its first lowercase
+    // char), joined by single spaces.
+    let mut out = String::with_capacity(s.len());
+    let mut gap = false;
+    for c in s.chars() {
+        if c.is_alphanumeric() {
+            if gap && !out.is_empty() {
+                out.push(' ');
             }
-        })
-        .collect::<String>()
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
+            gap = false;
+            out.push(c.to_lowercase().next().unwrap_or(c));
+        } else {
+            gap = true;
+        }
+    }
+    out
 }
 
 /// Similarity of two texts by words, 0.0 to 1.0.
@@ -144,9 +148,13 @@ fn fold_all<'a>(
             let seq: Vec<u32> = text
                 .split(' ')
                 .filter(|w| !w.is_empty())
-                .map(|w| {
-                    let n = ids.len() as u32;
-                    *ids.entry(w.to_string()).or_insert(n)
+                .map(|w| match ids.get(w) {
+                    Some(&n) => n,
+                    None => {
+                        let n = ids.len() as u32;
+                        ids.insert(w.to_string(), n);
+                        n
+                    }
                 })
                 .collect();
             let mut tokens = Vec::with_capacity(2 * seq.len());
