@@ -588,9 +588,71 @@ fn compare_page(t: &Track, order: &[Option<String>]) -> PageOut {
     )
 }
 
+/// The classes of level `i`'s expectations in dimension `dim`, classified
+/// against the level below's in that dimension alone. When no expectation
+/// of the level was matched across dimensions (`classes[i]`, against the
+/// whole level below), those classes are the same and are reused: the
+/// level below's expectations in `dim` were free for, and only taken by,
+/// expectations in `dim`, in the same order.
+fn dimension_classes(
+    t: &Track,
+    classes: &[Vec<Classified>],
+    i: usize,
+    dim: &str,
+) -> Vec<Classified> {
+    let l = &t.levels[i];
+    let in_dim = |e: &&Expectation| e.dimension.as_deref() == Some(dim);
+    let Some(below) = i.checked_sub(1).map(|j| &t.levels[j]) else {
+        return classify(
+            &l.expectations
+                .iter()
+                .filter(in_dim)
+                .cloned()
+                .collect::<Vec<_>>(),
+            None,
+        );
+    };
+    let dim_of = |id: &str| {
+        below
+            .expectations
+            .iter()
+            .find(|e| e.id == id)
+            .map(|e| e.dimension.as_deref())
+    };
+    let mine = &classes[i];
+    let crossed = l.expectations.iter().zip(mine).any(|(e, c)| {
+        c.previous_id
+            .as_deref()
+            .is_some_and(|p| dim_of(p) != Some(e.dimension.as_deref()))
+    });
+    let ids_unique = || {
+        let ids: std::collections::HashSet<&str> =
+            below.expectations.iter().map(|e| e.id.as_str()).collect();
+        ids.len() == below.expectations.len()
+    };
+    if mine.len() == l.expectations.len() && !crossed && ids_unique() {
+        return l
+            .expectations
+            .iter()
+            .zip(mine)
+            .filter(|(e, _)| in_dim(e))
+            .map(|(_, c)| c.clone())
+            .collect();
+    }
+    let of_dim =
+        |l: &Level| -> Vec<Expectation> { l.expectations.iter().filter(in_dim).cloned().collect() };
+    classify(&of_dim(l), Some(&of_dim(below)))
+}
+
 /// Window `k` of a dimension's page: the dimension through those levels,
-/// each marked against the level below.
-fn dimension_page(t: &Track, d: &crate::ladder::model::Dimension, k: usize) -> PageOut {
+/// each marked against the level below. `classes`: each level's
+/// expectations classified against the level below.
+fn dimension_page(
+    t: &Track,
+    d: &crate::ladder::model::Dimension,
+    classes: &[Vec<Classified>],
+    k: usize,
+) -> PageOut {
     let first = dimension_url(t, &d.id);
     let wins = windows(t);
     let (w, label) = &wins[k];
@@ -600,22 +662,15 @@ fn dimension_page(t: &Track, d: &crate::ladder::model::Dimension, k: usize) -> P
     } else {
         format!("{} · levels {label} — {}", d.title, t.title)
     };
-    let of_dim = |l: &Level| -> Vec<Expectation> {
-        l.expectations
-            .iter()
-            .filter(|e| e.dimension.as_deref() == Some(&d.id))
-            .cloned()
-            .collect()
-    };
     let levels: Vec<Value> = w
         .clone()
         .map(|i| {
             let l = &t.levels[i];
-            let mine = of_dim(l);
-            let before = i.checked_sub(1).map(|j| of_dim(&t.levels[j]));
-            let classes = classify(&mine, before.as_deref());
-            let items: Vec<Value> = mine
+            let classes = dimension_classes(t, classes, i, &d.id);
+            let items: Vec<Value> = l
+                .expectations
                 .iter()
+                .filter(|e| e.dimension.as_deref() == Some(&d.id))
                 .zip(classes)
                 .map(|(e, c)| json!({"id": e.id, "html": e.text.html, "url": format!("{}#{}", level_url(t, l.number), e.id), "change": c.change, "diff_html": c.diff_html}))
                 .collect();
@@ -903,7 +958,7 @@ fn track_batches<E>(
         sink(
             (0..wins)
                 .into_par_iter()
-                .map(|k| dimension_page(t, d, k))
+                .map(|k| dimension_page(t, d, &classes, k))
                 .collect(),
         )?;
     }
@@ -1038,6 +1093,66 @@ mod tests {
             expectations: exps,
             ..Level::default()
         }
+    }
+
+    /// The dimension pages' classes, reused from the level's or not, are
+    /// those of classifying the dimension alone.
+    #[test]
+    fn dimension_classes_match_classifying_the_dimension_alone() {
+        let mut hb = handbook();
+        // A level whose rewording crosses dimensions: the reused classes
+        // would differ, so the dimension is classified alone.
+        hb.tracks[0].levels.push(level(
+            4,
+            vec![
+                exp(
+                    "a4",
+                    Some("growth"),
+                    "You have a track record of writing clear code.",
+                ),
+                exp(
+                    "b4",
+                    Some("scope"),
+                    "You have a record of writing very clear code.",
+                ),
+                exp("d4", Some("growth"), "Learns and teaches."),
+            ],
+        ));
+        let t = &hb.tracks[0];
+        let classes: Vec<Vec<Classified>> = (0..t.levels.len())
+            .map(|i| {
+                let prev = i
+                    .checked_sub(1)
+                    .map(|j| t.levels[j].expectations.as_slice());
+                classify(&t.levels[i].expectations, prev)
+            })
+            .collect();
+        let json = |c: &[Classified]| serde_json::to_value(c).unwrap();
+        for d in ["scope", "growth"] {
+            let of_dim = |l: &Level| -> Vec<Expectation> {
+                l.expectations
+                    .iter()
+                    .filter(|e| e.dimension.as_deref() == Some(d))
+                    .cloned()
+                    .collect()
+            };
+            for i in 0..t.levels.len() {
+                let alone = classify(
+                    &of_dim(&t.levels[i]),
+                    i.checked_sub(1).map(|j| of_dim(&t.levels[j])).as_deref(),
+                );
+                assert_eq!(
+                    json(&dimension_classes(t, &classes, i, d)),
+                    json(&alone),
+                    "{d}, level {}",
+                    t.levels[i].number
+                );
+            }
+        }
+        // The crossing is there to be handled.
+        assert!(classes[3]
+            .iter()
+            .any(|c| c.previous_id.as_deref() == Some("a3")));
     }
 
     fn handbook() -> Handbook {
