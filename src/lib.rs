@@ -296,6 +296,16 @@ fn render_site(
         );
     }
     drop(docs);
+    // Streaming, the index is written now rather than held to the end.
+    let search_files = match stream {
+        Some(staging) => {
+            search_files
+                .par_iter()
+                .try_for_each(|(rel, text)| staging.write(rel, text.as_bytes()))?;
+            Vec::new()
+        }
+        None => search_files,
+    };
     site.pages.push(search::search_page());
 
     let base = base_context(&layout, &renderer, &site);

@@ -502,14 +502,17 @@ fn compare_column(
     })
 }
 
-/// `classes`: `b` classified against `a`.
-fn pair_page(
-    t: &Track,
-    order: &[Option<String>],
-    a: &Level,
-    b: &Level,
-    classes: &[Classified],
-) -> PageOut {
+/// The comparison of level `i` (`b`) with the one below (`a`); `classes`:
+/// `b` classified against `a`. It links to every other comparison of a
+/// track of at most [`WINDOW`] levels, else to the [`WINDOW`] nearest.
+fn pair_page(t: &Track, order: &[Option<String>], i: usize, classes: &[Classified]) -> PageOut {
+    let (a, b) = (&t.levels[i - 1], &t.levels[i]);
+    let near = if t.levels.len() <= WINDOW {
+        0..t.levels.len()
+    } else {
+        let from = i.saturating_sub(WINDOW / 2).max(1);
+        from..from + WINDOW
+    };
     let url = pair_url(t, a.number, b.number);
     let title = format!(
         "Level {} and level {} compared — {}",
@@ -522,6 +525,7 @@ fn pair_page(
             compare_column(t, order, a, None),
             compare_column(t, order, b, Some(classes)),
         ],
+        pairs(t, near),
     );
     page(
         url.clone(),
@@ -537,7 +541,13 @@ fn pair_page(
 }
 
 /// Template data shared by the comparison pages.
-fn compare_data(t: &Track, order: &[Option<String>], columns: Vec<Value>) -> Map<String, Value> {
+/// `pairs`: the comparisons of neighbouring levels to link to.
+fn compare_data(
+    t: &Track,
+    order: &[Option<String>],
+    columns: Vec<Value>,
+    pairs: Vec<Value>,
+) -> Map<String, Value> {
     let mut extra = Map::new();
     extra.insert("track".into(), track_json(t));
     extra.insert("columns".into(), Value::Array(columns));
@@ -548,12 +558,18 @@ fn compare_data(t: &Track, order: &[Option<String>], columns: Vec<Value>) -> Map
             .map(|d| dimension_title(t, d.as_deref()).unwrap_or_else(|| "Expectations".into()))
             .collect::<Vec<_>>()),
     );
-    extra.insert("pairs".into(), Value::Array(pairs(t)));
+    extra.insert("pairs".into(), Value::Array(pairs));
     extra
 }
 
-fn pairs(t: &Track) -> Vec<Value> {
-    t.levels
+/// Links to the comparisons of neighbouring levels whose upper level's
+/// index is in `upper`.
+fn pairs(t: &Track, upper: std::ops::Range<usize>) -> Vec<Value> {
+    let (lo, hi) = (upper.start.max(1), upper.end.min(t.levels.len()));
+    if lo >= hi {
+        return Vec::new();
+    }
+    t.levels[lo - 1..hi]
         .windows(2)
         .map(|w| json!({"from": w[0].number, "to": w[1].number, "url": pair_url(t, w[0].number, w[1].number)}))
         .collect()
@@ -573,7 +589,7 @@ fn compare_page(t: &Track, order: &[Option<String>]) -> PageOut {
     } else {
         Vec::new()
     };
-    let mut extra = compare_data(t, order, columns);
+    let mut extra = compare_data(t, order, columns, pairs(t, 0..t.levels.len()));
     extra.insert("level_count".into(), json!(t.levels.len()));
     page(
         url.clone(),
@@ -950,7 +966,7 @@ fn track_batches<E>(
         sink(
             (start..end)
                 .into_par_iter()
-                .map(|i| pair_page(t, &order, &t.levels[i - 1], &t.levels[i], &classes[i]))
+                .map(|i| pair_page(t, &order, i, &classes[i]))
                 .collect(),
         )?;
     }

@@ -423,7 +423,7 @@ pub fn plan_documents(
         .collect();
 
     // Document pages, rendered in parallel.
-    let rendered: Vec<(String, DocHtml)> = docs
+    let mut rendered: Vec<(String, DocHtml)> = docs
         .par_iter()
         .zip(doc_urls.par_iter())
         .map(|(doc, url)| {
@@ -466,9 +466,10 @@ pub fn plan_documents(
     order.sort();
     for (_, url, i) in order {
         let doc = &docs[i];
-        let (title, html) = &rendered[i];
+        // Each document's HTML moves into its page's data.
+        let (title, html) = &mut rendered[i];
         if url == "index.html" {
-            home_content = html.html.clone();
+            home_content = std::mem::take(&mut html.html);
             home_title = Some(title.clone());
             continue;
         }
@@ -518,7 +519,7 @@ pub fn plan_documents(
                 "source": doc.rel,
             }),
         );
-        data.insert("content".into(), Value::String(html.html.clone()));
+        let content = std::mem::take(&mut html.html);
         let tracks: Vec<Value> = handbook
             .tracks
             .iter()
@@ -530,8 +531,9 @@ pub fn plan_documents(
         if let Some(skill) = skill_of[i] {
             template = "skill.html";
             data.insert("skill".into(), ladder_pages::skill_json(skill));
-            data.insert("parts".into(), Value::Array(slot_parts(&html.html)));
+            data.insert("parts".into(), Value::Array(slot_parts(&content)));
         }
+        data.insert("content".into(), Value::String(content));
         pages.push(PageOut {
             url: url.clone(),
             template,
