@@ -180,6 +180,20 @@ fn all_level_pages_stay_bounded_and_reach_every_level() {
         texts(&page(large, compare), "table.compare-table").is_empty(),
         "no table of every level past 12 levels"
     );
+    // Each comparison links to its nearest neighbours, not to all 95.
+    let near = links(
+        large,
+        "tracks/backend/compare/50-51/index.html",
+        "nav.pair-links a[href]",
+    );
+    assert_eq!(near.len(), 12, "{near:?}");
+    assert!(near.contains(&"tracks/backend/compare/50-51/index.html".to_string()));
+    let short = links(
+        small,
+        "tracks/backend/compare/1-2/index.html",
+        "nav.pair-links a[href]",
+    );
+    assert_eq!(short.len(), 12, "{short:?}");
     // A link per pair, not the text of every level.
     grows(
         "compare",

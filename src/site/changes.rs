@@ -253,6 +253,16 @@ fn lcs_len_64(a: &[u32], b: &[u32]) -> Option<u32> {
 /// runs only while a candidate could still beat the best one found, so
 /// the result is the same as diffing every pair.
 pub fn classify(current: &[Expectation], previous: Option<&[Expectation]>) -> Vec<Classified> {
+    classify_with(current, previous, &|old, new| word_diff_html(old, new))
+}
+
+/// [`classify`], with `diff` making the word diff of a rewording (old
+/// text, new text), for a caller that already has some.
+pub fn classify_with(
+    current: &[Expectation],
+    previous: Option<&[Expectation]>,
+    diff: &dyn Fn(&str, &str) -> String,
+) -> Vec<Classified> {
     let Some(previous) = previous else {
         return current
             .iter()
@@ -334,7 +344,7 @@ pub fn classify(current: &[Expectation], previous: Option<&[Expectation]>) -> Ve
                 used[j] = true;
                 Classified {
                     change: Change::Reworded,
-                    diff_html: Some(word_diff_html(&previous[j].text.text, &e.text.text)),
+                    diff_html: Some(diff(&previous[j].text.text, &e.text.text)),
                     previous_id: Some(previous[j].id.clone()),
                 }
             }

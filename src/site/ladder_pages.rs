@@ -13,12 +13,12 @@
 //! levels/<n>/                          level n in every track
 //! ```
 
-use super::changes::{classify, Change, Classified};
+use super::changes::{classify, classify_with, word_diff_html, Change, Classified};
 use super::PageOut;
 use crate::ladder::model::{AntiPattern, Expectation, Handbook, Level, Track};
 use rayon::prelude::*;
 use serde_json::{json, Map, Value};
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 pub fn track_url(t: &Track) -> String {
     format!("tracks/{}/index.html", t.id)
@@ -657,7 +657,27 @@ fn dimension_classes(
     }
     let of_dim =
         |l: &Level| -> Vec<Expectation> { l.expectations.iter().filter(in_dim).cloned().collect() };
-    classify(&of_dim(l), Some(&of_dim(below)))
+    // Word diffs already made for the level, by (old text, new text).
+    let mut known: HashMap<(&str, &str), &str> = HashMap::new();
+    if ids_unique() {
+        for (e, c) in l.expectations.iter().zip(mine) {
+            let old = c
+                .previous_id
+                .as_deref()
+                .and_then(|p| below.expectations.iter().find(|b| b.id == p));
+            if let (Some(old), Some(d)) = (old, c.diff_html.as_deref()) {
+                known.insert((old.text.text.as_str(), e.text.text.as_str()), d);
+            }
+        }
+    }
+    classify_with(
+        &of_dim(l),
+        Some(&of_dim(below)),
+        &|old, new| match known.get(&(old, new)) {
+            Some(d) => d.to_string(),
+            None => word_diff_html(old, new),
+        },
+    )
 }
 
 /// Window `k` of a dimension's page: the dimension through those levels,
