@@ -269,20 +269,23 @@ fn render_site(
         },
         None => std::sync::Arc::new(render::Renderer::new(theme)?),
     };
-    let (handbook, views) = ladder::recognise_all(&docs, &mut diags);
+    let (handbook, mut views) = ladder::recognise_all(&docs, &mut diags);
     // Render what recognition normalised (banner rules as section breaks);
-    // it keeps every byte offset, so lines still map to the source.
+    // it keeps every byte offset, so lines still map to the source. The
+    // normalised body moves into the document (planning reads only the
+    // views' spans).
     let docs: Vec<source::SourceDoc> = docs
         .into_iter()
         .map(|mut d| {
-            if let Some(v) = views.get(&d.rel) {
-                d.body.clone_from(&v.body);
+            if let Some(v) = views.get_mut(&d.rel) {
+                d.body = std::mem::take(&mut v.body);
             }
             d
         })
         .collect();
     let (mut site, extras) =
         site::plan_documents(&layout, &docs, &assets, &handbook, &views, &mut diags);
+    drop(views);
     // RUNGS_TIMINGS=1 prints how long the search index took (benchmarks).
     let search_start = Instant::now();
     // Ladder pages are not indexed as pages (their entries are), so the
