@@ -269,21 +269,27 @@ fn render_site(
         },
         None => std::sync::Arc::new(render::Renderer::new(theme)?),
     };
-    let (handbook, views) = ladder::recognise_all(&docs, &mut diags);
+    let (handbook, mut views) = ladder::recognise_all(&docs, &mut diags);
     // Render what recognition normalised (banner rules as section breaks);
-    // it keeps every byte offset, so lines still map to the source.
+    // it keeps every byte offset, so lines still map to the source. The
+    // normalised body moves into the document (planning reads only the
+    // views' spans).
     let docs: Vec<source::SourceDoc> = docs
         .into_iter()
         .map(|mut d| {
-            if let Some(v) = views.get(&d.rel) {
-                d.body.clone_from(&v.body);
+            if let Some(v) = views.get_mut(&d.rel) {
+                d.body = std::mem::take(&mut v.body);
             }
             d
         })
         .collect();
-    let mut site = site::plan(&layout, &docs, &assets, &handbook, &views, &mut diags);
+    let (mut site, extras) =
+        site::plan_documents(&layout, &docs, &assets, &handbook, &views, &mut diags);
+    drop(views);
     // RUNGS_TIMINGS=1 prints how long the search index took (benchmarks).
     let search_start = Instant::now();
+    // Ladder pages are not indexed as pages (their entries are), so the
+    // index needs only the documents' pages.
     let search_files = search_index(&handbook, &docs, &site).files();
     if std::env::var_os("RUNGS_TIMINGS").is_some() {
         eprintln!(
@@ -292,42 +298,67 @@ fn render_site(
             search_files.len()
         );
     }
+    drop(docs);
+    // Streaming, the index is written now rather than held to the end.
+    let search_files = match stream {
+        Some(staging) => {
+            search_files
+                .par_iter()
+                .try_for_each(|(rel, text)| staging.write(rel, text.as_bytes()))?;
+            Vec::new()
+        }
+        None => search_files,
+    };
     site.pages.push(search::search_page());
 
     let base = base_context(&layout, &renderer, &site);
     let canonical_base = layout.config.base_url_normalised();
-    let page_count = site.pages.len();
-    let sitemap_text = sitemap(&site, canonical_base.as_deref());
-    let pages = std::mem::take(&mut site.pages);
-    let mut files: Vec<(String, OutFile)> = pages
-        .into_par_iter()
-        .map(|p| -> Result<Option<(String, OutFile)>> {
-            let mut ctx = base.clone();
-            let root = if p.url == "404.html" {
-                canonical_base.clone().unwrap_or_default()
-            } else {
-                site::urls::root_prefix(&p.url)
-            };
-            ctx.insert("root", &root);
-            if let Some(b) = &canonical_base {
-                ctx.insert("canonical", &format!("{b}{}", site::urls::pretty(&p.url)));
-            }
-            for (k, v) in &p.data {
-                ctx.insert(k.as_str(), v);
-            }
-            let html = renderer.render(p.template, &ctx)?;
-            drop(ctx);
-            drop(p.data);
-            match stream {
-                Some(staging) => {
-                    staging.write(&p.url, html.as_bytes())?;
-                    Ok(None)
+    let mut page_count = 0;
+    let mut sitemap_urls: Vec<String> = Vec::new();
+    let mut files: Vec<(String, OutFile)> = Vec::new();
+    // Render a batch of planned pages in parallel; each page's data is
+    // dropped as soon as it is rendered, and its HTML once written.
+    let mut render = |pages: Vec<site::PageOut>| -> Result<()> {
+        page_count += pages.len();
+        sitemap_urls.extend(pages.iter().filter(|p| p.in_sitemap).map(|p| p.url.clone()));
+        let rendered: Vec<(String, OutFile)> = pages
+            .into_par_iter()
+            .map(|p| -> Result<Option<(String, OutFile)>> {
+                // The page's data moves into the context (no copy).
+                let mut data = base.clone();
+                let root = if p.url == "404.html" {
+                    canonical_base.clone().unwrap_or_default()
+                } else {
+                    site::urls::root_prefix(&p.url)
+                };
+                data.insert("root".into(), root.into());
+                if let Some(b) = &canonical_base {
+                    data.insert(
+                        "canonical".into(),
+                        format!("{b}{}", site::urls::pretty(&p.url)).into(),
+                    );
                 }
-                None => Ok(Some((p.url, OutFile::Bytes(html.into_bytes())))),
-            }
-        })
-        .filter_map(|r| r.transpose())
-        .collect::<Result<_>>()?;
+                data.extend(p.data);
+                let ctx = tera::Context::from_value(serde_json::Value::Object(data))
+                    .expect("an object is a context");
+                let html = renderer.render(p.template, &ctx)?;
+                drop(ctx);
+                match stream {
+                    Some(staging) => {
+                        staging.write(&p.url, html.as_bytes())?;
+                        Ok(None)
+                    }
+                    None => Ok(Some((p.url, OutFile::Bytes(html.into_bytes())))),
+                }
+            })
+            .filter_map(|r| r.transpose())
+            .collect::<Result<_>>()?;
+        files.extend(rendered);
+        Ok(())
+    };
+    render(std::mem::take(&mut site.pages))?;
+    site::ladder_pages::plan_batches(&handbook, &extras, &mut render)?;
+    let sitemap_text = sitemap(sitemap_urls, canonical_base.as_deref());
     files.extend(
         site.assets
             .iter()
@@ -515,16 +546,17 @@ pub fn search_index(
     search::SearchIndex::build(handbook, &skill_url, &sections)
 }
 
+/// Template data every page has: the site, its assets and navigation.
 fn base_context(
     layout: &config::SiteLayout,
     renderer: &render::Renderer,
     site: &site::Site,
-) -> tera::Context {
+) -> serde_json::Map<String, serde_json::Value> {
     let c = &layout.config;
-    let mut ctx = tera::Context::new();
+    let mut ctx = serde_json::Map::new();
     ctx.insert(
-        "site",
-        &serde_json::json!({
+        "site".into(),
+        serde_json::json!({
             "title": c.title,
             "description": c.description,
             "language": c.language,
@@ -532,25 +564,20 @@ fn base_context(
             "base_url": c.base_url_normalised(),
         }),
     );
-    ctx.insert("assets", &renderer.asset_urls());
-    ctx.insert("nav", &site.nav);
-    ctx.insert("rungs_version", env!("CARGO_PKG_VERSION"));
+    ctx.insert("assets".into(), serde_json::json!(renderer.asset_urls()));
+    ctx.insert("nav".into(), serde_json::json!(site.nav));
+    ctx.insert("rungs_version".into(), env!("CARGO_PKG_VERSION").into());
     ctx
 }
 
-fn sitemap(site: &site::Site, base: Option<&str>) -> String {
+/// The sitemap of the pages at `urls` (in any order).
+fn sitemap(mut urls: Vec<String>, base: Option<&str>) -> String {
     let mut s = String::from(
         "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
     );
-    let mut urls: Vec<&str> = site
-        .pages
-        .iter()
-        .filter(|p| p.in_sitemap)
-        .map(|p| p.url.as_str())
-        .collect();
     urls.sort();
     for u in urls {
-        let loc = format!("{}{}", base.unwrap_or(""), site::urls::pretty(u));
+        let loc = format!("{}{}", base.unwrap_or(""), site::urls::pretty(&u));
         s.push_str(&format!(
             "  <url><loc>{}</loc></url>\n",
             render::highlight::escape_html(&loc)

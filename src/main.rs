@@ -143,6 +143,7 @@ fn main() -> ExitCode {
                 out,
                 base_url,
             };
+            rungs::output::defer_removals();
             match rungs::build(&opts) {
                 Ok(report) => {
                     print_warnings(&report.warnings);
@@ -160,6 +161,7 @@ fn main() -> ExitCode {
                             }
                         );
                     }
+                    rungs::output::wait_for_removals();
                     ExitCode::SUCCESS
                 }
                 Err(e) => {

@@ -3,7 +3,45 @@
 //! A failed build leaves the previous output exactly as it was.
 
 use crate::diagnostics::{display_path, Diagnostic, Error, Result};
+use rayon::prelude::*;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Mutex;
+
+/// Whether the previous output, once swapped out, is removed in the
+/// background ([`defer_removals`]).
+static DEFER: AtomicBool = AtomicBool::new(false);
+/// Background removals still running.
+static PENDING: Mutex<Vec<std::thread::JoinHandle<()>>> = Mutex::new(Vec::new());
+
+/// Remove swapped-out outputs in the background from now on, so that a
+/// build reports as soon as its new output is in place. The caller must
+/// call [`wait_for_removals`] before it exits (the CLI does, after
+/// printing its report).
+pub fn defer_removals() {
+    DEFER.store(true, Ordering::SeqCst);
+}
+
+/// Wait for the background removals started since [`defer_removals`].
+pub fn wait_for_removals() {
+    let pending = std::mem::take(&mut *PENDING.lock().unwrap_or_else(|e| e.into_inner()));
+    for h in pending {
+        let _ = h.join();
+    }
+}
+
+/// Remove a folder tree, its top-level entries in parallel.
+fn remove_tree(dir: &Path) -> std::io::Result<()> {
+    let entries: Vec<_> = std::fs::read_dir(dir)?.collect::<std::io::Result<_>>()?;
+    entries.par_iter().try_for_each(|e| {
+        if e.file_type()?.is_dir() {
+            remove_tree(&e.path())
+        } else {
+            std::fs::remove_file(e.path())
+        }
+    })?;
+    std::fs::remove_dir(dir)
+}
 
 pub struct Staging {
     target: PathBuf,
@@ -88,7 +126,21 @@ impl Staging {
         }
         self.committed = true;
         if had_old {
-            std::fs::remove_dir_all(&old).map_err(|e| Error::io(&old, "remove", e))?;
+            // The new output is in place; what is left is the old one's
+            // removal, the costly part of a rebuild on disk.
+            if DEFER.load(Ordering::SeqCst) {
+                let h = std::thread::spawn(move || {
+                    if let Err(e) = remove_tree(&old) {
+                        eprintln!(
+                            "warning: could not remove the previous output {}: {e}",
+                            display_path(&old)
+                        );
+                    }
+                });
+                PENDING.lock().unwrap_or_else(|e| e.into_inner()).push(h);
+            } else {
+                remove_tree(&old).map_err(|e| Error::io(&old, "remove", e))?;
+            }
         }
         Ok(())
     }

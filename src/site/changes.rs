@@ -34,18 +34,22 @@ pub struct Classified {
 
 /// Fold text for comparison: case, punctuation and spacing do not count.
 fn fold(s: &str) -> String {
-    s.chars()
-        .map(|c| {
-            if c.is_alphanumeric() {
-                c.to_lowercase().next().unwrap_or(c)
-            } else {
-                ' '
+    // Words of alphanumerics (each lowercased to its first lowercase
+    // char), joined by single spaces.
+    let mut out = String::with_capacity(s.len());
+    let mut gap = false;
+    for c in s.chars() {
+        if c.is_alphanumeric() {
+            if gap && !out.is_empty() {
+                out.push(' ');
             }
-        })
-        .collect::<String>()
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
+            gap = false;
+            out.push(c.to_lowercase().next().unwrap_or(c));
+        } else {
+            gap = true;
+        }
+    }
+    out
 }
 
 /// Similarity of two texts by words, 0.0 to 1.0.
@@ -144,9 +148,13 @@ fn fold_all<'a>(
             let seq: Vec<u32> = text
                 .split(' ')
                 .filter(|w| !w.is_empty())
-                .map(|w| {
-                    let n = ids.len() as u32;
-                    *ids.entry(w.to_string()).or_insert(n)
+                .map(|w| match ids.get(w) {
+                    Some(&n) => n,
+                    None => {
+                        let n = ids.len() as u32;
+                        ids.insert(w.to_string(), n);
+                        n
+                    }
                 })
                 .collect();
             let mut tokens = Vec::with_capacity(2 * seq.len());
@@ -245,6 +253,16 @@ fn lcs_len_64(a: &[u32], b: &[u32]) -> Option<u32> {
 /// runs only while a candidate could still beat the best one found, so
 /// the result is the same as diffing every pair.
 pub fn classify(current: &[Expectation], previous: Option<&[Expectation]>) -> Vec<Classified> {
+    classify_with(current, previous, &|old, new| word_diff_html(old, new))
+}
+
+/// [`classify`], with `diff` making the word diff of a rewording (old
+/// text, new text), for a caller that already has some.
+pub fn classify_with(
+    current: &[Expectation],
+    previous: Option<&[Expectation]>,
+    diff: &dyn Fn(&str, &str) -> String,
+) -> Vec<Classified> {
     let Some(previous) = previous else {
         return current
             .iter()
@@ -326,7 +344,7 @@ pub fn classify(current: &[Expectation], previous: Option<&[Expectation]>) -> Ve
                 used[j] = true;
                 Classified {
                     change: Change::Reworded,
-                    diff_html: Some(word_diff_html(&previous[j].text.text, &e.text.text)),
+                    diff_html: Some(diff(&previous[j].text.text, &e.text.text)),
                     previous_id: Some(previous[j].id.clone()),
                 }
             }

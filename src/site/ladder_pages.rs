@@ -13,12 +13,12 @@
 //! levels/<n>/                          level n in every track
 //! ```
 
-use super::changes::{classify, Change, Classified};
+use super::changes::{classify, classify_with, word_diff_html, Change, Classified};
 use super::PageOut;
 use crate::ladder::model::{AntiPattern, Expectation, Handbook, Level, Track};
 use rayon::prelude::*;
 use serde_json::{json, Map, Value};
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 pub fn track_url(t: &Track) -> String {
     format!("tracks/{}/index.html", t.id)
@@ -126,9 +126,14 @@ fn crumbs(items: &[(&str, &str)]) -> Value {
 }
 
 /// Expectations of one level grouped by dimension, in the track's order.
-fn grouped<'a>(t: &'a Track, l: &'a Level) -> Vec<(Option<String>, Vec<&'a Expectation>)> {
-    dimension_order(t)
-        .into_iter()
+/// `order`: [`dimension_order`] of `t`.
+fn grouped<'a>(
+    order: &[Option<String>],
+    l: &'a Level,
+) -> Vec<(Option<String>, Vec<&'a Expectation>)> {
+    order
+        .iter()
+        .cloned()
         .map(|d| {
             let items: Vec<&Expectation> =
                 l.expectations.iter().filter(|e| e.dimension == d).collect();
@@ -160,6 +165,7 @@ fn page(
 fn level_page(
     hb: &Handbook,
     t: &Track,
+    order: &[Option<String>],
     i: usize,
     classes: &[Classified],
     edit_url: Option<&str>,
@@ -179,7 +185,7 @@ fn level_page(
     };
     let mut groups = Vec::new();
     let mut unchanged = Vec::new();
-    for (dim, items) in grouped(t, l) {
+    for (dim, items) in grouped(order, l) {
         let title = dimension_title(t, dim.as_deref());
         let mut shown = Vec::new();
         for e in items {
@@ -272,9 +278,9 @@ fn level_page(
 
 /// Role header cells for the matrix: runs of consecutive levels covered by
 /// the same roles become one cell spanning them.
-fn role_spans(t: &Track) -> Vec<Value> {
+fn role_spans(t: &Track, levels: &[Level]) -> Vec<Value> {
     let mut out: Vec<(Vec<String>, usize)> = Vec::new();
-    for l in &t.levels {
+    for l in levels {
         let r = role_titles(t, l.number);
         match out.last_mut() {
             Some((prev, n)) if *prev == r && !r.is_empty() => *n += 1,
@@ -286,8 +292,8 @@ fn role_spans(t: &Track) -> Vec<Value> {
         .collect()
 }
 
-fn level_columns(t: &Track) -> Vec<Value> {
-    t.levels
+fn level_columns(t: &Track, levels: &[Level]) -> Vec<Value> {
+    levels
         .iter()
         .map(|l| {
             json!({
@@ -301,19 +307,18 @@ fn level_columns(t: &Track) -> Vec<Value> {
         .collect()
 }
 
-/// Rows of the matrix: one per dimension, a cell per level.
-fn matrix_rows(t: &Track) -> Vec<Value> {
-    dimension_order(t)
-        .into_iter()
+/// Rows of the matrix: one per dimension, a cell per level of `levels`.
+fn matrix_rows(t: &Track, order: &[Option<String>], levels: &[Level]) -> Vec<Value> {
+    order
+        .iter()
         .map(|d| {
-            let cells: Vec<Value> = t
-                .levels
+            let cells: Vec<Value> = levels
                 .iter()
                 .map(|l| {
                     Value::Array(
                         l.expectations
                             .iter()
-                            .filter(|e| e.dimension == d)
+                            .filter(|e| &e.dimension == d)
                             .map(|e| json!({"id": e.id, "html": e.text.html, "url": format!("{}#{}", level_url(t, l.number), e.id)}))
                             .collect(),
                     )
@@ -339,19 +344,80 @@ fn track_json(t: &Track) -> Value {
     })
 }
 
-fn track_page(
+/// Tracks with more levels than this show them a window at a time on
+/// the pages that would otherwise hold every level (the matrix, each
+/// dimension), and list comparisons instead of one table of every level;
+/// shorter tracks show every level on one page.
+pub const WINDOW: usize = 12;
+
+/// The windows of a track's levels: index ranges into `t.levels`, each
+/// with its label (`13–24`). One window (every level) up to [`WINDOW`].
+fn windows(t: &Track) -> Vec<(std::ops::Range<usize>, String)> {
+    let n = t.levels.len();
+    if n <= WINDOW {
+        return vec![(0..n, String::new())];
+    }
+    (0..n)
+        .step_by(WINDOW)
+        .map(|a| {
+            let b = (a + WINDOW).min(n);
+            let label = format!("{}–{}", t.levels[a].number, t.levels[b - 1].number);
+            (a..b, label)
+        })
+        .collect()
+}
+
+/// The page of window `w` of a page split by [`windows`]: the first window
+/// lives at `first`, the others in a folder beside its `index.html`.
+fn window_url(first: &str, t: &Track, w: &std::ops::Range<usize>, k: usize) -> String {
+    if k == 0 {
+        return first.to_string();
+    }
+    let dir = first.strip_suffix("index.html").unwrap_or(first);
+    format!(
+        "{dir}{}-{}/index.html",
+        t.levels[w.start].number,
+        t.levels[w.end - 1].number
+    )
+}
+
+/// Navigation between the windows of a split page; empty when unsplit.
+fn window_nav(
     t: &Track,
-    notes_html: Option<&str>,
-    source_url: Option<&str>,
-    edit_url: Option<&str>,
-) -> PageOut {
-    let url = track_url(t);
+    first: &str,
+    wins: &[(std::ops::Range<usize>, String)],
+    current: usize,
+) -> Value {
+    if wins.len() < 2 {
+        return json!([]);
+    }
+    Value::Array(
+        wins.iter()
+            .enumerate()
+            .map(|(k, (w, label))| {
+                json!({"label": label, "url": window_url(first, t, w, k), "current": k == current})
+            })
+            .collect(),
+    )
+}
+
+/// The track's matrix pages: its overview with the first window of levels
+/// (every level when the track is short), then one page per further window.
+fn track_page(t: &Track, order: &[Option<String>], x: &TrackExtras, k: usize) -> PageOut {
+    let first = track_url(t);
+    let wins = windows(t);
+    let (w, label) = &wins[k];
+    let url = window_url(&first, t, w, k);
+    let levels = &t.levels[w.clone()];
     let mut extra = Map::new();
     extra.insert("track".into(), track_json(t));
-    extra.insert("levels".into(), Value::Array(level_columns(t)));
-    extra.insert("roles".into(), Value::Array(role_spans(t)));
+    extra.insert("levels".into(), Value::Array(level_columns(t, levels)));
+    extra.insert("roles".into(), Value::Array(role_spans(t, levels)));
     extra.insert("has_roles".into(), json!(!t.roles.is_empty()));
-    extra.insert("rows".into(), Value::Array(matrix_rows(t)));
+    extra.insert("rows".into(), Value::Array(matrix_rows(t, order, levels)));
+    extra.insert("windows".into(), window_nav(t, &first, &wins, k));
+    extra.insert("window_label".into(), json!(label));
+    extra.insert("level_count".into(), json!(t.levels.len()));
     extra.insert(
         "dimensions".into(),
         Value::Array(
@@ -361,21 +427,38 @@ fn track_page(
                 .collect(),
         ),
     );
+    // Anti-patterns and notes are the track's, shown on its overview.
+    let overview = k == 0;
     extra.insert(
         "anti_patterns".into(),
-        Value::Array(t.anti_patterns.iter().map(anti_pattern_json).collect()),
+        Value::Array(if overview {
+            t.anti_patterns.iter().map(anti_pattern_json).collect()
+        } else {
+            Vec::new()
+        }),
     );
-    extra.insert("notes".into(), json!(notes_html));
-    extra.insert("source_url".into(), json!(source_url));
+    extra.insert(
+        "notes".into(),
+        json!(x.notes_html.as_deref().filter(|_| overview)),
+    );
+    extra.insert("source_url".into(), json!(x.source_url));
+    let crumb_label = format!("Levels {label}");
+    let mut crumb = vec![(t.title.as_str(), first.as_str())];
+    let title = if overview {
+        t.title.clone()
+    } else {
+        crumb.push((crumb_label.as_str(), url.as_str()));
+        format!("{} · levels {label}", t.title)
+    };
     page(
         url.clone(),
         "track.html",
-        t.title.clone(),
+        title.clone(),
         json!({
-            "title": t.title,
+            "title": title,
             "url": url,
-            "edit_url": edit_url,
-            "breadcrumbs": crumbs(&[(t.title.as_str(), url.as_str())]),
+            "edit_url": x.edit_url,
+            "breadcrumbs": crumbs(&crumb),
         }),
         extra,
     )
@@ -383,15 +466,20 @@ fn track_page(
 
 /// A column of a comparison: one level, expectations by dimension, marked
 /// against the level below when its `classes` are given.
-fn compare_column(t: &Track, l: &Level, classes: Option<&[Classified]>) -> Value {
-    let rows: Vec<Value> = dimension_order(t)
-        .into_iter()
+fn compare_column(
+    t: &Track,
+    order: &[Option<String>],
+    l: &Level,
+    classes: Option<&[Classified]>,
+) -> Value {
+    let rows: Vec<Value> = order
+        .iter()
         .map(|d| {
             let items: Vec<Value> = l
                 .expectations
                 .iter()
                 .enumerate()
-                .filter(|(_, e)| e.dimension == d)
+                .filter(|(_, e)| &e.dimension == d)
                 .map(|(k, e)| {
                     let mut v = json!({"id": e.id, "html": e.text.html, "examples": e.examples.iter().map(|x| x.html.clone()).collect::<Vec<_>>(), "url": format!("{}#{}", level_url(t, l.number), e.id), "change": null, "diff_html": null});
                     if let Some(c) = classes {
@@ -414,8 +502,17 @@ fn compare_column(t: &Track, l: &Level, classes: Option<&[Classified]>) -> Value
     })
 }
 
-/// `classes`: `b` classified against `a`.
-fn pair_page(t: &Track, a: &Level, b: &Level, classes: &[Classified]) -> PageOut {
+/// The comparison of level `i` (`b`) with the one below (`a`); `classes`:
+/// `b` classified against `a`. It links to every other comparison of a
+/// track of at most [`WINDOW`] levels, else to the [`WINDOW`] nearest.
+fn pair_page(t: &Track, order: &[Option<String>], i: usize, classes: &[Classified]) -> PageOut {
+    let (a, b) = (&t.levels[i - 1], &t.levels[i]);
+    let near = if t.levels.len() <= WINDOW {
+        0..t.levels.len()
+    } else {
+        let from = i.saturating_sub(WINDOW / 2).max(1);
+        from..from + WINDOW
+    };
     let url = pair_url(t, a.number, b.number);
     let title = format!(
         "Level {} and level {} compared — {}",
@@ -423,10 +520,12 @@ fn pair_page(t: &Track, a: &Level, b: &Level, classes: &[Classified]) -> PageOut
     );
     let extra = compare_data(
         t,
+        order,
         vec![
-            compare_column(t, a, None),
-            compare_column(t, b, Some(classes)),
+            compare_column(t, order, a, None),
+            compare_column(t, order, b, Some(classes)),
         ],
+        pairs(t, near),
     );
     page(
         url.clone(),
@@ -442,38 +541,56 @@ fn pair_page(t: &Track, a: &Level, b: &Level, classes: &[Classified]) -> PageOut
 }
 
 /// Template data shared by the comparison pages.
-fn compare_data(t: &Track, columns: Vec<Value>) -> Map<String, Value> {
+/// `pairs`: the comparisons of neighbouring levels to link to.
+fn compare_data(
+    t: &Track,
+    order: &[Option<String>],
+    columns: Vec<Value>,
+    pairs: Vec<Value>,
+) -> Map<String, Value> {
     let mut extra = Map::new();
     extra.insert("track".into(), track_json(t));
     extra.insert("columns".into(), Value::Array(columns));
     extra.insert(
         "dimension_titles".into(),
-        json!(dimension_order(t)
+        json!(order
             .iter()
             .map(|d| dimension_title(t, d.as_deref()).unwrap_or_else(|| "Expectations".into()))
             .collect::<Vec<_>>()),
     );
-    extra.insert("pairs".into(), Value::Array(pairs(t)));
+    extra.insert("pairs".into(), Value::Array(pairs));
     extra
 }
 
-fn pairs(t: &Track) -> Vec<Value> {
-    t.levels
+/// Links to the comparisons of neighbouring levels whose upper level's
+/// index is in `upper`.
+fn pairs(t: &Track, upper: std::ops::Range<usize>) -> Vec<Value> {
+    let (lo, hi) = (upper.start.max(1), upper.end.min(t.levels.len()));
+    if lo >= hi {
+        return Vec::new();
+    }
+    t.levels[lo - 1..hi]
         .windows(2)
         .map(|w| json!({"from": w[0].number, "to": w[1].number, "url": pair_url(t, w[0].number, w[1].number)}))
         .collect()
 }
 
-fn compare_page(t: &Track) -> PageOut {
+/// The comparison index: every level side by side (with a picker of any
+/// two) when the track has at most [`WINDOW`] levels; beyond that, the
+/// list of pre-rendered comparisons of neighbouring levels.
+fn compare_page(t: &Track, order: &[Option<String>]) -> PageOut {
     let url = compare_url(t);
     let title = format!("Compare levels — {}", t.title);
-    let extra = compare_data(
-        t,
+    let columns = if t.levels.len() <= WINDOW {
         t.levels
             .iter()
-            .map(|l| compare_column(t, l, None))
-            .collect(),
-    );
+            .map(|l| compare_column(t, order, l, None))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let mut extra = compare_data(t, order, columns, pairs(t, 0..t.levels.len()));
+    extra.insert("level_count".into(), json!(t.levels.len()));
     page(
         url.clone(),
         "compare.html",
@@ -487,20 +604,109 @@ fn compare_page(t: &Track) -> PageOut {
     )
 }
 
-fn dimension_page(t: &Track, d: &crate::ladder::model::Dimension) -> PageOut {
-    let url = dimension_url(t, &d.id);
-    let title = format!("{} — {}", d.title, t.title);
-    let levels: Vec<Value> = t
-        .levels
-        .iter()
-        .enumerate()
-        .map(|(i, l)| {
-            let prev = i.checked_sub(1).map(|j| &t.levels[j]);
-            let mine: Vec<Expectation> = l.expectations.iter().filter(|e| e.dimension.as_deref() == Some(&d.id)).cloned().collect();
-            let before: Option<Vec<Expectation>> = prev.map(|p| p.expectations.iter().filter(|e| e.dimension.as_deref() == Some(&d.id)).cloned().collect());
-            let classes = classify(&mine, before.as_deref());
-            let items: Vec<Value> = mine
+/// The classes of level `i`'s expectations in dimension `dim`, classified
+/// against the level below's in that dimension alone. When no expectation
+/// of the level was matched across dimensions (`classes[i]`, against the
+/// whole level below), those classes are the same and are reused: the
+/// level below's expectations in `dim` were free for, and only taken by,
+/// expectations in `dim`, in the same order.
+fn dimension_classes(
+    t: &Track,
+    classes: &[Vec<Classified>],
+    i: usize,
+    dim: &str,
+) -> Vec<Classified> {
+    let l = &t.levels[i];
+    let in_dim = |e: &&Expectation| e.dimension.as_deref() == Some(dim);
+    let Some(below) = i.checked_sub(1).map(|j| &t.levels[j]) else {
+        return classify(
+            &l.expectations
                 .iter()
+                .filter(in_dim)
+                .cloned()
+                .collect::<Vec<_>>(),
+            None,
+        );
+    };
+    let dim_of = |id: &str| {
+        below
+            .expectations
+            .iter()
+            .find(|e| e.id == id)
+            .map(|e| e.dimension.as_deref())
+    };
+    let mine = &classes[i];
+    let crossed = l.expectations.iter().zip(mine).any(|(e, c)| {
+        c.previous_id
+            .as_deref()
+            .is_some_and(|p| dim_of(p) != Some(e.dimension.as_deref()))
+    });
+    let ids_unique = || {
+        let ids: std::collections::HashSet<&str> =
+            below.expectations.iter().map(|e| e.id.as_str()).collect();
+        ids.len() == below.expectations.len()
+    };
+    if mine.len() == l.expectations.len() && !crossed && ids_unique() {
+        return l
+            .expectations
+            .iter()
+            .zip(mine)
+            .filter(|(e, _)| in_dim(e))
+            .map(|(_, c)| c.clone())
+            .collect();
+    }
+    let of_dim =
+        |l: &Level| -> Vec<Expectation> { l.expectations.iter().filter(in_dim).cloned().collect() };
+    // Word diffs already made for the level, by (old text, new text).
+    let mut known: HashMap<(&str, &str), &str> = HashMap::new();
+    if ids_unique() {
+        for (e, c) in l.expectations.iter().zip(mine) {
+            let old = c
+                .previous_id
+                .as_deref()
+                .and_then(|p| below.expectations.iter().find(|b| b.id == p));
+            if let (Some(old), Some(d)) = (old, c.diff_html.as_deref()) {
+                known.insert((old.text.text.as_str(), e.text.text.as_str()), d);
+            }
+        }
+    }
+    classify_with(
+        &of_dim(l),
+        Some(&of_dim(below)),
+        &|old, new| match known.get(&(old, new)) {
+            Some(d) => d.to_string(),
+            None => word_diff_html(old, new),
+        },
+    )
+}
+
+/// Window `k` of a dimension's page: the dimension through those levels,
+/// each marked against the level below. `classes`: each level's
+/// expectations classified against the level below.
+fn dimension_page(
+    t: &Track,
+    d: &crate::ladder::model::Dimension,
+    classes: &[Vec<Classified>],
+    k: usize,
+) -> PageOut {
+    let first = dimension_url(t, &d.id);
+    let wins = windows(t);
+    let (w, label) = &wins[k];
+    let url = window_url(&first, t, w, k);
+    let title = if k == 0 {
+        format!("{} — {}", d.title, t.title)
+    } else {
+        format!("{} · levels {label} — {}", d.title, t.title)
+    };
+    let levels: Vec<Value> = w
+        .clone()
+        .map(|i| {
+            let l = &t.levels[i];
+            let classes = dimension_classes(t, classes, i, &d.id);
+            let items: Vec<Value> = l
+                .expectations
+                .iter()
+                .filter(|e| e.dimension.as_deref() == Some(&d.id))
                 .zip(classes)
                 .map(|(e, c)| json!({"id": e.id, "html": e.text.html, "url": format!("{}#{}", level_url(t, l.number), e.id), "change": c.change, "diff_html": c.diff_html}))
                 .collect();
@@ -511,10 +717,20 @@ fn dimension_page(t: &Track, d: &crate::ladder::model::Dimension) -> PageOut {
     extra.insert("track".into(), track_json(t));
     extra.insert("dimension".into(), json!({"id": d.id, "title": d.title}));
     extra.insert("levels".into(), Value::Array(levels));
+    extra.insert("windows".into(), window_nav(t, &first, &wins, k));
     extra.insert(
         "dimensions".into(),
         Value::Array(t.dimensions.iter().map(|x| json!({"title": x.title, "url": dimension_url(t, &x.id), "current": x.id == d.id})).collect()),
     );
+    let crumb_label = format!("Levels {label}");
+    let mut crumb = vec![
+        (t.title.as_str(), track_url(t)),
+        (d.title.as_str(), first.clone()),
+    ];
+    if k > 0 {
+        crumb.push((crumb_label.as_str(), url.clone()));
+    }
+    let crumb: Vec<(&str, &str)> = crumb.iter().map(|(a, b)| (*a, b.as_str())).collect();
     page(
         url.clone(),
         "dimension.html",
@@ -522,7 +738,7 @@ fn dimension_page(t: &Track, d: &crate::ladder::model::Dimension) -> PageOut {
         json!({
             "title": title,
             "url": url,
-            "breadcrumbs": crumbs(&[(t.title.as_str(), track_url(t).as_str()), (d.title.as_str(), url.as_str())]),
+            "breadcrumbs": crumbs(&crumb),
         }),
         extra,
     )
@@ -556,20 +772,27 @@ pub fn all_level_numbers(hb: &Handbook) -> Vec<u32> {
         .collect()
 }
 
-fn cross_level_page(hb: &Handbook, n: u32) -> PageOut {
+/// `numbers`: [`all_level_numbers`]; `orders`: [`dimension_order`] of
+/// each track.
+fn cross_level_page(
+    hb: &Handbook,
+    n: u32,
+    numbers: &[u32],
+    orders: &[Vec<Option<String>>],
+) -> PageOut {
     let url = cross_level_url(n);
     let title = format!("Level {n} in every track");
     let columns: Vec<Value> = hb
         .tracks
         .iter()
-        .filter_map(|t| {
+        .zip(orders)
+        .filter_map(|(t, order)| {
             let l = t.levels.iter().find(|l| l.number == n)?;
-            let mut c = compare_column(t, l, None);
+            let mut c = compare_column(t, order, l, None);
             c["track"] = json!({"title": t.title, "url": track_url(t)});
             Some(c)
         })
         .collect();
-    let numbers = all_level_numbers(hb);
     let pos = numbers.iter().position(|&x| x == n).unwrap_or(0);
     let mut extra = Map::new();
     extra.insert("number".into(), json!(n));
@@ -599,10 +822,16 @@ fn cross_level_page(hb: &Handbook, n: u32) -> PageOut {
     )
 }
 
-/// The home page's ladder at a glance: levels as rows, tracks as columns.
+/// The home page's ladder at a glance: levels as rows, tracks as columns;
+/// the first [`WINDOW`] level numbers, and a link onward when there are more.
 pub fn glance(hb: &Handbook) -> Value {
-    let rows: Vec<Value> = all_level_numbers(hb)
+    let numbers = all_level_numbers(hb);
+    let more = numbers.get(WINDOW).map(|&n| {
+        json!({"total": numbers.len(), "shown": WINDOW, "number": n, "url": cross_level_url(n)})
+    });
+    let rows: Vec<Value> = numbers
         .into_iter()
+        .take(WINDOW)
         .map(|n| {
             let cells: Vec<Value> = hb
                 .tracks
@@ -626,6 +855,7 @@ pub fn glance(hb: &Handbook) -> Value {
     json!({
         "tracks": hb.tracks.iter().map(track_json).collect::<Vec<_>>(),
         "rows": rows,
+        "more": more,
     })
 }
 
@@ -638,27 +868,65 @@ pub struct TrackExtras {
     pub edit_url: Option<String>,
 }
 
+/// How many pages [`plan_batches`] hands over at a time (at least).
+const BATCH: usize = 32;
+
 /// Every ladder page of the handbook. `extras` is parallel to `hb.tracks`.
-/// Tracks are planned in parallel ([`track_pages`]), then the pages that
-/// gather one level from every track ([`cross_level_pages`]).
+/// The pages of each track ([`track_pages`]), then the pages that gather
+/// one level from every track ([`cross_level_pages`]).
 pub fn plan(hb: &Handbook, extras: &[TrackExtras]) -> Vec<PageOut> {
+    let mut pages = Vec::new();
+    let done: Result<(), std::convert::Infallible> = plan_batches(hb, extras, &mut |b| {
+        pages.extend(b);
+        Ok(())
+    });
+    done.unwrap_or_else(|e| match e {});
+    pages
+}
+
+/// The pages of [`plan`], in the same order, handed to `sink` a batch at a
+/// time (each planned in parallel), so that a caller can render, write and
+/// drop each batch before the next is planned: memory stays bounded by a
+/// batch, whatever the size of the handbook.
+pub fn plan_batches<E>(
+    hb: &Handbook,
+    extras: &[TrackExtras],
+    sink: &mut dyn FnMut(Vec<PageOut>) -> Result<(), E>,
+) -> Result<(), E> {
     let rebased = rebase_media(hb);
     let hb = rebased.as_ref().unwrap_or(hb);
-    let none = TrackExtras::default();
-    let per_track: Vec<Vec<PageOut>> = hb
-        .tracks
-        .par_iter()
-        .enumerate()
-        .map(|(ti, t)| track_pages(hb, t, extras.get(ti).unwrap_or(&none)))
-        .collect();
-    let mut pages: Vec<PageOut> = per_track.into_iter().flatten().collect();
-    pages.extend(cross_level_pages(hb));
-    if rebased.is_some() {
-        for p in &mut pages {
-            p.data = place_media(std::mem::take(&mut p.data), &p.url);
+    let mut held: Vec<PageOut> = Vec::new();
+    // Small batches (a short track's pages) are gathered up to BATCH.
+    let mut give = |mut pages: Vec<PageOut>, flush: bool| -> Result<(), E> {
+        if rebased.is_some() {
+            for p in &mut pages {
+                p.data = place_media(std::mem::take(&mut p.data), &p.url);
+            }
         }
+        held.append(&mut pages);
+        if held.len() >= BATCH || (flush && !held.is_empty()) {
+            sink(std::mem::take(&mut held))?;
+        }
+        Ok(())
+    };
+    let none = TrackExtras::default();
+    for (ti, t) in hb.tracks.iter().enumerate() {
+        track_batches(hb, t, extras.get(ti).unwrap_or(&none), &mut |b| {
+            give(b, false)
+        })?;
     }
-    pages
+    let numbers = all_level_numbers(hb);
+    let orders: Vec<_> = hb.tracks.iter().map(dimension_order).collect();
+    for chunk in numbers.chunks(BATCH) {
+        give(
+            chunk
+                .par_iter()
+                .map(|&n| cross_level_page(hb, n, &numbers, &orders))
+                .collect(),
+            false,
+        )?;
+    }
+    give(Vec::new(), true)
 }
 
 /// The pages of one track: its overview, level pages, comparison index,
@@ -667,6 +935,22 @@ pub fn plan(hb: &Handbook, extras: &[TrackExtras]) -> Vec<PageOut> {
 /// the comparison of the two. `hb` is read for the same level in other
 /// tracks (level pages link to them).
 pub fn track_pages(hb: &Handbook, t: &Track, x: &TrackExtras) -> Vec<PageOut> {
+    let mut pages = Vec::new();
+    let done: Result<(), std::convert::Infallible> = track_batches(hb, t, x, &mut |b| {
+        pages.extend(b);
+        Ok(())
+    });
+    done.unwrap_or_else(|e| match e {});
+    pages
+}
+
+/// [`track_pages`] a batch at a time.
+fn track_batches<E>(
+    hb: &Handbook,
+    t: &Track,
+    x: &TrackExtras,
+    sink: &mut dyn FnMut(Vec<PageOut>) -> Result<(), E>,
+) -> Result<(), E> {
     let classes: Vec<Vec<Classified>> = (0..t.levels.len())
         .into_par_iter()
         .map(|i| {
@@ -676,34 +960,54 @@ pub fn track_pages(hb: &Handbook, t: &Track, x: &TrackExtras) -> Vec<PageOut> {
             classify(&t.levels[i].expectations, prev)
         })
         .collect();
-    let mut pages = vec![track_page(
-        t,
-        x.notes_html.as_deref(),
-        x.source_url.as_deref(),
-        x.edit_url.as_deref(),
-    )];
-    pages.par_extend(
-        (0..t.levels.len())
+    let order = dimension_order(t);
+    let wins = windows(t).len();
+    sink(
+        (0..wins)
             .into_par_iter()
-            .map(|i| level_page(hb, t, i, &classes[i], x.edit_url.as_deref())),
-    );
-    if !t.levels.is_empty() {
-        pages.push(compare_page(t));
+            .map(|k| track_page(t, &order, x, k))
+            .collect(),
+    )?;
+    let n = t.levels.len();
+    for start in (0..n).step_by(BATCH) {
+        let end = (start + BATCH).min(n);
+        sink(
+            (start..end)
+                .into_par_iter()
+                .map(|i| level_page(hb, t, &order, i, &classes[i], x.edit_url.as_deref()))
+                .collect(),
+        )?;
     }
-    pages.par_extend(
-        (1..t.levels.len())
-            .into_par_iter()
-            .map(|i| pair_page(t, &t.levels[i - 1], &t.levels[i], &classes[i])),
-    );
-    pages.par_extend(t.dimensions.par_iter().map(|d| dimension_page(t, d)));
-    pages
+    if !t.levels.is_empty() {
+        sink(vec![compare_page(t, &order)])?;
+    }
+    for start in (1..n).step_by(BATCH) {
+        let end = (start + BATCH).min(n);
+        sink(
+            (start..end)
+                .into_par_iter()
+                .map(|i| pair_page(t, &order, i, &classes[i]))
+                .collect(),
+        )?;
+    }
+    for d in &t.dimensions {
+        sink(
+            (0..wins)
+                .into_par_iter()
+                .map(|k| dimension_page(t, d, &classes, k))
+                .collect(),
+        )?;
+    }
+    Ok(())
 }
 
 /// The pages that show one level number across every track.
 pub fn cross_level_pages(hb: &Handbook) -> Vec<PageOut> {
-    all_level_numbers(hb)
-        .into_par_iter()
-        .map(|n| cross_level_page(hb, n))
+    let numbers = all_level_numbers(hb);
+    let orders: Vec<_> = hb.tracks.iter().map(dimension_order).collect();
+    numbers
+        .par_iter()
+        .map(|&n| cross_level_page(hb, n, &numbers, &orders))
         .collect()
 }
 
@@ -825,6 +1129,66 @@ mod tests {
             expectations: exps,
             ..Level::default()
         }
+    }
+
+    /// The dimension pages' classes, reused from the level's or not, are
+    /// those of classifying the dimension alone.
+    #[test]
+    fn dimension_classes_match_classifying_the_dimension_alone() {
+        let mut hb = handbook();
+        // A level whose rewording crosses dimensions: the reused classes
+        // would differ, so the dimension is classified alone.
+        hb.tracks[0].levels.push(level(
+            4,
+            vec![
+                exp(
+                    "a4",
+                    Some("growth"),
+                    "You have a track record of writing clear code.",
+                ),
+                exp(
+                    "b4",
+                    Some("scope"),
+                    "You have a record of writing very clear code.",
+                ),
+                exp("d4", Some("growth"), "Learns and teaches."),
+            ],
+        ));
+        let t = &hb.tracks[0];
+        let classes: Vec<Vec<Classified>> = (0..t.levels.len())
+            .map(|i| {
+                let prev = i
+                    .checked_sub(1)
+                    .map(|j| t.levels[j].expectations.as_slice());
+                classify(&t.levels[i].expectations, prev)
+            })
+            .collect();
+        let json = |c: &[Classified]| serde_json::to_value(c).unwrap();
+        for d in ["scope", "growth"] {
+            let of_dim = |l: &Level| -> Vec<Expectation> {
+                l.expectations
+                    .iter()
+                    .filter(|e| e.dimension.as_deref() == Some(d))
+                    .cloned()
+                    .collect()
+            };
+            for i in 0..t.levels.len() {
+                let alone = classify(
+                    &of_dim(&t.levels[i]),
+                    i.checked_sub(1).map(|j| of_dim(&t.levels[j])).as_deref(),
+                );
+                assert_eq!(
+                    json(&dimension_classes(t, &classes, i, d)),
+                    json(&alone),
+                    "{d}, level {}",
+                    t.levels[i].number
+                );
+            }
+        }
+        // The crossing is there to be handled.
+        assert!(classes[3]
+            .iter()
+            .any(|c| c.previous_id.as_deref() == Some("a3")));
     }
 
     fn handbook() -> Handbook {

@@ -379,6 +379,26 @@ pub fn plan(
     views: &HashMap<String, crate::ladder::DocView>,
     diags: &mut Diagnostics,
 ) -> Site {
+    let (mut site, extras) = plan_documents(layout, docs, assets, handbook, views, diags);
+    // Ladder pages go before the 404 page, which comes last.
+    let at = site.pages.len().saturating_sub(1);
+    site.pages
+        .splice(at..at, ladder_pages::plan(handbook, &extras));
+    site
+}
+
+/// Plan the pages of the site's documents, its home and 404 pages, but not
+/// the ladder pages: those are planned from the returned extras (parallel
+/// to `handbook.tracks`) by [`ladder_pages::plan`], or a batch at a time by
+/// [`ladder_pages::plan_batches`].
+pub fn plan_documents(
+    layout: &SiteLayout,
+    docs: &[SourceDoc],
+    assets: &[SourceFile],
+    handbook: &crate::ladder::model::Handbook,
+    views: &HashMap<String, crate::ladder::DocView>,
+    diags: &mut Diagnostics,
+) -> (Site, Vec<ladder_pages::TrackExtras>) {
     let highlight = layout.config.highlight_code;
     let doc_urls: Vec<String> = docs
         .iter()
@@ -394,7 +414,7 @@ pub fn plan(
         .collect();
 
     // Document pages, rendered in parallel.
-    let rendered: Vec<(String, DocHtml)> = docs
+    let mut rendered: Vec<(String, DocHtml)> = docs
         .par_iter()
         .zip(doc_urls.par_iter())
         .map(|(doc, url)| {
@@ -437,9 +457,10 @@ pub fn plan(
     order.sort();
     for (_, url, i) in order {
         let doc = &docs[i];
-        let (title, html) = &rendered[i];
+        // Each document's HTML moves into its page's data.
+        let (title, html) = &mut rendered[i];
         if url == "index.html" {
-            home_content = html.html.clone();
+            home_content = std::mem::take(&mut html.html);
             home_title = Some(title.clone());
             continue;
         }
@@ -489,7 +510,7 @@ pub fn plan(
                 "source": doc.rel,
             }),
         );
-        data.insert("content".into(), Value::String(html.html.clone()));
+        let content = std::mem::take(&mut html.html);
         let tracks: Vec<Value> = handbook
             .tracks
             .iter()
@@ -501,8 +522,9 @@ pub fn plan(
         if let Some(skill) = skill_of[i] {
             template = "skill.html";
             data.insert("skill".into(), ladder_pages::skill_json(skill));
-            data.insert("parts".into(), Value::Array(slot_parts(&html.html)));
+            data.insert("parts".into(), Value::Array(slot_parts(&content)));
         }
+        data.insert("content".into(), Value::String(content));
         pages.push(PageOut {
             url: url.clone(),
             template,
@@ -585,7 +607,6 @@ pub fn plan(
             }
         })
         .collect();
-    pages.extend(ladder_pages::plan(handbook, &extras));
 
     // 404.
     let mut data = serde_json::Map::new();
@@ -617,14 +638,15 @@ pub fn plan(
         })
         .collect();
 
-    Site {
+    let site = Site {
         pages,
         assets: assets
             .iter()
             .map(|a| (a.rel.clone(), a.path.clone()))
             .collect(),
         nav,
-    }
+    };
+    (site, extras)
 }
 
 #[cfg(test)]
