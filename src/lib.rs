@@ -15,6 +15,7 @@
 
 pub mod config;
 pub mod diagnostics;
+pub mod incremental;
 pub mod init;
 pub mod ladder;
 pub mod output;
@@ -60,8 +61,31 @@ pub struct Loaded {
     pub diags: Diagnostics,
 }
 
+/// What reading one source file gave: its document (`None`: nothing to
+/// render, or data to copy as it is) and the warnings seen.
+pub type ReadResult = (Result<Option<source::SourceDoc>>, Diagnostics);
+
+/// Read one markdown or data file of the content tree.
+pub fn read_source(f: &source::SourceFile) -> ReadResult {
+    let mut d = Diagnostics::default();
+    let r = match f.kind {
+        source::SourceKind::Data => source::read_data(f, &mut d),
+        _ => source::read_doc(f, &mut d),
+    };
+    (r, d)
+}
+
 /// Resolve the site and read every source file.
 pub fn load(opts: &BuildOptions) -> Result<Loaded> {
+    load_with(opts, &read_source)
+}
+
+/// [`load`], reading each file with `read` (which must answer what
+/// [`read_source`] would; `rungs serve` remembers unchanged files).
+pub fn load_with(
+    opts: &BuildOptions,
+    read: &(dyn Fn(&source::SourceFile) -> ReadResult + Sync),
+) -> Result<Loaded> {
     let mut layout = config::SiteLayout::resolve(&opts.path, opts.out.as_deref())?;
     if let Some(url) = &opts.base_url {
         layout.config.base_url = Some(url.clone());
@@ -89,18 +113,7 @@ pub fn load(opts: &BuildOptions) -> Result<Loaded> {
     let (md, mut assets): (Vec<_>, Vec<_>) = files
         .into_iter()
         .partition(|f| f.kind != source::SourceKind::Asset);
-    type Read = (Result<Option<source::SourceDoc>>, Diagnostics);
-    let results: Vec<Read> = md
-        .par_iter()
-        .map(|f| {
-            let mut d = Diagnostics::default();
-            let r = match f.kind {
-                source::SourceKind::Data => source::read_data(f, &mut d),
-                _ => source::read_doc(f, &mut d),
-            };
-            (r, d)
-        })
-        .collect();
+    let results: Vec<ReadResult> = md.par_iter().map(read).collect();
     let mut diags = Diagnostics::default();
     let mut errors = Vec::new();
     let mut docs = Vec::new();
@@ -240,6 +253,70 @@ type OutputHashes = std::collections::HashMap<String, (usize, u64)>;
 
 type CachedRenderer = (render::theme::ThemeFiles, std::sync::Arc<render::Renderer>);
 
+/// The site's theme compiled; `cache`, when given, supplies (and keeps)
+/// the renderer of an unchanged theme.
+fn theme_renderer(
+    layout: &config::SiteLayout,
+    cache: Option<&mut Option<CachedRenderer>>,
+) -> Result<std::sync::Arc<render::Renderer>> {
+    let theme = render::theme::ThemeFiles::load(layout.theme_dir.as_deref(), &layout.config.theme)?;
+    Ok(match cache {
+        Some(slot) => match slot {
+            Some((files, r)) if *files == theme => std::sync::Arc::clone(r),
+            _ => {
+                let r = std::sync::Arc::new(render::Renderer::new(theme.clone())?);
+                *slot = Some((theme, std::sync::Arc::clone(&r)));
+                r
+            }
+        },
+        None => std::sync::Arc::new(render::Renderer::new(theme)?),
+    })
+}
+
+/// Render what recognition normalised (banner rules as section breaks);
+/// it keeps every byte offset, so lines still map to the source.
+fn apply_views(
+    docs: Vec<source::SourceDoc>,
+    views: &std::collections::HashMap<String, ladder::DocView>,
+) -> Vec<source::SourceDoc> {
+    docs.into_iter()
+        .map(|mut d| {
+            if let Some(v) = views.get(&d.rel) {
+                d.body.clone_from(&v.body);
+            }
+            d
+        })
+        .collect()
+}
+
+/// The template context of page `p` over the site's `base` context.
+fn page_context(
+    base: &tera::Context,
+    url: &str,
+    data: &serde_json::Map<String, serde_json::Value>,
+    canonical_base: Option<&str>,
+) -> tera::Context {
+    let mut ctx = base.clone();
+    ctx.insert("root", &page_root(url, canonical_base));
+    if let Some(b) = canonical_base {
+        ctx.insert("canonical", &format!("{b}{}", site::urls::pretty(url)));
+    }
+    for (k, v) in data {
+        ctx.insert(k.as_str(), v);
+    }
+    ctx
+}
+
+/// The way from the page at `url` to the site root (absolute for the 404
+/// page, which is served at any depth).
+fn page_root(url: &str, canonical_base: Option<&str>) -> String {
+    if url == "404.html" {
+        canonical_base.unwrap_or_default().to_string()
+    } else {
+        site::urls::root_prefix(url)
+    }
+}
+
 /// Load, recognise, plan and render every page into memory. `cache`, when
 /// given, supplies (and keeps) the renderer of an unchanged theme.
 ///
@@ -257,30 +334,9 @@ fn render_site(
         assets,
         mut diags,
     } = load(opts)?;
-    let theme = render::theme::ThemeFiles::load(layout.theme_dir.as_deref(), &layout.config.theme)?;
-    let renderer = match cache {
-        Some(slot) => match slot {
-            Some((files, r)) if *files == theme => std::sync::Arc::clone(r),
-            _ => {
-                let r = std::sync::Arc::new(render::Renderer::new(theme.clone())?);
-                *slot = Some((theme, std::sync::Arc::clone(&r)));
-                r
-            }
-        },
-        None => std::sync::Arc::new(render::Renderer::new(theme)?),
-    };
+    let renderer = theme_renderer(&layout, cache)?;
     let (handbook, views) = ladder::recognise_all(&docs, &mut diags);
-    // Render what recognition normalised (banner rules as section breaks);
-    // it keeps every byte offset, so lines still map to the source.
-    let docs: Vec<source::SourceDoc> = docs
-        .into_iter()
-        .map(|mut d| {
-            if let Some(v) = views.get(&d.rel) {
-                d.body.clone_from(&v.body);
-            }
-            d
-        })
-        .collect();
+    let docs = apply_views(docs, &views);
     let mut site = site::plan(&layout, &docs, &assets, &handbook, &views, &mut diags);
     // RUNGS_TIMINGS=1 prints how long the search index took (benchmarks).
     let search_start = Instant::now();
@@ -302,19 +358,7 @@ fn render_site(
     let mut files: Vec<(String, OutFile)> = pages
         .into_par_iter()
         .map(|p| -> Result<Option<(String, OutFile)>> {
-            let mut ctx = base.clone();
-            let root = if p.url == "404.html" {
-                canonical_base.clone().unwrap_or_default()
-            } else {
-                site::urls::root_prefix(&p.url)
-            };
-            ctx.insert("root", &root);
-            if let Some(b) = &canonical_base {
-                ctx.insert("canonical", &format!("{b}{}", site::urls::pretty(&p.url)));
-            }
-            for (k, v) in &p.data {
-                ctx.insert(k.as_str(), v);
-            }
+            let ctx = page_context(&base, &p.url, &p.data, canonical_base.as_deref());
             let html = renderer.render(p.template, &ctx)?;
             drop(ctx);
             drop(p.data);
@@ -352,19 +396,23 @@ fn render_site(
     })
 }
 
-/// Repeated builds of one site for `serve` and `watch`: the theme's
-/// renderer stays compiled while the theme is unchanged, and the output
-/// of the last build is remembered (address → length and hash), so that a
-/// rebuild writes only the files whose bytes changed and removes only the
-/// files that are gone. The first build, and any build after a failed
-/// write, goes through a staging folder like [`build`]. A build that fails
-/// before writing (any source or template error) leaves the output as it
-/// was.
+/// Repeated builds of one site for `serve` and `watch`: what earlier
+/// builds read, recognised, planned and rendered is remembered
+/// ([`incremental`]), so that a rebuild redoes only what a change touches,
+/// and the output of the last build is remembered (address → length and
+/// hash), so that a rebuild writes only the files whose bytes changed and
+/// removes only the files that are gone. The first build, and any build
+/// after a failed write, goes through a staging folder like [`build`]. A
+/// build that fails before writing (any source or template error) leaves
+/// the output as it was.
 #[derive(Default)]
 pub struct Session {
     renderer: Option<CachedRenderer>,
     /// The output folder and what the last build left in it.
     written: Option<(PathBuf, OutputHashes)>,
+    /// The key of each page the last build left in the output.
+    page_keys: std::collections::HashMap<String, u64>,
+    memo: incremental::Memo,
 }
 
 /// How many files a [`Session`] rebuild wrote and removed.
@@ -375,51 +423,56 @@ pub struct Written {
     pub unchanged: usize,
 }
 
-fn content_hash(bytes: &[u8]) -> (usize, u64) {
-    use std::hash::{Hash, Hasher};
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    bytes.hash(&mut h);
-    (bytes.len(), h.finish())
-}
-
 impl Session {
     pub fn new() -> Session {
         Session::default()
     }
 
-    /// Build, writing only what changed since this session's last build.
+    /// Build, redoing and writing only what changed since this session's
+    /// last build.
     pub fn build(&mut self, opts: &BuildOptions) -> Result<(BuildReport, Written)> {
-        let start = Instant::now();
-        let r = render_site(opts, Some(&mut self.renderer), None)?;
-        let out = config::absolute(&r.layout.output);
-        let hashes = r
-            .files
-            .par_iter()
-            .map(|(url, f)| Ok((url.clone(), content_hash(&f.bytes()?))))
-            .collect::<Result<std::collections::HashMap<_, _>>>()?;
+        incremental::build(self, opts)
+    }
+
+    /// The output folder's state is known: the last build wrote `out`
+    /// and it is still there.
+    fn knows(&self, out: &Path) -> bool {
+        matches!(&self.written, Some((dir, _)) if dir == out && out.is_dir())
+    }
+
+    /// Write a build to `out`: `files` are the files to write (every file
+    /// unless [`Session::knows`] the output), `hashes` every file of the
+    /// build.
+    fn write(
+        &mut self,
+        out: PathBuf,
+        files: &[(String, OutFile)],
+        hashes: OutputHashes,
+    ) -> Result<Written> {
+        let known = self.knows(&out);
         let previous = self.written.take();
-        let written = match previous {
-            Some((dir, old)) if dir == out && out.is_dir() => {
-                let w = update_in_place(&out, &r.files, &hashes, &old)?;
+        match previous {
+            Some((_, old)) if known => {
+                let mut w = update_in_place(&out, files, &hashes, &old)?;
+                w.unchanged = hashes.len() - w.written;
                 self.written = Some((out, hashes));
-                w
+                Ok(w)
             }
             _ => {
                 let staging = output::Staging::create(&out)?;
-                r.files.par_iter().try_for_each(|(url, f)| match f {
+                files.par_iter().try_for_each(|(url, f)| match f {
                     OutFile::Bytes(b) => staging.write(url, b),
                     OutFile::Copy(path) => staging.copy(url, path),
                 })?;
                 staging.commit()?;
                 let n = hashes.len();
                 self.written = Some((out, hashes));
-                Written {
+                Ok(Written {
                     written: n,
                     ..Written::default()
-                }
+                })
             }
-        };
-        Ok((r.report(start), written))
+        }
     }
 }
 

@@ -715,7 +715,7 @@ const ROOT_MARK: &str = "\u{E000}rungs-root\u{E000}";
 /// (`<img src="img/flow.png">`, `<source srcset="…">` in a `<picture>`).
 /// Ladder pages live elsewhere, so those paths are made content-root paths
 /// (behind [`ROOT_MARK`]) before planning. `None` when no text has any.
-fn rebase_media(hb: &Handbook) -> Option<Handbook> {
+pub fn rebase_media(hb: &Handbook) -> Option<Handbook> {
     let has = |r: &crate::ladder::model::Rich| r.html.contains("src");
     let any = hb.tracks.iter().any(|t| {
         t.description.as_ref().is_some_and(has)

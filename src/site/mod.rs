@@ -52,6 +52,19 @@ pub struct LinkMap {
     assets: HashSet<String>,
 }
 
+impl std::hash::Hash for LinkMap {
+    /// In a stable order: equal maps hash equal.
+    fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
+        let mut docs: Vec<_> = self.docs.iter().collect();
+        docs.sort_unstable();
+        let mut folders: Vec<_> = self.folders.iter().collect();
+        folders.sort_unstable();
+        let mut assets: Vec<_> = self.assets.iter().collect();
+        assets.sort_unstable();
+        (docs, folders, assets).hash(h);
+    }
+}
+
 impl LinkMap {
     pub fn new(docs: &[SourceDoc], doc_urls: &[String], assets: &[SourceFile]) -> LinkMap {
         let mut map = HashMap::new();
@@ -379,6 +392,49 @@ pub fn edit_url(layout: &SiteLayout, doc: &SourceDoc) -> Option<String> {
     Some(format!("{}/{}", base.trim_end_matches('/'), rel))
 }
 
+/// How [`plan_with`] renders markdown and plans ladder pages: at once
+/// ([`Cold`]), or reusing the answers of an earlier build
+/// (`rungs serve`, see [`crate::incremental`]). Every implementation must
+/// answer what [`Cold`] would.
+pub trait PlanSteps: Sync {
+    /// [`render_fragment`] with a fresh [`SlugSet`].
+    fn fragment(
+        &self,
+        src: &str,
+        f: &Fragment,
+        links: &LinkMap,
+        diags: &Mutex<Diagnostics>,
+    ) -> DocHtml;
+    /// [`ladder_pages::plan`].
+    fn ladder_pages(
+        &self,
+        hb: &crate::ladder::model::Handbook,
+        extras: &[ladder_pages::TrackExtras],
+    ) -> Vec<PageOut>;
+}
+
+/// Every step done afresh.
+pub struct Cold;
+
+impl PlanSteps for Cold {
+    fn fragment(
+        &self,
+        src: &str,
+        f: &Fragment,
+        links: &LinkMap,
+        diags: &Mutex<Diagnostics>,
+    ) -> DocHtml {
+        render_fragment(src, f, links, &mut SlugSet::default(), diags)
+    }
+    fn ladder_pages(
+        &self,
+        hb: &crate::ladder::model::Handbook,
+        extras: &[ladder_pages::TrackExtras],
+    ) -> Vec<PageOut> {
+        ladder_pages::plan(hb, extras)
+    }
+}
+
 /// Plan every page of the site.
 pub fn plan(
     layout: &SiteLayout,
@@ -387,6 +443,19 @@ pub fn plan(
     handbook: &crate::ladder::model::Handbook,
     views: &HashMap<String, crate::ladder::DocView>,
     diags: &mut Diagnostics,
+) -> Site {
+    plan_with(layout, docs, assets, handbook, views, diags, &Cold)
+}
+
+/// [`plan`], with markdown rendered and ladder pages planned by `steps`.
+pub fn plan_with(
+    layout: &SiteLayout,
+    docs: &[SourceDoc],
+    assets: &[SourceFile],
+    handbook: &crate::ladder::model::Handbook,
+    views: &HashMap<String, crate::ladder::DocView>,
+    diags: &mut Diagnostics,
+    steps: &dyn PlanSteps,
 ) -> Site {
     let highlight = layout.config.highlight_code;
     let doc_urls: Vec<String> = docs
@@ -420,7 +489,6 @@ pub fn plan(
                 doc
             };
             let (body, shift) = page_body(doc, &title);
-            let mut slugs = SlugSet::default();
             let frag = Fragment {
                 doc,
                 page_url: url,
@@ -428,7 +496,7 @@ pub fn plan(
                 heading_shift: shift,
                 interactive_tasks: is_skill,
             };
-            let html = render_fragment(&body, &frag, &links, &mut slugs, &shared);
+            let html = steps.fragment(&body, &frag, &links, &shared);
             (title, html)
         })
         .collect();
@@ -585,7 +653,7 @@ pub fn plan(
                 };
                 // Link problems were reported with the document's own page.
                 let quiet = Mutex::new(Diagnostics::default());
-                Some(render_fragment(&body, &frag, &links, &mut SlugSet::default(), &quiet).html)
+                Some(steps.fragment(&body, &frag, &links, &quiet).html)
             });
             ladder_pages::TrackExtras {
                 notes_html,
@@ -594,7 +662,7 @@ pub fn plan(
             }
         })
         .collect();
-    pages.extend(ladder_pages::plan(handbook, &extras));
+    pages.extend(steps.ladder_pages(handbook, &extras));
 
     // 404.
     let mut data = serde_json::Map::new();
