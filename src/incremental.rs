@@ -214,6 +214,8 @@ pub struct Memo {
     reads: Mutex<HashMap<PathBuf, FileEntry<Arc<ReadValue>>>>,
     recognised: Shared<u64, Arc<(DocLadder, Diagnostics)>>,
     fragments: Shared<u64, Arc<(DocHtml, Diagnostics)>>,
+    pages: Shared<u64, Arc<((String, DocHtml), Diagnostics)>>,
+    sections: Shared<u64, Arc<[crate::search::PageSection]>>,
     tracks: Shared<u64, TrackPlan>,
     copies: Mutex<HashMap<PathBuf, FileEntry<(usize, u64)>>>,
     /// The link map of the build under way: its address and hash.
@@ -242,6 +244,8 @@ impl Memo {
     pub fn end(&self) {
         self.recognised.lock().unwrap().turn();
         self.fragments.lock().unwrap().turn();
+        self.pages.lock().unwrap().turn();
+        self.sections.lock().unwrap().turn();
         self.tracks.lock().unwrap().turn();
     }
 
@@ -293,14 +297,7 @@ impl Memo {
 
     /// [`crate::ladder::recognise_doc`], remembered per document.
     pub fn recognise(&self, d: &SourceDoc) -> (DocLadder, Diagnostics) {
-        let key = hash_of(&(
-            &d.path,
-            &d.rel,
-            &d.frontmatter.raw,
-            d.frontmatter.raw_line,
-            &d.body,
-            d.body_line_offset,
-        ));
+        let key = doc_key(d);
         if let Some(v) = self.recognised.lock().unwrap().get(&key) {
             return (v.0.clone(), v.1.clone());
         }
@@ -311,6 +308,26 @@ impl Memo {
             .unwrap()
             .insert(key, Arc::new((dl.clone(), dg.clone())));
         (dl, dg)
+    }
+
+    /// [`crate::search::page_sections`], remembered per page.
+    pub fn sections(
+        &self,
+        url: &str,
+        title: &str,
+        html: &str,
+        body: bool,
+    ) -> Vec<crate::search::PageSection> {
+        let key = hash_of(&(url, title, html, body));
+        if let Some(v) = self.sections.lock().unwrap().get(&key) {
+            return v.to_vec();
+        }
+        let v = crate::search::page_sections(url, title, html, body);
+        self.sections
+            .lock()
+            .unwrap()
+            .insert(key, Arc::from(v.as_slice()));
+        v
     }
 
     /// The hash of a copied file's bytes, remembered while it is unchanged.
@@ -358,7 +375,50 @@ impl Memo {
     }
 }
 
+/// The key of a document's content: everything read from its file.
+fn doc_key(d: &SourceDoc) -> u64 {
+    hash_of(&(
+        &d.path,
+        &d.rel,
+        &d.frontmatter.raw,
+        d.frontmatter.raw_line,
+        &d.body,
+        d.body_line_offset,
+    ))
+}
+
 impl PlanSteps for Memo {
+    fn doc_page(
+        &self,
+        doc: &SourceDoc,
+        url: &str,
+        is_skill: bool,
+        highlight: bool,
+        links: &LinkMap,
+        diags: &Mutex<Diagnostics>,
+    ) -> (String, DocHtml) {
+        let key = hash_of(&(
+            doc_key(doc),
+            url,
+            is_skill,
+            highlight,
+            self.links_hash(links),
+        ));
+        let hit = self.pages.lock().unwrap().get(&key);
+        let v = match hit {
+            Some(v) => v,
+            None => {
+                let mine = Mutex::new(Diagnostics::default());
+                let page = crate::site::doc_page(doc, url, is_skill, highlight, links, &mine);
+                let v = Arc::new((page, mine.into_inner().unwrap()));
+                self.pages.lock().unwrap().insert(key, Arc::clone(&v));
+                v
+            }
+        };
+        diags.lock().unwrap().extend(v.1.clone());
+        v.0.clone()
+    }
+
     fn fragment(
         &self,
         src: &str,
@@ -370,6 +430,9 @@ impl PlanSteps for Memo {
             src,
             &f.doc.path,
             &f.doc.rel,
+            // Warnings about broken links give lines in the whole file.
+            &f.doc.frontmatter.raw,
+            f.doc.body_line_offset,
             f.page_url,
             f.highlight,
             f.heading_shift,
@@ -400,19 +463,10 @@ impl PlanSteps for Memo {
         if ladder_pages::rebase_media(hb).is_some() {
             return ladder_pages::plan(hb, extras);
         }
-        // What a track's level pages read of every other track.
-        let others: Vec<u64> = hb
-            .tracks
-            .par_iter()
-            .map(|o| {
-                let levels: Vec<(u32, String)> = o
-                    .levels
-                    .iter()
-                    .map(|l| (l.number, ladder_pages::level_heading(o, l)))
-                    .collect();
-                hash_of(&(&o.id, &o.title, levels))
-            })
-            .collect();
+        // Per track: what its pages read of the track as a whole, each
+        // level's hash, and what its level pages read of the other tracks
+        // (the same level there: its number and heading).
+        let hashes: Vec<TrackHashes> = hb.tracks.par_iter().map(track_hashes).collect();
         let none = ladder_pages::TrackExtras::default();
         let per_track: Vec<TrackPlan> = hb
             .tracks
@@ -420,45 +474,118 @@ impl PlanSteps for Memo {
             .enumerate()
             .map(|(ti, t)| {
                 let x = extras.get(ti).unwrap_or(&none);
-                let rest: Vec<u64> = others
+                let rest: Vec<u64> = hashes
                     .iter()
                     .enumerate()
                     .filter(|(i, _)| *i != ti)
-                    .map(|(_, h)| *h)
+                    .map(|(_, h)| h.seen_from_others)
                     .collect();
+                let h = &hashes[ti];
                 let key = hash_of(&(
-                    hash_json(t),
+                    h.whole,
+                    &h.levels,
                     &x.notes_html,
                     &x.source_url,
                     &x.edit_url,
                     rest,
                 ));
-                if let Some(p) = self.tracks.lock().unwrap().get(&key) {
-                    return p;
-                }
-                let pages: Vec<PlannedPage> = ladder_pages::track_pages(hb, t, x)
-                    .into_par_iter()
-                    .map(|mut p| {
-                        let data = Arc::new(std::mem::take(&mut p.data));
-                        (p, hash_json(&*data), data)
+                self.planned(key, || ladder_pages::track_pages(hb, t, x))
+            })
+            .collect();
+        // A cross-track page shows level n of every track that has it, and
+        // links to the level numbers before and after.
+        let numbers = ladder_pages::all_level_numbers(hb);
+        let numbers_key = hash_of(&numbers);
+        let cross: Vec<TrackPlan> = numbers
+            .par_iter()
+            .map(|&n| {
+                let columns: Vec<(u64, u64)> = hb
+                    .tracks
+                    .iter()
+                    .zip(&hashes)
+                    .filter_map(|(t, h)| {
+                        let i = t.levels.iter().position(|l| l.number == n)?;
+                        Some((h.whole, h.levels[i]))
                     })
                     .collect();
-                let p = Arc::new(pages);
-                self.tracks.lock().unwrap().insert(key, Arc::clone(&p));
-                p
+                let key = hash_of(&("cross", n, numbers_key, columns));
+                self.planned(key, || vec![ladder_pages::cross_level_page(hb, n)])
             })
             .collect();
         let mut known = self.known.lock().unwrap();
         let mut out = Vec::new();
-        for plan in per_track {
+        for plan in per_track.iter().chain(&cross) {
             for (p, h, data) in plan.iter() {
                 known.insert(p.url.clone(), (p.template, *h, Arc::clone(data)));
                 out.push(without_data(p));
             }
         }
-        drop(known);
-        out.extend(ladder_pages::cross_level_pages(hb));
         out
+    }
+}
+
+/// What the ladder pages read of one track.
+struct TrackHashes {
+    /// Everything but its levels.
+    whole: u64,
+    /// Each level.
+    levels: Vec<u64>,
+    /// What other tracks' level pages read of it.
+    seen_from_others: u64,
+}
+
+fn track_hashes(t: &crate::ladder::model::Track) -> TrackHashes {
+    // The dimensions in the order the levels first use them (pages order
+    // dimensions so), not how often: an added expectation changes a level
+    // only.
+    let mut dims: Vec<Option<&str>> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for e in t.levels.iter().flat_map(|l| &l.expectations) {
+        if seen.insert(e.dimension.as_deref()) {
+            dims.push(e.dimension.as_deref());
+        }
+    }
+    let whole = hash_of(&(
+        &t.id,
+        &t.title,
+        hash_json(&t.description),
+        hash_json(&t.shape),
+        hash_json(&t.source),
+        hash_json(&t.roles),
+        hash_json(&t.dimensions),
+        hash_json(&t.anti_patterns),
+        dims,
+    ));
+    let levels: Vec<u64> = t.levels.iter().map(hash_json).collect();
+    let headings: Vec<(u32, String)> = t
+        .levels
+        .iter()
+        .map(|l| (l.number, ladder_pages::level_heading(t, l)))
+        .collect();
+    TrackHashes {
+        whole,
+        levels,
+        seen_from_others: hash_of(&(&t.id, &t.title, headings)),
+    }
+}
+
+impl Memo {
+    /// The pages `plan` makes, remembered under `key`, each with its data
+    /// taken out and hashed.
+    fn planned(&self, key: u64, plan: impl FnOnce() -> Vec<PageOut>) -> TrackPlan {
+        if let Some(p) = self.tracks.lock().unwrap().get(&key) {
+            return p;
+        }
+        let pages: Vec<PlannedPage> = plan()
+            .into_par_iter()
+            .map(|mut p| {
+                let data = Arc::new(std::mem::take(&mut p.data));
+                (p, hash_json(&*data), data)
+            })
+            .collect();
+        let p = Arc::new(pages);
+        self.tracks.lock().unwrap().insert(key, Arc::clone(&p));
+        p
     }
 }
 
@@ -496,6 +623,7 @@ fn build_steps(
     start: std::time::Instant,
 ) -> Result<(crate::BuildReport, crate::Written)> {
     use crate::OutFile;
+    let mut lap = Laps::new();
     let memo = &s.memo;
     let crate::Loaded {
         layout,
@@ -504,6 +632,7 @@ fn build_steps(
         mut diags,
     } = crate::load_with(opts, &|f| memo.read(f))?;
     memo.keep_reads(&docs);
+    lap.lap("load");
     let renderer = crate::theme_renderer(&layout, Some(&mut s.renderer))?;
     let theme_key = s.renderer.as_ref().map_or(0, |(files, _)| {
         let templates: Vec<_> = files.templates.iter().map(|(k, (t, _))| (k, t)).collect();
@@ -514,11 +643,18 @@ fn build_steps(
     let (handbook, views) =
         crate::ladder::recognise_all_with(&docs, &mut diags, &|d| memo.recognise(d));
     let docs = crate::apply_views(docs, &views);
+    lap.lap("recognise");
     let mut site =
         crate::site::plan_with(&layout, &docs, &assets, &handbook, &views, &mut diags, memo);
     let known = memo.take_known();
-    let search_files = crate::search_index(&handbook, &docs, &site).files();
+    lap.lap("plan");
+    let sections = |url: &str, title: &str, html: &str, body: bool| memo.sections(url, title, html, body);
+    let index = crate::search_index_with(&handbook, &docs, &site, &sections);
+    lap.lap("search index");
+    let search_files = index.files();
+    drop(index);
     site.pages.push(crate::search::search_page());
+    lap.lap("search");
 
     let base = crate::base_context(&layout, &renderer, &site);
     let base_key = hash_of(&(theme_key, hash_json(&base.clone().into_json())));
@@ -562,6 +698,7 @@ fn build_steps(
             Ok(((p.url, Some(OutFile::Bytes(html)), h), key))
         })
         .collect::<Result<_>>()?;
+    lap.lap("render");
     let mut page_keys = HashMap::with_capacity(rendered.len());
     let mut files: Vec<Built> = Vec::with_capacity(rendered.len() + search_files.len() + 8);
     for (b, key) in rendered {
@@ -591,6 +728,7 @@ fn build_steps(
     let assets_count = site.assets.len() + renderer.assets.len();
     let written = s.write(out, &to_write, hashes)?;
     s.page_keys = page_keys;
+    lap.lap("write");
     let mut diags = diags;
     diags.sort();
     Ok((
@@ -603,4 +741,19 @@ fn build_steps(
         },
         written,
     ))
+}
+
+/// `RUNGS_TIMINGS=1`: how long each step of a session build took.
+struct Laps(Option<std::time::Instant>);
+
+impl Laps {
+    fn new() -> Laps {
+        Laps(std::env::var_os("RUNGS_TIMINGS").map(|_| std::time::Instant::now()))
+    }
+    fn lap(&mut self, step: &str) {
+        if let Some(t) = self.0 {
+            eprintln!("timings: {step} {:.1} ms", t.elapsed().as_secs_f64() * 1000.0);
+            self.0 = Some(std::time::Instant::now());
+        }
+    }
 }

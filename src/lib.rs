@@ -534,6 +534,19 @@ pub fn search_index(
     docs: &[source::SourceDoc],
     site: &site::Site,
 ) -> search::SearchIndex {
+    search_index_with(handbook, docs, site, &search::page_sections)
+}
+
+/// The sections of a rendered page (see [`search::page_sections`]).
+pub type PageSections<'a> = dyn Fn(&str, &str, &str, bool) -> Vec<search::PageSection> + Sync + 'a;
+
+/// [`search_index`], with each page's sections found by `page_sections`.
+pub fn search_index_with(
+    handbook: &ladder::model::Handbook,
+    docs: &[source::SourceDoc],
+    site: &site::Site,
+    page_sections: &PageSections<'_>,
+) -> search::SearchIndex {
     let skill_url = |rel: &str| {
         docs.iter()
             .find(|d| d.rel == rel)
@@ -547,18 +560,22 @@ pub fn search_index(
         .iter()
         .map(|t| t.source.file.as_str())
         .collect();
-    let mut sections = Vec::new();
-    for p in &site.pages {
-        let source = p.data.get("page").and_then(|v| v["source"].as_str());
-        let body = match p.template {
-            "page.html" => !source.is_some_and(|s| ladder_sources.contains(s)),
-            "skill.html" => false,
-            _ => continue,
-        };
-        if let Some(html) = p.data.get("content").and_then(|v| v.as_str()) {
-            sections.extend(search::page_sections(&p.url, &p.title, html, body));
-        }
-    }
+    let sections: Vec<search::PageSection> = site
+        .pages
+        .par_iter()
+        .flat_map_iter(|p| {
+            let source = p.data.get("page").and_then(|v| v["source"].as_str());
+            let body = match p.template {
+                "page.html" => !source.is_some_and(|s| ladder_sources.contains(s)),
+                "skill.html" => false,
+                _ => return Vec::new(),
+            };
+            match p.data.get("content").and_then(|v| v.as_str()) {
+                Some(html) => page_sections(&p.url, &p.title, html, body),
+                None => Vec::new(),
+            }
+        })
+        .collect();
     search::SearchIndex::build(handbook, &skill_url, &sections)
 }
 

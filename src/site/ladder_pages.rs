@@ -556,7 +556,7 @@ pub fn all_level_numbers(hb: &Handbook) -> Vec<u32> {
         .collect()
 }
 
-fn cross_level_page(hb: &Handbook, n: u32) -> PageOut {
+pub fn cross_level_page(hb: &Handbook, n: u32) -> PageOut {
     let url = cross_level_url(n);
     let title = format!("Level {n} in every track");
     let columns: Vec<Value> = hb

@@ -397,6 +397,16 @@ pub fn edit_url(layout: &SiteLayout, doc: &SourceDoc) -> Option<String> {
 /// (`rungs serve`, see [`crate::incremental`]). Every implementation must
 /// answer what [`Cold`] would.
 pub trait PlanSteps: Sync {
+    /// [`doc_page`].
+    fn doc_page(
+        &self,
+        doc: &SourceDoc,
+        url: &str,
+        is_skill: bool,
+        highlight: bool,
+        links: &LinkMap,
+        diags: &Mutex<Diagnostics>,
+    ) -> (String, DocHtml);
     /// [`render_fragment`] with a fresh [`SlugSet`].
     fn fragment(
         &self,
@@ -413,10 +423,53 @@ pub trait PlanSteps: Sync {
     ) -> Vec<PageOut>;
 }
 
+/// The title and rendered body of the page of `doc` at `url`.
+pub fn doc_page(
+    doc: &SourceDoc,
+    url: &str,
+    is_skill: bool,
+    highlight: bool,
+    links: &LinkMap,
+    diags: &Mutex<Diagnostics>,
+) -> (String, DocHtml) {
+    let title = doc_title(doc);
+    let slotted;
+    let doc = if is_skill {
+        slotted = SourceDoc {
+            body: skill_slots(doc),
+            ..doc.clone()
+        };
+        &slotted
+    } else {
+        doc
+    };
+    let (body, shift) = page_body(doc, &title);
+    let frag = Fragment {
+        doc,
+        page_url: url,
+        highlight,
+        heading_shift: shift,
+        interactive_tasks: is_skill,
+    };
+    let html = render_fragment(&body, &frag, links, &mut SlugSet::default(), diags);
+    (title, html)
+}
+
 /// Every step done afresh.
 pub struct Cold;
 
 impl PlanSteps for Cold {
+    fn doc_page(
+        &self,
+        doc: &SourceDoc,
+        url: &str,
+        is_skill: bool,
+        highlight: bool,
+        links: &LinkMap,
+        diags: &Mutex<Diagnostics>,
+    ) -> (String, DocHtml) {
+        doc_page(doc, url, is_skill, highlight, links, diags)
+    }
     fn fragment(
         &self,
         src: &str,
@@ -476,28 +529,8 @@ pub fn plan_with(
         .par_iter()
         .zip(doc_urls.par_iter())
         .map(|(doc, url)| {
-            let title = doc_title(doc);
             let is_skill = handbook.skills.iter().any(|s| s.source.file == doc.rel);
-            let slotted;
-            let doc = if is_skill {
-                slotted = SourceDoc {
-                    body: skill_slots(doc),
-                    ..doc.clone()
-                };
-                &slotted
-            } else {
-                doc
-            };
-            let (body, shift) = page_body(doc, &title);
-            let frag = Fragment {
-                doc,
-                page_url: url,
-                highlight,
-                heading_shift: shift,
-                interactive_tasks: is_skill,
-            };
-            let html = steps.fragment(&body, &frag, &links, &shared);
-            (title, html)
+            steps.doc_page(doc, url, is_skill, highlight, &links, &shared)
         })
         .collect();
     diags.extend(shared.into_inner().unwrap());
