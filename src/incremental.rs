@@ -222,6 +222,38 @@ pub struct Memo {
     links: Mutex<Option<(usize, u64)>>,
     /// What [`Memo::ladder_pages`] planned in the build under way.
     known: Mutex<Known>,
+    /// The search index files of the last build, and the writing of the
+    /// next ones when it is under way (see [`settle`]).
+    search_urls: Vec<String>,
+    pending: Mutex<Option<Deferred>>,
+}
+
+/// The search index files of a build written after its pages: the index
+/// of a large handbook takes longer to write than the pages an edit
+/// changes, and the browser reloads when the pages are in place. The next
+/// build (and the end of the session) waits for it first. Gives the
+/// hashes of the files written.
+type Deferred = std::thread::JoinHandle<Result<crate::OutputHashes>>;
+
+/// Wait for the search index files of the last build, if they are still
+/// being written, and record them; if writing them failed, the output is
+/// no longer known and the next build writes all of it.
+pub(crate) fn settle(s: &mut crate::Session) {
+    let Some(job) = s.memo.pending.lock().unwrap().take() else {
+        return;
+    };
+    match job.join() {
+        Ok(Ok(new)) => {
+            if let Some((_, hashes)) = &mut s.written {
+                for u in &s.memo.search_urls {
+                    hashes.remove(u);
+                }
+                s.memo.search_urls = new.keys().cloned().collect();
+                hashes.extend(new);
+            }
+        }
+        _ => s.written = None,
+    }
 }
 
 /// A read that succeeded: the file's kind and rel (part of its key), the
@@ -611,6 +643,7 @@ pub(crate) fn build(
     opts: &crate::BuildOptions,
 ) -> Result<(crate::BuildReport, crate::Written)> {
     let start = std::time::Instant::now();
+    settle(s);
     s.memo.begin();
     let r = build_steps(s, opts, start);
     s.memo.end();
@@ -648,11 +681,18 @@ fn build_steps(
         crate::site::plan_with(&layout, &docs, &assets, &handbook, &views, &mut diags, memo);
     let known = memo.take_known();
     lap.lap("plan");
-    let sections = |url: &str, title: &str, html: &str, body: bool| memo.sections(url, title, html, body);
+    let sections =
+        |url: &str, title: &str, html: &str, body: bool| memo.sections(url, title, html, body);
     let index = crate::search_index_with(&handbook, &docs, &site, &sections);
-    lap.lap("search index");
-    let search_files = index.files();
-    drop(index);
+    let out = crate::config::absolute(&layout.output);
+    // Into a known output, the search index files follow the pages (see
+    // `Deferred`); otherwise they are part of the build.
+    let defer = s.knows(&out);
+    let (search_files, index) = if defer {
+        (Vec::new(), Some(index))
+    } else {
+        (index.files(), None)
+    };
     site.pages.push(crate::search::search_page());
     lap.lap("search");
 
@@ -661,7 +701,6 @@ fn build_steps(
     let canonical_base = layout.config.base_url_normalised();
     let page_count = site.pages.len();
     let sitemap_text = crate::sitemap(&site, canonical_base.as_deref());
-    let out = crate::config::absolute(&layout.output);
     // Unless the output is known, every page is rendered and written.
     let old_keys = if s.knows(&out) {
         std::mem::take(&mut s.page_keys)
@@ -714,20 +753,54 @@ fn build_steps(
         .values()
         .map(|a| (a.url.clone(), a.bytes.clone()))
         .collect();
+    let sync_search: Vec<String> = search_files.iter().map(|(u, _)| u.clone()).collect();
     bytes.extend(search_files.into_iter().map(|(r, t)| (r, t.into_bytes())));
     bytes.push(("sitemap.xml".into(), sitemap_text.into_bytes()));
     for (rel, b) in bytes {
         let h = content_hash(&b);
         files.push((rel, Some(OutFile::Bytes(b)), h));
     }
-    let hashes: crate::OutputHashes = files.iter().map(|(u, _, h)| (u.clone(), *h)).collect();
+    let mut hashes: crate::OutputHashes = files.iter().map(|(u, _, h)| (u.clone(), *h)).collect();
+    // The last index's files stay until their replacement is written.
+    let old_search: crate::OutputHashes = match (&index, &s.written) {
+        (Some(_), Some((_, h))) => s
+            .memo
+            .search_urls
+            .iter()
+            .filter_map(|u| h.get(u).map(|x| (u.clone(), *x)))
+            .collect(),
+        _ => HashMap::new(),
+    };
+    hashes.extend(old_search.iter().map(|(u, h)| (u.clone(), *h)));
     let to_write: Vec<(String, OutFile)> = files
         .into_iter()
         .filter_map(|(u, f, _)| f.map(|f| (u, f)))
         .collect();
     let assets_count = site.assets.len() + renderer.assets.len();
-    let written = s.write(out, &to_write, hashes)?;
+    let written = s.write(out.clone(), &to_write, hashes)?;
     s.page_keys = page_keys;
+    match index {
+        Some(index) => {
+            let job = std::thread::spawn(move || -> Result<crate::OutputHashes> {
+                let files: Vec<(String, OutFile)> = index
+                    .files()
+                    .into_iter()
+                    .map(|(u, t)| (u, OutFile::Bytes(t.into_bytes())))
+                    .collect();
+                let new: crate::OutputHashes = files
+                    .iter()
+                    .map(|(u, f)| match f {
+                        OutFile::Bytes(b) => (u.clone(), content_hash(b)),
+                        OutFile::Copy(_) => (u.clone(), (0, 0)),
+                    })
+                    .collect();
+                crate::update_in_place(&out, &files, &new, &old_search)?;
+                Ok(new)
+            });
+            *s.memo.pending.lock().unwrap() = Some(job);
+        }
+        None => s.memo.search_urls = sync_search,
+    }
     lap.lap("write");
     let mut diags = diags;
     diags.sort();
@@ -752,7 +825,10 @@ impl Laps {
     }
     fn lap(&mut self, step: &str) {
         if let Some(t) = self.0 {
-            eprintln!("timings: {step} {:.1} ms", t.elapsed().as_secs_f64() * 1000.0);
+            eprintln!(
+                "timings: {step} {:.1} ms",
+                t.elapsed().as_secs_f64() * 1000.0
+            );
             self.0 = Some(std::time::Instant::now());
         }
     }

@@ -415,6 +415,12 @@ pub struct Session {
     memo: incremental::Memo,
 }
 
+impl Drop for Session {
+    fn drop(&mut self) {
+        incremental::settle(self);
+    }
+}
+
 /// How many files a [`Session`] rebuild wrote and removed.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Written {
@@ -432,6 +438,12 @@ impl Session {
     /// last build.
     pub fn build(&mut self, opts: &BuildOptions) -> Result<(BuildReport, Written)> {
         incremental::build(self, opts)
+    }
+
+    /// Wait until the last build's output is complete (its search index
+    /// is written after its pages).
+    pub fn wait(&mut self) {
+        incremental::settle(self);
     }
 
     /// The output folder's state is known: the last build wrote `out`

@@ -92,6 +92,7 @@ impl Bench {
         let served = self.served();
         let cold = self.root().join(format!("cold-{}", self.steps));
         let inc = self.session.build(&self.opts(&served));
+        self.session.wait();
         let full = rungs::build(&self.opts(&cold));
         match (inc, full) {
             (Ok((r, _)), Ok(c)) => {
