@@ -208,13 +208,16 @@ pub type Known = HashMap<
     ),
 >;
 
+/// A document page's title and rendered body.
+type TitledHtml = (String, DocHtml);
+
 /// The remembered steps of a session.
 #[derive(Default)]
 pub struct Memo {
     reads: Mutex<HashMap<PathBuf, FileEntry<Arc<ReadValue>>>>,
     recognised: Shared<u64, Arc<(DocLadder, Diagnostics)>>,
     fragments: Shared<u64, Arc<(DocHtml, Diagnostics)>>,
-    pages: Shared<u64, Arc<((String, DocHtml), Diagnostics)>>,
+    pages: Shared<u64, Arc<(TitledHtml, Diagnostics)>>,
     sections: Shared<u64, Arc<[crate::search::PageSection]>>,
     tracks: Shared<u64, TrackPlan>,
     copies: Mutex<HashMap<PathBuf, FileEntry<(usize, u64)>>>,
@@ -802,7 +805,6 @@ fn build_steps(
         None => s.memo.search_urls = sync_search,
     }
     lap.lap("write");
-    let mut diags = diags;
     diags.sort();
     Ok((
         crate::BuildReport {
