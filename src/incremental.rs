@@ -170,9 +170,15 @@ impl<K: Hash + Eq, V: Clone> Generations<K, V> {
     fn insert(&mut self, k: K, v: V) {
         self.new.insert(k, v);
     }
-    /// Forget what this build did not use.
-    fn turn(&mut self) {
-        self.old = std::mem::take(&mut self.new);
+    /// Forget what this build did not use; after a failed build, which
+    /// may have stopped before using much, forget nothing.
+    fn turn(&mut self, good: bool) {
+        let new = std::mem::take(&mut self.new);
+        if good {
+            self.old = new;
+        } else {
+            self.old.extend(new);
+        }
     }
 }
 
@@ -275,13 +281,13 @@ impl Memo {
         self.known.lock().unwrap().clear();
     }
 
-    /// End a build (good or not): forget what it did not use.
-    pub fn end(&self) {
-        self.recognised.lock().unwrap().turn();
-        self.fragments.lock().unwrap().turn();
-        self.pages.lock().unwrap().turn();
-        self.sections.lock().unwrap().turn();
-        self.tracks.lock().unwrap().turn();
+    /// End a build: after a good one, forget what it did not use.
+    pub fn end(&self, good: bool) {
+        self.recognised.lock().unwrap().turn(good);
+        self.fragments.lock().unwrap().turn(good);
+        self.pages.lock().unwrap().turn(good);
+        self.sections.lock().unwrap().turn(good);
+        self.tracks.lock().unwrap().turn(good);
     }
 
     /// What this build's ladder pages were planned from (see [`Known`]).
@@ -649,7 +655,7 @@ pub(crate) fn build(
     settle(s);
     s.memo.begin();
     let r = build_steps(s, opts, start);
-    s.memo.end();
+    s.memo.end(r.is_ok());
     r
 }
 
