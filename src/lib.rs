@@ -15,6 +15,7 @@
 
 pub mod config;
 pub mod diagnostics;
+pub mod incremental;
 pub mod init;
 pub mod ladder;
 pub mod output;
@@ -60,8 +61,31 @@ pub struct Loaded {
     pub diags: Diagnostics,
 }
 
+/// What reading one source file gave: its document (`None`: nothing to
+/// render, or data to copy as it is) and the warnings seen.
+pub type ReadResult = (Result<Option<source::SourceDoc>>, Diagnostics);
+
+/// Read one markdown or data file of the content tree.
+pub fn read_source(f: &source::SourceFile) -> ReadResult {
+    let mut d = Diagnostics::default();
+    let r = match f.kind {
+        source::SourceKind::Data => source::read_data(f, &mut d),
+        _ => source::read_doc(f, &mut d),
+    };
+    (r, d)
+}
+
 /// Resolve the site and read every source file.
 pub fn load(opts: &BuildOptions) -> Result<Loaded> {
+    load_with(opts, &read_source)
+}
+
+/// [`load`], reading each file with `read` (which must answer what
+/// [`read_source`] would; `rungs serve` remembers unchanged files).
+pub fn load_with(
+    opts: &BuildOptions,
+    read: &(dyn Fn(&source::SourceFile) -> ReadResult + Sync),
+) -> Result<Loaded> {
     let mut layout = config::SiteLayout::resolve(&opts.path, opts.out.as_deref())?;
     if let Some(url) = &opts.base_url {
         layout.config.base_url = Some(url.clone());
@@ -89,18 +113,7 @@ pub fn load(opts: &BuildOptions) -> Result<Loaded> {
     let (md, mut assets): (Vec<_>, Vec<_>) = files
         .into_iter()
         .partition(|f| f.kind != source::SourceKind::Asset);
-    type Read = (Result<Option<source::SourceDoc>>, Diagnostics);
-    let results: Vec<Read> = md
-        .par_iter()
-        .map(|f| {
-            let mut d = Diagnostics::default();
-            let r = match f.kind {
-                source::SourceKind::Data => source::read_data(f, &mut d),
-                _ => source::read_doc(f, &mut d),
-            };
-            (r, d)
-        })
-        .collect();
+    let results: Vec<ReadResult> = md.par_iter().map(read).collect();
     let mut diags = Diagnostics::default();
     let mut errors = Vec::new();
     let mut docs = Vec::new();
@@ -240,6 +253,75 @@ type OutputHashes = std::collections::HashMap<String, (usize, u64)>;
 
 type CachedRenderer = (render::theme::ThemeFiles, std::sync::Arc<render::Renderer>);
 
+/// The site's theme compiled; `cache`, when given, supplies (and keeps)
+/// the renderer of an unchanged theme.
+fn theme_renderer(
+    layout: &config::SiteLayout,
+    cache: Option<&mut Option<CachedRenderer>>,
+) -> Result<std::sync::Arc<render::Renderer>> {
+    let theme = render::theme::ThemeFiles::load(layout.theme_dir.as_deref(), &layout.config.theme)?;
+    Ok(match cache {
+        Some(slot) => match slot {
+            Some((files, r)) if *files == theme => std::sync::Arc::clone(r),
+            _ => {
+                let r = std::sync::Arc::new(render::Renderer::new(theme.clone())?);
+                *slot = Some((theme, std::sync::Arc::clone(&r)));
+                r
+            }
+        },
+        None => std::sync::Arc::new(render::Renderer::new(theme)?),
+    })
+}
+
+/// Render what recognition normalised (banner rules as section breaks);
+/// it keeps every byte offset, so lines still map to the source. The
+/// normalised body moves into the document (planning reads only the
+/// views' spans).
+fn apply_views(
+    docs: Vec<source::SourceDoc>,
+    views: &mut std::collections::HashMap<String, ladder::DocView>,
+) -> Vec<source::SourceDoc> {
+    docs.into_iter()
+        .map(|mut d| {
+            if let Some(v) = views.get_mut(&d.rel) {
+                d.body = std::mem::take(&mut v.body);
+            }
+            d
+        })
+        .collect()
+}
+
+/// The template context of the page at `url`: the site's `base` data, the
+/// page's way to the root (and canonical address), and its own `data`
+/// (moved in, not copied).
+fn page_context(
+    base: &serde_json::Map<String, serde_json::Value>,
+    url: &str,
+    data: serde_json::Map<String, serde_json::Value>,
+    canonical_base: Option<&str>,
+) -> tera::Context {
+    let mut ctx = base.clone();
+    ctx.insert("root".into(), page_root(url, canonical_base).into());
+    if let Some(b) = canonical_base {
+        ctx.insert(
+            "canonical".into(),
+            format!("{b}{}", site::urls::pretty(url)).into(),
+        );
+    }
+    ctx.extend(data);
+    tera::Context::from_value(serde_json::Value::Object(ctx)).expect("an object is a context")
+}
+
+/// The way from the page at `url` to the site root (absolute for the 404
+/// page, which is served at any depth).
+fn page_root(url: &str, canonical_base: Option<&str>) -> String {
+    if url == "404.html" {
+        canonical_base.unwrap_or_default().to_string()
+    } else {
+        site::urls::root_prefix(url)
+    }
+}
+
 /// Load, recognise, plan and render every page into memory. `cache`, when
 /// given, supplies (and keeps) the renderer of an unchanged theme.
 ///
@@ -257,32 +339,9 @@ fn render_site(
         assets,
         mut diags,
     } = load(opts)?;
-    let theme = render::theme::ThemeFiles::load(layout.theme_dir.as_deref(), &layout.config.theme)?;
-    let renderer = match cache {
-        Some(slot) => match slot {
-            Some((files, r)) if *files == theme => std::sync::Arc::clone(r),
-            _ => {
-                let r = std::sync::Arc::new(render::Renderer::new(theme.clone())?);
-                *slot = Some((theme, std::sync::Arc::clone(&r)));
-                r
-            }
-        },
-        None => std::sync::Arc::new(render::Renderer::new(theme)?),
-    };
+    let renderer = theme_renderer(&layout, cache)?;
     let (handbook, mut views) = ladder::recognise_all(&docs, &mut diags);
-    // Render what recognition normalised (banner rules as section breaks);
-    // it keeps every byte offset, so lines still map to the source. The
-    // normalised body moves into the document (planning reads only the
-    // views' spans).
-    let docs: Vec<source::SourceDoc> = docs
-        .into_iter()
-        .map(|mut d| {
-            if let Some(v) = views.get_mut(&d.rel) {
-                d.body = std::mem::take(&mut v.body);
-            }
-            d
-        })
-        .collect();
+    let docs = apply_views(docs, &mut views);
     let (mut site, extras) =
         site::plan_documents(&layout, &docs, &assets, &handbook, &views, &mut diags);
     drop(views);
@@ -325,22 +384,7 @@ fn render_site(
             .into_par_iter()
             .map(|p| -> Result<Option<(String, OutFile)>> {
                 // The page's data moves into the context (no copy).
-                let mut data = base.clone();
-                let root = if p.url == "404.html" {
-                    canonical_base.clone().unwrap_or_default()
-                } else {
-                    site::urls::root_prefix(&p.url)
-                };
-                data.insert("root".into(), root.into());
-                if let Some(b) = &canonical_base {
-                    data.insert(
-                        "canonical".into(),
-                        format!("{b}{}", site::urls::pretty(&p.url)).into(),
-                    );
-                }
-                data.extend(p.data);
-                let ctx = tera::Context::from_value(serde_json::Value::Object(data))
-                    .expect("an object is a context");
+                let ctx = page_context(&base, &p.url, p.data, canonical_base.as_deref());
                 let html = renderer.render(p.template, &ctx)?;
                 drop(ctx);
                 match stream {
@@ -383,19 +427,29 @@ fn render_site(
     })
 }
 
-/// Repeated builds of one site for `serve` and `watch`: the theme's
-/// renderer stays compiled while the theme is unchanged, and the output
-/// of the last build is remembered (address → length and hash), so that a
-/// rebuild writes only the files whose bytes changed and removes only the
-/// files that are gone. The first build, and any build after a failed
-/// write, goes through a staging folder like [`build`]. A build that fails
-/// before writing (any source or template error) leaves the output as it
-/// was.
+/// Repeated builds of one site for `serve` and `watch`: what earlier
+/// builds read, recognised, planned and rendered is remembered
+/// ([`incremental`]), so that a rebuild redoes only what a change touches,
+/// and the output of the last build is remembered (address → length and
+/// hash), so that a rebuild writes only the files whose bytes changed and
+/// removes only the files that are gone. The first build, and any build
+/// after a failed write, goes through a staging folder like [`build`]. A
+/// build that fails before writing (any source or template error) leaves
+/// the output as it was.
 #[derive(Default)]
 pub struct Session {
     renderer: Option<CachedRenderer>,
     /// The output folder and what the last build left in it.
     written: Option<(PathBuf, OutputHashes)>,
+    /// The key of each page the last build left in the output.
+    page_keys: std::collections::HashMap<String, u64>,
+    memo: incremental::Memo,
+}
+
+impl Drop for Session {
+    fn drop(&mut self) {
+        incremental::settle(self);
+    }
 }
 
 /// How many files a [`Session`] rebuild wrote and removed.
@@ -406,51 +460,62 @@ pub struct Written {
     pub unchanged: usize,
 }
 
-fn content_hash(bytes: &[u8]) -> (usize, u64) {
-    use std::hash::{Hash, Hasher};
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    bytes.hash(&mut h);
-    (bytes.len(), h.finish())
-}
-
 impl Session {
     pub fn new() -> Session {
         Session::default()
     }
 
-    /// Build, writing only what changed since this session's last build.
+    /// Build, redoing and writing only what changed since this session's
+    /// last build.
     pub fn build(&mut self, opts: &BuildOptions) -> Result<(BuildReport, Written)> {
-        let start = Instant::now();
-        let r = render_site(opts, Some(&mut self.renderer), None)?;
-        let out = config::absolute(&r.layout.output);
-        let hashes = r
-            .files
-            .par_iter()
-            .map(|(url, f)| Ok((url.clone(), content_hash(&f.bytes()?))))
-            .collect::<Result<std::collections::HashMap<_, _>>>()?;
+        incremental::build(self, opts)
+    }
+
+    /// Wait until the last build's output is complete (its search index
+    /// is written after its pages).
+    pub fn wait(&mut self) {
+        incremental::settle(self);
+    }
+
+    /// The output folder's state is known: the last build wrote `out`
+    /// and it is still there.
+    fn knows(&self, out: &Path) -> bool {
+        matches!(&self.written, Some((dir, _)) if dir == out && out.is_dir())
+    }
+
+    /// Write a build to `out`: `files` are the files to write (every file
+    /// unless [`Session::knows`] the output), `hashes` every file of the
+    /// build.
+    fn write(
+        &mut self,
+        out: PathBuf,
+        files: &[(String, OutFile)],
+        hashes: OutputHashes,
+    ) -> Result<Written> {
+        let known = self.knows(&out);
         let previous = self.written.take();
-        let written = match previous {
-            Some((dir, old)) if dir == out && out.is_dir() => {
-                let w = update_in_place(&out, &r.files, &hashes, &old)?;
+        match previous {
+            Some((_, old)) if known => {
+                let mut w = update_in_place(&out, files, &hashes, &old)?;
+                w.unchanged = hashes.len() - w.written;
                 self.written = Some((out, hashes));
-                w
+                Ok(w)
             }
             _ => {
                 let staging = output::Staging::create(&out)?;
-                r.files.par_iter().try_for_each(|(url, f)| match f {
+                files.par_iter().try_for_each(|(url, f)| match f {
                     OutFile::Bytes(b) => staging.write(url, b),
                     OutFile::Copy(path) => staging.copy(url, path),
                 })?;
                 staging.commit()?;
                 let n = hashes.len();
                 self.written = Some((out, hashes));
-                Written {
+                Ok(Written {
                     written: n,
                     ..Written::default()
-                }
+                })
             }
-        };
-        Ok((r.report(start), written))
+        }
     }
 }
 
@@ -512,6 +577,19 @@ pub fn search_index(
     docs: &[source::SourceDoc],
     site: &site::Site,
 ) -> search::SearchIndex {
+    search_index_with(handbook, docs, site, &search::page_sections)
+}
+
+/// The sections of a rendered page (see [`search::page_sections`]).
+pub type PageSections<'a> = dyn Fn(&str, &str, &str, bool) -> Vec<search::PageSection> + Sync + 'a;
+
+/// [`search_index`], with each page's sections found by `page_sections`.
+pub fn search_index_with(
+    handbook: &ladder::model::Handbook,
+    docs: &[source::SourceDoc],
+    site: &site::Site,
+    page_sections: &PageSections<'_>,
+) -> search::SearchIndex {
     let skill_url = |rel: &str| {
         docs.iter()
             .find(|d| d.rel == rel)
@@ -525,11 +603,10 @@ pub fn search_index(
         .iter()
         .map(|t| t.source.file.as_str())
         .collect();
-    // Pages are parsed in parallel; the sections keep page order.
-    let per_page: Vec<Vec<search::PageSection>> = site
+    let sections: Vec<search::PageSection> = site
         .pages
         .par_iter()
-        .map(|p| {
+        .flat_map_iter(|p| {
             let source = p.data.get("page").and_then(|v| v["source"].as_str());
             let body = match p.template {
                 "page.html" => !source.is_some_and(|s| ladder_sources.contains(s)),
@@ -537,12 +614,11 @@ pub fn search_index(
                 _ => return Vec::new(),
             };
             match p.data.get("content").and_then(|v| v.as_str()) {
-                Some(html) => search::page_sections(&p.url, &p.title, html, body),
+                Some(html) => page_sections(&p.url, &p.title, html, body),
                 None => Vec::new(),
             }
         })
         .collect();
-    let sections: Vec<search::PageSection> = per_page.into_iter().flatten().collect();
     search::SearchIndex::build(handbook, &skill_url, &sections)
 }
 

@@ -270,16 +270,24 @@ pub fn recognise_all(
     docs: &[SourceDoc],
     diags: &mut Diagnostics,
 ) -> (Handbook, std::collections::HashMap<String, DocView>) {
+    recognise_all_with(docs, diags, &|d| {
+        let mut dg = Diagnostics::default();
+        (recognise_doc(d, &mut dg), dg)
+    })
+}
+
+/// [`recognise_all`] with each document recognised by `per_doc`, which
+/// must answer what [`recognise_doc`] would (`rungs serve` remembers the
+/// answers of unchanged documents).
+pub fn recognise_all_with(
+    docs: &[SourceDoc],
+    diags: &mut Diagnostics,
+    per_doc: &(dyn Fn(&SourceDoc) -> (DocLadder, Diagnostics) + Sync),
+) -> (Handbook, std::collections::HashMap<String, DocView>) {
     let mut views = std::collections::HashMap::new();
     let mut order: Vec<&SourceDoc> = docs.iter().collect();
     order.sort_by(|a, b| a.rel.cmp(&b.rel));
-    let mut results: Vec<(DocLadder, Diagnostics)> = order
-        .par_iter()
-        .map(|d| {
-            let mut dg = Diagnostics::default();
-            (recognise_doc(d, &mut dg), dg)
-        })
-        .collect();
+    let mut results: Vec<(DocLadder, Diagnostics)> = order.par_iter().map(|d| per_doc(d)).collect();
     // One file per level: documents naming the same track become one.
     let mut per_doc: Vec<Vec<Track>> = results
         .iter_mut()

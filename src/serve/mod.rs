@@ -152,7 +152,7 @@ fn build_and_report(
     opts: &BuildOptions,
     quiet: bool,
     first: bool,
-) -> std::result::Result<BuildReport, Error> {
+) -> std::result::Result<(BuildReport, crate::Written), Error> {
     match session.build(opts) {
         Ok((r, w)) => {
             for w in &r.warnings {
@@ -171,7 +171,7 @@ fn build_and_report(
                     w.unchanged
                 );
             }
-            Ok(r)
+            Ok((r, w))
         }
         Err(e) => {
             eprint!("{e}");
@@ -207,7 +207,10 @@ fn rebuild_loop(
     opts: &BuildOptions,
     quiet: bool,
     stop: &StopSignal,
-    mut on_build: impl FnMut(&watch::Change, std::result::Result<&BuildReport, &Error>),
+    mut on_build: impl FnMut(
+        &watch::Change,
+        std::result::Result<(&BuildReport, crate::Written), &Error>,
+    ),
 ) -> Result<()> {
     while !stop.is_stopped() {
         let Some(change) = watcher.next_change(POLL) else {
@@ -245,7 +248,7 @@ fn rebuild_loop(
             }
         }
         match build_and_report(&mut session, opts, quiet, false) {
-            Ok(r) => on_build(&change, Ok(&r)),
+            Ok((r, w)) => on_build(&change, Ok((&r, w))),
             Err(e) => on_build(&change, Err(&e)),
         }
     }
@@ -369,6 +372,9 @@ pub fn serve(opts: &ServeOptions, ready: impl FnOnce(SocketAddr)) -> Result<()> 
         &opts.stop,
         |change, outcome| {
             match outcome {
+                // The tail of a burst that changed nothing more: nothing
+                // to reload (after an error, the reload clears the overlay).
+                Ok((_, w)) if w.written == 0 && w.removed == 0 && !failed => {}
                 Ok(_) if change.css_only() && !failed => hub.send(Event::Css),
                 Ok(_) => hub.send(Event::Reload),
                 Err(e) => hub.send(Event::Error(e.to_string())),

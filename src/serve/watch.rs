@@ -11,7 +11,7 @@ use std::sync::mpsc::{channel, Receiver, RecvTimeoutError};
 use std::time::{Duration, Instant};
 
 /// Quiet time that ends a burst of events.
-pub const DEBOUNCE: Duration = Duration::from_millis(80);
+pub const DEBOUNCE: Duration = Duration::from_millis(20);
 /// A continuous stream of events still rebuilds at least this often.
 const MAX_WAIT: Duration = Duration::from_millis(1000);
 

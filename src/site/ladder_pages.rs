@@ -78,7 +78,7 @@ fn dimension_title(t: &Track, id: Option<&str>) -> Option<String> {
 
 /// Dimension ids of a track in order, with `None` (expectations written
 /// straight under a level) first when any level has such.
-fn dimension_order(t: &Track) -> Vec<Option<String>> {
+pub fn dimension_order(t: &Track) -> Vec<Option<String>> {
     let mut out: Vec<Option<String>> = Vec::new();
     if t.levels
         .iter()
@@ -774,7 +774,7 @@ pub fn all_level_numbers(hb: &Handbook) -> Vec<u32> {
 
 /// `numbers`: [`all_level_numbers`]; `orders`: [`dimension_order`] of
 /// each track.
-fn cross_level_page(
+pub fn cross_level_page(
     hb: &Handbook,
     n: u32,
     numbers: &[u32],
@@ -1019,7 +1019,7 @@ const ROOT_MARK: &str = "\u{E000}rungs-root\u{E000}";
 /// (`<img src="img/flow.png">`, `<source srcset="…">` in a `<picture>`).
 /// Ladder pages live elsewhere, so those paths are made content-root paths
 /// (behind [`ROOT_MARK`]) before planning. `None` when no text has any.
-fn rebase_media(hb: &Handbook) -> Option<Handbook> {
+pub fn rebase_media(hb: &Handbook) -> Option<Handbook> {
     let has = |r: &crate::ladder::model::Rich| r.html.contains("src");
     let any = hb.tracks.iter().any(|t| {
         t.description.as_ref().is_some_and(has)

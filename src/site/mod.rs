@@ -52,6 +52,19 @@ pub struct LinkMap {
     assets: HashSet<String>,
 }
 
+impl std::hash::Hash for LinkMap {
+    /// In a stable order: equal maps hash equal.
+    fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
+        let mut docs: Vec<_> = self.docs.iter().collect();
+        docs.sort_unstable();
+        let mut folders: Vec<_> = self.folders.iter().collect();
+        folders.sort_unstable();
+        let mut assets: Vec<_> = self.assets.iter().collect();
+        assets.sort_unstable();
+        (docs, folders, assets).hash(h);
+    }
+}
+
 impl LinkMap {
     pub fn new(docs: &[SourceDoc], doc_urls: &[String], assets: &[SourceFile]) -> LinkMap {
         let mut map = HashMap::new();
@@ -370,6 +383,102 @@ pub fn edit_url(layout: &SiteLayout, doc: &SourceDoc) -> Option<String> {
     Some(format!("{}/{}", base.trim_end_matches('/'), rel))
 }
 
+/// How [`plan_with`] renders markdown and plans ladder pages: at once
+/// ([`Cold`]), or reusing the answers of an earlier build
+/// (`rungs serve`, see [`crate::incremental`]). Every implementation must
+/// answer what [`Cold`] would.
+pub trait PlanSteps: Sync {
+    /// [`doc_page`].
+    fn doc_page(
+        &self,
+        doc: &SourceDoc,
+        url: &str,
+        is_skill: bool,
+        highlight: bool,
+        links: &LinkMap,
+        diags: &Mutex<Diagnostics>,
+    ) -> (String, DocHtml);
+    /// [`render_fragment`] with a fresh [`SlugSet`].
+    fn fragment(
+        &self,
+        src: &str,
+        f: &Fragment,
+        links: &LinkMap,
+        diags: &Mutex<Diagnostics>,
+    ) -> DocHtml;
+    /// [`ladder_pages::plan`].
+    fn ladder_pages(
+        &self,
+        hb: &crate::ladder::model::Handbook,
+        extras: &[ladder_pages::TrackExtras],
+    ) -> Vec<PageOut>;
+}
+
+/// The title and rendered body of the page of `doc` at `url`.
+pub fn doc_page(
+    doc: &SourceDoc,
+    url: &str,
+    is_skill: bool,
+    highlight: bool,
+    links: &LinkMap,
+    diags: &Mutex<Diagnostics>,
+) -> (String, DocHtml) {
+    let title = doc_title(doc);
+    let slotted;
+    let doc = if is_skill {
+        slotted = SourceDoc {
+            body: skill_slots(doc),
+            ..doc.clone()
+        };
+        &slotted
+    } else {
+        doc
+    };
+    let (body, shift) = page_body(doc, &title);
+    let frag = Fragment {
+        doc,
+        page_url: url,
+        highlight,
+        heading_shift: shift,
+        interactive_tasks: is_skill,
+    };
+    let html = render_fragment(&body, &frag, links, &mut SlugSet::default(), diags);
+    (title, html)
+}
+
+/// Every step done afresh.
+pub struct Cold;
+
+impl PlanSteps for Cold {
+    fn doc_page(
+        &self,
+        doc: &SourceDoc,
+        url: &str,
+        is_skill: bool,
+        highlight: bool,
+        links: &LinkMap,
+        diags: &Mutex<Diagnostics>,
+    ) -> (String, DocHtml) {
+        doc_page(doc, url, is_skill, highlight, links, diags)
+    }
+    fn fragment(
+        &self,
+        src: &str,
+        f: &Fragment,
+        links: &LinkMap,
+        diags: &Mutex<Diagnostics>,
+    ) -> DocHtml {
+        render_fragment(src, f, links, &mut SlugSet::default(), diags)
+    }
+    fn ladder_pages(
+        &self,
+        hb: &crate::ladder::model::Handbook,
+        extras: &[ladder_pages::TrackExtras],
+    ) -> Vec<PageOut> {
+        ladder_pages::plan(hb, extras)
+    }
+}
+
 /// Plan every page of the site.
 pub fn plan(
     layout: &SiteLayout,
@@ -379,11 +488,25 @@ pub fn plan(
     views: &HashMap<String, crate::ladder::DocView>,
     diags: &mut Diagnostics,
 ) -> Site {
-    let (mut site, extras) = plan_documents(layout, docs, assets, handbook, views, diags);
+    plan_with(layout, docs, assets, handbook, views, diags, &Cold)
+}
+
+/// [`plan`], with markdown rendered and ladder pages planned by `steps`.
+pub fn plan_with(
+    layout: &SiteLayout,
+    docs: &[SourceDoc],
+    assets: &[SourceFile],
+    handbook: &crate::ladder::model::Handbook,
+    views: &HashMap<String, crate::ladder::DocView>,
+    diags: &mut Diagnostics,
+    steps: &dyn PlanSteps,
+) -> Site {
+    let (mut site, extras) =
+        plan_documents_with(layout, docs, assets, handbook, views, diags, steps);
     // Ladder pages go before the 404 page, which comes last.
     let at = site.pages.len().saturating_sub(1);
     site.pages
-        .splice(at..at, ladder_pages::plan(handbook, &extras));
+        .splice(at..at, steps.ladder_pages(handbook, &extras));
     site
 }
 
@@ -398,6 +521,19 @@ pub fn plan_documents(
     handbook: &crate::ladder::model::Handbook,
     views: &HashMap<String, crate::ladder::DocView>,
     diags: &mut Diagnostics,
+) -> (Site, Vec<ladder_pages::TrackExtras>) {
+    plan_documents_with(layout, docs, assets, handbook, views, diags, &Cold)
+}
+
+/// [`plan_documents`], with markdown rendered by `steps`.
+pub fn plan_documents_with(
+    layout: &SiteLayout,
+    docs: &[SourceDoc],
+    assets: &[SourceFile],
+    handbook: &crate::ladder::model::Handbook,
+    views: &HashMap<String, crate::ladder::DocView>,
+    diags: &mut Diagnostics,
+    steps: &dyn PlanSteps,
 ) -> (Site, Vec<ladder_pages::TrackExtras>) {
     let highlight = layout.config.highlight_code;
     let doc_urls: Vec<String> = docs
@@ -418,29 +554,8 @@ pub fn plan_documents(
         .par_iter()
         .zip(doc_urls.par_iter())
         .map(|(doc, url)| {
-            let title = doc_title(doc);
             let is_skill = handbook.skills.iter().any(|s| s.source.file == doc.rel);
-            let slotted;
-            let doc = if is_skill {
-                slotted = SourceDoc {
-                    body: skill_slots(doc),
-                    ..doc.clone()
-                };
-                &slotted
-            } else {
-                doc
-            };
-            let (body, shift) = page_body(doc, &title);
-            let mut slugs = SlugSet::default();
-            let frag = Fragment {
-                doc,
-                page_url: url,
-                highlight,
-                heading_shift: shift,
-                interactive_tasks: is_skill,
-            };
-            let html = render_fragment(&body, &frag, &links, &mut slugs, &shared);
-            (title, html)
+            steps.doc_page(doc, url, is_skill, highlight, &links, &shared)
         })
         .collect();
     diags.extend(shared.into_inner().unwrap());
@@ -598,7 +713,7 @@ pub fn plan_documents(
                 };
                 // Link problems were reported with the document's own page.
                 let quiet = Mutex::new(Diagnostics::default());
-                Some(render_fragment(&body, &frag, &links, &mut SlugSet::default(), &quiet).html)
+                Some(steps.fragment(&body, &frag, &links, &quiet).html)
             });
             ladder_pages::TrackExtras {
                 notes_html,

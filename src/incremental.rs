@@ -1,0 +1,860 @@
+//! Incremental rebuilds for `rungs serve` and `rungs watch`.
+//!
+//! A [`crate::Session`] keeps a [`Memo`] between builds: every expensive
+//! step is remembered under a key made of everything it reads, so that a
+//! rebuild after an edit of one file redoes only what depends on it.
+//!
+//! ```text
+//! step                      key
+//! read a source file        path, rel, kind, mtime, length
+//! recognise a document      its path, rel, frontmatter and body
+//! render markdown           the fragment, its file and page, the link map
+//! plan a track's pages      the track, its extras, the other tracks' levels
+//! render a page             template, data, the shared context, the theme
+//! hash a copied file        path, mtime, length
+//! ```
+//!
+//! Every key is a pure function of the step's inputs, so a stale entry can
+//! never be used. Pages whose key is unchanged since the last written
+//! build are neither rendered nor written. The result is byte for byte what
+//! [`crate::build`] makes of the same tree (tests/incremental.rs).
+
+use crate::diagnostics::{Diagnostics, Result};
+use crate::ladder::DocLadder;
+use crate::site::{ladder_pages, DocHtml, Fragment, LinkMap, PageOut, PlanSteps};
+use crate::source::{SourceDoc, SourceFile, SourceKind};
+use rayon::prelude::*;
+use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, SystemTime};
+
+/// A fast 64-bit hasher for cache keys: eight bytes at a time through a
+/// folded 128-bit multiply (the core of wyhash and foldhash).
+#[derive(Clone, Copy)]
+pub struct FastHasher(u64);
+
+const K0: u64 = 0x243f_6a88_85a3_08d3;
+const K1: u64 = 0x9e37_79b9_7f4a_7c15;
+
+fn fold_mul(a: u64, b: u64) -> u64 {
+    let m = u128::from(a) * u128::from(b);
+    (m as u64) ^ ((m >> 64) as u64)
+}
+
+impl Default for FastHasher {
+    fn default() -> FastHasher {
+        FastHasher(K0)
+    }
+}
+
+impl Hasher for FastHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut h = self.0;
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let w = u64::from_le_bytes(c.try_into().unwrap_or_default());
+            h = fold_mul(h ^ w, K1);
+        }
+        let rest = chunks.remainder();
+        let mut last = [0u8; 8];
+        last[..rest.len()].copy_from_slice(rest);
+        h = fold_mul(h ^ u64::from_le_bytes(last), K1 ^ bytes.len() as u64);
+        self.0 = h;
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = fold_mul(self.0 ^ n, K1);
+    }
+    fn write_usize(&mut self, n: usize) {
+        self.write_u64(n as u64);
+    }
+    fn write_u8(&mut self, n: u8) {
+        self.write_u64(u64::from(n));
+    }
+    fn write_u32(&mut self, n: u32) {
+        self.write_u64(u64::from(n));
+    }
+    fn finish(&self) -> u64 {
+        fold_mul(self.0, K0 ^ K1)
+    }
+}
+
+/// The [`FastHasher`] hash of `v`.
+pub fn hash_of<T: Hash + ?Sized>(v: &T) -> u64 {
+    let mut h = FastHasher::default();
+    v.hash(&mut h);
+    h.finish()
+}
+
+/// The hash of `v` written as JSON (for data that is `Serialize` only).
+pub fn hash_json<T: serde::Serialize + ?Sized>(v: &T) -> u64 {
+    struct W(FastHasher);
+    impl std::io::Write for W {
+        fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+            self.0.write(b);
+            Ok(b.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut w = W(FastHasher::default());
+    // Writing to a hasher cannot fail; a value that cannot be written
+    // (never the case for JSON values) hashes as what was written so far.
+    let _ = serde_json::to_writer(&mut w, v);
+    w.0.finish()
+}
+
+/// Length and hash of an output file's bytes.
+pub fn content_hash(bytes: &[u8]) -> (usize, u64) {
+    (bytes.len(), hash_of(bytes))
+}
+
+/// What identifies a file's content without reading it, and when that was
+/// seen. A file changed within [`RACY`] of being read may have changed
+/// again without its modification time moving (file systems keep it to a
+/// few milliseconds), so such an entry is never trusted.
+#[derive(Clone, Copy, PartialEq, Eq)]
+struct Stamp {
+    mtime: SystemTime,
+    len: u64,
+}
+
+const RACY: Duration = Duration::from_secs(2);
+
+fn stamp(path: &std::path::Path) -> Option<Stamp> {
+    let m = std::fs::metadata(path).ok()?;
+    Some(Stamp {
+        mtime: m.modified().ok()?,
+        len: m.len(),
+    })
+}
+
+/// A remembered answer about one file.
+struct FileEntry<T> {
+    stamp: Stamp,
+    /// When the file was looked at (before reading it).
+    seen: SystemTime,
+    value: T,
+}
+
+impl<T: Clone> FileEntry<T> {
+    fn get(&self, now: Stamp) -> Option<T> {
+        let settled = self
+            .seen
+            .duration_since(self.stamp.mtime)
+            .is_ok_and(|d| d > RACY);
+        (settled && self.stamp == now).then(|| self.value.clone())
+    }
+}
+
+/// A map of remembered answers that keeps only what the last build used.
+struct Generations<K, V> {
+    old: HashMap<K, V>,
+    new: HashMap<K, V>,
+}
+
+impl<K: Hash + Eq, V: Clone> Generations<K, V> {
+    fn get(&mut self, k: &K) -> Option<V>
+    where
+        K: Clone,
+    {
+        if let Some(v) = self.new.get(k) {
+            return Some(v.clone());
+        }
+        let v = self.old.remove(k)?;
+        self.new.insert(k.clone(), v.clone());
+        Some(v)
+    }
+    fn insert(&mut self, k: K, v: V) {
+        self.new.insert(k, v);
+    }
+    /// Forget what this build did not use; after a failed build, which
+    /// may have stopped before using much, forget nothing.
+    fn turn(&mut self, good: bool) {
+        let new = std::mem::take(&mut self.new);
+        if good {
+            self.old = new;
+        } else {
+            self.old.extend(new);
+        }
+    }
+}
+
+impl<K, V> Default for Generations<K, V> {
+    fn default() -> Self {
+        Generations {
+            old: HashMap::new(),
+            new: HashMap::new(),
+        }
+    }
+}
+
+type Shared<K, V> = Mutex<Generations<K, V>>;
+
+/// A planned page (its data taken out), the hash of its data, the data.
+type PlannedPage = (
+    PageOut,
+    u64,
+    Arc<serde_json::Map<String, serde_json::Value>>,
+);
+
+/// A track's planned pages.
+type TrackPlan = Arc<Vec<PlannedPage>>;
+
+/// The pages planned by [`Memo::ladder_pages`] in this build: URL →
+/// template, data hash and the data (kept out of the planned page).
+pub type Known = HashMap<
+    String,
+    (
+        &'static str,
+        u64,
+        Arc<serde_json::Map<String, serde_json::Value>>,
+    ),
+>;
+
+/// A document page's title and rendered body.
+type TitledHtml = (String, DocHtml);
+
+/// The remembered steps of a session.
+#[derive(Default)]
+pub struct Memo {
+    reads: Mutex<HashMap<PathBuf, FileEntry<Arc<ReadValue>>>>,
+    recognised: Shared<u64, Arc<(DocLadder, Diagnostics)>>,
+    fragments: Shared<u64, Arc<(DocHtml, Diagnostics)>>,
+    pages: Shared<u64, Arc<(TitledHtml, Diagnostics)>>,
+    sections: Shared<u64, Arc<[crate::search::PageSection]>>,
+    tracks: Shared<u64, TrackPlan>,
+    copies: Mutex<HashMap<PathBuf, FileEntry<(usize, u64)>>>,
+    /// The link map of the build under way: its address and hash.
+    links: Mutex<Option<(usize, u64)>>,
+    /// What [`Memo::ladder_pages`] planned in the build under way.
+    known: Mutex<Known>,
+    /// The search index files of the last build, and the writing of the
+    /// next ones when it is under way (see [`settle`]).
+    search_urls: Vec<String>,
+    pending: Mutex<Option<Deferred>>,
+}
+
+/// The search index files of a build written after its pages: the index
+/// of a large handbook takes longer to write than the pages an edit
+/// changes, and the browser reloads when the pages are in place. The next
+/// build (and the end of the session) waits for it first. Gives the
+/// hashes of the files written.
+type Deferred = std::thread::JoinHandle<Result<crate::OutputHashes>>;
+
+/// Wait for the search index files of the last build, if they are still
+/// being written, and record them; if writing them failed, the output is
+/// no longer known and the next build writes all of it.
+pub(crate) fn settle(s: &mut crate::Session) {
+    let Some(job) = s.memo.pending.lock().unwrap().take() else {
+        return;
+    };
+    match job.join() {
+        Ok(Ok(new)) => {
+            if let Some((_, hashes)) = &mut s.written {
+                for u in &s.memo.search_urls {
+                    hashes.remove(u);
+                }
+                s.memo.search_urls = new.keys().cloned().collect();
+                hashes.extend(new);
+            }
+        }
+        _ => s.written = None,
+    }
+}
+
+/// A read that succeeded: the file's kind and rel (part of its key), the
+/// document and the warnings.
+struct ReadValue {
+    rel: String,
+    kind: SourceKind,
+    doc: Option<SourceDoc>,
+    diags: Diagnostics,
+}
+
+impl Memo {
+    /// Start a build: forget the link map and pages of the last one.
+    pub fn begin(&self) {
+        *self.links.lock().unwrap() = None;
+        self.known.lock().unwrap().clear();
+    }
+
+    /// End a build: after a good one, forget what it did not use.
+    pub fn end(&self, good: bool) {
+        self.recognised.lock().unwrap().turn(good);
+        self.fragments.lock().unwrap().turn(good);
+        self.pages.lock().unwrap().turn(good);
+        self.sections.lock().unwrap().turn(good);
+        self.tracks.lock().unwrap().turn(good);
+    }
+
+    /// What this build's ladder pages were planned from (see [`Known`]).
+    pub fn take_known(&self) -> Known {
+        std::mem::take(&mut *self.known.lock().unwrap())
+    }
+
+    /// [`crate::read_source`], remembered while the file is unchanged.
+    pub fn read(&self, f: &SourceFile) -> crate::ReadResult {
+        let seen = SystemTime::now();
+        let now = stamp(&f.path);
+        if let Some(now) = now {
+            let hit = self
+                .reads
+                .lock()
+                .unwrap()
+                .get(&f.path)
+                .and_then(|e| e.get(now))
+                .filter(|v| v.rel == f.rel && v.kind == f.kind);
+            if let Some(v) = hit {
+                return (Ok(v.doc.clone()), v.diags.clone());
+            }
+        }
+        let (r, d) = crate::read_source(f);
+        if let (Ok(doc), Some(stamp)) = (&r, now) {
+            let value = Arc::new(ReadValue {
+                rel: f.rel.clone(),
+                kind: f.kind,
+                doc: doc.clone(),
+                diags: d.clone(),
+            });
+            self.reads
+                .lock()
+                .unwrap()
+                .insert(f.path.clone(), FileEntry { stamp, seen, value });
+        }
+        (r, d)
+    }
+
+    /// Forget files that are gone from the content tree.
+    pub fn keep_reads(&self, files: &[SourceDoc]) {
+        let live: std::collections::HashSet<&PathBuf> = files.iter().map(|d| &d.path).collect();
+        self.reads
+            .lock()
+            .unwrap()
+            .retain(|p, e| live.contains(p) || e.value.doc.is_none());
+    }
+
+    /// [`crate::ladder::recognise_doc`], remembered per document.
+    pub fn recognise(&self, d: &SourceDoc) -> (DocLadder, Diagnostics) {
+        let key = doc_key(d);
+        if let Some(v) = self.recognised.lock().unwrap().get(&key) {
+            return (v.0.clone(), v.1.clone());
+        }
+        let mut dg = Diagnostics::default();
+        let dl = crate::ladder::recognise_doc(d, &mut dg);
+        self.recognised
+            .lock()
+            .unwrap()
+            .insert(key, Arc::new((dl.clone(), dg.clone())));
+        (dl, dg)
+    }
+
+    /// [`crate::search::page_sections`], remembered per page.
+    pub fn sections(
+        &self,
+        url: &str,
+        title: &str,
+        html: &str,
+        body: bool,
+    ) -> Vec<crate::search::PageSection> {
+        let key = hash_of(&(url, title, html, body));
+        if let Some(v) = self.sections.lock().unwrap().get(&key) {
+            return v.to_vec();
+        }
+        let v = crate::search::page_sections(url, title, html, body);
+        self.sections
+            .lock()
+            .unwrap()
+            .insert(key, Arc::from(v.as_slice()));
+        v
+    }
+
+    /// The hash of a copied file's bytes, remembered while it is unchanged.
+    pub fn copy_hash(&self, path: &std::path::Path) -> Result<(usize, u64)> {
+        let seen = SystemTime::now();
+        let now = stamp(path);
+        if let Some(now) = now {
+            if let Some(h) = self
+                .copies
+                .lock()
+                .unwrap()
+                .get(path)
+                .and_then(|e| e.get(now))
+            {
+                return Ok(h);
+            }
+        }
+        let bytes =
+            std::fs::read(path).map_err(|e| crate::diagnostics::Error::io(path, "read", e))?;
+        let h = content_hash(&bytes);
+        if let Some(stamp) = now {
+            self.copies.lock().unwrap().insert(
+                path.to_path_buf(),
+                FileEntry {
+                    stamp,
+                    seen,
+                    value: h,
+                },
+            );
+        }
+        Ok(h)
+    }
+
+    fn links_hash(&self, links: &LinkMap) -> u64 {
+        let addr = links as *const LinkMap as usize;
+        let mut slot = self.links.lock().unwrap();
+        match *slot {
+            Some((a, h)) if a == addr => h,
+            _ => {
+                let h = hash_of(links);
+                *slot = Some((addr, h));
+                h
+            }
+        }
+    }
+}
+
+/// The key of a document's content: everything read from its file.
+fn doc_key(d: &SourceDoc) -> u64 {
+    hash_of(&(
+        &d.path,
+        &d.rel,
+        &d.frontmatter.raw,
+        d.frontmatter.raw_line,
+        &d.body,
+        d.body_line_offset,
+    ))
+}
+
+impl PlanSteps for Memo {
+    fn doc_page(
+        &self,
+        doc: &SourceDoc,
+        url: &str,
+        is_skill: bool,
+        highlight: bool,
+        links: &LinkMap,
+        diags: &Mutex<Diagnostics>,
+    ) -> (String, DocHtml) {
+        let key = hash_of(&(
+            doc_key(doc),
+            url,
+            is_skill,
+            highlight,
+            self.links_hash(links),
+        ));
+        let hit = self.pages.lock().unwrap().get(&key);
+        let v = match hit {
+            Some(v) => v,
+            None => {
+                let mine = Mutex::new(Diagnostics::default());
+                let page = crate::site::doc_page(doc, url, is_skill, highlight, links, &mine);
+                let v = Arc::new((page, mine.into_inner().unwrap()));
+                self.pages.lock().unwrap().insert(key, Arc::clone(&v));
+                v
+            }
+        };
+        diags.lock().unwrap().extend(v.1.clone());
+        v.0.clone()
+    }
+
+    fn fragment(
+        &self,
+        src: &str,
+        f: &Fragment,
+        links: &LinkMap,
+        diags: &Mutex<Diagnostics>,
+    ) -> DocHtml {
+        let key = hash_of(&(
+            src,
+            &f.doc.path,
+            &f.doc.rel,
+            // Warnings about broken links give lines in the whole file.
+            &f.doc.frontmatter.raw,
+            f.doc.body_line_offset,
+            f.page_url,
+            f.highlight,
+            f.heading_shift,
+            f.interactive_tasks,
+            self.links_hash(links),
+        ));
+        let hit = self.fragments.lock().unwrap().get(&key);
+        let v = match hit {
+            Some(v) => v,
+            None => {
+                let mine = Mutex::new(Diagnostics::default());
+                let html = crate::site::Cold.fragment(src, f, links, &mine);
+                let v = Arc::new((html, mine.into_inner().unwrap()));
+                self.fragments.lock().unwrap().insert(key, Arc::clone(&v));
+                v
+            }
+        };
+        diags.lock().unwrap().extend(v.1.clone());
+        v.0.clone()
+    }
+
+    fn ladder_pages(
+        &self,
+        hb: &crate::ladder::model::Handbook,
+        extras: &[ladder_pages::TrackExtras],
+    ) -> Vec<PageOut> {
+        // Media paths rebased for every page: planned afresh.
+        if ladder_pages::rebase_media(hb).is_some() {
+            return ladder_pages::plan(hb, extras);
+        }
+        // Per track: what its pages read of the track as a whole, each
+        // level's hash, and what its level pages read of the other tracks
+        // (the same level there: its number and heading).
+        let hashes: Vec<TrackHashes> = hb.tracks.par_iter().map(track_hashes).collect();
+        let none = ladder_pages::TrackExtras::default();
+        let per_track: Vec<TrackPlan> = hb
+            .tracks
+            .par_iter()
+            .enumerate()
+            .map(|(ti, t)| {
+                let x = extras.get(ti).unwrap_or(&none);
+                let rest: Vec<u64> = hashes
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, _)| *i != ti)
+                    .map(|(_, h)| h.seen_from_others)
+                    .collect();
+                let h = &hashes[ti];
+                let key = hash_of(&(
+                    h.whole,
+                    &h.levels,
+                    &x.notes_html,
+                    &x.source_url,
+                    &x.edit_url,
+                    rest,
+                ));
+                self.planned(key, || ladder_pages::track_pages(hb, t, x))
+            })
+            .collect();
+        // A cross-track page shows level n of every track that has it, and
+        // links to the level numbers before and after.
+        let numbers = ladder_pages::all_level_numbers(hb);
+        let numbers_key = hash_of(&numbers);
+        let orders: Vec<_> = hb
+            .tracks
+            .iter()
+            .map(ladder_pages::dimension_order)
+            .collect();
+        let cross: Vec<TrackPlan> = numbers
+            .par_iter()
+            .map(|&n| {
+                let columns: Vec<(u64, u64)> = hb
+                    .tracks
+                    .iter()
+                    .zip(&hashes)
+                    .filter_map(|(t, h)| {
+                        let i = t.levels.iter().position(|l| l.number == n)?;
+                        Some((h.whole, h.levels[i]))
+                    })
+                    .collect();
+                let key = hash_of(&("cross", n, numbers_key, columns));
+                self.planned(key, || {
+                    vec![ladder_pages::cross_level_page(hb, n, &numbers, &orders)]
+                })
+            })
+            .collect();
+        let mut known = self.known.lock().unwrap();
+        let mut out = Vec::new();
+        for plan in per_track.iter().chain(&cross) {
+            for (p, h, data) in plan.iter() {
+                known.insert(p.url.clone(), (p.template, *h, Arc::clone(data)));
+                out.push(without_data(p));
+            }
+        }
+        out
+    }
+}
+
+/// What the ladder pages read of one track.
+struct TrackHashes {
+    /// Everything but its levels.
+    whole: u64,
+    /// Each level.
+    levels: Vec<u64>,
+    /// What other tracks' level pages read of it.
+    seen_from_others: u64,
+}
+
+fn track_hashes(t: &crate::ladder::model::Track) -> TrackHashes {
+    // The dimensions in the order the levels first use them (pages order
+    // dimensions so), not how often: an added expectation changes a level
+    // only.
+    let mut dims: Vec<Option<&str>> = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for e in t.levels.iter().flat_map(|l| &l.expectations) {
+        if seen.insert(e.dimension.as_deref()) {
+            dims.push(e.dimension.as_deref());
+        }
+    }
+    let whole = hash_of(&(
+        &t.id,
+        &t.title,
+        hash_json(&t.description),
+        hash_json(&t.shape),
+        hash_json(&t.source),
+        hash_json(&t.roles),
+        hash_json(&t.dimensions),
+        hash_json(&t.anti_patterns),
+        dims,
+    ));
+    let levels: Vec<u64> = t.levels.iter().map(hash_json).collect();
+    let headings: Vec<(u32, String)> = t
+        .levels
+        .iter()
+        .map(|l| (l.number, ladder_pages::level_heading(t, l)))
+        .collect();
+    TrackHashes {
+        whole,
+        levels,
+        seen_from_others: hash_of(&(&t.id, &t.title, headings)),
+    }
+}
+
+impl Memo {
+    /// The pages `plan` makes, remembered under `key`, each with its data
+    /// taken out and hashed.
+    fn planned(&self, key: u64, plan: impl FnOnce() -> Vec<PageOut>) -> TrackPlan {
+        if let Some(p) = self.tracks.lock().unwrap().get(&key) {
+            return p;
+        }
+        let pages: Vec<PlannedPage> = plan()
+            .into_par_iter()
+            .map(|mut p| {
+                let data = Arc::new(std::mem::take(&mut p.data));
+                (p, hash_json(&*data), data)
+            })
+            .collect();
+        let p = Arc::new(pages);
+        self.tracks.lock().unwrap().insert(key, Arc::clone(&p));
+        p
+    }
+}
+
+fn without_data(p: &PageOut) -> PageOut {
+    PageOut {
+        url: p.url.clone(),
+        template: p.template,
+        title: p.title.clone(),
+        in_sitemap: p.in_sitemap,
+        data: serde_json::Map::new(),
+    }
+}
+
+/// One file of a session build: its address, its bytes when they must be
+/// written, and the length and hash of its bytes.
+type Built = (String, Option<crate::OutFile>, (usize, u64));
+
+/// [`crate::Session::build`]: the steps of [`crate::render_site`], each
+/// through the session's memo, then only changed pages rendered and only
+/// changed files written.
+pub(crate) fn build(
+    s: &mut crate::Session,
+    opts: &crate::BuildOptions,
+) -> Result<(crate::BuildReport, crate::Written)> {
+    let start = std::time::Instant::now();
+    settle(s);
+    s.memo.begin();
+    let r = build_steps(s, opts, start);
+    s.memo.end(r.is_ok());
+    r
+}
+
+fn build_steps(
+    s: &mut crate::Session,
+    opts: &crate::BuildOptions,
+    start: std::time::Instant,
+) -> Result<(crate::BuildReport, crate::Written)> {
+    use crate::OutFile;
+    let mut lap = Laps::new();
+    let memo = &s.memo;
+    let crate::Loaded {
+        layout,
+        docs,
+        assets,
+        mut diags,
+    } = crate::load_with(opts, &|f| memo.read(f))?;
+    memo.keep_reads(&docs);
+    lap.lap("load");
+    let renderer = crate::theme_renderer(&layout, Some(&mut s.renderer))?;
+    let theme_key = s.renderer.as_ref().map_or(0, |(files, _)| {
+        let templates: Vec<_> = files.templates.iter().map(|(k, (t, _))| (k, t)).collect();
+        let statics: Vec<_> = files.statics.iter().map(|(k, (b, _))| (k, b)).collect();
+        hash_of(&(templates, statics))
+    });
+    let memo = &s.memo;
+    let (handbook, mut views) =
+        crate::ladder::recognise_all_with(&docs, &mut diags, &|d| memo.recognise(d));
+    let docs = crate::apply_views(docs, &mut views);
+    lap.lap("recognise");
+    let mut site =
+        crate::site::plan_with(&layout, &docs, &assets, &handbook, &views, &mut diags, memo);
+    let known = memo.take_known();
+    lap.lap("plan");
+    let sections =
+        |url: &str, title: &str, html: &str, body: bool| memo.sections(url, title, html, body);
+    let index = crate::search_index_with(&handbook, &docs, &site, &sections);
+    let out = crate::config::absolute(&layout.output);
+    // Into a known output, the search index files follow the pages (see
+    // `Deferred`); otherwise they are part of the build.
+    let defer = s.knows(&out);
+    let (search_files, index) = if defer {
+        (Vec::new(), Some(index))
+    } else {
+        (index.files(), None)
+    };
+    site.pages.push(crate::search::search_page());
+    lap.lap("search");
+
+    let base = crate::base_context(&layout, &renderer, &site);
+    let base_key = hash_of(&(theme_key, hash_json(&base)));
+    let canonical_base = layout.config.base_url_normalised();
+    let page_count = site.pages.len();
+    let sitemap_text = crate::sitemap(
+        site.pages
+            .iter()
+            .filter(|p| p.in_sitemap)
+            .map(|p| p.url.clone())
+            .collect(),
+        canonical_base.as_deref(),
+    );
+    // Unless the output is known, every page is rendered and written.
+    let old_keys = if s.knows(&out) {
+        std::mem::take(&mut s.page_keys)
+    } else {
+        HashMap::new()
+    };
+    let old_hashes = s.written.as_ref().map(|(_, h)| h);
+    let pages = std::mem::take(&mut site.pages);
+    let rendered: Vec<(Built, u64)> = pages
+        .into_par_iter()
+        .map(|p| -> Result<(Built, u64)> {
+            let planned = known
+                .get(&p.url)
+                .filter(|(template, ..)| *template == p.template);
+            let data_key = match planned {
+                Some((_, h, _)) => *h,
+                None => hash_json(&p.data),
+            };
+            let key = hash_of(&(
+                base_key,
+                p.template,
+                &p.url,
+                canonical_base.as_deref(),
+                data_key,
+            ));
+            let same = old_keys.get(&p.url) == Some(&key);
+            if let Some(h) = old_hashes.and_then(|h| h.get(&p.url)).filter(|_| same) {
+                return Ok(((p.url, None, *h), key));
+            }
+            let data = match planned {
+                Some((_, _, d)) => (**d).clone(),
+                None => p.data,
+            };
+            let ctx = crate::page_context(&base, &p.url, data, canonical_base.as_deref());
+            let html = renderer.render(p.template, &ctx)?.into_bytes();
+            let h = content_hash(&html);
+            Ok(((p.url, Some(OutFile::Bytes(html)), h), key))
+        })
+        .collect::<Result<_>>()?;
+    lap.lap("render");
+    let mut page_keys = HashMap::with_capacity(rendered.len());
+    let mut files: Vec<Built> = Vec::with_capacity(rendered.len() + search_files.len() + 8);
+    for (b, key) in rendered {
+        page_keys.insert(b.0.clone(), key);
+        files.push(b);
+    }
+    for (rel, path) in &site.assets {
+        let h = memo.copy_hash(path)?;
+        files.push((rel.clone(), Some(OutFile::Copy(path.clone())), h));
+    }
+    let mut bytes: Vec<(String, Vec<u8>)> = renderer
+        .assets
+        .values()
+        .map(|a| (a.url.clone(), a.bytes.clone()))
+        .collect();
+    let sync_search: Vec<String> = search_files.iter().map(|(u, _)| u.clone()).collect();
+    bytes.extend(search_files.into_iter().map(|(r, t)| (r, t.into_bytes())));
+    bytes.push(("sitemap.xml".into(), sitemap_text.into_bytes()));
+    for (rel, b) in bytes {
+        let h = content_hash(&b);
+        files.push((rel, Some(OutFile::Bytes(b)), h));
+    }
+    let mut hashes: crate::OutputHashes = files.iter().map(|(u, _, h)| (u.clone(), *h)).collect();
+    // The last index's files stay until their replacement is written.
+    let old_search: crate::OutputHashes = match (&index, &s.written) {
+        (Some(_), Some((_, h))) => s
+            .memo
+            .search_urls
+            .iter()
+            .filter_map(|u| h.get(u).map(|x| (u.clone(), *x)))
+            .collect(),
+        _ => HashMap::new(),
+    };
+    hashes.extend(old_search.iter().map(|(u, h)| (u.clone(), *h)));
+    let to_write: Vec<(String, OutFile)> = files
+        .into_iter()
+        .filter_map(|(u, f, _)| f.map(|f| (u, f)))
+        .collect();
+    let assets_count = site.assets.len() + renderer.assets.len();
+    let written = s.write(out.clone(), &to_write, hashes)?;
+    s.page_keys = page_keys;
+    match index {
+        Some(index) => {
+            let job = std::thread::spawn(move || -> Result<crate::OutputHashes> {
+                let files: Vec<(String, OutFile)> = index
+                    .files()
+                    .into_iter()
+                    .map(|(u, t)| (u, OutFile::Bytes(t.into_bytes())))
+                    .collect();
+                let new: crate::OutputHashes = files
+                    .iter()
+                    .map(|(u, f)| match f {
+                        OutFile::Bytes(b) => (u.clone(), content_hash(b)),
+                        OutFile::Copy(_) => (u.clone(), (0, 0)),
+                    })
+                    .collect();
+                crate::update_in_place(&out, &files, &new, &old_search)?;
+                Ok(new)
+            });
+            *s.memo.pending.lock().unwrap() = Some(job);
+        }
+        None => s.memo.search_urls = sync_search,
+    }
+    lap.lap("write");
+    diags.sort();
+    Ok((
+        crate::BuildReport {
+            output: layout.output.clone(),
+            pages: page_count,
+            assets: assets_count,
+            warnings: diags.into_vec(),
+            elapsed: start.elapsed(),
+        },
+        written,
+    ))
+}
+
+/// `RUNGS_TIMINGS=1`: how long each step of a session build took.
+struct Laps(Option<std::time::Instant>);
+
+impl Laps {
+    fn new() -> Laps {
+        Laps(std::env::var_os("RUNGS_TIMINGS").map(|_| std::time::Instant::now()))
+    }
+    fn lap(&mut self, step: &str) {
+        if let Some(t) = self.0 {
+            eprintln!(
+                "timings: {step} {:.1} ms",
+                t.elapsed().as_secs_f64() * 1000.0
+            );
+            self.0 = Some(std::time::Instant::now());
+        }
+    }
+}

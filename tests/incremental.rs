@@ -1,0 +1,308 @@
+//! Incremental rebuilds (`rungs serve`, `rungs watch`): after each of many
+//! kinds of edit, a session's output is byte for byte what a cold
+//! `rungs::build` of the same tree makes.
+
+mod common;
+
+use common::{repo, seeds, snapshot};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime};
+
+/// A site under edit, a session building it, and a clock that gives every
+/// written file a modification time of its own (in the past, so that the
+/// session may trust it; see `incremental::Stamp`).
+struct Bench {
+    dir: tempfile::TempDir,
+    session: rungs::Session,
+    tick: u64,
+    steps: usize,
+}
+
+impl Bench {
+    fn new() -> Bench {
+        Bench {
+            dir: tempfile::tempdir().unwrap(),
+            session: rungs::Session::new(),
+            tick: 0,
+            steps: 0,
+        }
+    }
+
+    fn root(&self) -> &Path {
+        self.dir.path()
+    }
+
+    fn site(&self) -> PathBuf {
+        self.root().join("site")
+    }
+
+    fn path(&self, rel: &str) -> PathBuf {
+        self.site().join(rel)
+    }
+
+    /// Write `text` at `rel` with a fresh past modification time.
+    fn write(&mut self, rel: &str, text: &str) {
+        let p = self.path(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(&p, text).unwrap();
+        self.tick += 1;
+        let t = SystemTime::now() - Duration::from_secs(100_000) + Duration::from_secs(self.tick);
+        std::fs::File::options()
+            .append(true)
+            .open(&p)
+            .unwrap()
+            .set_modified(t)
+            .unwrap();
+    }
+
+    fn read(&self, rel: &str) -> String {
+        std::fs::read_to_string(self.path(rel)).unwrap()
+    }
+
+    /// Replace `from` by `to` in the file at `rel`; the text must be there.
+    fn replace(&mut self, rel: &str, from: &str, to: &str) {
+        let text = self.read(rel);
+        assert!(text.contains(from), "{rel} has no `{from}`");
+        self.write(rel, &text.replacen(from, to, 1));
+    }
+
+    fn remove(&mut self, rel: &str) {
+        std::fs::remove_file(self.path(rel)).unwrap();
+    }
+
+    fn rename(&mut self, from: &str, to: &str) {
+        std::fs::rename(self.path(from), self.path(to)).unwrap();
+    }
+
+    fn opts(&self, out: &Path) -> rungs::BuildOptions {
+        rungs::BuildOptions {
+            path: self.site(),
+            out: Some(out.to_path_buf()),
+            base_url: None,
+        }
+    }
+
+    fn served(&self) -> PathBuf {
+        self.root().join("served")
+    }
+
+    /// Rebuild with the session and check the output against a cold build.
+    fn check(&mut self, what: &str) {
+        self.steps += 1;
+        let served = self.served();
+        let cold = self.root().join(format!("cold-{}", self.steps));
+        let inc = self.session.build(&self.opts(&served));
+        self.session.wait();
+        let full = rungs::build(&self.opts(&cold));
+        match (inc, full) {
+            (Ok((r, _)), Ok(c)) => {
+                assert_eq!(r.pages, c.pages, "{what}: page count");
+                let mut rw: Vec<String> = r.warnings.iter().map(|w| w.to_string()).collect();
+                let mut cw: Vec<String> = c.warnings.iter().map(|w| w.to_string()).collect();
+                rw.sort();
+                cw.sort();
+                assert_eq!(rw, cw, "{what}: warnings");
+            }
+            (Err(a), Err(b)) => assert_eq!(a.to_string(), b.to_string(), "{what}: errors"),
+            (a, b) => panic!(
+                "{what}: session and cold build disagree: {:?} / {:?}",
+                a.map(|_| ()).map_err(|e| e.to_string()),
+                b.map(|_| ()).map_err(|e| e.to_string())
+            ),
+        }
+        if cold.exists() {
+            assert_same(&served, &cold, what);
+            std::fs::remove_dir_all(&cold).unwrap();
+        }
+    }
+
+    /// A broken edit: the session fails and leaves the output as it was.
+    fn check_broken(&mut self, what: &str) {
+        let before = snapshot(&self.served());
+        assert!(
+            self.session.build(&self.opts(&self.served())).is_err(),
+            "{what}: should fail"
+        );
+        assert!(before == snapshot(&self.served()), "{what}: output moved");
+    }
+}
+
+fn assert_same(a: &Path, b: &Path, what: &str) {
+    let (sa, sb) = (snapshot(a), snapshot(b));
+    let ka: Vec<_> = sa.keys().collect();
+    let kb: Vec<_> = sb.keys().collect();
+    if ka != kb {
+        let only_a: Vec<_> = ka.iter().filter(|k| !sb.contains_key(**k)).collect();
+        let only_b: Vec<_> = kb.iter().filter(|k| !sa.contains_key(**k)).collect();
+        panic!("{what}: files differ: only served {only_a:?}, only cold {only_b:?}");
+    }
+    for (k, v) in &sa {
+        assert!(
+            v == &sb[k],
+            "{what}: {} differs from a cold build",
+            k.display()
+        );
+    }
+}
+
+fn copy_dir(from: &Path, to_rel: &str, b: &mut Bench) {
+    for e in walkdir::WalkDir::new(from)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+    {
+        let rel = e.path().strip_prefix(from).unwrap().to_string_lossy();
+        let text = std::fs::read_to_string(e.path()).unwrap();
+        b.write(&format!("{to_rel}/{rel}"), &text);
+    }
+}
+
+const CONFIG: &str = "title: Incremental\ncontent: content\noutput: public\n";
+
+#[test]
+fn every_kind_of_edit_matches_a_cold_build() {
+    let mut b = Bench::new();
+    b.write("rungs.yml", CONFIG);
+    copy_dir(&repo().join("tests/fixtures/mixed"), "content", &mut b);
+    b.write(
+        "content/guide.md",
+        "---\ntitle: Guide\n---\n\nSee [office hours](plain-page.md) and [mobile](heading-ladder.md).\n",
+    );
+    b.check("first build");
+    b.check("nothing changed");
+
+    b.replace(
+        "content/heading-ladder.md",
+        "Builds a settings screen",
+        "Builds a login screen",
+    );
+    b.check("edit an expectation");
+
+    b.replace(
+        "content/heading-ladder.md",
+        "## Level 2",
+        "## Level 2\n\nA level between.\n\n- Pairs on releases\n\n## Level 3\n\nMore.\n\n- Leads releases\n\n## Level 4",
+    );
+    b.check("add levels");
+
+    b.replace(
+        "content/heading-ladder.md",
+        "## Level 3\n\nMore.\n\n- Leads releases\n\n",
+        "",
+    );
+    b.check("remove a level");
+
+    b.replace(
+        "content/heading-ladder.md",
+        "# Mobile engineering",
+        "# Apps",
+    );
+    b.check("rename a track");
+
+    b.replace(
+        "content/levels/two.md",
+        "Leads the review",
+        "Runs the review",
+    );
+    b.check("edit a file-per-level level");
+
+    b.remove("content/levels/two.md");
+    b.check("delete a level file");
+
+    b.rename("content/plain-page.md", "content/office-hours.md");
+    b.check("rename a linked file");
+
+    b.replace("content/guide.md", "plain-page.md", "office-hours.md");
+    b.check("fix the link to the renamed file");
+
+    b.write(
+        "content/new/notes.md",
+        "# Notes\n\nA new folder with [a guide](../guide.md).\n",
+    );
+    b.check("add a document in a new folder");
+
+    b.replace("content/guide.md", "Guide", "Handbook guide");
+    b.check("edit a plain page");
+
+    b.write("rungs.yml", &format!("{CONFIG}description: Edited.\n"));
+    b.check("edit rungs.yml");
+
+    let base = std::fs::read_to_string(repo().join("themes/default/templates/base.html")).unwrap();
+    b.write("themes/default/templates/base.html", &base);
+    b.check("override a theme template");
+    b.replace(
+        "themes/default/templates/base.html",
+        "</body>",
+        "<p>theme edit</p></body>",
+    );
+    b.check("edit a theme template");
+    let css = std::fs::read_to_string(repo().join("themes/default/static/style.css")).unwrap();
+    b.write(
+        "themes/default/static/style.css",
+        &format!("{css}\n.x{{}}\n"),
+    );
+    b.check("edit a stylesheet");
+
+    b.write("content/levels/one.md", "---\ntrack: [sre\n---\nbroken\n");
+    b.check_broken("broken frontmatter");
+    b.write(
+        "content/levels/one.md",
+        "---\ntrack: sre\nlevel: 1\nrole: On-call engineer\n---\n\n## Operations\n\n- Takes a shift\n",
+    );
+    b.check("fix the broken file");
+
+    b.write(
+        "themes/default/templates/page.html",
+        "{% extends \"base.html\" %}{% block content %}{{ nope(",
+    );
+    b.check_broken("broken template");
+    b.remove("themes/default/templates/page.html");
+    b.check("remove the broken template");
+
+    b.remove("content/new/notes.md");
+    b.check("delete the new document");
+    b.write("content/img/pic.png", "not really a png");
+    b.check("add an asset");
+    b.write("content/img/pic.png", "still not a png!");
+    b.check("edit an asset");
+}
+
+#[test]
+fn edits_of_the_seeds_match_a_cold_build() {
+    let Some(seeds) = seeds() else { return };
+    let mut b = Bench::new();
+    b.write("rungs.yml", CONFIG);
+    for e in std::fs::read_dir(&seeds).unwrap().filter_map(Result::ok) {
+        let name = e.file_name().to_string_lossy().into_owned();
+        if name.ends_with(".txt") {
+            let text = std::fs::read_to_string(e.path()).unwrap();
+            b.write(&format!("content/{name}"), &text);
+        }
+    }
+    b.check("seeds");
+    let names: Vec<String> = std::fs::read_dir(b.path("content"))
+        .unwrap()
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    for name in &names {
+        let rel = format!("content/{name}");
+        let text = b.read(&rel);
+        // Change one line in the middle of each seed, then append a line.
+        let lines: Vec<&str> = text.lines().collect();
+        let mid = lines.len() / 2;
+        let mut edited: Vec<String> = lines.iter().map(|l| l.to_string()).collect();
+        edited[mid] = format!("{} (edited)", edited[mid]);
+        b.write(&rel, &(edited.join("\n") + "\n"));
+        b.check(&format!("edit the middle of {name}"));
+        b.write(&rel, &format!("{text}\n\nAppended paragraph.\n"));
+        b.check(&format!("append to {name}"));
+        b.write(&rel, &text);
+        b.check(&format!("restore {name}"));
+    }
+    let first = &names[0];
+    b.rename(&format!("content/{first}"), "content/renamed.txt");
+    b.check("rename a seed");
+    b.remove("content/renamed.txt");
+    b.check("delete a seed");
+}
