@@ -306,3 +306,60 @@ fn edits_of_the_seeds_match_a_cold_build() {
     b.remove("content/renamed.txt");
     b.check("delete a seed");
 }
+
+/// One level file of a generated track, `level` of `track`.
+fn level_file(track: &str, n: u32, extra: &str) -> String {
+    let mut body =
+        format!("---\ntitle: \"{track}: Level {n}\"\ntrack: \"{track}\"\nlevel: {n}\n---\n");
+    for (d, dim) in ["Delivery", "Collaboration"].iter().enumerate() {
+        body.push_str(&format!("\n## {dim}\n\n"));
+        for k in 0..3 {
+            let v = if k == 0 { 0 } else { n / (k + 1) };
+            body.push_str(&format!(
+                "- Expectation {d}.{k} at stage {v}: ships scope {v}.\n"
+            ));
+        }
+    }
+    body + extra
+}
+
+#[test]
+fn edits_of_long_tracks_match_a_cold_build() {
+    // Past 12 levels, track and dimension pages are windows, comparisons
+    // link their neighbours and the glance links on: all of it must follow
+    // an edit.
+    let mut b = Bench::new();
+    b.write("rungs.yml", CONFIG);
+    for track in ["backend", "data"] {
+        b.write(
+            &format!("content/{track}/_index.md"),
+            &format!("---\ntitle: {track}\n---\n\nThe {track} track.\n"),
+        );
+        let levels = if track == "backend" { 30 } else { 14 };
+        for n in 1..=levels {
+            let text = level_file(track, n, "");
+            b.write(&format!("content/{track}/level-{n:03}.md"), &text);
+        }
+    }
+    b.check("first build");
+    b.replace(
+        "content/backend/level-017.md",
+        "Expectation 1.2",
+        "Expectation 1.2 (reworded)",
+    );
+    b.check("edit a level in the second window");
+    let text = level_file("backend", 31, "\n- Mentors the next cohort.\n");
+    b.write("content/backend/level-031.md", &text);
+    b.check("add a level: a new window");
+    b.remove("content/backend/level-005.md");
+    b.check("remove a level from the first window");
+    let text = level_file("data", 15, "");
+    b.write("content/data/level-015.md", &text);
+    b.check("another track grows past the glance");
+    b.replace(
+        "content/data/_index.md",
+        "The data track.",
+        "Data, renamed.",
+    );
+    b.check("edit a track's notes");
+}
