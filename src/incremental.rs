@@ -428,6 +428,29 @@ fn doc_key(d: &SourceDoc) -> u64 {
     ))
 }
 
+/// What `make` answers, remembered in `memo` under `key` with the warnings
+/// it gave, which are passed on to `diags` every time.
+fn remembered<T: Clone>(
+    memo: &Shared<u64, Arc<(T, Diagnostics)>>,
+    key: u64,
+    diags: &Mutex<Diagnostics>,
+    make: impl FnOnce(&Mutex<Diagnostics>) -> T,
+) -> T {
+    let hit = memo.lock().unwrap().get(&key);
+    let v = match hit {
+        Some(v) => v,
+        None => {
+            let mine = Mutex::new(Diagnostics::default());
+            let value = make(&mine);
+            let v = Arc::new((value, mine.into_inner().unwrap()));
+            memo.lock().unwrap().insert(key, Arc::clone(&v));
+            v
+        }
+    };
+    diags.lock().unwrap().extend(v.1.clone());
+    v.0.clone()
+}
+
 impl PlanSteps for Memo {
     fn doc_page(
         &self,
@@ -445,19 +468,9 @@ impl PlanSteps for Memo {
             highlight,
             self.links_hash(links),
         ));
-        let hit = self.pages.lock().unwrap().get(&key);
-        let v = match hit {
-            Some(v) => v,
-            None => {
-                let mine = Mutex::new(Diagnostics::default());
-                let page = crate::site::doc_page(doc, url, is_skill, highlight, links, &mine);
-                let v = Arc::new((page, mine.into_inner().unwrap()));
-                self.pages.lock().unwrap().insert(key, Arc::clone(&v));
-                v
-            }
-        };
-        diags.lock().unwrap().extend(v.1.clone());
-        v.0.clone()
+        remembered(&self.pages, key, diags, |mine| {
+            crate::site::doc_page(doc, url, is_skill, highlight, links, mine)
+        })
     }
 
     fn fragment(
@@ -480,19 +493,9 @@ impl PlanSteps for Memo {
             f.interactive_tasks,
             self.links_hash(links),
         ));
-        let hit = self.fragments.lock().unwrap().get(&key);
-        let v = match hit {
-            Some(v) => v,
-            None => {
-                let mine = Mutex::new(Diagnostics::default());
-                let html = crate::site::Cold.fragment(src, f, links, &mine);
-                let v = Arc::new((html, mine.into_inner().unwrap()));
-                self.fragments.lock().unwrap().insert(key, Arc::clone(&v));
-                v
-            }
-        };
-        diags.lock().unwrap().extend(v.1.clone());
-        v.0.clone()
+        remembered(&self.fragments, key, diags, |mine| {
+            crate::site::Cold.fragment(src, f, links, mine)
+        })
     }
 
     fn ladder_pages(

@@ -342,8 +342,15 @@ fn render_site(
     let renderer = theme_renderer(&layout, cache)?;
     let (handbook, mut views) = ladder::recognise_all(&docs, &mut diags);
     let docs = apply_views(docs, &mut views);
-    let (mut site, extras) =
-        site::plan_documents(&layout, &docs, &assets, &handbook, &views, &mut diags);
+    let (mut site, extras) = site::plan_documents_with(
+        &layout,
+        &docs,
+        &assets,
+        &handbook,
+        &views,
+        &mut diags,
+        &site::Cold,
+    );
     drop(views);
     // RUNGS_TIMINGS=1 prints how long the search index took (benchmarks).
     let search_start = Instant::now();

@@ -510,22 +510,11 @@ pub fn plan_with(
     site
 }
 
-/// Plan the pages of the site's documents, its home and 404 pages, but not
-/// the ladder pages: those are planned from the returned extras (parallel
-/// to `handbook.tracks`) by [`ladder_pages::plan`], or a batch at a time by
+/// Plan the pages of the site's documents, its home and 404 pages, with
+/// markdown rendered by `steps`, but not the ladder pages: those are
+/// planned from the returned extras (parallel to `handbook.tracks`) by
+/// [`ladder_pages::plan`], or a batch at a time by
 /// [`ladder_pages::plan_batches`].
-pub fn plan_documents(
-    layout: &SiteLayout,
-    docs: &[SourceDoc],
-    assets: &[SourceFile],
-    handbook: &crate::ladder::model::Handbook,
-    views: &HashMap<String, crate::ladder::DocView>,
-    diags: &mut Diagnostics,
-) -> (Site, Vec<ladder_pages::TrackExtras>) {
-    plan_documents_with(layout, docs, assets, handbook, views, diags, &Cold)
-}
-
-/// [`plan_documents`], with markdown rendered by `steps`.
 pub fn plan_documents_with(
     layout: &SiteLayout,
     docs: &[SourceDoc],
