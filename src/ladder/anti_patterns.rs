@@ -46,10 +46,7 @@ pub fn recognise(doc: &SourceDoc, _diags: &mut Diagnostics) -> Option<Claim<Vec<
     let bl = blocks::blocks(body);
     let mut out = Vec::new();
     let mut spans: Vec<Range<usize>> = Vec::new();
-    let src = |start: usize| SourceRef {
-        file: doc.rel.clone(),
-        line: doc.line_of(start),
-    };
+    let src = |start: usize| SourceRef::at(doc, start);
     let mut i = 0;
     while i < bl.len() {
         let b = &bl[i];

@@ -112,10 +112,7 @@ pub fn recognise(doc: &SourceDoc, diags: &mut Diagnostics) -> Option<Claim<Vec<T
         title,
         description,
         shape: Some(Shape::HeadingLadder),
-        source: SourceRef {
-            file: doc.rel.clone(),
-            line: doc.line_of(bl[first_level].range.start),
-        },
+        source: SourceRef::at(doc, bl[first_level].range.start),
         ..Track::default()
     };
     let mut dim_ids = SlugSet::default();
@@ -140,10 +137,7 @@ pub fn recognise(doc: &SourceDoc, diags: &mut Diagnostics) -> Option<Claim<Vec<T
             number: label.from,
             title: label.title.clone(),
             label: label.label.clone(),
-            source: SourceRef {
-                file: doc.rel.clone(),
-                line: doc.line_of(head.range.start),
-            },
+            source: SourceRef::at(doc, head.range.start),
             ..Level::default()
         };
         let mut dim: Option<String> = None;
@@ -255,10 +249,7 @@ pub(crate) fn list_expectations(
         out.push(Expectation {
             dimension: d,
             text,
-            source: SourceRef {
-                file: doc.rel.clone(),
-                line: doc.line_of(item.start),
-            },
+            source: SourceRef::at(doc, item.start),
             ..Expectation::default()
         });
     }
@@ -292,10 +283,7 @@ pub(crate) fn level_block(
             level.expectations.push(Expectation {
                 dimension: dim.clone(),
                 text,
-                source: SourceRef {
-                    file: doc.rel.clone(),
-                    line: doc.line_of(b.range.start),
-                },
+                source: SourceRef::at(doc, b.range.start),
                 ..Expectation::default()
             });
             true

@@ -421,10 +421,7 @@ fn build(
     long: bool,
     header: Option<&Vec<GridCell>>,
 ) -> Track {
-    let src = |offset: usize| SourceRef {
-        file: doc.rel.clone(),
-        line: doc.line_of(offset),
-    };
+    let src = |offset: usize| SourceRef::at(doc, offset);
     let mut slugs = SlugSet::default();
     let mut dims: Vec<Dimension> = Vec::new();
     let mut dim_id = |t: &str, dims: &mut Vec<Dimension>| -> String {

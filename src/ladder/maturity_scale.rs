@@ -84,10 +84,7 @@ pub fn recognise(doc: &SourceDoc, diags: &mut Diagnostics) -> Option<Claim<Scale
             number: label.from,
             title: label.title.unwrap_or_default(),
             description: (!desc.is_empty()).then(|| Rich::from_markdown(&desc)),
-            source: SourceRef {
-                file: doc.rel.clone(),
-                line: doc.line_of(b.range.start),
-            },
+            source: SourceRef::at(doc, b.range.start),
         });
         i += 1;
     }
@@ -138,10 +135,7 @@ fn list_scale(doc: &SourceDoc, b: &Block, scale: &mut Scale, diags: &mut Diagnos
             number: l.from,
             title: l.title.unwrap_or_default(),
             description: (!desc.is_empty()).then(|| Rich::from_markdown(desc)),
-            source: SourceRef {
-                file: doc.rel.clone(),
-                line: doc.line_of(start),
-            },
+            source: SourceRef::at(doc, start),
         });
     }
     true

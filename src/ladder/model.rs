@@ -27,6 +27,16 @@ pub struct SourceRef {
     pub line: usize,
 }
 
+impl SourceRef {
+    /// The line of byte `offset` of `doc`'s body.
+    pub fn at(doc: &crate::source::SourceDoc, offset: usize) -> SourceRef {
+        SourceRef {
+            file: doc.rel.clone(),
+            line: doc.line_of(offset),
+        }
+    }
+}
+
 /// Author text in three forms.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct Rich {

@@ -82,10 +82,7 @@ pub(crate) fn build(doc: &SourceDoc, diags: &mut Diagnostics) -> Claim<Skill> {
     let mut skill = Skill {
         title,
         description,
-        source: SourceRef {
-            file: doc.rel.clone(),
-            line: doc.line_of(0),
-        },
+        source: SourceRef::at(doc, 0),
         ..Skill::default()
     };
     if let Some(c) = maturity_scale::recognise(doc, diags) {
@@ -167,10 +164,7 @@ pub fn checklists(doc: &SourceDoc) -> Claim<Vec<Checklist>> {
                     id: ids.unique(&slugify(&title)),
                     title,
                     items: Vec::new(),
-                    source: SourceRef {
-                        file: doc.rel.clone(),
-                        line: doc.line_of(b.range.start),
-                    },
+                    source: SourceRef::at(doc, b.range.start),
                 });
                 item_ids.push(SlugSet::default());
                 out.len() - 1

@@ -228,10 +228,7 @@ pub fn scale(doc: &SourceDoc, diags: &mut Diagnostics) -> Option<Claim<Scale>> {
             number: scale.levels.len() as u32 + 1,
             title: blocks::strip_numbering(&head.text).to_string(),
             description: (!content.is_empty()).then(|| Rich::from_markdown(content)),
-            source: SourceRef {
-                file: doc.rel.clone(),
-                line: doc.line_of(head.range.start),
-            },
+            source: SourceRef::at(doc, head.range.start),
         });
     }
     if scale.levels.len() < 2 {
@@ -269,10 +266,7 @@ fn list_scale(doc: &SourceDoc, bl: &[Block]) -> Option<Claim<Scale>> {
                     number: k as u32 + 1,
                     title: label,
                     description: Some(Rich::from_markdown(&rest)),
-                    source: SourceRef {
-                        file: doc.rel.clone(),
-                        line: doc.line_of(start),
-                    },
+                    source: SourceRef::at(doc, start),
                 })
                 .collect();
             Some(Claim::new(

@@ -537,10 +537,7 @@ fn build_track(
     title: &str,
     description: Option<Rich>,
 ) -> Track {
-    let src = |offset: usize| SourceRef {
-        file: doc.rel.clone(),
-        line: doc.line_of(offset),
-    };
+    let src = |offset: usize| SourceRef::at(doc, offset);
     let mut slugs = SlugSet::default();
     let dims: Vec<(usize, Dimension)> = layout
         .dim_rows

@@ -463,10 +463,7 @@ pub fn recognise(doc: &SourceDoc, diags: &mut Diagnostics) -> Option<Claim<Vec<T
             title,
             description,
             shape: Some(Shape::TitledLevels),
-            source: SourceRef {
-                file: doc.rel.clone(),
-                line: doc.line_of(bl[first].range.start),
-            },
+            source: SourceRef::at(doc, bl[first].range.start),
             ..Track::default()
         };
         let mut dim_ids = SlugSet::default();
@@ -475,10 +472,7 @@ pub fn recognise(doc: &SourceDoc, diags: &mut Diagnostics) -> Option<Claim<Vec<T
             let head = &bl[s.head];
             spans.push(head.range.clone());
             let role = head.text.trim().to_string();
-            let source = SourceRef {
-                file: doc.rel.clone(),
-                line: doc.line_of(head.range.start),
-            };
+            let source = SourceRef::at(doc, head.range.start);
             let mut level = Level {
                 number,
                 title: Some(role.clone()),
