@@ -9,7 +9,10 @@
 //! read a source file        path, rel, kind, mtime, length
 //! recognise a document      its path, rel, frontmatter and body
 //! render markdown           the fragment, its file and page, the link map
-//! plan a track's pages      the track, its extras, the other tracks' levels
+//! classify a level          the level and the level below
+//! plan a track's page       the track without its levels, its level
+//!                           headings, its extras, the levels the page
+//!                           shows, the other tracks' level headings
 //! render a page             template, data, the shared context, the theme
 //! hash a copied file        path, mtime, length
 //! ```
@@ -226,6 +229,7 @@ pub struct Memo {
     pages: Shared<u64, Arc<(TitledHtml, Diagnostics)>>,
     sections: Shared<u64, Arc<[crate::search::PageSection]>>,
     tracks: Shared<u64, TrackPlan>,
+    classes: Shared<u64, Arc<Vec<crate::site::changes::Classified>>>,
     copies: Mutex<HashMap<PathBuf, FileEntry<(usize, u64)>>>,
     /// The link map of the build under way: its address and hash.
     links: Mutex<Option<(usize, u64)>>,
@@ -288,6 +292,7 @@ impl Memo {
         self.pages.lock().unwrap().turn(good);
         self.sections.lock().unwrap().turn(good);
         self.tracks.lock().unwrap().turn(good);
+        self.classes.lock().unwrap().turn(good);
     }
 
     /// What this build's ladder pages were planned from (see [`Known`]).
@@ -507,33 +512,60 @@ impl PlanSteps for Memo {
         if ladder_pages::rebase_media(hb).is_some() {
             return ladder_pages::plan(hb, extras);
         }
-        // Per track: what its pages read of the track as a whole, each
-        // level's hash, and what its level pages read of the other tracks
-        // (the same level there: its number and heading).
+        // Per track: what every page reads of the track (all but its
+        // levels; the levels' numbers and headings), each level's hash, and
+        // what level pages read of the other tracks (the same level there:
+        // its number and heading). Each page's key adds the levels it shows.
         let hashes: Vec<TrackHashes> = hb.tracks.par_iter().map(track_hashes).collect();
         let none = ladder_pages::TrackExtras::default();
         let per_track: Vec<TrackPlan> = hb
             .tracks
             .par_iter()
             .enumerate()
-            .map(|(ti, t)| {
+            .flat_map(|(ti, t)| {
                 let x = extras.get(ti).unwrap_or(&none);
+                let h = &hashes[ti];
                 let rest: Vec<u64> = hashes
                     .iter()
                     .enumerate()
                     .filter(|(i, _)| *i != ti)
                     .map(|(_, h)| h.seen_from_others)
                     .collect();
-                let h = &hashes[ti];
-                let key = hash_of(&(
+                let rest = hash_of(&rest);
+                let track_key = hash_of(&(
                     h.whole,
-                    &h.levels,
+                    h.headings,
                     &x.notes_html,
                     &x.source_url,
                     &x.edit_url,
-                    rest,
                 ));
-                self.planned(key, || ladder_pages::track_pages(hb, t, x))
+                let order = std::sync::OnceLock::new();
+                let classes_of = |i: usize| {
+                    let key = hash_of(&(h.levels[i], i.checked_sub(1).map(|j| h.levels[j])));
+                    self.classified(key, || ladder_pages::classify_level(t, i))
+                };
+                ladder_pages::track_page_list(t)
+                    .into_par_iter()
+                    .map(|p| {
+                        let key = hash_of(&(
+                            track_key,
+                            p,
+                            &h.levels[p.levels_read(t)],
+                            p.reads_other_tracks().then_some(rest),
+                        ));
+                        self.planned(key, || {
+                            let order = order.get_or_init(|| ladder_pages::dimension_order(t));
+                            vec![ladder_pages::plan_track_page(
+                                hb,
+                                t,
+                                order,
+                                x,
+                                p,
+                                &classes_of,
+                            )]
+                        })
+                    })
+                    .collect::<Vec<_>>()
             })
             .collect();
         // A cross-track page shows level n of every track that has it, and
@@ -581,6 +613,8 @@ struct TrackHashes {
     whole: u64,
     /// Each level.
     levels: Vec<u64>,
+    /// Its levels' numbers and headings.
+    headings: u64,
     /// What other tracks' level pages read of it.
     seen_from_others: u64,
 }
@@ -599,15 +633,15 @@ fn track_hashes(t: &crate::ladder::model::Track) -> TrackHashes {
     let whole = hash_of(&(
         &t.id,
         &t.title,
-        hash_json(&t.description),
-        hash_json(&t.shape),
-        hash_json(&t.source),
-        hash_json(&t.roles),
-        hash_json(&t.dimensions),
-        hash_json(&t.anti_patterns),
+        &t.description,
+        &t.shape,
+        &t.source,
+        &t.roles,
+        &t.dimensions,
+        &t.anti_patterns,
         dims,
     ));
-    let levels: Vec<u64> = t.levels.iter().map(hash_json).collect();
+    let levels: Vec<u64> = t.levels.iter().map(hash_of).collect();
     let headings: Vec<(u32, String)> = t
         .levels
         .iter()
@@ -616,11 +650,27 @@ fn track_hashes(t: &crate::ladder::model::Track) -> TrackHashes {
     TrackHashes {
         whole,
         levels,
+        headings: hash_of(&headings),
         seen_from_others: hash_of(&(&t.id, &t.title, headings)),
     }
 }
 
 impl Memo {
+    /// A level's classes ([`ladder_pages::classify_level`]), remembered
+    /// under `key`: the hashes of the level and the level below.
+    fn classified(
+        &self,
+        key: u64,
+        classify: impl FnOnce() -> Vec<crate::site::changes::Classified>,
+    ) -> Arc<Vec<crate::site::changes::Classified>> {
+        if let Some(c) = self.classes.lock().unwrap().get(&key) {
+            return c;
+        }
+        let c = Arc::new(classify());
+        self.classes.lock().unwrap().insert(key, Arc::clone(&c));
+        c
+    }
+
     /// The pages `plan` makes, remembered under `key`, each with its data
     /// taken out and hashed.
     fn planned(&self, key: u64, plan: impl FnOnce() -> Vec<PageOut>) -> TrackPlan {

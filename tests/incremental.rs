@@ -348,6 +348,15 @@ fn edits_of_long_tracks_match_a_cold_build() {
         "Expectation 1.2 (reworded)",
     );
     b.check("edit a level in the second window");
+    // Level 13, first of the second window, is marked against level 12:
+    // the second window of each dimension page reads the last level of
+    // the first.
+    b.replace(
+        "content/backend/level-012.md",
+        "Expectation 0.1 at stage 6: ships scope 6.",
+        "Writes the onboarding guide for newcomers.",
+    );
+    b.check("edit the level before a window");
     let text = level_file("backend", 31, "\n- Mentors the next cohort.\n");
     b.write("content/backend/level-031.md", &text);
     b.check("add a level: a new window");

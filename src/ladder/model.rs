@@ -21,7 +21,7 @@ pub const SCHEMA_VERSION: u32 = 1;
 
 /// Where something came from: the file relative to the content folder and
 /// a 1-based line.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize)]
 pub struct SourceRef {
     pub file: String,
     pub line: usize,
@@ -38,7 +38,7 @@ impl SourceRef {
 }
 
 /// Author text in three forms.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize)]
 pub struct Rich {
     /// As written: markdown, possibly with inline HTML.
     pub source: String,
@@ -76,7 +76,7 @@ impl Rich {
 }
 
 /// Which authoring shape a track or skill was recognised from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Shape {
     HeadingLadder,
@@ -124,7 +124,7 @@ pub struct Track {
 }
 
 /// A title covering a level range (Engineer = 1–2).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub struct Role {
     pub title: String,
     /// Inclusive range, `from <= to`.
@@ -140,7 +140,7 @@ impl Role {
 }
 
 /// One level of a track.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Hash, Serialize)]
 pub struct Level {
     pub number: u32,
     /// `Level 3: Senior Engineer` → `Senior Engineer`. Role titles come
@@ -154,7 +154,7 @@ pub struct Level {
 }
 
 /// A dimension (competency, area) in which expectations are grouped.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub struct Dimension {
     /// Slug, unique within the track.
     pub id: String,
@@ -162,7 +162,7 @@ pub struct Dimension {
 }
 
 /// One thing expected at a level.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize)]
 pub struct Expectation {
     /// Stable slug from track, level, dimension and text; unique in the
     /// handbook; the permalink anchor on the level page.
@@ -178,7 +178,7 @@ pub struct Expectation {
 }
 
 /// Something to avoid, attached to some levels or to the whole track/skill.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize)]
 pub struct AntiPattern {
     pub id: String,
     /// Empty: applies to every level.

@@ -606,16 +606,11 @@ fn compare_page(t: &Track, order: &[Option<String>]) -> PageOut {
 
 /// The classes of level `i`'s expectations in dimension `dim`, classified
 /// against the level below's in that dimension alone. When no expectation
-/// of the level was matched across dimensions (`classes[i]`, against the
-/// whole level below), those classes are the same and are reused: the
+/// of the level was matched across dimensions (`mine`: the level classified
+/// against the whole level below), those classes are the same and are reused: the
 /// level below's expectations in `dim` were free for, and only taken by,
 /// expectations in `dim`, in the same order.
-fn dimension_classes(
-    t: &Track,
-    classes: &[Vec<Classified>],
-    i: usize,
-    dim: &str,
-) -> Vec<Classified> {
+fn dimension_classes(t: &Track, mine: &[Classified], i: usize, dim: &str) -> Vec<Classified> {
     let l = &t.levels[i];
     let in_dim = |e: &&Expectation| e.dimension.as_deref() == Some(dim);
     let Some(below) = i.checked_sub(1).map(|j| &t.levels[j]) else {
@@ -635,7 +630,6 @@ fn dimension_classes(
             .find(|e| e.id == id)
             .map(|e| e.dimension.as_deref())
     };
-    let mine = &classes[i];
     let crossed = l.expectations.iter().zip(mine).any(|(e, c)| {
         c.previous_id
             .as_deref()
@@ -681,12 +675,11 @@ fn dimension_classes(
 }
 
 /// Window `k` of a dimension's page: the dimension through those levels,
-/// each marked against the level below. `classes`: each level's
-/// expectations classified against the level below.
+/// each marked against the level below.
 fn dimension_page(
     t: &Track,
     d: &crate::ladder::model::Dimension,
-    classes: &[Vec<Classified>],
+    classes: &ClassesOf,
     k: usize,
 ) -> PageOut {
     let first = dimension_url(t, &d.id);
@@ -702,7 +695,7 @@ fn dimension_page(
         .clone()
         .map(|i| {
             let l = &t.levels[i];
-            let classes = dimension_classes(t, classes, i, &d.id);
+            let classes = dimension_classes(t, &classes(i), i, &d.id);
             let items: Vec<Value> = l
                 .expectations
                 .iter()
@@ -929,72 +922,121 @@ pub fn plan_batches<E>(
     give(Vec::new(), true)
 }
 
-/// The pages of one track: its overview, level pages, comparison index,
-/// comparisons of neighbouring levels and dimension pages. Each level is
-/// classified against the level below once, for both its level page and
-/// the comparison of the two. `hb` is read for the same level in other
-/// tracks (level pages link to them).
-pub fn track_pages(hb: &Handbook, t: &Track, x: &TrackExtras) -> Vec<PageOut> {
-    let mut pages = Vec::new();
-    let done: Result<(), std::convert::Infallible> = track_batches(hb, t, x, &mut |b| {
-        pages.extend(b);
-        Ok(())
-    });
-    done.unwrap_or_else(|e| match e {});
-    pages
+/// One page of a track, as [`track_page_list`] lists them and
+/// [`plan_track_page`] plans them. Indices are into `t.levels` and
+/// `t.dimensions`; `k` is a window ([`WINDOW`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum TrackPage {
+    /// Window `k` of the track's matrix (0: the track's overview).
+    Matrix(usize),
+    /// The page of level `i`.
+    Level(usize),
+    /// The comparison index.
+    Compare,
+    /// Level `i` compared with the level below.
+    Pair(usize),
+    /// Window `k` of dimension `d`'s page.
+    Dimension(usize, usize),
 }
 
-/// [`track_pages`] a batch at a time.
+impl TrackPage {
+    /// The levels whose content the page shows (as indices into
+    /// `t.levels`). Besides these, every page of a track reads the track
+    /// without its levels, and its level numbers and headings; a level
+    /// page also reads the same level in the other tracks
+    /// ([`TrackPage::reads_other_tracks`]).
+    pub fn levels_read(self, t: &Track) -> std::ops::Range<usize> {
+        let n = t.levels.len();
+        let window = |k: usize| windows(t).swap_remove(k).0;
+        match self {
+            TrackPage::Matrix(k) => window(k),
+            // Its classes (against the level below) and its neighbours.
+            TrackPage::Level(i) => i.saturating_sub(1)..(i + 2).min(n),
+            TrackPage::Compare if n <= WINDOW => 0..n,
+            TrackPage::Compare => 0..0,
+            TrackPage::Pair(i) => i - 1..i + 1,
+            TrackPage::Dimension(_, k) => {
+                let w = window(k);
+                w.start.saturating_sub(1)..w.end
+            }
+        }
+    }
+
+    /// Whether the page shows the same level in other tracks.
+    pub fn reads_other_tracks(self) -> bool {
+        matches!(self, TrackPage::Level(_))
+    }
+}
+
+/// The pages of one track, in order: its matrix (overview first), level
+/// pages, comparison index, comparisons of neighbouring levels, and
+/// dimension pages.
+pub fn track_page_list(t: &Track) -> Vec<TrackPage> {
+    let n = t.levels.len();
+    let wins = windows(t).len();
+    let mut out: Vec<TrackPage> = (0..wins).map(TrackPage::Matrix).collect();
+    out.extend((0..n).map(TrackPage::Level));
+    if n > 0 {
+        out.push(TrackPage::Compare);
+    }
+    out.extend((1..n).map(TrackPage::Pair));
+    for d in 0..t.dimensions.len() {
+        out.extend((0..wins).map(|k| TrackPage::Dimension(d, k)));
+    }
+    out
+}
+
+/// Level `i`'s expectations classified against the level below, for the
+/// pages of a track that show what changed (see [`classify_level`]).
+pub type ClassesOf<'a> = dyn Fn(usize) -> std::sync::Arc<Vec<Classified>> + Sync + 'a;
+
+/// Level `i` of `t` classified against the level below.
+pub fn classify_level(t: &Track, i: usize) -> Vec<Classified> {
+    let prev = i
+        .checked_sub(1)
+        .map(|j| t.levels[j].expectations.as_slice());
+    classify(&t.levels[i].expectations, prev)
+}
+
+/// Plans page `p` of track `t`. `order`: [`dimension_order`] of `t`; `hb`
+/// is read for the same level in other tracks (level pages link to them).
+pub fn plan_track_page(
+    hb: &Handbook,
+    t: &Track,
+    order: &[Option<String>],
+    x: &TrackExtras,
+    p: TrackPage,
+    classes: &ClassesOf,
+) -> PageOut {
+    match p {
+        TrackPage::Matrix(k) => track_page(t, order, x, k),
+        TrackPage::Level(i) => level_page(hb, t, order, i, &classes(i), x.edit_url.as_deref()),
+        TrackPage::Compare => compare_page(t, order),
+        TrackPage::Pair(i) => pair_page(t, order, i, &classes(i)),
+        TrackPage::Dimension(d, k) => dimension_page(t, &t.dimensions[d], classes, k),
+    }
+}
+
+/// The pages of one track ([`track_page_list`]) a batch at a time. Each
+/// level is classified against the level below once, for its level page,
+/// the comparison of the two and the dimension pages.
 fn track_batches<E>(
     hb: &Handbook,
     t: &Track,
     x: &TrackExtras,
     sink: &mut dyn FnMut(Vec<PageOut>) -> Result<(), E>,
 ) -> Result<(), E> {
-    let classes: Vec<Vec<Classified>> = (0..t.levels.len())
+    let classes: Vec<std::sync::Arc<Vec<Classified>>> = (0..t.levels.len())
         .into_par_iter()
-        .map(|i| {
-            let prev = i
-                .checked_sub(1)
-                .map(|j| t.levels[j].expectations.as_slice());
-            classify(&t.levels[i].expectations, prev)
-        })
+        .map(|i| std::sync::Arc::new(classify_level(t, i)))
         .collect();
+    let classes_of = |i: usize| std::sync::Arc::clone(&classes[i]);
     let order = dimension_order(t);
-    let wins = windows(t).len();
-    sink(
-        (0..wins)
-            .into_par_iter()
-            .map(|k| track_page(t, &order, x, k))
-            .collect(),
-    )?;
-    let n = t.levels.len();
-    for start in (0..n).step_by(BATCH) {
-        let end = (start + BATCH).min(n);
+    for batch in track_page_list(t).chunks(BATCH) {
         sink(
-            (start..end)
-                .into_par_iter()
-                .map(|i| level_page(hb, t, &order, i, &classes[i], x.edit_url.as_deref()))
-                .collect(),
-        )?;
-    }
-    if !t.levels.is_empty() {
-        sink(vec![compare_page(t, &order)])?;
-    }
-    for start in (1..n).step_by(BATCH) {
-        let end = (start + BATCH).min(n);
-        sink(
-            (start..end)
-                .into_par_iter()
-                .map(|i| pair_page(t, &order, i, &classes[i]))
-                .collect(),
-        )?;
-    }
-    for d in &t.dimensions {
-        sink(
-            (0..wins)
-                .into_par_iter()
-                .map(|k| dimension_page(t, d, &classes, k))
+            batch
+                .par_iter()
+                .map(|&p| plan_track_page(hb, t, &order, x, p, &classes_of))
                 .collect(),
         )?;
     }
@@ -1172,13 +1214,13 @@ mod tests {
                     .cloned()
                     .collect()
             };
-            for i in 0..t.levels.len() {
+            for (i, mine) in classes.iter().enumerate() {
                 let alone = classify(
                     &of_dim(&t.levels[i]),
                     i.checked_sub(1).map(|j| of_dim(&t.levels[j])).as_deref(),
                 );
                 assert_eq!(
-                    json(&dimension_classes(t, &classes, i, d)),
+                    json(&dimension_classes(t, mine, i, d)),
                     json(&alone),
                     "{d}, level {}",
                     t.levels[i].number
