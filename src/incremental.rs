@@ -241,9 +241,9 @@ pub struct Memo {
     pending: Mutex<Option<Deferred>>,
 }
 
-/// The search index files of a build written after its pages: the index
-/// of a large handbook takes longer to write than the pages an edit
-/// changes, and the browser reloads when the pages are in place. The next
+/// The search index of a build, made and written after its pages: the
+/// index of a large handbook takes longer to make and write than the pages
+/// an edit changes, and the browser reloads when the pages are in place. The next
 /// build (and the end of the session) waits for it first. Gives the
 /// hashes of the files written.
 type Deferred = std::thread::JoinHandle<Result<crate::OutputHashes>>;
@@ -752,15 +752,15 @@ fn build_steps(
     lap.lap("plan");
     let sections =
         |url: &str, title: &str, html: &str, body: bool| memo.sections(url, title, html, body);
-    let index = crate::search_index_with(&handbook, &docs, &site, &sections);
+    let input = crate::search_input(&handbook, &docs, &site, &sections);
     let out = crate::config::absolute(&layout.output);
-    // Into a known output, the search index files follow the pages (see
-    // `Deferred`); otherwise they are part of the build.
+    // Into a known output, the search index is made and written after the
+    // pages (see `Deferred`); otherwise it is part of the build.
     let defer = s.knows(&out);
     let (search_files, index) = if defer {
-        (Vec::new(), Some(index))
+        (Vec::new(), Some(input))
     } else {
-        (index.files(), None)
+        (input.index(&handbook).files(), None)
     };
     site.pages.push(crate::search::search_page());
     lap.lap("search");
@@ -859,8 +859,11 @@ fn build_steps(
     let written = s.write(out.clone(), &to_write, hashes)?;
     s.page_keys = page_keys;
     match index {
-        Some(index) => {
+        Some(input) => {
+            // The model and documents go with it, to be dropped there too.
             let job = std::thread::spawn(move || -> Result<crate::OutputHashes> {
+                let index = input.index(&handbook);
+                drop((handbook, docs, views));
                 let files: Vec<(String, OutFile)> = index
                     .files()
                     .into_iter()

@@ -597,11 +597,26 @@ pub fn search_index_with(
     site: &site::Site,
     page_sections: &PageSections<'_>,
 ) -> search::SearchIndex {
-    let skill_url = |rel: &str| {
-        docs.iter()
-            .find(|d| d.rel == rel)
-            .map(|d| site::urls::doc_url(&d.rel, d.frontmatter.slug.as_deref()))
-    };
+    search_input(handbook, docs, site, page_sections).index(handbook)
+}
+
+/// What the search index reads of a planned site besides the handbook:
+/// the sections of its document and skill pages, and the skills' URLs.
+pub fn search_input(
+    handbook: &ladder::model::Handbook,
+    docs: &[source::SourceDoc],
+    site: &site::Site,
+    page_sections: &PageSections<'_>,
+) -> search::SearchInput {
+    let skill_urls = handbook
+        .skills
+        .iter()
+        .filter_map(|s| {
+            let d = docs.iter().find(|d| d.rel == s.source.file)?;
+            let url = site::urls::doc_url(&d.rel, d.frontmatter.slug.as_deref());
+            Some((s.source.file.clone(), url))
+        })
+        .collect();
     // Plain pages are indexed with their body text; the pages of ladder and
     // skill sources only by their headings (their entries are indexed
     // on their own).
@@ -626,7 +641,10 @@ pub fn search_index_with(
             }
         })
         .collect();
-    search::SearchIndex::build(handbook, &skill_url, &sections)
+    search::SearchInput {
+        sections,
+        skill_urls,
+    }
 }
 
 /// Template data every page has: the site, its assets and navigation.

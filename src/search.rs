@@ -196,6 +196,21 @@ fn squash(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// What [`SearchIndex::build`] reads besides the handbook: the sections
+/// of the site's document and skill pages, and each skill's page URL by
+/// its source file.
+pub struct SearchInput {
+    pub sections: Vec<PageSection>,
+    pub skill_urls: std::collections::HashMap<String, String>,
+}
+
+impl SearchInput {
+    /// The index of `hb` with these pages and skills.
+    pub fn index(&self, hb: &Handbook) -> SearchIndex {
+        SearchIndex::build(hb, &|rel| self.skill_urls.get(rel).cloned(), &self.sections)
+    }
+}
+
 impl SearchIndex {
     /// Index the handbook. `skill_url` gives a skill's page URL;
     /// `sections` are the sections of document and skill pages.
