@@ -23,7 +23,9 @@
 //! [`crate::build`] makes of the same tree (tests/incremental.rs).
 
 use crate::diagnostics::{Diagnostics, Result};
-use crate::ladder::DocLadder;
+use crate::ladder::file_per_level::Merged;
+use crate::ladder::model::Track;
+use crate::ladder::{RecogniseSteps, Recognised};
 use crate::site::{ladder_pages, DocHtml, Fragment, LinkMap, PageOut, PlanSteps};
 use crate::source::{SourceDoc, SourceFile, SourceKind};
 use rayon::prelude::*;
@@ -224,11 +226,17 @@ type TitledHtml = (String, DocHtml);
 #[derive(Default)]
 pub struct Memo {
     reads: Mutex<HashMap<PathBuf, FileEntry<Arc<ReadValue>>>>,
-    recognised: Shared<u64, Arc<(DocLadder, Diagnostics)>>,
+    recognised: Shared<u64, Recognised>,
+    merged: Shared<u64, Arc<Merged>>,
+    bases: Shared<u64, Arc<Vec<String>>>,
+    finished: Shared<u64, Arc<Track>>,
     fragments: Shared<u64, Arc<(DocHtml, Diagnostics)>>,
     pages: Shared<u64, Arc<(TitledHtml, Diagnostics)>>,
     sections: Shared<u64, Arc<[crate::search::PageSection]>>,
     tracks: Shared<u64, TrackPlan>,
+    /// Each finished track's hashes, by its address (the track is kept
+    /// with them, so the address is not reused while they are known).
+    track_hashes: Shared<usize, (Arc<Track>, Arc<TrackHashes>)>,
     classes: Shared<u64, Arc<Vec<crate::site::changes::Classified>>>,
     copies: Mutex<HashMap<PathBuf, FileEntry<(usize, u64)>>>,
     /// The link map of the build under way: its address and hash.
@@ -288,10 +296,14 @@ impl Memo {
     /// End a build: after a good one, forget what it did not use.
     pub fn end(&self, good: bool) {
         self.recognised.lock().unwrap().turn(good);
+        self.merged.lock().unwrap().turn(good);
+        self.bases.lock().unwrap().turn(good);
+        self.finished.lock().unwrap().turn(good);
         self.fragments.lock().unwrap().turn(good);
         self.pages.lock().unwrap().turn(good);
         self.sections.lock().unwrap().turn(good);
         self.tracks.lock().unwrap().turn(good);
+        self.track_hashes.lock().unwrap().turn(good);
         self.classes.lock().unwrap().turn(good);
     }
 
@@ -339,21 +351,6 @@ impl Memo {
             .lock()
             .unwrap()
             .retain(|p, e| live.contains(p) || e.value.doc.is_none());
-    }
-
-    /// [`crate::ladder::recognise_doc`], remembered per document.
-    pub fn recognise(&self, d: &SourceDoc) -> (DocLadder, Diagnostics) {
-        let key = doc_key(d);
-        if let Some(v) = self.recognised.lock().unwrap().get(&key) {
-            return (v.0.clone(), v.1.clone());
-        }
-        let mut dg = Diagnostics::default();
-        let dl = crate::ladder::recognise_doc(d, &mut dg);
-        self.recognised
-            .lock()
-            .unwrap()
-            .insert(key, Arc::new((dl.clone(), dg.clone())));
-        (dl, dg)
     }
 
     /// [`crate::search::page_sections`], remembered per page.
@@ -456,6 +453,36 @@ fn remembered<T: Clone>(
     v.0.clone()
 }
 
+/// `make`'s answer, remembered in `memo` under `key`.
+fn memoised<T>(memo: &Shared<u64, Arc<T>>, key: u64, make: &dyn Fn() -> T) -> Arc<T> {
+    if let Some(v) = memo.lock().unwrap().get(&key) {
+        return v;
+    }
+    let v = Arc::new(make());
+    memo.lock().unwrap().insert(key, Arc::clone(&v));
+    v
+}
+
+impl RecogniseSteps for Memo {
+    fn doc(&self, d: &SourceDoc) -> (u64, Recognised) {
+        let key = doc_key(d);
+        let v = memoised(&self.recognised, key, &|| {
+            let mut dg = Diagnostics::default();
+            (crate::ladder::recognise_doc(d, &mut dg), dg)
+        });
+        (key, v)
+    }
+    fn merged(&self, key: u64, make: &dyn Fn() -> Merged) -> Arc<Merged> {
+        memoised(&self.merged, key, make)
+    }
+    fn bases(&self, key: u64, make: &dyn Fn() -> Vec<String>) -> Arc<Vec<String>> {
+        memoised(&self.bases, key, make)
+    }
+    fn finished(&self, key: u64, make: &dyn Fn() -> Track) -> Arc<Track> {
+        memoised(&self.finished, key, make)
+    }
+}
+
 impl PlanSteps for Memo {
     fn doc_page(
         &self,
@@ -516,7 +543,8 @@ impl PlanSteps for Memo {
         // levels; the levels' numbers and headings), each level's hash, and
         // what level pages read of the other tracks (the same level there:
         // its number and heading). Each page's key adds the levels it shows.
-        let hashes: Vec<TrackHashes> = hb.tracks.par_iter().map(track_hashes).collect();
+        let hashes: Vec<Arc<TrackHashes>> =
+            hb.tracks.par_iter().map(|t| self.track_hashes(t)).collect();
         let none = ladder_pages::TrackExtras::default();
         let per_track: Vec<TrackPlan> = hb
             .tracks
@@ -542,7 +570,7 @@ impl PlanSteps for Memo {
                 let order = std::sync::OnceLock::new();
                 let classes_of = |i: usize| {
                     let key = hash_of(&(h.levels[i], i.checked_sub(1).map(|j| h.levels[j])));
-                    self.classified(key, || ladder_pages::classify_level(t, i))
+                    self.classified(key, &|| ladder_pages::classify_level(t, i))
                 };
                 ladder_pages::track_page_list(t)
                     .into_par_iter()
@@ -575,7 +603,7 @@ impl PlanSteps for Memo {
         let orders: Vec<_> = hb
             .tracks
             .iter()
-            .map(ladder_pages::dimension_order)
+            .map(|t| ladder_pages::dimension_order(t))
             .collect();
         let cross: Vec<TrackPlan> = numbers
             .par_iter()
@@ -656,19 +684,29 @@ fn track_hashes(t: &crate::ladder::model::Track) -> TrackHashes {
 }
 
 impl Memo {
+    /// [`track_hashes`] of `t`, remembered while the same track is given
+    /// (recognition gives the same `Arc` for an unchanged track).
+    fn track_hashes(&self, t: &Arc<Track>) -> Arc<TrackHashes> {
+        let addr = Arc::as_ptr(t) as usize;
+        if let Some((_, h)) = self.track_hashes.lock().unwrap().get(&addr) {
+            return h;
+        }
+        let h = Arc::new(track_hashes(t));
+        self.track_hashes
+            .lock()
+            .unwrap()
+            .insert(addr, (Arc::clone(t), Arc::clone(&h)));
+        h
+    }
+
     /// A level's classes ([`ladder_pages::classify_level`]), remembered
     /// under `key`: the hashes of the level and the level below.
     fn classified(
         &self,
         key: u64,
-        classify: impl FnOnce() -> Vec<crate::site::changes::Classified>,
+        classify: &dyn Fn() -> Vec<crate::site::changes::Classified>,
     ) -> Arc<Vec<crate::site::changes::Classified>> {
-        if let Some(c) = self.classes.lock().unwrap().get(&key) {
-            return c;
-        }
-        let c = Arc::new(classify());
-        self.classes.lock().unwrap().insert(key, Arc::clone(&c));
-        c
+        memoised(&self.classes, key, classify)
     }
 
     /// The pages `plan` makes, remembered under `key`, each with its data
@@ -742,8 +780,7 @@ fn build_steps(
         hash_of(&(templates, statics))
     });
     let memo = &s.memo;
-    let (handbook, mut views) =
-        crate::ladder::recognise_all_with(&docs, &mut diags, &|d| memo.recognise(d));
+    let (handbook, mut views) = crate::ladder::recognise_all_with(&docs, &mut diags, memo);
     let docs = crate::apply_views(docs, &mut views);
     lap.lap("recognise");
     let mut site =
@@ -897,20 +934,36 @@ fn build_steps(
     ))
 }
 
-/// `RUNGS_TIMINGS=1`: how long each step of a session build took.
-struct Laps(Option<std::time::Instant>);
+/// `RUNGS_TIMINGS=1`: how long each step of a session build took, in
+/// wall time and in CPU time of every thread of the process (on Linux;
+/// CPU time is what to compare on a busy machine).
+struct Laps(Option<(std::time::Instant, u64)>);
+
+/// Nanoseconds every thread of this process has run (Linux), else 0.
+fn cpu_ns() -> u64 {
+    let Ok(tasks) = std::fs::read_dir("/proc/self/task") else {
+        return 0;
+    };
+    tasks
+        .flatten()
+        .filter_map(|t| std::fs::read_to_string(t.path().join("schedstat")).ok())
+        .filter_map(|s| s.split_whitespace().next()?.parse::<u64>().ok())
+        .sum()
+}
 
 impl Laps {
     fn new() -> Laps {
-        Laps(std::env::var_os("RUNGS_TIMINGS").map(|_| std::time::Instant::now()))
+        Laps(std::env::var_os("RUNGS_TIMINGS").map(|_| (std::time::Instant::now(), cpu_ns())))
     }
     fn lap(&mut self, step: &str) {
-        if let Some(t) = self.0 {
+        if let Some((t, cpu)) = self.0 {
+            let now = cpu_ns();
             eprintln!(
-                "timings: {step} {:.1} ms",
-                t.elapsed().as_secs_f64() * 1000.0
+                "timings: {step} {:.1} ms ({:.1} ms CPU)",
+                t.elapsed().as_secs_f64() * 1000.0,
+                now.saturating_sub(cpu) as f64 / 1e6
             );
-            self.0 = Some(std::time::Instant::now());
+            self.0 = Some((std::time::Instant::now(), now));
         }
     }
 }

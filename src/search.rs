@@ -221,7 +221,7 @@ impl SearchIndex {
     ) -> SearchIndex {
         let mut ix = SearchIndex::default();
         // Tracks are indexed in parallel, then joined in order.
-        let per_track: Vec<Vec<SearchDoc>> = hb.tracks.par_iter().map(track_docs).collect();
+        let per_track: Vec<Vec<SearchDoc>> = hb.tracks.par_iter().map(|t| track_docs(t)).collect();
         ix.docs = per_track.into_iter().flatten().collect();
         ix.tracks = hb
             .tracks

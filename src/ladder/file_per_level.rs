@@ -193,9 +193,10 @@ fn folder(rel: &str) -> &str {
     rel.rsplit_once('/').map_or("", |(f, _)| f)
 }
 
-/// The folder's `_index.md` or `README.md` (any extension), if any.
-fn folder_index<'a>(docs: &[&'a SourceDoc], dir: &str) -> Option<&'a SourceDoc> {
-    docs.iter().copied().find(|d| {
+/// The folder's `_index.md` or `README.md` (any extension), if any: its
+/// index in `docs`.
+pub fn folder_index(docs: &[&SourceDoc], dir: &str) -> Option<usize> {
+    docs.iter().position(|d| {
         folder(&d.rel) == dir
             && {
                 let stem = d.stem().to_lowercase();
@@ -205,42 +206,61 @@ fn folder_index<'a>(docs: &[&'a SourceDoc], dir: &str) -> Option<&'a SourceDoc> 
     })
 }
 
-/// Merge the one-level tracks of documents naming the same `track` into
-/// the first such document (in path order). `tracks[i]` are the tracks of
-/// `docs[i]`. Returns the indexes of documents whose level moved into
-/// another document's track.
-pub fn merge(
+/// Documents naming the same `track` whose one-level tracks merge into one
+/// ([`merge_group`]): indexes into `docs`, in path order, the first (the
+/// host) holding the merged track. `has_level(i)`: whether `docs[i]` was
+/// recognised as one level of a track.
+pub fn groups(docs: &[&SourceDoc], has_level: &dyn Fn(usize) -> bool) -> Vec<Vec<usize>> {
+    let mut groups: Vec<(&str, Vec<usize>)> = Vec::new();
+    for (i, d) in docs.iter().enumerate() {
+        let Some(key) = d.frontmatter.track.as_deref() else {
+            continue;
+        };
+        if !has_level(i) {
+            continue;
+        }
+        match groups.iter_mut().find(|(k, _)| *k == key) {
+            Some((_, g)) => g.push(i),
+            None => groups.push((key, vec![i])),
+        }
+    }
+    groups.into_iter().map(|(_, g)| g).collect()
+}
+
+/// One track merged from the one-level tracks of a group's documents.
+#[derive(Debug, Clone)]
+pub struct Merged {
+    pub track: Track,
+    /// For each document of the group after the host: whether its level
+    /// joined the track (a level number already taken does not; that
+    /// document is shown as a plain page).
+    pub joined: Vec<bool>,
+    pub diags: Diagnostics,
+}
+
+/// Merge the one-level tracks of a group of documents ([`groups`]) into
+/// the first one's. `level_track(i)`: the one-level track of `docs[i]`;
+/// `index`: the folder's index document ([`folder_index`] of the host's
+/// folder), which titles and describes the track.
+pub fn merge_group<'a>(
     docs: &[&SourceDoc],
-    tracks: &mut [Vec<Track>],
-    diags: &mut Diagnostics,
-) -> Vec<usize> {
-    let mut moved = Vec::new();
-    let mut hosts: Vec<(String, usize)> = Vec::new();
-    for i in 0..docs.len() {
-        let Some(key) = docs[i].frontmatter.track.clone() else {
-            continue;
-        };
-        let Some(pos) = tracks[i]
-            .iter()
-            .position(|t| t.shape == Some(Shape::FilePerLevel))
-        else {
-            continue;
-        };
-        let Some(&(_, host)) = hosts.iter().find(|(k, _)| *k == key) else {
-            hosts.push((key, i));
-            continue;
-        };
-        let t = tracks[i].remove(pos);
-        moved.push(i);
-        let target = tracks[host]
-            .iter_mut()
-            .find(|t| t.shape == Some(Shape::FilePerLevel))
-            .expect("host keeps its track");
+    group: &[usize],
+    level_track: &dyn Fn(usize) -> &'a Track,
+    index: Option<&SourceDoc>,
+) -> Merged {
+    let mut diags = Diagnostics::default();
+    let host = docs[group[0]];
+    let key = host.frontmatter.track.clone().unwrap_or_default();
+    let mut target = level_track(group[0]).clone();
+    let mut joined = Vec::with_capacity(group.len().saturating_sub(1));
+    for &i in &group[1..] {
+        let t = level_track(i);
         let mut ids = SlugSet::default();
         for d in &target.dimensions {
             ids.reserve(&d.id);
         }
-        for mut level in t.levels {
+        let mut ok = true;
+        for level in &t.levels {
             if target.levels.iter().any(|l| l.number == level.number) {
                 diags.push(warn(
                     docs[i],
@@ -250,9 +270,10 @@ pub fn merge(
                     ),
                     "give each file of a track its own `level`",
                 ));
-                moved.pop();
+                ok = false;
                 continue;
             }
+            let mut level = level.clone();
             for e in &mut level.expectations {
                 if let Some(old) = &e.dimension {
                     let title = t
@@ -260,42 +281,38 @@ pub fn merge(
                         .iter()
                         .find(|d| &d.id == old)
                         .map_or(old.clone(), |d| d.title.clone());
-                    e.dimension = Some(dimension_id(target, &mut ids, &title));
+                    e.dimension = Some(dimension_id(&mut target, &mut ids, &title));
                 }
             }
             target.levels.push(level);
         }
-        target.roles.extend(t.roles);
+        joined.push(ok);
+        target.roles.extend(t.roles.iter().cloned());
     }
-    for (key, host) in hosts {
-        let dir = folder(&docs[host].rel).to_string();
-        let Some(t) = tracks[host]
-            .iter_mut()
-            .find(|t| t.shape == Some(Shape::FilePerLevel))
-        else {
-            continue;
-        };
-        t.levels.sort_by_key(|l| l.number);
-        t.roles.sort_by_key(|r| r.from);
-        match folder_index(docs, &dir) {
-            Some(idx) => {
-                let bl = blocks::blocks(&idx.body);
-                t.title = doc_title(idx, &bl).0;
-                t.description = idx
-                    .frontmatter
-                    .description
-                    .as_deref()
-                    .map(Rich::from_markdown)
-                    .or_else(|| {
-                        bl.iter()
-                            .find(|b| b.kind == BlockKind::Paragraph)
-                            .map(|b| Rich::from_markdown(&idx.body[b.range.clone()]))
-                    });
-            }
-            None => t.title = title_from_level_doc(docs[host], &key),
+    target.levels.sort_by_key(|l| l.number);
+    target.roles.sort_by_key(|r| r.from);
+    match index {
+        Some(idx) => {
+            let bl = blocks::blocks(&idx.body);
+            target.title = doc_title(idx, &bl).0;
+            target.description = idx
+                .frontmatter
+                .description
+                .as_deref()
+                .map(Rich::from_markdown)
+                .or_else(|| {
+                    bl.iter()
+                        .find(|b| b.kind == BlockKind::Paragraph)
+                        .map(|b| Rich::from_markdown(&idx.body[b.range.clone()]))
+                });
         }
+        None => target.title = title_from_level_doc(host, &key),
     }
-    moved
+    Merged {
+        track: target,
+        joined,
+        diags,
+    }
 }
 
 #[cfg(test)]
@@ -438,13 +455,16 @@ mod tests {
         );
         let docs = [&idx, &b, &a];
         let mut dg = Diagnostics::default();
-        let mut tracks: Vec<Vec<Track>> = docs
+        let tracks: Vec<Vec<Track>> = docs
             .iter()
             .map(|d| recognise(d, &mut dg).map(|c| c.value).unwrap_or_default())
             .collect();
-        let moved = merge(&docs, &mut tracks, &mut dg);
-        assert_eq!(moved, [2]);
-        let t = &tracks[1][0];
+        let groups = groups(&docs, &|i| !tracks[i].is_empty());
+        assert_eq!(groups, [vec![1, 2]]);
+        let index = folder_index(&docs, "web").map(|i| docs[i]);
+        let m = merge_group(&docs, &groups[0], &|i| &tracks[i][0], index);
+        assert_eq!(m.joined, [true]);
+        let t = &m.track;
         assert_eq!(t.title, "Web Engineering");
         assert_eq!(t.description.as_ref().unwrap().text, "All about the web.");
         assert_eq!(

@@ -25,6 +25,7 @@ pub mod role_map;
 pub mod table_grid;
 
 use std::ops::Range;
+use std::sync::Arc;
 
 /// What a recogniser understood of a document, and which byte ranges of
 /// the document body it took to understand it.
@@ -270,49 +271,128 @@ pub fn recognise_all(
     docs: &[SourceDoc],
     diags: &mut Diagnostics,
 ) -> (Handbook, std::collections::HashMap<String, DocView>) {
-    recognise_all_with(docs, diags, &|d| {
-        let mut dg = Diagnostics::default();
-        (recognise_doc(d, &mut dg), dg)
-    })
+    recognise_all_with(docs, diags, &Fresh)
 }
 
-/// [`recognise_all`] with each document recognised by `per_doc`, which
-/// must answer what [`recognise_doc`] would (`rungs serve` remembers the
-/// answers of unchanged documents).
+/// A document recognised ([`recognise_doc`]), with its warnings.
+pub type Recognised = Arc<(DocLadder, Diagnostics)>;
+
+/// The steps of [`recognise_all_with`] that `rungs serve` remembers from
+/// build to build. [`Fresh`] does each of them.
+pub trait RecogniseSteps: Sync {
+    /// What [`recognise_doc`] makes of `d`, and a key of what was read of
+    /// it (any number when nothing is remembered).
+    fn doc(&self, d: &SourceDoc) -> (u64, Recognised);
+    /// The merged track `make` gives, remembered under `key`.
+    fn merged(
+        &self,
+        key: u64,
+        make: &dyn Fn() -> file_per_level::Merged,
+    ) -> Arc<file_per_level::Merged>;
+    /// The id bases of a track's expectations `make` gives, remembered
+    /// under `key`.
+    fn bases(&self, key: u64, make: &dyn Fn() -> Vec<String>) -> Arc<Vec<String>>;
+    /// The finished track (ids given) `make` gives, remembered under `key`.
+    fn finished(&self, key: u64, make: &dyn Fn() -> Track) -> Arc<Track>;
+}
+
+/// Every step of [`recognise_all_with`] done afresh.
+pub struct Fresh;
+
+impl RecogniseSteps for Fresh {
+    fn doc(&self, d: &SourceDoc) -> (u64, Recognised) {
+        let mut dg = Diagnostics::default();
+        (0, Arc::new((recognise_doc(d, &mut dg), dg)))
+    }
+    fn merged(
+        &self,
+        _: u64,
+        make: &dyn Fn() -> file_per_level::Merged,
+    ) -> Arc<file_per_level::Merged> {
+        Arc::new(make())
+    }
+    fn bases(&self, _: u64, make: &dyn Fn() -> Vec<String>) -> Arc<Vec<String>> {
+        Arc::new(make())
+    }
+    fn finished(&self, _: u64, make: &dyn Fn() -> Track) -> Arc<Track> {
+        Arc::new(make())
+    }
+}
+
+/// [`recognise_all`] with its steps done by `steps`. Documents are
+/// recognised on their own; the one-level tracks of documents naming the
+/// same track are merged; then, in path order, tracks, skills and
+/// expectations are given ids unique in the handbook.
 pub fn recognise_all_with(
     docs: &[SourceDoc],
     diags: &mut Diagnostics,
-    per_doc: &(dyn Fn(&SourceDoc) -> (DocLadder, Diagnostics) + Sync),
+    steps: &dyn RecogniseSteps,
 ) -> (Handbook, std::collections::HashMap<String, DocView>) {
+    use crate::incremental::hash_of;
     let mut views = std::collections::HashMap::new();
     let mut order: Vec<&SourceDoc> = docs.iter().collect();
     order.sort_by(|a, b| a.rel.cmp(&b.rel));
-    let mut results: Vec<(DocLadder, Diagnostics)> = order.par_iter().map(|d| per_doc(d)).collect();
+    let results: Vec<(u64, Recognised)> = order.par_iter().map(|d| steps.doc(d)).collect();
     // One file per level: documents naming the same track become one.
-    let mut per_doc: Vec<Vec<Track>> = results
-        .iter_mut()
-        .map(|(dl, _)| std::mem::take(&mut dl.tracks))
+    let level_track = |i: usize| -> Option<&Track> {
+        results[i]
+            .1
+             .0
+            .tracks
+            .iter()
+            .find(|t| t.shape == Some(model::Shape::FilePerLevel))
+    };
+    let groups = file_per_level::groups(&order, &|i| level_track(i).is_some());
+    let merged: Vec<(u64, Arc<file_per_level::Merged>)> = groups
+        .par_iter()
+        .map(|g| {
+            let dir = order[g[0]].rel.rsplit_once('/').map_or("", |(f, _)| f);
+            let index = file_per_level::folder_index(&order, dir);
+            let members: Vec<u64> = g.iter().map(|&i| results[i].0).collect();
+            let key = hash_of(&("merged", members, index.map(|i| results[i].0)));
+            let m = steps.merged(key, &|| {
+                let track = |i: usize| level_track(i).expect("grouped documents hold a level");
+                file_per_level::merge_group(&order, g, &track, index.map(|i| order[i]))
+            });
+            (key, m)
+        })
         .collect();
-    let merged = file_per_level::merge(&order, &mut per_doc, diags);
-    for ((dl, _), t) in results.iter_mut().zip(per_doc) {
-        dl.tracks = t;
+    // Per document: the merged track it hosts, or whether its level joined
+    // another document's.
+    let mut hosted: std::collections::HashMap<usize, usize> = std::collections::HashMap::new();
+    let mut member: std::collections::HashMap<usize, bool> = std::collections::HashMap::new();
+    for (gi, (g, (_, m))) in groups.iter().zip(&merged).enumerate() {
+        hosted.insert(g[0], gi);
+        for (&i, &ok) in g[1..].iter().zip(&m.joined) {
+            member.insert(i, ok);
+        }
+        diags.extend(m.diags.clone());
     }
     let mut hb = Handbook::new();
     let mut track_ids = SlugSet::default();
     let mut skill_ids = SlugSet::default();
     let mut exp_ids = SlugSet::default();
-    for (i, (doc, (mut dl, dg))) in order.iter().zip(results).enumerate() {
-        diags.extend(dg);
+    for (i, doc) in order.iter().enumerate() {
+        let (doc_key, r) = &results[i];
+        let (dl, dg) = &**r;
+        diags.extend(dg.clone());
         views.insert(
             doc.rel.clone(),
             DocView {
-                body: std::mem::take(&mut dl.body),
+                body: dl.body.clone(),
                 spans: dl.spans.clone(),
                 reason: dl.reason.clone(),
             },
         );
-        assign_anti_pattern_ids(&mut dl.anti_patterns);
-        for mut t in dl.tracks {
+        for (j, t) in dl.tracks.iter().enumerate() {
+            // A document's one-level track is its group's merged track, in
+            // the group's first document.
+            let one_level = t.shape == Some(model::Shape::FilePerLevel);
+            let (t, pre_key) = match (one_level, hosted.get(&i)) {
+                (true, Some(&gi)) => (&merged[gi].1.track, merged[gi].0),
+                (true, None) if member.contains_key(&i) => continue,
+                _ => (t, hash_of(&(doc_key, j))),
+            };
             let key = doc
                 .frontmatter
                 .track
@@ -328,23 +408,23 @@ pub fn recognise_all_with(
                         .filter(|_| hb.tracks.iter().all(|x| x.source.file != doc.rel))
                 })
                 .unwrap_or_else(|| slugify(&t.title));
-            t.id = track_ids.unique(&base);
-            assign_anti_pattern_ids(&mut t.anti_patterns);
-            for l in &mut t.levels {
-                for e in &mut l.expectations {
-                    let mut base = format!("l{}", l.number);
-                    if let Some(d) = &e.dimension {
-                        base.push('-');
-                        base.push_str(&short(d, 24));
-                    }
-                    base.push('-');
-                    base.push_str(&short(&slugify(&blocks::first_words(&e.text.text, 4)), 32));
-                    e.id = exp_ids.unique(base.trim_end_matches('-'));
+            let id = track_ids.unique(&base);
+            let bases = steps.bases(pre_key, &|| expectation_bases(t));
+            let ids: Vec<String> = bases.iter().map(|b| exp_ids.unique(b)).collect();
+            let finished_key = hash_of(&("finished", pre_key, &id, &ids));
+            hb.tracks.push(steps.finished(finished_key, &|| {
+                let mut t = t.clone();
+                t.id = id.clone();
+                assign_anti_pattern_ids(&mut t.anti_patterns);
+                let all = t.levels.iter_mut().flat_map(|l| &mut l.expectations);
+                for (e, id) in all.zip(&ids) {
+                    e.id = id.clone();
                 }
-            }
-            hb.tracks.push(t);
+                t
+            }));
         }
-        if let Some(mut s) = dl.skill {
+        if let Some(s) = &dl.skill {
+            let mut s = s.clone();
             let base = doc
                 .frontmatter
                 .slug
@@ -355,7 +435,7 @@ pub fn recognise_all_with(
             hb.skills.push(s);
             continue;
         }
-        if hb.tracks.iter().all(|t| t.source.file != doc.rel) && !merged.contains(&i) {
+        if hb.tracks.iter().all(|t| t.source.file != doc.rel) && member.get(&i) != Some(&true) {
             let bl = blocks::blocks(&doc.body);
             hb.pages.push(PlainPage {
                 title: doc_title(doc, &bl).0,
@@ -363,11 +443,31 @@ pub fn recognise_all_with(
                     file: doc.rel.clone(),
                     line: 1,
                 },
-                reason: dl.reason,
+                reason: dl.reason.clone(),
             });
         }
     }
     (hb, views)
+}
+
+/// The bases of the ids of a track's expectations, in order:
+/// `l<level>-<dimension>-<first words>`, each cut short.
+fn expectation_bases(t: &Track) -> Vec<String> {
+    t.levels
+        .iter()
+        .flat_map(|l| {
+            l.expectations.iter().map(move |e| {
+                let mut base = format!("l{}", l.number);
+                if let Some(d) = &e.dimension {
+                    base.push('-');
+                    base.push_str(&short(d, 24));
+                }
+                base.push('-');
+                base.push_str(&short(&slugify(&blocks::first_words(&e.text.text, 4)), 32));
+                base.trim_end_matches('-').to_string()
+            })
+        })
+        .collect()
 }
 
 /// A slug cut at a word boundary to at most `max` bytes.

@@ -95,7 +95,7 @@ pub enum Shape {
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Handbook {
     pub schema_version: u32,
-    pub tracks: Vec<Track>,
+    pub tracks: Vec<std::sync::Arc<Track>>,
     pub skills: Vec<Skill>,
     /// Documents that hold no ladder: rendered as plain pages.
     pub pages: Vec<PlainPage>,

@@ -846,7 +846,7 @@ pub fn glance(hb: &Handbook) -> Value {
         })
         .collect();
     json!({
-        "tracks": hb.tracks.iter().map(track_json).collect::<Vec<_>>(),
+        "tracks": hb.tracks.iter().map(|t| track_json(t)).collect::<Vec<_>>(),
         "rows": rows,
         "more": more,
     })
@@ -909,7 +909,7 @@ pub fn plan_batches<E>(
         })?;
     }
     let numbers = all_level_numbers(hb);
-    let orders: Vec<_> = hb.tracks.iter().map(dimension_order).collect();
+    let orders: Vec<_> = hb.tracks.iter().map(|t| dimension_order(t)).collect();
     for chunk in numbers.chunks(BATCH) {
         give(
             chunk
@@ -1046,7 +1046,7 @@ fn track_batches<E>(
 /// The pages that show one level number across every track.
 pub fn cross_level_pages(hb: &Handbook) -> Vec<PageOut> {
     let numbers = all_level_numbers(hb);
-    let orders: Vec<_> = hb.tracks.iter().map(dimension_order).collect();
+    let orders: Vec<_> = hb.tracks.iter().map(|t| dimension_order(t)).collect();
     numbers
         .par_iter()
         .map(|&n| cross_level_page(hb, n, &numbers, &orders))
@@ -1078,6 +1078,7 @@ pub fn rebase_media(hb: &Handbook) -> Option<Handbook> {
     }
     let mut hb = hb.clone();
     for t in &mut hb.tracks {
+        let t = std::sync::Arc::make_mut(t);
         let file = t.source.file.clone();
         if let Some(d) = t.description.as_mut() {
             d.html = rebase_html(&d.html, &file);
@@ -1180,22 +1181,24 @@ mod tests {
         let mut hb = handbook();
         // A level whose rewording crosses dimensions: the reused classes
         // would differ, so the dimension is classified alone.
-        hb.tracks[0].levels.push(level(
-            4,
-            vec![
-                exp(
-                    "a4",
-                    Some("growth"),
-                    "You have a track record of writing clear code.",
-                ),
-                exp(
-                    "b4",
-                    Some("scope"),
-                    "You have a record of writing very clear code.",
-                ),
-                exp("d4", Some("growth"), "Learns and teaches."),
-            ],
-        ));
+        std::sync::Arc::make_mut(&mut hb.tracks[0])
+            .levels
+            .push(level(
+                4,
+                vec![
+                    exp(
+                        "a4",
+                        Some("growth"),
+                        "You have a track record of writing clear code.",
+                    ),
+                    exp(
+                        "b4",
+                        Some("scope"),
+                        "You have a record of writing very clear code.",
+                    ),
+                    exp("d4", Some("growth"), "Learns and teaches."),
+                ],
+            ));
         let t = &hb.tracks[0];
         let classes: Vec<Vec<Classified>> = (0..t.levels.len())
             .map(|i| {
@@ -1310,7 +1313,7 @@ mod tests {
             ..Track::default()
         };
         Handbook {
-            tracks: vec![ic, mgmt],
+            tracks: vec![ic.into(), mgmt.into()],
             ..Handbook::new()
         }
     }
