@@ -92,23 +92,51 @@ pub fn hash_of<T: Hash + ?Sized>(v: &T) -> u64 {
     h.finish()
 }
 
-/// The hash of `v` written as JSON (for data that is `Serialize` only).
-pub fn hash_json<T: serde::Serialize + ?Sized>(v: &T) -> u64 {
-    struct W(FastHasher);
-    impl std::io::Write for W {
-        fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
-            self.0.write(b);
-            Ok(b.len())
+/// The hash of a JSON object (page data): the same data, the same hash.
+/// Walks the values rather than writing them out as text.
+pub fn hash_map(m: &serde_json::Map<String, serde_json::Value>) -> u64 {
+    let mut h = FastHasher::default();
+    feed_map(m, &mut h);
+    h.finish()
+}
+
+fn feed_map(m: &serde_json::Map<String, serde_json::Value>, h: &mut FastHasher) {
+    h.write_usize(m.len());
+    for (k, v) in m {
+        h.write(k.as_bytes());
+        feed_value(v, h);
+    }
+}
+
+fn feed_value(v: &serde_json::Value, h: &mut FastHasher) {
+    use serde_json::Value;
+    match v {
+        Value::Null => h.write_u8(0),
+        Value::Bool(b) => h.write_u8(1 + u8::from(*b)),
+        Value::Number(n) => {
+            h.write_u8(3);
+            match (n.as_u64(), n.as_i64()) {
+                (Some(u), _) => h.write_u64(u),
+                (None, Some(i)) => h.write_u64(i as u64),
+                _ => h.write_u64(n.as_f64().unwrap_or(0.0).to_bits() ^ K0),
+            }
         }
-        fn flush(&mut self) -> std::io::Result<()> {
-            Ok(())
+        Value::String(s) => {
+            h.write_u8(4);
+            h.write(s.as_bytes());
+        }
+        Value::Array(a) => {
+            h.write_u8(5);
+            h.write_usize(a.len());
+            for x in a {
+                feed_value(x, h);
+            }
+        }
+        Value::Object(m) => {
+            h.write_u8(6);
+            feed_map(m, h);
         }
     }
-    let mut w = W(FastHasher::default());
-    // Writing to a hasher cannot fail; a value that cannot be written
-    // (never the case for JSON values) hashes as what was written so far.
-    let _ = serde_json::to_writer(&mut w, v);
-    w.0.finish()
 }
 
 /// Length and hash of an output file's bytes.
@@ -568,9 +596,19 @@ impl PlanSteps for Memo {
                     &x.edit_url,
                 ));
                 let order = std::sync::OnceLock::new();
-                let classes_of = |i: usize| {
-                    let key = hash_of(&(h.levels[i], i.checked_sub(1).map(|j| h.levels[j])));
-                    self.classified(key, &|| ladder_pages::classify_level(t, i))
+                // Classes read a level and the level below.
+                let pair = |i: usize| (h.levels[i], i.checked_sub(1).map(|j| h.levels[j]));
+                let level = |i: usize| {
+                    self.classified(hash_of(&pair(i)), &|| ladder_pages::classify_level(t, i))
+                };
+                let dimension = |i: usize, d: &str| {
+                    self.classified(hash_of(&(pair(i), d)), &|| {
+                        ladder_pages::dimension_classes(t, &level(i), i, d)
+                    })
+                };
+                let classes = ladder_pages::Classes {
+                    level: &level,
+                    dimension: &dimension,
                 };
                 ladder_pages::track_page_list(t)
                     .into_par_iter()
@@ -583,14 +621,7 @@ impl PlanSteps for Memo {
                         ));
                         self.planned(key, || {
                             let order = order.get_or_init(|| ladder_pages::dimension_order(t));
-                            vec![ladder_pages::plan_track_page(
-                                hb,
-                                t,
-                                order,
-                                x,
-                                p,
-                                &classes_of,
-                            )]
+                            vec![ladder_pages::plan_track_page(hb, t, order, x, p, &classes)]
                         })
                     })
                     .collect::<Vec<_>>()
@@ -600,11 +631,7 @@ impl PlanSteps for Memo {
         // links to the level numbers before and after.
         let numbers = ladder_pages::all_level_numbers(hb);
         let numbers_key = hash_of(&numbers);
-        let orders: Vec<_> = hb
-            .tracks
-            .iter()
-            .map(|t| ladder_pages::dimension_order(t))
-            .collect();
+        let orders = std::sync::OnceLock::new();
         let cross: Vec<TrackPlan> = numbers
             .par_iter()
             .map(|&n| {
@@ -619,7 +646,13 @@ impl PlanSteps for Memo {
                     .collect();
                 let key = hash_of(&("cross", n, numbers_key, columns));
                 self.planned(key, || {
-                    vec![ladder_pages::cross_level_page(hb, n, &numbers, &orders)]
+                    let orders = orders.get_or_init(|| {
+                        hb.tracks
+                            .iter()
+                            .map(|t| ladder_pages::dimension_order(t))
+                            .collect::<Vec<_>>()
+                    });
+                    vec![ladder_pages::cross_level_page(hb, n, &numbers, orders)]
                 })
             })
             .collect();
@@ -719,7 +752,7 @@ impl Memo {
             .into_par_iter()
             .map(|mut p| {
                 let data = Arc::new(std::mem::take(&mut p.data));
-                (p, hash_json(&*data), data)
+                (p, hash_map(&data), data)
             })
             .collect();
         let p = Arc::new(pages);
@@ -803,7 +836,7 @@ fn build_steps(
     lap.lap("search");
 
     let base = crate::base_context(&layout, &renderer, &site);
-    let base_key = hash_of(&(theme_key, hash_json(&base)));
+    let base_key = hash_of(&(theme_key, hash_map(&base)));
     let canonical_base = layout.config.base_url_normalised();
     let page_count = site.pages.len();
     let sitemap_text = crate::sitemap(
@@ -830,7 +863,7 @@ fn build_steps(
                 .filter(|(template, ..)| *template == p.template);
             let data_key = match planned {
                 Some((_, h, _)) => *h,
-                None => hash_json(&p.data),
+                None => hash_map(&p.data),
             };
             let key = hash_of(&(
                 base_key,

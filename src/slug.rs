@@ -1,5 +1,7 @@
 //! Slugs for URLs and anchors: stable, lowercase, readable.
 
+use std::borrow::Cow;
+
 /// `"Level 3: Senior Engineer"` → `"level-3-senior-engineer"`.
 /// Letters of any script are kept; everything else becomes a single `-`.
 pub fn slugify(text: &str) -> String {
@@ -38,30 +40,48 @@ pub fn title_case(s: &str) -> String {
 
 /// Hands out slugs unique within one scope (`x`, `x-2`, `x-3`, …).
 #[derive(Debug, Default, Clone)]
-pub struct SlugSet {
-    used: std::collections::HashSet<String>,
-    next: std::collections::HashMap<String, usize>,
-}
+pub struct SlugSet(Slugs<'static>);
 
 impl SlugSet {
     pub fn unique(&mut self, base: &str) -> String {
-        let base = if base.is_empty() { "section" } else { base };
-        if self.used.insert(base.to_string()) {
-            return base.to_string();
-        }
-        let n = self.next.entry(base.to_string()).or_insert(2);
-        loop {
-            let candidate = format!("{base}-{n}");
-            *n += 1;
-            if self.used.insert(candidate.clone()) {
-                return candidate;
-            }
-        }
+        self.0.unique(Cow::Owned(base.to_string())).into_owned()
     }
 
     /// Mark `slug` as taken (an id the author wrote).
     pub fn reserve(&mut self, slug: &str) {
-        self.used.insert(slug.to_string());
+        self.0.used.insert(Cow::Owned(slug.to_string()));
+    }
+}
+
+/// [`SlugSet`] over bases that may be borrowed: a base not taken yet is
+/// handed back as it came, without a copy (for the many expectation ids of
+/// a large handbook).
+#[derive(Debug, Default, Clone)]
+pub struct Slugs<'a> {
+    used: rustc_hash::FxHashSet<Cow<'a, str>>,
+    next: rustc_hash::FxHashMap<Cow<'a, str>, usize>,
+}
+
+impl<'a> Slugs<'a> {
+    pub fn unique(&mut self, base: Cow<'a, str>) -> Cow<'a, str> {
+        let base = if base.is_empty() {
+            Cow::Borrowed("section")
+        } else {
+            base
+        };
+        if !self.used.contains(base.as_ref()) {
+            self.used.insert(base.clone());
+            return base;
+        }
+        let n = self.next.entry(base.clone()).or_insert(2);
+        loop {
+            let candidate = format!("{base}-{n}");
+            *n += 1;
+            if !self.used.contains(candidate.as_str()) {
+                self.used.insert(Cow::Owned(candidate.clone()));
+                return Cow::Owned(candidate);
+            }
+        }
     }
 }
 

@@ -371,7 +371,9 @@ pub fn recognise_all_with(
     let mut hb = Handbook::new();
     let mut track_ids = SlugSet::default();
     let mut skill_ids = SlugSet::default();
-    let mut exp_ids = SlugSet::default();
+    // Tracks in order, before their expectations' ids: the track (merged or
+    // as recognised), its key, its id and its expectations' id bases.
+    let mut tracks: Vec<(&Track, u64, String, Arc<Vec<String>>)> = Vec::new();
     for (i, doc) in order.iter().enumerate() {
         let (doc_key, r) = &results[i];
         let (dl, dg) = &**r;
@@ -384,6 +386,9 @@ pub fn recognise_all_with(
                 reason: dl.reason.clone(),
             },
         );
+        let has_track = |tracks: &[(&Track, u64, String, Arc<Vec<String>>)]| {
+            tracks.iter().any(|x| x.0.source.file == doc.rel)
+        };
         for (j, t) in dl.tracks.iter().enumerate() {
             // A document's one-level track is its group's merged track, in
             // the group's first document.
@@ -401,27 +406,11 @@ pub fn recognise_all_with(
                 .map(slugify)
                 .filter(|k| !k.is_empty());
             let base = key
-                .or_else(|| {
-                    doc.frontmatter
-                        .slug
-                        .clone()
-                        .filter(|_| hb.tracks.iter().all(|x| x.source.file != doc.rel))
-                })
+                .or_else(|| doc.frontmatter.slug.clone().filter(|_| !has_track(&tracks)))
                 .unwrap_or_else(|| slugify(&t.title));
             let id = track_ids.unique(&base);
             let bases = steps.bases(pre_key, &|| expectation_bases(t));
-            let ids: Vec<String> = bases.iter().map(|b| exp_ids.unique(b)).collect();
-            let finished_key = hash_of(&("finished", pre_key, &id, &ids));
-            hb.tracks.push(steps.finished(finished_key, &|| {
-                let mut t = t.clone();
-                t.id = id.clone();
-                assign_anti_pattern_ids(&mut t.anti_patterns);
-                let all = t.levels.iter_mut().flat_map(|l| &mut l.expectations);
-                for (e, id) in all.zip(&ids) {
-                    e.id = id.clone();
-                }
-                t
-            }));
+            tracks.push((t, pre_key, id, bases));
         }
         if let Some(s) = &dl.skill {
             let mut s = s.clone();
@@ -435,7 +424,7 @@ pub fn recognise_all_with(
             hb.skills.push(s);
             continue;
         }
-        if hb.tracks.iter().all(|t| t.source.file != doc.rel) && member.get(&i) != Some(&true) {
+        if !has_track(&tracks) && member.get(&i) != Some(&true) {
             let bl = blocks::blocks(&doc.body);
             hb.pages.push(PlainPage {
                 title: doc_title(doc, &bl).0,
@@ -446,6 +435,25 @@ pub fn recognise_all_with(
                 reason: dl.reason.clone(),
             });
         }
+    }
+    // Expectation ids, unique in the handbook, in order.
+    let mut exp_ids = crate::slug::Slugs::default();
+    for (t, pre_key, id, bases) in &tracks {
+        let ids: Vec<std::borrow::Cow<str>> = bases
+            .iter()
+            .map(|b| exp_ids.unique(std::borrow::Cow::Borrowed(b)))
+            .collect();
+        let finished_key = hash_of(&("finished", pre_key, id, &ids));
+        hb.tracks.push(steps.finished(finished_key, &|| {
+            let mut t = Track::clone(t);
+            t.id = id.clone();
+            assign_anti_pattern_ids(&mut t.anti_patterns);
+            let all = t.levels.iter_mut().flat_map(|l| &mut l.expectations);
+            for (e, id) in all.zip(&ids) {
+                e.id = id.to_string();
+            }
+            t
+        }));
     }
     (hb, views)
 }

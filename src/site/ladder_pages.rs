@@ -19,6 +19,7 @@ use crate::ladder::model::{AntiPattern, Expectation, Handbook, Level, Track};
 use rayon::prelude::*;
 use serde_json::{json, Map, Value};
 use std::collections::{BTreeSet, HashMap};
+use std::sync::Arc;
 
 pub fn track_url(t: &Track) -> String {
     format!("tracks/{}/index.html", t.id)
@@ -610,7 +611,7 @@ fn compare_page(t: &Track, order: &[Option<String>]) -> PageOut {
 /// against the whole level below), those classes are the same and are reused: the
 /// level below's expectations in `dim` were free for, and only taken by,
 /// expectations in `dim`, in the same order.
-fn dimension_classes(t: &Track, mine: &[Classified], i: usize, dim: &str) -> Vec<Classified> {
+pub fn dimension_classes(t: &Track, mine: &[Classified], i: usize, dim: &str) -> Vec<Classified> {
     let l = &t.levels[i];
     let in_dim = |e: &&Expectation| e.dimension.as_deref() == Some(dim);
     let Some(below) = i.checked_sub(1).map(|j| &t.levels[j]) else {
@@ -679,7 +680,7 @@ fn dimension_classes(t: &Track, mine: &[Classified], i: usize, dim: &str) -> Vec
 fn dimension_page(
     t: &Track,
     d: &crate::ladder::model::Dimension,
-    classes: &ClassesOf,
+    classes: &Classes,
     k: usize,
 ) -> PageOut {
     let first = dimension_url(t, &d.id);
@@ -695,12 +696,12 @@ fn dimension_page(
         .clone()
         .map(|i| {
             let l = &t.levels[i];
-            let classes = dimension_classes(t, &classes(i), i, &d.id);
+            let classes = (classes.dimension)(i, &d.id);
             let items: Vec<Value> = l
                 .expectations
                 .iter()
                 .filter(|e| e.dimension.as_deref() == Some(&d.id))
-                .zip(classes)
+                .zip(classes.iter())
                 .map(|(e, c)| json!({"id": e.id, "html": e.text.html, "url": format!("{}#{}", level_url(t, l.number), e.id), "change": c.change, "diff_html": c.diff_html}))
                 .collect();
             json!({"number": l.number, "heading": level_heading(t, l), "url": level_url(t, l.number), "items": items})
@@ -986,9 +987,15 @@ pub fn track_page_list(t: &Track) -> Vec<TrackPage> {
     out
 }
 
-/// Level `i`'s expectations classified against the level below, for the
-/// pages of a track that show what changed (see [`classify_level`]).
-pub type ClassesOf<'a> = dyn Fn(usize) -> std::sync::Arc<Vec<Classified>> + Sync + 'a;
+/// How the pages of a track that show what changed get each level's
+/// classes (`rungs serve` remembers them from build to build).
+pub struct Classes<'a> {
+    /// Level `i` classified against the level below ([`classify_level`]).
+    pub level: &'a (dyn Fn(usize) -> Arc<Vec<Classified>> + Sync),
+    /// Level `i`'s expectations in a dimension classified against the
+    /// level below's in that dimension ([`dimension_classes`]).
+    pub dimension: &'a (dyn Fn(usize, &str) -> Arc<Vec<Classified>> + Sync),
+}
 
 /// Level `i` of `t` classified against the level below.
 pub fn classify_level(t: &Track, i: usize) -> Vec<Classified> {
@@ -1006,13 +1013,15 @@ pub fn plan_track_page(
     order: &[Option<String>],
     x: &TrackExtras,
     p: TrackPage,
-    classes: &ClassesOf,
+    classes: &Classes,
 ) -> PageOut {
     match p {
         TrackPage::Matrix(k) => track_page(t, order, x, k),
-        TrackPage::Level(i) => level_page(hb, t, order, i, &classes(i), x.edit_url.as_deref()),
+        TrackPage::Level(i) => {
+            level_page(hb, t, order, i, &(classes.level)(i), x.edit_url.as_deref())
+        }
         TrackPage::Compare => compare_page(t, order),
-        TrackPage::Pair(i) => pair_page(t, order, i, &classes(i)),
+        TrackPage::Pair(i) => pair_page(t, order, i, &(classes.level)(i)),
         TrackPage::Dimension(d, k) => dimension_page(t, &t.dimensions[d], classes, k),
     }
 }
@@ -1026,17 +1035,20 @@ fn track_batches<E>(
     x: &TrackExtras,
     sink: &mut dyn FnMut(Vec<PageOut>) -> Result<(), E>,
 ) -> Result<(), E> {
-    let classes: Vec<std::sync::Arc<Vec<Classified>>> = (0..t.levels.len())
+    let levels: Vec<Arc<Vec<Classified>>> = (0..t.levels.len())
         .into_par_iter()
-        .map(|i| std::sync::Arc::new(classify_level(t, i)))
+        .map(|i| Arc::new(classify_level(t, i)))
         .collect();
-    let classes_of = |i: usize| std::sync::Arc::clone(&classes[i]);
+    let classes = Classes {
+        level: &|i| Arc::clone(&levels[i]),
+        dimension: &|i, d| Arc::new(dimension_classes(t, &levels[i], i, d)),
+    };
     let order = dimension_order(t);
     for batch in track_page_list(t).chunks(BATCH) {
         sink(
             batch
                 .par_iter()
-                .map(|&p| plan_track_page(hb, t, &order, x, p, &classes_of))
+                .map(|&p| plan_track_page(hb, t, &order, x, p, &classes))
                 .collect(),
         )?;
     }
@@ -1078,7 +1090,7 @@ pub fn rebase_media(hb: &Handbook) -> Option<Handbook> {
     }
     let mut hb = hb.clone();
     for t in &mut hb.tracks {
-        let t = std::sync::Arc::make_mut(t);
+        let t = Arc::make_mut(t);
         let file = t.source.file.clone();
         if let Some(d) = t.description.as_mut() {
             d.html = rebase_html(&d.html, &file);
@@ -1181,24 +1193,22 @@ mod tests {
         let mut hb = handbook();
         // A level whose rewording crosses dimensions: the reused classes
         // would differ, so the dimension is classified alone.
-        std::sync::Arc::make_mut(&mut hb.tracks[0])
-            .levels
-            .push(level(
-                4,
-                vec![
-                    exp(
-                        "a4",
-                        Some("growth"),
-                        "You have a track record of writing clear code.",
-                    ),
-                    exp(
-                        "b4",
-                        Some("scope"),
-                        "You have a record of writing very clear code.",
-                    ),
-                    exp("d4", Some("growth"), "Learns and teaches."),
-                ],
-            ));
+        Arc::make_mut(&mut hb.tracks[0]).levels.push(level(
+            4,
+            vec![
+                exp(
+                    "a4",
+                    Some("growth"),
+                    "You have a track record of writing clear code.",
+                ),
+                exp(
+                    "b4",
+                    Some("scope"),
+                    "You have a record of writing very clear code.",
+                ),
+                exp("d4", Some("growth"), "Learns and teaches."),
+            ],
+        ));
         let t = &hb.tracks[0];
         let classes: Vec<Vec<Classified>> = (0..t.levels.len())
             .map(|i| {
