@@ -11,7 +11,8 @@
 //!   the document count and the list of term shards; small at any size;
 //! - `search/t-<prefix>.js`: the terms starting with a two-letter prefix
 //!   (a prefix whose terms exceed [`SHARD_BYTES`] is split by one more
-//!   letter, recursively), each with its postings (doc id deltas, weights);
+//!   letter, recursively), each with its postings (doc id deltas, weights)
+//!   as a string of comma-separated numbers, decoded on use;
 //! - `search/d-<n>.js`: documents `n*CHUNK ..`: kind, title, text (capped at
 //!   [`TEXT_CAP`] bytes), URL and facets, loaded only for the hits shown;
 //! - `search/facets.js`: each document's facets, run-length coded, loaded
@@ -376,7 +377,10 @@ impl SearchIndex {
                 if i > 0 {
                     s.push(',');
                 }
-                let _ = write!(s, "{}:[{p}]", json!(t));
+                // Postings as a string, not an array: a browser parses a
+                // string literal several times faster than as many number
+                // literals, and search.js decodes only the terms it uses.
+                let _ = write!(s, "{}:\"{p}\"", json!(t));
             }
             s.push_str("}}");
             out.push((format!("search/t-{}.js", shard_file(prefix)), wrap(&s)));

@@ -226,11 +226,12 @@ fn seed_index_files_shard_terms_and_chunk_documents() {
             assert!(t.starts_with(p), "{t} in shard {p}");
             // `gap,weight` pairs; `gap,-weight,count` for a run of
             // consecutive documents.
+            // Written as a string of comma-separated numbers.
             let flat: Vec<i64> = flat
-                .as_array()
+                .as_str()
                 .unwrap()
-                .iter()
-                .map(|x| x.as_i64().unwrap())
+                .split(',')
+                .map(|x| x.parse().unwrap())
                 .collect();
             let (mut d, mut i, mut decoded) = (0usize, 0, Vec::new());
             while i < flat.len() {
