@@ -543,14 +543,26 @@ fn track_docs(t: &Track) -> Vec<SearchDoc> {
 /// Runs at least this long are written as one triple.
 const MIN_RUN: usize = 3;
 
-/// A term's postings as written in its shard: `gap,weight` pairs (the gap
-/// from the previous document, the first from 0), except that a run of at
-/// least [`MIN_RUN`] consecutive documents with one weight is the triple
-/// `gap,-weight,count` (the gap leads to the run's first document; the
-/// next gap counts from its last). Words of a level's title are in every
-/// expectation of the level, so common terms shrink to a triple per level.
+/// A term's postings as written in its shard, comma-separated: first the
+/// term's most common weight `W`, then one item per document: its gap
+/// from the previous document (the first from 0), followed by `.weight`
+/// when the weight is not `W`. A run of at least [`MIN_RUN`] consecutive
+/// documents with one weight is one item, `gap*count` or
+/// `gap.weight*count` (the gap leads to the run's first document; the next
+/// gap counts from its last). Words of a level's title are in every
+/// expectation of the level, so common terms shrink to an item per level;
+/// leaving out the common weight makes most items a bare gap.
 pub fn encode_postings(postings: &[(usize, u32)]) -> String {
-    let mut s = String::with_capacity(postings.len() * 4);
+    let mut s = String::with_capacity(postings.len() * 3);
+    let mut counts: FxHashMap<u32, usize> = FxHashMap::default();
+    for (_, w) in postings {
+        *counts.entry(*w).or_default() += 1;
+    }
+    let common = counts
+        .iter()
+        .max_by_key(|(w, n)| (**n, **w))
+        .map_or(0, |(w, _)| *w);
+    let _ = write!(s, "{common}");
     let mut last = 0;
     let mut i = 0;
     while i < postings.len() {
@@ -562,18 +574,16 @@ pub fn encode_postings(postings: &[(usize, u32)]) -> String {
         {
             n += 1;
         }
-        if !s.is_empty() {
-            s.push(',');
+        let n = if n >= MIN_RUN { n } else { 1 };
+        let _ = write!(s, ",{}", d - last);
+        if w != common {
+            let _ = write!(s, ".{w}");
         }
-        if n >= MIN_RUN {
-            let _ = write!(s, "{},-{w},{n}", d - last);
-            last = d + n - 1;
-            i += n;
-        } else {
-            let _ = write!(s, "{},{w}", d - last);
-            last = d;
-            i += 1;
+        if n > 1 {
+            let _ = write!(s, "*{n}");
         }
+        last = d + n - 1;
+        i += n;
     }
     s
 }
@@ -914,9 +924,10 @@ mod tests {
             (10, 1),
             (11, 1),
         ];
-        assert_eq!(encode_postings(&p), "0,-2,3,3,1,1,-3,4,1,1,1,1");
-        assert_eq!(encode_postings(&[(4, 1)]), "4,1");
-        assert_eq!(encode_postings(&[]), "");
+        // Weight 3 is the most common (4 of 10), so it goes unwritten.
+        assert_eq!(encode_postings(&p), "3,0.2*3,3.1,1*4,1.1,1.1");
+        assert_eq!(encode_postings(&[(4, 1)]), "1,4");
+        assert_eq!(encode_postings(&[]), "0");
     }
 
     #[test]

@@ -243,8 +243,8 @@ fn search_checks_on_the_seeds() {
 
 /// A word of three or four letters (so neither stemmed nor typo-matched)
 /// whose matches, itself and the terms it begins, are at most a popup's 30
-/// results but lie in more than 6 document chunks: its results cannot all
-/// be shown after one browser's worth of parallel chunk loads.
+/// results but lie in more than 6 document chunks: search.js shows the
+/// first of them after at most 3 chunk loads, then the rest.
 fn spread_word(ix: &rungs::search::SearchIndex) -> (String, usize) {
     let terms = ix.terms();
     let chunks = |docs: &std::collections::BTreeSet<usize>| {

@@ -224,28 +224,26 @@ fn seed_index_files_shard_terms_and_chunk_documents() {
         assert_eq!(v["shard"], *p);
         for (t, flat) in v["terms"].as_object().unwrap() {
             assert!(t.starts_with(p), "{t} in shard {p}");
-            // `gap,weight` pairs; `gap,-weight,count` for a run of
-            // consecutive documents.
-            // Written as a string of comma-separated numbers.
-            let flat: Vec<i64> = flat
-                .as_str()
-                .unwrap()
-                .split(',')
-                .map(|x| x.parse().unwrap())
-                .collect();
-            let (mut d, mut i, mut decoded) = (0usize, 0, Vec::new());
-            while i < flat.len() {
-                d += flat[i] as usize;
-                if flat[i + 1] > 0 {
-                    decoded.push((d, flat[i + 1] as u32));
-                    i += 2;
-                } else {
+            // The common weight, then `gap[.weight][*count]` items.
+            let flat = flat.as_str().unwrap();
+            let mut items = flat.split(',');
+            let common: u32 = items.next().unwrap().parse().unwrap();
+            let (mut d, mut decoded) = (0usize, Vec::new());
+            for item in items {
+                let (head, n) = match item.split_once('*') {
+                    Some((h, n)) => (h, n.parse::<usize>().unwrap()),
+                    None => (item, 1),
+                };
+                let (gap, w) = match head.split_once('.') {
+                    Some((g, w)) => (g, w.parse::<u32>().unwrap()),
+                    None => (head, common),
+                };
+                d += gap.parse::<usize>().unwrap();
+                if n > 1 {
                     runs += 1;
-                    let n = flat[i + 2] as usize;
-                    decoded.extend((0..n).map(|k| (d + k, -flat[i + 1] as u32)));
-                    d += n - 1;
-                    i += 3;
                 }
+                decoded.extend((0..n).map(|k| (d + k, w)));
+                d += n - 1;
             }
             assert_eq!(decoded, terms[t], "{t}");
             seen += 1;

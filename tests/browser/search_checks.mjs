@@ -127,7 +127,7 @@ for (const [how, url] of [
     assert(files.length === before.length + shards.length + files.filter((f) => /^search\/d-/.test(f)).length, `other files: ${files}`);
   });
 
-  await check(`${how}: results needing more than 6 document chunks show the first ones after at most 6 loads, then all, in the same order`, async (page) => {
+  await check(`${how}: results needing more than 3 document chunks show the first ones after at most 3 loads, then all, in the same order`, async (page) => {
     await page.goto(url(spec.start));
     await page.focus("#site-search-input");
     await page.waitForFunction(() => window.RUNGS_SEARCH_LOADED && window.RUNGS_SEARCH_LOADED.length === 2);
@@ -146,7 +146,7 @@ for (const [how, url] of [
     await page.waitForFunction(() => window.__events.some((e) => !e.detail.partial));
     const ev = await page.evaluate(() => window.__events);
     const first = ev[0], last = ev[ev.length - 1];
-    assert(first.detail.partial && first.chunks <= 6 && first.hrefs.length >= 1 && first.hrefs.length < spec.spread_count,
+    assert(first.detail.partial && first.chunks <= 3 && first.hrefs.length >= 1 && first.hrefs.length < spec.spread_count,
       `first render: partial ${first.detail.partial}, ${first.chunks} chunk files, ${first.hrefs.length} of ${spec.spread_count} results`);
     assert(/…$/.test(first.status), `first status says more are coming: ${first.status}`);
     assert(!last.detail.partial && last.hrefs.length === spec.spread_count && last.detail.count === spec.spread_count,

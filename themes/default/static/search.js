@@ -124,21 +124,30 @@
     });
     return need;
   }
-  // A term's postings, decoded on first use from the comma-separated
-  // string its shard holds (a string parses far faster than an array).
+  // A term's postings, decoded on first use from the string its shard
+  // holds (a string parses far faster than an array literal): the common
+  // weight W, then `gap[.weight][*count]` items (src/search.rs,
+  // encode_postings). Decoded to `gap,weight` pairs, or `gap,-weight,count`
+  // for a run of consecutive documents.
   function postingsOf(terms, t) {
     var p = terms[t];
     if (typeof p !== "string") return p;
-    var n = p ? 1 : 0;
-    for (var i = 0; i < p.length; i++) if (p.charCodeAt(i) === 44) n++;
-    var out = new Int32Array(n), k = 0, v = 0, neg = false;
+    var items = 0;
+    for (var i = 0; i < p.length; i++) if (p.charCodeAt(i) === 44) items++;
+    var out = new Int32Array(3 * items), k = 0, v = 0, part = 0, W = -1, g = 0, w = 0;
     for (var j = 0; j <= p.length; j++) {
       var c = j < p.length ? p.charCodeAt(j) : 44;
-      if (c === 44) { out[k++] = neg ? -v : v; v = 0; neg = false; }
-      else if (c === 45) neg = true;
-      else v = v * 10 + (c - 48);
+      if (c >= 48 && c <= 57) { v = v * 10 + c - 48; continue; }
+      if (c === 46) { g = v; part = 1; } // "." weight follows
+      else if (c === 42) { if (part === 0) { g = v; w = W; } else w = v; part = 2; } // "*" count follows
+      else if (W < 0) W = v;
+      else if (part === 0) { out[k++] = v; out[k++] = W; }
+      else if (part === 1) { out[k++] = g; out[k++] = v; }
+      else { out[k++] = g; out[k++] = -w; out[k++] = v; }
+      if (c === 44) part = 0;
+      v = 0;
     }
-    return (terms[t] = out);
+    return (terms[t] = out.subarray(0, k));
   }
   // How many documents a term's postings name (runs counted in full).
   function postingCount(p) {
@@ -277,9 +286,11 @@
       return { id: d, kind: meta.kinds[x[0]], title: x[1], section: x[2], text: x[3], url: x[4], track: x[5], level: x[6], dimension: x[7] == null ? null : meta.dims[x[7]] };
     }).filter(Boolean);
   }
-  // Chromium (like most browsers) fetches 6 files at once from one host
-  // over HTTP/1.1; the first page of results waits for at most this many.
-  var FIRST_FILES = 6;
+  // The first page of results waits for at most this many document
+  // chunks: each costs a request and a script evaluation, and with 3
+  // (rather than 6, what Chromium fetches at once over HTTP/1.1) the
+  // keystrokes of benches/search_latency.sh showed results soonest.
+  var FIRST_FILES = 3;
   // How many of the ranked ids can be shown once the first `files`
   // document chunks they need (in rank order) are loaded.
   function firstPage(ids, files) {
@@ -410,9 +421,9 @@
           var whole = function () {
             loadAll(need, function () { if (my === seq) render(q, r, docsOf(ids), false); });
           };
-          // When the results need more document chunks than a browser
-          // fetches at once over HTTP/1.1, the first ones (in rank order)
-          // are shown as soon as their chunks are in, then the rest.
+          // When the results need more than FIRST_FILES document chunks,
+          // the first ones (in the order shown) appear as soon as their
+          // chunks are in, then the rest.
           var first = firstPage(ids, FIRST_FILES);
           if (first === ids.length) whole();
           else loadAll(need.slice(0, FIRST_FILES), function () {
