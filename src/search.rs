@@ -304,6 +304,25 @@ impl SearchIndex {
         all.into_iter().collect()
     }
 
+    /// Each document's id in the index files: documents in order, each
+    /// track (and skill, and the plain pages) starting at a multiple of
+    /// [`CHUNK`]. Inserting or removing a document then renumbers only
+    /// the documents after it in its own track, so the document chunks
+    /// of other tracks keep their numbers and contents, unless the track
+    /// crosses a multiple of [`CHUNK`].
+    pub fn ids(&self) -> Vec<usize> {
+        let mut ids = Vec::with_capacity(self.docs.len());
+        let mut next: usize = 0;
+        for (i, d) in self.docs.iter().enumerate() {
+            if i > 0 && d.track != self.docs[i - 1].track {
+                next = next.div_ceil(CHUNK) * CHUNK;
+            }
+            ids.push(next);
+            next += 1;
+        }
+        ids
+    }
+
     /// The index files: (path under the site root, contents).
     pub fn files(&self) -> Vec<(String, String)> {
         let tracks: Vec<&str> = self.tracks.iter().map(|(id, _)| id.as_str()).collect();
@@ -332,12 +351,20 @@ impl SearchIndex {
         };
 
         let mut out = Vec::new();
-        // Documents, in chunks.
-        let chunks: Vec<(String, String)> = self
-            .docs
-            .par_chunks(CHUNK)
-            .enumerate()
-            .map(|(n, docs)| {
+        // Documents, in chunks: a chunk starts at every id that is a
+        // multiple of CHUNK (each track's first document is one).
+        let ids = self.ids();
+        let mut slices: Vec<(usize, &[SearchDoc])> = Vec::new();
+        let mut from = 0;
+        for i in 1..=self.docs.len() {
+            if i == self.docs.len() || ids[i] % CHUNK == 0 {
+                slices.push((ids[from] / CHUNK, &self.docs[from..i]));
+                from = i;
+            }
+        }
+        let chunks: Vec<(String, String)> = slices
+            .par_iter()
+            .map(|&(n, docs)| {
                 let mut s = format!("{{\"chunk\":{n},\"docs\":[");
                 for (i, d) in docs.iter().enumerate() {
                     let (t, l, k, dim) = facet(d);
@@ -367,7 +394,10 @@ impl SearchIndex {
         let terms = self.terms();
         let sized: Vec<(&str, String)> = terms
             .par_iter()
-            .map(|(t, postings)| (t.as_str(), encode_postings(postings)))
+            .map(|(t, postings)| {
+                let p: Vec<(usize, u32)> = postings.iter().map(|&(d, w)| (ids[d], w)).collect();
+                (t.as_str(), encode_postings(&p))
+            })
             .collect();
         let shards = shard_terms(&sized);
         let shard_names: Vec<&str> = shards.iter().map(|(p, _)| p.as_str()).collect();
@@ -402,7 +432,16 @@ impl SearchIndex {
                 .flat_map(|(n, x)| [json!(n), json!(x)])
                 .collect::<Vec<_>>())
         }
-        let f: Vec<_> = self.docs.iter().map(facet).collect();
+        // Per id; the ids a track leaves unused repeat the facets before
+        // them (no posting names them), so they cost no run of their own.
+        let n = ids.last().map_or(0, |l| l + 1);
+        let mut f = Vec::with_capacity(n);
+        for (d, id) in self.docs.iter().zip(&ids) {
+            while f.len() < *id {
+                f.push(*f.last().expect("the first id is 0"));
+            }
+            f.push(facet(d));
+        }
         let facets = json!({
             "track": rle(f.iter().map(|x| x.0)),
             "level": rle(f.iter().map(|x| x.1)),
@@ -415,7 +454,7 @@ impl SearchIndex {
         ));
 
         let meta = json!({
-            "n": self.docs.len(),
+            "n": n,
             "chunk": CHUNK,
             "tracks": self.tracks.iter().map(|(id, title)| json!([id, title])).collect::<Vec<_>>(),
             "levels": levels,

@@ -247,8 +247,12 @@ fn search_checks_on_the_seeds() {
 /// first of them after at most 3 chunk loads, then the rest.
 fn spread_word(ix: &rungs::search::SearchIndex) -> (String, usize) {
     let terms = ix.terms();
+    let ids = ix.ids();
     let chunks = |docs: &std::collections::BTreeSet<usize>| {
-        let mut c: Vec<usize> = docs.iter().map(|d| d / rungs::search::CHUNK).collect();
+        let mut c: Vec<usize> = docs
+            .iter()
+            .map(|d| ids[*d] / rungs::search::CHUNK)
+            .collect();
         c.dedup();
         c.len()
     };
