@@ -7,7 +7,10 @@
 // (default: the first level page found), types each query key by key and,
 // per keystroke, measures in the page the time from the `input` event to
 // the results being in the DOM and laid out (the `rungs-search-results`
-// event search.js fires after rendering, plus a forced layout). Bytes are
+// event search.js fires after rendering, plus a forced layout). When a
+// keystroke's hits need more document chunks than search.js waits for, it
+// renders the first hits, then all of them: the latency is to the first
+// render, and "every result of the page rendered" to the last. Bytes are
 // the gzip sizes (zlib level 6, what a static host serves) of every file
 // requested. Uses playwright-core from tests/browser/node_modules
 // (`npm ci --prefix tests/browser`) and Chromium (CHROMIUM, default
