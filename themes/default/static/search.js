@@ -59,7 +59,12 @@
     if (!left) { done(); return; }
     rels.forEach(function (r) { loadScript(r, function () { if (--left === 0) done(); }); });
   }
-  function preload() { loadMeta(function () {}); loadFacets(function () {}); }
+  // On focus: meta.js and facets.js, both at once; the facets are decoded
+  // as soon as both are in, before the first keystroke needs them.
+  function preload() {
+    loadMeta(function () {});
+    loadFacets(function () { loadMeta(facetsOf); });
+  }
   function loadMeta(done) { if (meta) done(); else loadScript("search/meta.js", done); }
   function loadFacets(done) { if (facetsRaw) done(); else loadScript("search/facets.js", done); }
 
