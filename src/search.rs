@@ -11,7 +11,8 @@
 //!   the document count and the list of term shards; small at any size;
 //! - `search/t-<prefix>.js`: the terms starting with a two-letter prefix
 //!   (a prefix whose terms exceed [`SHARD_BYTES`] is split by one more
-//!   letter, recursively), each with its postings (doc id deltas, weights);
+//!   letter, recursively), each with its postings (doc id deltas, weights)
+//!   as a string of comma-separated numbers, decoded on use;
 //! - `search/d-<n>.js`: documents `n*CHUNK ..`: kind, title, text (capped at
 //!   [`TEXT_CAP`] bytes), URL and facets, loaded only for the hits shown;
 //! - `search/facets.js`: each document's facets, run-length coded, loaded
@@ -318,6 +319,25 @@ impl SearchIndex {
         all.into_iter().collect()
     }
 
+    /// Each document's id in the index files: documents in order, each
+    /// track (and skill, and the plain pages) starting at a multiple of
+    /// [`CHUNK`]. Inserting or removing a document then renumbers only
+    /// the documents after it in its own track, so the document chunks
+    /// of other tracks keep their numbers and contents, unless the track
+    /// crosses a multiple of [`CHUNK`].
+    pub fn ids(&self) -> Vec<usize> {
+        let mut ids = Vec::with_capacity(self.docs.len());
+        let mut next: usize = 0;
+        for (i, d) in self.docs.iter().enumerate() {
+            if i > 0 && d.track != self.docs[i - 1].track {
+                next = next.div_ceil(CHUNK) * CHUNK;
+            }
+            ids.push(next);
+            next += 1;
+        }
+        ids
+    }
+
     /// The index files: (path under the site root, contents).
     pub fn files(&self) -> Vec<(String, String)> {
         let tracks: Vec<&str> = self.tracks.iter().map(|(id, _)| id.as_str()).collect();
@@ -346,12 +366,20 @@ impl SearchIndex {
         };
 
         let mut out = Vec::new();
-        // Documents, in chunks.
-        let chunks: Vec<(String, String)> = self
-            .docs
-            .par_chunks(CHUNK)
-            .enumerate()
-            .map(|(n, docs)| {
+        // Documents, in chunks: a chunk starts at every id that is a
+        // multiple of CHUNK (each track's first document is one).
+        let ids = self.ids();
+        let mut slices: Vec<(usize, &[SearchDoc])> = Vec::new();
+        let mut from = 0;
+        for i in 1..=self.docs.len() {
+            if i == self.docs.len() || ids[i] % CHUNK == 0 {
+                slices.push((ids[from] / CHUNK, &self.docs[from..i]));
+                from = i;
+            }
+        }
+        let chunks: Vec<(String, String)> = slices
+            .par_iter()
+            .map(|&(n, docs)| {
                 let mut s = format!("{{\"chunk\":{n},\"docs\":[");
                 for (i, d) in docs.iter().enumerate() {
                     let (t, l, k, dim) = facet(d);
@@ -381,7 +409,10 @@ impl SearchIndex {
         let terms = self.terms();
         let sized: Vec<(&str, String)> = terms
             .par_iter()
-            .map(|(t, postings)| (t.as_str(), encode_postings(postings)))
+            .map(|(t, postings)| {
+                let p: Vec<(usize, u32)> = postings.iter().map(|&(d, w)| (ids[d], w)).collect();
+                (t.as_str(), encode_postings(&p))
+            })
             .collect();
         let shards = shard_terms(&sized);
         let shard_names: Vec<&str> = shards.iter().map(|(p, _)| p.as_str()).collect();
@@ -391,7 +422,10 @@ impl SearchIndex {
                 if i > 0 {
                     s.push(',');
                 }
-                let _ = write!(s, "{}:[{p}]", json!(t));
+                // Postings as a string, not an array: a browser parses a
+                // string literal several times faster than as many number
+                // literals, and search.js decodes only the terms it uses.
+                let _ = write!(s, "{}:\"{p}\"", json!(t));
             }
             s.push_str("}}");
             out.push((format!("search/t-{}.js", shard_file(prefix)), wrap(&s)));
@@ -413,7 +447,16 @@ impl SearchIndex {
                 .flat_map(|(n, x)| [json!(n), json!(x)])
                 .collect::<Vec<_>>())
         }
-        let f: Vec<_> = self.docs.iter().map(facet).collect();
+        // Per id; the ids a track leaves unused repeat the facets before
+        // them (no posting names them), so they cost no run of their own.
+        let n = ids.last().map_or(0, |l| l + 1);
+        let mut f = Vec::with_capacity(n);
+        for (d, id) in self.docs.iter().zip(&ids) {
+            while f.len() < *id {
+                f.push(*f.last().expect("the first id is 0"));
+            }
+            f.push(facet(d));
+        }
         let facets = json!({
             "track": rle(f.iter().map(|x| x.0)),
             "level": rle(f.iter().map(|x| x.1)),
@@ -426,7 +469,7 @@ impl SearchIndex {
         ));
 
         let meta = json!({
-            "n": self.docs.len(),
+            "n": n,
             "chunk": CHUNK,
             "tracks": self.tracks.iter().map(|(id, title)| json!([id, title])).collect::<Vec<_>>(),
             "levels": levels,
@@ -554,14 +597,26 @@ fn track_docs(t: &Track) -> Vec<SearchDoc> {
 /// Runs at least this long are written as one triple.
 const MIN_RUN: usize = 3;
 
-/// A term's postings as written in its shard: `gap,weight` pairs (the gap
-/// from the previous document, the first from 0), except that a run of at
-/// least [`MIN_RUN`] consecutive documents with one weight is the triple
-/// `gap,-weight,count` (the gap leads to the run's first document; the
-/// next gap counts from its last). Words of a level's title are in every
-/// expectation of the level, so common terms shrink to a triple per level.
+/// A term's postings as written in its shard, comma-separated: first the
+/// term's most common weight `W`, then one item per document: its gap
+/// from the previous document (the first from 0), followed by `.weight`
+/// when the weight is not `W`. A run of at least [`MIN_RUN`] consecutive
+/// documents with one weight is one item, `gap*count` or
+/// `gap.weight*count` (the gap leads to the run's first document; the next
+/// gap counts from its last). Words of a level's title are in every
+/// expectation of the level, so common terms shrink to an item per level;
+/// leaving out the common weight makes most items a bare gap.
 pub fn encode_postings(postings: &[(usize, u32)]) -> String {
-    let mut s = String::with_capacity(postings.len() * 4);
+    let mut s = String::with_capacity(postings.len() * 3);
+    let mut counts: FxHashMap<u32, usize> = FxHashMap::default();
+    for (_, w) in postings {
+        *counts.entry(*w).or_default() += 1;
+    }
+    let common = counts
+        .iter()
+        .max_by_key(|(w, n)| (**n, **w))
+        .map_or(0, |(w, _)| *w);
+    let _ = write!(s, "{common}");
     let mut last = 0;
     let mut i = 0;
     while i < postings.len() {
@@ -573,18 +628,16 @@ pub fn encode_postings(postings: &[(usize, u32)]) -> String {
         {
             n += 1;
         }
-        if !s.is_empty() {
-            s.push(',');
+        let n = if n >= MIN_RUN { n } else { 1 };
+        let _ = write!(s, ",{}", d - last);
+        if w != common {
+            let _ = write!(s, ".{w}");
         }
-        if n >= MIN_RUN {
-            let _ = write!(s, "{},-{w},{n}", d - last);
-            last = d + n - 1;
-            i += n;
-        } else {
-            let _ = write!(s, "{},{w}", d - last);
-            last = d;
-            i += 1;
+        if n > 1 {
+            let _ = write!(s, "*{n}");
         }
+        last = d + n - 1;
+        i += n;
     }
     s
 }
@@ -925,9 +978,10 @@ mod tests {
             (10, 1),
             (11, 1),
         ];
-        assert_eq!(encode_postings(&p), "0,-2,3,3,1,1,-3,4,1,1,1,1");
-        assert_eq!(encode_postings(&[(4, 1)]), "4,1");
-        assert_eq!(encode_postings(&[]), "");
+        // Weight 3 is the most common (4 of 10), so it goes unwritten.
+        assert_eq!(encode_postings(&p), "3,0.2*3,3.1,1*4,1.1,1.1");
+        assert_eq!(encode_postings(&[(4, 1)]), "1,4");
+        assert_eq!(encode_postings(&[]), "0");
     }
 
     #[test]

@@ -216,6 +216,7 @@ fn search_checks_on_the_seeds() {
                 .map(|w| w.to_lowercase())
         })
         .expect("an Independence expectation");
+    let (spread_query, spread_count) = spread_word(&ix);
     let root = std::fs::canonicalize(out.path()).unwrap();
     let spec = serde_json::json!({
         "root": root,
@@ -232,10 +233,45 @@ fn search_checks_on_the_seeds() {
         "dim_query": dim_query,
         "page_query": "evidence packet",
         "page_url": "promotion-notes/index.html#calibration-meetings",
+        "spread_query": spread_query,
+        "spread_count": spread_count,
     });
     let spec_path = out.path().join("search-spec.json");
     std::fs::write(&spec_path, spec.to_string()).unwrap();
     node_checks("search_checks.mjs", &[spec_path.as_os_str()]);
+}
+
+/// A word of three or four letters (so neither stemmed nor typo-matched)
+/// whose matches, itself and the terms it begins, are at most a popup's 30
+/// results but lie in more than 6 document chunks: search.js shows the
+/// first of them after at most 3 chunk loads, then the rest.
+fn spread_word(ix: &rungs::search::SearchIndex) -> (String, usize) {
+    let terms = ix.terms();
+    let ids = ix.ids();
+    let chunks = |docs: &std::collections::BTreeSet<usize>| {
+        let mut c: Vec<usize> = docs
+            .iter()
+            .map(|d| ids[*d] / rungs::search::CHUNK)
+            .collect();
+        c.dedup();
+        c.len()
+    };
+    terms
+        .keys()
+        .filter(|t| (3..=4).contains(&t.len()) && t.bytes().all(|b| b.is_ascii_lowercase()))
+        .filter(|t| rungs::search::stem(t) == **t)
+        .map(|t| {
+            let docs: std::collections::BTreeSet<usize> = terms
+                .range(t.to_string()..)
+                .take_while(|(u, _)| u.starts_with(t.as_str()))
+                .flat_map(|(_, p)| p.iter().map(|(d, _)| *d))
+                .collect();
+            (t.clone(), docs)
+        })
+        .filter(|(_, docs)| docs.len() <= 30 && chunks(docs) > 6)
+        .max_by_key(|(_, docs)| chunks(docs))
+        .map(|(t, docs)| (t, docs.len()))
+        .expect("a seed word whose results span more than 6 chunks")
 }
 
 /// Every word of the seeds, lowercased, with its Rust stem.

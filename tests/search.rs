@@ -201,7 +201,18 @@ fn seed_index_files_shard_terms_and_chunk_documents() {
     let ix = search_index_of(seeds);
     let files = ix.files();
     let meta = &payload(&files, "search/meta.js")["meta"];
-    assert_eq!(meta["n"], ix.docs.len());
+    // Each track starts at a multiple of CHUNK: ids have gaps.
+    let ids = ix.ids();
+    let chunk = rungs::search::CHUNK;
+    assert_eq!(meta["n"], ids[ids.len() - 1] + 1);
+    assert!(ids.windows(2).all(|w| w[0] < w[1]));
+    for (i, d) in ix.docs.iter().enumerate().skip(1) {
+        if d.track != ix.docs[i - 1].track {
+            assert_eq!(ids[i] % chunk, 0, "{:?} starts a chunk", d.track);
+        } else {
+            assert_eq!(ids[i], ids[i - 1] + 1);
+        }
+    }
     let shards: Vec<&str> = meta["shards"]
         .as_array()
         .unwrap()
@@ -215,7 +226,7 @@ fn seed_index_files_shard_terms_and_chunk_documents() {
     );
     assert!(shards.iter().all(|s| s.chars().count() <= 2), "{shards:?}");
     // Every term sits in the shard of its prefix, with postings as doc id
-    // deltas and weights that decode to `terms()`.
+    // deltas and weights that decode to `terms()` (by id).
     let terms = ix.terms();
     let (mut seen, mut runs) = (0, 0);
     for p in &shards {
@@ -224,51 +235,52 @@ fn seed_index_files_shard_terms_and_chunk_documents() {
         assert_eq!(v["shard"], *p);
         for (t, flat) in v["terms"].as_object().unwrap() {
             assert!(t.starts_with(p), "{t} in shard {p}");
-            // `gap,weight` pairs; `gap,-weight,count` for a run of
-            // consecutive documents.
-            let flat: Vec<i64> = flat
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(|x| x.as_i64().unwrap())
-                .collect();
-            let (mut d, mut i, mut decoded) = (0usize, 0, Vec::new());
-            while i < flat.len() {
-                d += flat[i] as usize;
-                if flat[i + 1] > 0 {
-                    decoded.push((d, flat[i + 1] as u32));
-                    i += 2;
-                } else {
+            // The common weight, then `gap[.weight][*count]` items.
+            let flat = flat.as_str().unwrap();
+            let mut items = flat.split(',');
+            let common: u32 = items.next().unwrap().parse().unwrap();
+            let (mut d, mut decoded) = (0usize, Vec::new());
+            for item in items {
+                let (head, n) = match item.split_once('*') {
+                    Some((h, n)) => (h, n.parse::<usize>().unwrap()),
+                    None => (item, 1),
+                };
+                let (gap, w) = match head.split_once('.') {
+                    Some((g, w)) => (g, w.parse::<u32>().unwrap()),
+                    None => (head, common),
+                };
+                d += gap.parse::<usize>().unwrap();
+                if n > 1 {
                     runs += 1;
-                    let n = flat[i + 2] as usize;
-                    decoded.extend((0..n).map(|k| (d + k, -flat[i + 1] as u32)));
-                    d += n - 1;
-                    i += 3;
                 }
+                decoded.extend((0..n).map(|k| (d + k, w)));
+                d += n - 1;
             }
-            assert_eq!(decoded, terms[t], "{t}");
+            let want: Vec<(usize, u32)> = terms[t].iter().map(|&(d, w)| (ids[d], w)).collect();
+            assert_eq!(decoded, want, "{t}");
             seen += 1;
         }
     }
     assert_eq!(seen, terms.len());
     // A level's title words are in each of its expectations: runs.
     assert!(runs > 0);
-    // Documents: chunk n holds documents n*CHUNK…, with their URL.
-    let chunk = rungs::search::CHUNK;
+    // Documents: chunk n holds ids n*CHUNK…, with their URL.
     let target = ix
         .docs
         .iter()
         .position(|d| d.kind == Kind::Expectation && d.text.contains("rudimentary debugging"))
         .unwrap();
-    let c = payload(&files, &format!("search/d-{}.js", target / chunk));
-    let row = &c["docs"][target % chunk];
+    let c = payload(&files, &format!("search/d-{}.js", ids[target] / chunk));
+    let row = &c["docs"][ids[target] % chunk];
     assert_eq!(row[4], ix.docs[target].url);
     assert_eq!(row[6], 2, "level");
     let chunks = files
         .iter()
         .filter(|(n, _)| n.starts_with("search/d-"))
         .count();
-    assert_eq!(chunks, ix.docs.len().div_ceil(chunk));
+    let mut numbers: Vec<usize> = ids.iter().map(|id| id / chunk).collect();
+    numbers.dedup();
+    assert_eq!(chunks, numbers.len());
     // Long texts are capped for display.
     for (name, _) in files.iter().filter(|(n, _)| n.starts_with("search/d-")) {
         for row in payload(&files, name)["docs"].as_array().unwrap() {
@@ -291,7 +303,8 @@ fn seed_facets_carry_track_level_kind_and_dimension() {
         runs(&f["kind"]),
         runs(&f["dim"]),
     );
-    assert_eq!(track.len(), ix.docs.len());
+    let ids = ix.ids();
+    assert_eq!(track.len(), ids[ids.len() - 1] + 1);
     let dims = meta["dims"].as_array().unwrap();
     let independence = dims
         .iter()
@@ -307,25 +320,26 @@ fn seed_facets_carry_track_level_kind_and_dimension() {
         .iter()
         .position(|d| d.kind == Kind::Expectation && d.dimension.as_deref() == Some("Independence"))
         .unwrap();
-    assert_eq!(dim[i], independence);
-    assert_eq!(track[i], ic);
-    assert_eq!(level[i], ix.docs[i].level.unwrap());
+    let id = ids[i];
+    assert_eq!(dim[id], independence);
+    assert_eq!(track[id], ic);
+    assert_eq!(level[id], ix.docs[i].level.unwrap());
     let kinds = meta["kinds"].as_array().unwrap();
     let filters = meta["filters"].as_array().unwrap();
-    let k = kind[i].as_u64().unwrap() as usize;
+    let k = kind[id].as_u64().unwrap() as usize;
     assert_eq!(kinds[k], "expectation");
     assert_eq!(filters[k], "expectation");
     // Anti-patterns, skills and pages are their own kinds; summaries and
     // roles fall under "ladder".
-    for (d, k) in ix.docs.iter().zip(&kind) {
-        let k = k.as_u64().unwrap() as usize;
+    for (d, id) in ix.docs.iter().zip(&ids) {
+        let k = kind[*id].as_u64().unwrap() as usize;
         assert_eq!(kinds[k], d.kind.name());
         assert_eq!(filters[k], d.kind.filter());
     }
     assert_eq!(Kind::Role.filter(), "ladder");
     assert_eq!(Kind::AntiPattern.filter(), "anti-pattern");
     // A document without a dimension or track has none.
-    let page = ix.docs.iter().position(|d| d.kind == Kind::Page).unwrap();
+    let page = ids[ix.docs.iter().position(|d| d.kind == Kind::Page).unwrap()];
     assert!(dim[page].is_null() && track[page].is_null() && level[page].is_null());
 }
 
@@ -357,4 +371,41 @@ fn plain_pages_are_indexed_with_their_body_text_ladder_sources_by_headings() {
     assert!(backend
         .iter()
         .all(|d| d.text.is_empty() && d.section.is_some()));
+}
+
+#[test]
+fn inserting_a_document_rewrites_only_its_own_tracks_chunks() {
+    let Some(seeds) = seeds_dir() else { return };
+    let ix = search_index_of(seeds);
+    let first = ix.docs[0].track.clone();
+    let own = ix.docs.iter().filter(|d| d.track == first).count();
+    assert_ne!(
+        own % rungs::search::CHUNK,
+        0,
+        "the insert would cross a chunk"
+    );
+    let mut edited = ix.clone();
+    let mut doc = ix.docs[1].clone();
+    doc.text = "Keeps incident timelines honest and blameless.".into();
+    edited.docs.insert(1, doc);
+    let chunks = |ix: &rungs::search::SearchIndex| -> std::collections::BTreeMap<String, String> {
+        ix.files()
+            .into_iter()
+            .filter(|(n, _)| n.starts_with("search/d-"))
+            .collect()
+    };
+    let (before, after) = (chunks(&ix), chunks(&edited));
+    let changed: Vec<&String> = before
+        .iter()
+        .filter(|(n, text)| after.get(*n) != Some(text))
+        .map(|(n, _)| n)
+        .collect();
+    let own_chunks = own.div_ceil(rungs::search::CHUNK);
+    assert!(before.len() > own_chunks, "more than one track's chunks");
+    assert!(
+        changed.len() <= own_chunks,
+        "{} of {} chunks changed: {changed:?}",
+        changed.len(),
+        before.len()
+    );
 }

@@ -54,6 +54,8 @@ for (const [how, url] of [
     assert(active && (await page.$eval("#" + active, (o) => o.getAttribute("aria-selected"))) === "true", "arrow key selects an option");
     await page.keyboard.press("Enter");
     await page.waitForFunction((a) => location.hash === "#" + a, spec.anchor);
+    // The new document may still be loading when its address has the hash.
+    await page.waitForLoadState("load");
     const target = await page.evaluate(() => document.querySelector(":target")?.id);
     assert(target === spec.anchor, `:target is ${target}`);
   });
@@ -105,12 +107,14 @@ for (const [how, url] of [
       assert(bad.length === 0, bad.map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(", ")}`).join("; "));
     }
   });
-  await check(`${how}: the index loads lazily: nothing before the first keystroke, then only the shards and chunks the query needs`, async (page) => {
+  await check(`${how}: the index loads lazily: nothing before focus, meta.js and facets.js on focus, then only the shards and chunks the query needs`, async (page) => {
     await page.goto(url(spec.start));
+    const early = await page.evaluate(() => Array.from(document.scripts).map((s) => s.src).filter((s) => /search/.test(s)));
+    assert(early.length === 0 && !(await page.evaluate(() => window.RUNGS_SEARCH_UI)), `search scripts before focus: ${early}`);
     await page.focus("#site-search-input");
-    await page.waitForFunction(() => window.RUNGS_SEARCH_UI === true);
+    await page.waitForFunction(() => window.RUNGS_SEARCH_UI === true && window.RUNGS_SEARCH_LOADED.length >= 2);
     const before = await page.evaluate(() => window.RUNGS_SEARCH_LOADED.slice());
-    assert(before.length === 0, `loaded before typing: ${before}`);
+    assert(before.join() === "search/meta.js,search/facets.js", `loaded on focus, before typing: ${before}`);
     await page.keyboard.type(spec.query);
     await page.waitForFunction((e) => document.querySelector("#site-search-results [role=option]")?.getAttribute("href").endsWith(e), spec.expect);
     const files = await page.evaluate(() => window.RUNGS_SEARCH_LOADED.slice());
@@ -120,7 +124,34 @@ for (const [how, url] of [
     const listed = await page.evaluate(() => document.querySelectorAll("script[src*='search/t-']").length);
     assert(listed === shards.length && shards.length <= 12, `${shards.length} shard scripts for two words: ${shards}`);
     assert(files.some((f) => /^search\/d-\d+\.js$/.test(f)), `no document chunk loaded: ${files}`);
-    assert(!files.includes("search/facets.js"), "facets load only with a filter");
+    assert(files.length === before.length + shards.length + files.filter((f) => /^search\/d-/.test(f)).length, `other files: ${files}`);
+  });
+
+  await check(`${how}: results needing more than 3 document chunks show the first ones after at most 3 loads, then all, in the same order`, async (page) => {
+    await page.goto(url(spec.start));
+    await page.focus("#site-search-input");
+    await page.waitForFunction(() => window.RUNGS_SEARCH_LOADED && window.RUNGS_SEARCH_LOADED.length === 2);
+    await page.evaluate(() => {
+      window.__events = [];
+      document.addEventListener("rungs-search-results", (e) => {
+        window.__events.push({
+          detail: e.detail,
+          chunks: window.RUNGS_SEARCH_LOADED.filter((f) => /^search\/d-/.test(f)).length,
+          hrefs: Array.from(document.querySelectorAll("#site-search-results [role=option]")).map((a) => a.getAttribute("href")),
+          status: document.querySelector(".site-search .search-status").textContent,
+        });
+      }, true);
+    });
+    await page.fill("#site-search-input", spec.spread_query);
+    await page.waitForFunction(() => window.__events.some((e) => !e.detail.partial));
+    const ev = await page.evaluate(() => window.__events);
+    const first = ev[0], last = ev[ev.length - 1];
+    assert(first.detail.partial && first.chunks <= 3 && first.hrefs.length >= 1 && first.hrefs.length < spec.spread_count,
+      `first render: partial ${first.detail.partial}, ${first.chunks} chunk files, ${first.hrefs.length} of ${spec.spread_count} results`);
+    assert(/…$/.test(first.status), `first status says more are coming: ${first.status}`);
+    assert(!last.detail.partial && last.hrefs.length === spec.spread_count && last.detail.count === spec.spread_count,
+      `complete render: ${last.hrefs.length} shown of ${last.detail.count}, expected ${spec.spread_count}`);
+    assert(first.hrefs.every((h, i) => last.hrefs[i] === h), `first results are not the start of the full list: ${first.hrefs} vs ${last.hrefs}`);
   });
 
   await check(`${how}: kind and dimension filters narrow the results`, async (page) => {
@@ -130,7 +161,7 @@ for (const [how, url] of [
     await page.waitForSelector("#site-search-results [role=option]");
     await page.selectOption(".site-search select[data-filter=kind]", "anti-pattern");
     await page.waitForFunction(() => Array.from(document.querySelectorAll("#site-search-results [role=option]")).every((a) => a.classList.contains("kind-anti-pattern")));
-    assert(await page.evaluate(() => window.RUNGS_SEARCH_LOADED.includes("search/facets.js")), "facets loaded for the filter");
+    assert(await page.evaluate(() => window.RUNGS_SEARCH_LOADED.filter((f) => f === "search/facets.js").length === 1), "facets loaded once");
     await page.selectOption(".site-search select[data-filter=kind]", "page");
     await page.waitForFunction(() => /No results/.test(document.querySelector(".site-search .search-status").textContent));
     await page.selectOption(".site-search select[data-filter=kind]", "");

@@ -1,16 +1,18 @@
 /* rungs search: loaded on first use. The index is plain scripts that push
    into window.RUNGS_SEARCH, so it loads with <script> tags: from file://,
    under any subpath, offline. A query loads only what it needs:
-   search/meta.js (facet values, shard list) on the first keystroke, the term
-   shards t-<prefix>.js its words need, the document chunks d-<n>.js of the
-   hits shown, and search/facets.js only once a filter is set. */
+   search/meta.js (facet values, shard list) and search/facets.js (each
+   document's track, level, kind, dimension) when the box gains focus, the
+   term shards t-<prefix>.js its words need, and the document chunks
+   d-<n>.js of the hits shown: the first few before the rest when there
+   are many. */
 (function () {
   "use strict";
   if (window.RUNGS_SEARCH_UI) return;
   window.RUNGS_SEARCH_UI = true;
   var root = document.body.getAttribute("data-root") || "";
   var Q = (window.RUNGS_SEARCH = window.RUNGS_SEARCH || []);
-  var meta = null, shards = {}, chunks = {}, facets = null, pending = {};
+  var meta = null, shards = {}, chunks = {}, facetsRaw = null, facets = null, pending = {};
   // Every index file this page loaded, in order (for tests and benchmarks).
   var loaded = (window.RUNGS_SEARCH_LOADED = []);
 
@@ -27,10 +29,15 @@
     if (item.meta) meta = item.meta;
     if (item.shard != null) shards[item.shard] = item.terms;
     if (item.chunk != null) chunks[item.chunk] = item.docs;
-    if (item.facets) {
-      var f = item.facets, n = meta ? meta.n : 0;
+    if (item.facets) facetsRaw = item.facets;
+  }
+  // Every document's facets, decoded once meta.js (the count) is in too.
+  function facetsOf() {
+    if (!facets && facetsRaw && meta) {
+      var f = facetsRaw, n = meta.n;
       facets = { track: rle(f.track, n), level: rle(f.level, n), kind: rle(f.kind, n), dim: rle(f.dim, n) };
     }
+    return facets;
   }
   Q.forEach(absorb);
   Q.push = function (item) { absorb(item); return 0; };
@@ -52,8 +59,14 @@
     if (!left) { done(); return; }
     rels.forEach(function (r) { loadScript(r, function () { if (--left === 0) done(); }); });
   }
+  // On focus: meta.js and facets.js, both at once; the facets are decoded
+  // as soon as both are in, before the first keystroke needs them.
+  function preload() {
+    loadMeta(function () {});
+    loadFacets(function () { loadMeta(facetsOf); });
+  }
   function loadMeta(done) { if (meta) done(); else loadScript("search/meta.js", done); }
-  function loadFacets(done) { if (facets) done(); else loadScript("search/facets.js", done); }
+  function loadFacets(done) { if (facetsRaw) done(); else loadScript("search/facets.js", done); }
 
   // ---- the same stemmer as src/search.rs ----
   var STOP = "a an and are as at be by for from in is it of on or that the their this to with".split(" ");
@@ -116,6 +129,31 @@
     });
     return need;
   }
+  // A term's postings, decoded on first use from the string its shard
+  // holds (a string parses far faster than an array literal): the common
+  // weight W, then `gap[.weight][*count]` items (src/search.rs,
+  // encode_postings). Decoded to `gap,weight` pairs, or `gap,-weight,count`
+  // for a run of consecutive documents.
+  function postingsOf(terms, t) {
+    var p = terms[t];
+    if (typeof p !== "string") return p;
+    var items = 0;
+    for (var i = 0; i < p.length; i++) if (p.charCodeAt(i) === 44) items++;
+    var out = new Int32Array(3 * items), k = 0, v = 0, part = 0, W = -1, g = 0, w = 0;
+    for (var j = 0; j <= p.length; j++) {
+      var c = j < p.length ? p.charCodeAt(j) : 44;
+      if (c >= 48 && c <= 57) { v = v * 10 + c - 48; continue; }
+      if (c === 46) { g = v; part = 1; } // "." weight follows
+      else if (c === 42) { if (part === 0) { g = v; w = W; } else w = v; part = 2; } // "*" count follows
+      else if (W < 0) W = v;
+      else if (part === 0) { out[k++] = v; out[k++] = W; }
+      else if (part === 1) { out[k++] = g; out[k++] = v; }
+      else { out[k++] = g; out[k++] = -w; out[k++] = v; }
+      if (c === 44) part = 0;
+      v = 0;
+    }
+    return (terms[t] = out.subarray(0, k));
+  }
   // How many documents a term's postings name (runs counted in full).
   function postingCount(p) {
     if (p.count === undefined) {
@@ -161,8 +199,9 @@
           else if (w.length >= 5 && (oneEdit(t, st) || oneEdit(t, w))) quality = 0.5;
           if (!quality) return;
           matched[t] = true;
-          hits.push([terms[t], quality]);
-          size += postingCount(terms[t]);
+          var p = postingsOf(terms, t);
+          hits.push([p, quality]);
+          size += postingCount(p);
         });
       });
       return { hits: hits, size: size };
@@ -197,7 +236,7 @@
         }
       });
     }
-    var f = facets, keep = null;
+    var f = facetsOf(), keep = null;
     if (f && (filters.track !== "" || filters.level !== "" || filters.kind !== "" || filters.dim !== "")) {
       var tr = filters.track === "" ? -2 : meta.tracks.map(function (t) { return t[0]; }).indexOf(filters.track);
       var lv = filters.level === "" ? -2 : Number(filters.level);
@@ -252,6 +291,34 @@
       return { id: d, kind: meta.kinds[x[0]], title: x[1], section: x[2], text: x[3], url: x[4], track: x[5], level: x[6], dimension: x[7] == null ? null : meta.dims[x[7]] };
     }).filter(Boolean);
   }
+  // The first page of results waits for at most this many document
+  // chunks: each costs a request and a script evaluation, and with 3
+  // (rather than 6, what Chromium fetches at once over HTTP/1.1) the
+  // keystrokes of benches/search_latency.sh showed results soonest.
+  var FIRST_FILES = 3;
+  // How many of the ranked ids can be shown once the first `files`
+  // document chunks they need (in rank order) are loaded.
+  function firstPage(ids, files) {
+    var seen = [];
+    for (var i = 0; i < ids.length; i++) {
+      var c = Math.floor(ids[i] / meta.chunk);
+      if (chunks[c] || seen.indexOf(c) >= 0) continue;
+      if (seen.length === files) return i;
+      seen.push(c);
+    }
+    return ids.length;
+  }
+  // Ranked ids in the order they are shown: grouped by track and level,
+  // the groups in the order of their best hit.
+  function grouped(ids) {
+    var f = facetsOf(), order = [], at = {};
+    ids.forEach(function (d) {
+      var key = f.track[d] + "/" + f.level[d];
+      if (!at[key]) order.push((at[key] = []));
+      at[key].push(d);
+    });
+    return [].concat.apply([], order);
+  }
   function chunkFiles(ids) {
     var need = [];
     ids.forEach(function (d) {
@@ -292,7 +359,7 @@
     var filtersBox = form.querySelector(".search-filters");
     var popup = form.querySelector(".search-popup");
     var more = form.querySelector(".search-more");
-    var active = -1, options = [], sel = null, limit = full ? 50 : 30, seq = 0;
+    var active = -1, options = [], sel = null, limit = full ? 50 : 30, seq = 0, rendered = null;
     var prefix = form.id || (full ? "sp" : "sh");
 
     function open(on) {
@@ -343,7 +410,7 @@
         var s = params.toString();
         try { history.replaceState(null, "", location.pathname + (s ? "?" + s : "")); } catch (e) { /* file:// in some browsers */ }
       }
-      if (!q.trim()) { list.innerHTML = ""; list.hidden = true; options = []; status.textContent = ""; if (more) more.hidden = true; open(false); return; }
+      if (!q.trim()) { rendered = null; list.innerHTML = ""; list.hidden = true; options = []; status.textContent = ""; if (more) more.hidden = true; open(false); return; }
       loadMeta(function () {
         if (my !== seq) return;
         buildFilters();
@@ -351,19 +418,30 @@
         words(q).forEach(function (w) {
           shardsOf(w).forEach(function (n) { if (!shards[n]) files.push("search/t-" + shardFile(n) + ".js"); });
         });
-        var filtered = FILTERS.some(function (k) { return filters[k] !== ""; });
-        if (filtered && !facets) files.push("search/facets.js");
+        // The facets place each hit in its track and level group.
+        if (!facetsRaw) files.push("search/facets.js");
         loadAll(files, function () {
           if (my !== seq) return;
-          var r = query(q, filters), ids = r.top(limit);
-          loadAll(chunkFiles(ids), function () {
+          var r = query(q, filters), ids = grouped(r.top(limit)), need = chunkFiles(ids);
+          var whole = function () {
+            loadAll(need, function () { if (my === seq) render(q, r, docsOf(ids), false); });
+          };
+          // When the results need more than FIRST_FILES document chunks,
+          // the first ones (in the order shown) appear as soon as their
+          // chunks are in, then the rest.
+          var first = firstPage(ids, FIRST_FILES);
+          if (first === ids.length) whole();
+          else loadAll(need.slice(0, FIRST_FILES), function () {
             if (my !== seq) return;
-            render(q, r, docsOf(ids));
+            render(q, r, docsOf(ids.slice(0, first)), true);
+            whole();
           });
         });
       });
     }
-    function render(q, r, hits) {
+    function render(q, r, hits, partial) {
+      var keep = rendered === q && options[active] ? options[active].href : null;
+      rendered = q;
       var groups = [], byKey = {};
       hits.forEach(function (h) {
         var key = h.track + "/" + h.level;
@@ -390,13 +468,17 @@
       options = Array.prototype.slice.call(list.querySelectorAll("[role=option]"));
       active = -1;
       input.removeAttribute("aria-activedescendant");
-      status.textContent = r.count ? r.count + (r.count === 1 ? " result" : " results") + (hits.length < r.count ? ", showing " + hits.length : "") : "No results";
-      if (more) more.hidden = hits.length >= r.count;
+      // Completing the same query keeps the option chosen with the arrows.
+      if (keep) options.forEach(function (o, i) { if (o.href === keep && active < 0) setActive(i); });
+      status.textContent = r.count ? r.count + (r.count === 1 ? " result" : " results") + (hits.length < r.count ? ", showing " + hits.length : "") + (partial ? "…" : "") : "No results";
+      if (more) more.hidden = partial || hits.length >= r.count;
       open(true);
-      form.dispatchEvent(new CustomEvent("rungs-search-results", { detail: { query: q, shown: hits.length, count: r.count } }));
+      form.dispatchEvent(new CustomEvent("rungs-search-results", { detail: { query: q, shown: hits.length, count: r.count, partial: !!partial } }));
     }
     input.addEventListener("input", function () { limit = full ? 50 : 30; run(); });
-    input.addEventListener("focus", function () { if (input.value.trim()) run(); });
+    // meta.js and facets.js load when the box gains focus, so the first
+    // keystroke need not wait for them.
+    input.addEventListener("focus", function () { if (input.value.trim()) run(); else preload(); });
     if (more) more.addEventListener("click", function () { limit += 50; run(); });
     input.addEventListener("keydown", function (e) {
       if (e.key === "ArrowDown" || e.key === "ArrowUp") {
@@ -427,6 +509,8 @@
         run();
       });
     } else if (input.value.trim()) run();
+    // search.js itself loads on the box's first focus: start on meta.js.
+    else if (document.activeElement === input) preload();
   }
 
   document.querySelectorAll("form.site-search").forEach(function (f) { attach(f, false); });
