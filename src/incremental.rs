@@ -203,6 +203,12 @@ impl<K: Hash + Eq, V: Clone> Generations<K, V> {
     fn insert(&mut self, k: K, v: V) {
         self.new.insert(k, v);
     }
+    /// Forget everything.
+    fn forget(&mut self) {
+        self.old.clear();
+        self.new.clear();
+    }
+
     /// Forget what this build did not use; after a failed build, which
     /// may have stopped before using much, forget nothing.
     fn turn(&mut self, good: bool) {
@@ -226,24 +232,24 @@ impl<K, V> Default for Generations<K, V> {
 
 type Shared<K, V> = Mutex<Generations<K, V>>;
 
-/// A planned page (its data taken out), the hash of its data, the data.
-type PlannedPage = (
-    PageOut,
-    u64,
-    Arc<serde_json::Map<String, serde_json::Value>>,
-);
+/// A planned page (its data taken out) and the hash of its data. The data
+/// itself is not remembered (at 10,000 pages it would hold gigabytes): a
+/// page whose data is unchanged is rendered again only when something
+/// every page reads changed (the theme, the navigation), and then its
+/// data is planned again (see [`build`]).
+type PlannedPage = (PageOut, u64);
 
 /// A track's planned pages.
 type TrackPlan = Arc<Vec<PlannedPage>>;
 
 /// The pages planned by [`Memo::ladder_pages`] in this build: URL →
-/// template, data hash and the data (kept out of the planned page).
+/// template, data hash, and the data when it was planned in this build.
 pub type Known = HashMap<
     String,
     (
         &'static str,
         u64,
-        Arc<serde_json::Map<String, serde_json::Value>>,
+        Option<serde_json::Map<String, serde_json::Value>>,
     ),
 >;
 
@@ -574,7 +580,7 @@ impl PlanSteps for Memo {
         let hashes: Vec<Arc<TrackHashes>> =
             hb.tracks.par_iter().map(|t| self.track_hashes(t)).collect();
         let none = ladder_pages::TrackExtras::default();
-        let per_track: Vec<TrackPlan> = hb
+        let per_track: Vec<Planned> = hb
             .tracks
             .par_iter()
             .enumerate()
@@ -632,7 +638,7 @@ impl PlanSteps for Memo {
         let numbers = ladder_pages::all_level_numbers(hb);
         let numbers_key = hash_of(&numbers);
         let orders = std::sync::OnceLock::new();
-        let cross: Vec<TrackPlan> = numbers
+        let cross: Vec<Planned> = numbers
             .par_iter()
             .map(|&n| {
                 let columns: Vec<(u64, u64)> = hb
@@ -658,9 +664,11 @@ impl PlanSteps for Memo {
             .collect();
         let mut known = self.known.lock().unwrap();
         let mut out = Vec::new();
-        for plan in per_track.iter().chain(&cross) {
-            for (p, h, data) in plan.iter() {
-                known.insert(p.url.clone(), (p.template, *h, Arc::clone(data)));
+        for (plan, fresh) in per_track.into_iter().chain(cross) {
+            let mut fresh = fresh.map(Vec::into_iter);
+            for (p, h) in plan.iter() {
+                let data = fresh.as_mut().and_then(Iterator::next);
+                known.insert(p.url.clone(), (p.template, *h, data));
                 out.push(without_data(p));
             }
         }
@@ -742,24 +750,32 @@ impl Memo {
         memoised(&self.classes, key, classify)
     }
 
-    /// The pages `plan` makes, remembered under `key`, each with its data
-    /// taken out and hashed.
-    fn planned(&self, key: u64, plan: impl FnOnce() -> Vec<PageOut>) -> TrackPlan {
+    /// The pages `plan` makes, remembered under `key` without their data
+    /// (each with its data's hash); the data when they were planned now.
+    fn planned(&self, key: u64, plan: impl FnOnce() -> Vec<PageOut>) -> Planned {
         if let Some(p) = self.tracks.lock().unwrap().get(&key) {
-            return p;
+            return (p, None);
         }
-        let pages: Vec<PlannedPage> = plan()
+        let (pages, data): (Vec<PlannedPage>, Vec<_>) = plan()
             .into_par_iter()
             .map(|mut p| {
-                let data = Arc::new(std::mem::take(&mut p.data));
-                (p, hash_map(&data), data)
+                let data = std::mem::take(&mut p.data);
+                let h = hash_map(&data);
+                ((p, h), data)
             })
-            .collect();
+            .unzip();
         let p = Arc::new(pages);
         self.tracks.lock().unwrap().insert(key, Arc::clone(&p));
-        p
+        (p, Some(data))
     }
 }
+
+/// Pages planned or remembered by [`Memo::planned`], and their data when
+/// planned now.
+type Planned = (
+    TrackPlan,
+    Option<Vec<serde_json::Map<String, serde_json::Value>>>,
+);
 
 fn without_data(p: &PageOut) -> PageOut {
     PageOut {
@@ -785,7 +801,22 @@ pub(crate) fn build(
     let start = std::time::Instant::now();
     settle(s);
     s.memo.begin();
-    let r = build_steps(s, opts, start);
+    let mut r = build_steps(s, opts, start);
+    if let Ok(None) = r {
+        // Pages remembered without their data must be rendered again:
+        // plan them afresh.
+        s.memo.begin();
+        s.memo.tracks.lock().unwrap().forget();
+        r = build_steps(s, opts, start);
+    }
+    let r = r.and_then(|r| {
+        r.ok_or_else(|| {
+            crate::diagnostics::Diagnostic::error(
+                "pages planned afresh came without their data (a bug in rungs); restart `rungs serve`",
+            )
+            .into()
+        })
+    });
     s.memo.end(r.is_ok());
     r
 }
@@ -794,7 +825,7 @@ fn build_steps(
     s: &mut crate::Session,
     opts: &crate::BuildOptions,
     start: std::time::Instant,
-) -> Result<(crate::BuildReport, crate::Written)> {
+) -> Result<Option<(crate::BuildReport, crate::Written)>> {
     use crate::OutFile;
     let mut lap = Laps::new();
     let memo = &s.memo;
@@ -848,21 +879,33 @@ fn build_steps(
         canonical_base.as_deref(),
     );
     // Unless the output is known, every page is rendered and written.
+    let unknown = HashMap::new();
     let old_keys = if s.knows(&out) {
-        std::mem::take(&mut s.page_keys)
+        &s.page_keys
     } else {
-        HashMap::new()
+        &unknown
     };
     let old_hashes = s.written.as_ref().map(|(_, h)| h);
-    let pages = std::mem::take(&mut site.pages);
+    // Ladder pages come with the hash of their data, and with the data
+    // when it was planned in this build.
+    let mut known = known;
+    let pages: Vec<(PageOut, Option<u64>)> = std::mem::take(&mut site.pages)
+        .into_iter()
+        .map(|mut p| match known.remove(&p.url) {
+            Some((template, h, data)) if template == p.template => {
+                p.data = data.unwrap_or_default();
+                (p, Some(h))
+            }
+            _ => (p, None),
+        })
+        .collect();
+    // A remembered page, planned without its data, that must be rendered.
+    let stale = std::sync::atomic::AtomicBool::new(false);
     let rendered: Vec<(Built, u64)> = pages
         .into_par_iter()
-        .map(|p| -> Result<(Built, u64)> {
-            let planned = known
-                .get(&p.url)
-                .filter(|(template, ..)| *template == p.template);
+        .map(|(p, planned)| -> Result<(Built, u64)> {
             let data_key = match planned {
-                Some((_, h, _)) => *h,
+                Some(h) => h,
                 None => hash_map(&p.data),
             };
             let key = hash_of(&(
@@ -876,16 +919,19 @@ fn build_steps(
             if let Some(h) = old_hashes.and_then(|h| h.get(&p.url)).filter(|_| same) {
                 return Ok(((p.url, None, *h), key));
             }
-            let data = match planned {
-                Some((_, _, d)) => (**d).clone(),
-                None => p.data,
-            };
-            let ctx = crate::page_context(&base, &p.url, data, canonical_base.as_deref());
+            if planned.is_some() && p.data.is_empty() {
+                stale.store(true, std::sync::atomic::Ordering::Relaxed);
+                return Ok(((p.url, None, (0, 0)), key));
+            }
+            let ctx = crate::page_context(&base, &p.url, p.data, canonical_base.as_deref());
             let html = renderer.render(p.template, &ctx)?.into_bytes();
             let h = content_hash(&html);
             Ok(((p.url, Some(OutFile::Bytes(html)), h), key))
         })
         .collect::<Result<_>>()?;
+    if stale.into_inner() {
+        return Ok(None);
+    }
     lap.lap("render");
     let mut page_keys = HashMap::with_capacity(rendered.len());
     let mut files: Vec<Built> = Vec::with_capacity(rendered.len() + search_files.len() + 8);
@@ -955,7 +1001,7 @@ fn build_steps(
     }
     lap.lap("write");
     diags.sort();
-    Ok((
+    Ok(Some((
         crate::BuildReport {
             output: layout.output.clone(),
             pages: page_count,
@@ -964,7 +1010,7 @@ fn build_steps(
             elapsed: start.elapsed(),
         },
         written,
-    ))
+    )))
 }
 
 /// `RUNGS_TIMINGS=1`: how long each step of a session build took, in
