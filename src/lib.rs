@@ -339,8 +339,10 @@ fn render_site(
         assets,
         mut diags,
     } = load(opts)?;
+    mem_lap("load");
     let renderer = theme_renderer(&layout, cache)?;
     let (handbook, mut views) = ladder::recognise_all(&docs, &mut diags);
+    mem_lap("recognise");
     let docs = apply_views(docs, &mut views);
     let (mut site, extras) = site::plan_documents_with(
         &layout,
@@ -352,29 +354,7 @@ fn render_site(
         &site::Cold,
     );
     drop(views);
-    // RUNGS_TIMINGS=1 prints how long the search index took (benchmarks).
-    let search_start = Instant::now();
-    // Ladder pages are not indexed as pages (their entries are), so the
-    // index needs only the documents' pages.
-    let search_files = search_index(&handbook, &docs, &site).files();
-    if std::env::var_os("RUNGS_TIMINGS").is_some() {
-        eprintln!(
-            "timings: search index {:.3}s ({} files)",
-            search_start.elapsed().as_secs_f64(),
-            search_files.len()
-        );
-    }
-    drop(docs);
-    // Streaming, the index is written now rather than held to the end.
-    let search_files = match stream {
-        Some(staging) => {
-            search_files
-                .par_iter()
-                .try_for_each(|(rel, text)| staging.write(rel, text.as_bytes()))?;
-            Vec::new()
-        }
-        None => search_files,
-    };
+    mem_lap("plan documents");
     site.pages.push(search::search_page());
 
     let base = base_context(&layout, &renderer, &site);
@@ -382,14 +362,19 @@ fn render_site(
     let mut page_count = 0;
     let mut sitemap_urls: Vec<String> = Vec::new();
     let mut files: Vec<(String, OutFile)> = Vec::new();
+    // The search index holds the sections of document pages, taken from
+    // each page as it is rendered.
+    let ladder_sources = search_ladder_sources(&handbook);
+    let sections = std::cell::RefCell::new(Vec::new());
     // Render a batch of planned pages in parallel; each page's data is
     // dropped as soon as it is rendered, and its HTML once written.
     let mut render = |pages: Vec<site::PageOut>| -> Result<()> {
         page_count += pages.len();
         sitemap_urls.extend(pages.iter().filter(|p| p.in_sitemap).map(|p| p.url.clone()));
-        let rendered: Vec<(String, OutFile)> = pages
+        let rendered: Vec<(Vec<search::PageSection>, Option<(String, OutFile)>)> = pages
             .into_par_iter()
-            .map(|p| -> Result<Option<(String, OutFile)>> {
+            .map(|p| -> Result<_> {
+                let secs = page_search_sections(&ladder_sources, &p, &search::page_sections);
                 // The page's data moves into the context (no copy).
                 let ctx = page_context(&base, &p.url, p.data, canonical_base.as_deref());
                 let html = renderer.render(p.template, &ctx)?;
@@ -397,18 +382,54 @@ fn render_site(
                 match stream {
                     Some(staging) => {
                         staging.write(&p.url, html.as_bytes())?;
-                        Ok(None)
+                        Ok((secs, None))
                     }
-                    None => Ok(Some((p.url, OutFile::Bytes(html.into_bytes())))),
+                    None => Ok((secs, Some((p.url, OutFile::Bytes(html.into_bytes()))))),
                 }
             })
-            .filter_map(|r| r.transpose())
             .collect::<Result<_>>()?;
-        files.extend(rendered);
+        let mut sections = sections.borrow_mut();
+        for (secs, file) in rendered {
+            sections.extend(secs);
+            files.extend(file);
+        }
         Ok(())
     };
     render(std::mem::take(&mut site.pages))?;
+    mem_lap("render documents");
+    // RUNGS_TIMINGS=1 prints how long the search index took (benchmarks).
+    let search_start = Instant::now();
+    // Ladder pages are not indexed as pages (their entries are), so the
+    // index needs only the documents' pages, all rendered by now.
+    let index = build_search_index(&handbook, &docs, sections.take());
+    drop(docs);
+    // Streaming, each index file is written as it is made.
+    let search_count = std::sync::atomic::AtomicUsize::new(0);
+    let search_files = match stream {
+        Some(staging) => {
+            index.write_files(&|rel, text| {
+                search_count.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                staging.write(&rel, text.as_bytes())
+            })?;
+            Vec::new()
+        }
+        None => {
+            let f = index.files();
+            search_count.store(f.len(), std::sync::atomic::Ordering::Relaxed);
+            f
+        }
+    };
+    drop(index);
+    if std::env::var_os("RUNGS_TIMINGS").is_some() {
+        eprintln!(
+            "timings: search index {:.3}s ({} files)",
+            search_start.elapsed().as_secs_f64(),
+            search_count.into_inner()
+        );
+    }
+    mem_lap("search");
     site::ladder_pages::plan_batches(&handbook, &extras, &mut render)?;
+    mem_lap("ladder pages");
     let sitemap_text = sitemap(sitemap_urls, canonical_base.as_deref());
     files.extend(
         site.assets
@@ -597,36 +618,58 @@ pub fn search_index_with(
     site: &site::Site,
     page_sections: &PageSections<'_>,
 ) -> search::SearchIndex {
+    let ladder_sources = search_ladder_sources(handbook);
+    let sections: Vec<search::PageSection> = site
+        .pages
+        .par_iter()
+        .flat_map_iter(|p| page_search_sections(&ladder_sources, p, page_sections))
+        .collect();
+    build_search_index(handbook, docs, sections)
+}
+
+/// The documents whose pages are indexed only by their headings: those
+/// of ladder sources (their entries are indexed on their own).
+fn search_ladder_sources(handbook: &ladder::model::Handbook) -> std::collections::HashSet<&str> {
+    handbook
+        .tracks
+        .iter()
+        .map(|t| t.source.file.as_str())
+        .collect()
+}
+
+/// The sections of the planned page `p` the search index holds: plain
+/// pages with their body text; the pages of ladder and skill sources only
+/// by their headings; no other page.
+fn page_search_sections(
+    ladder_sources: &std::collections::HashSet<&str>,
+    p: &site::PageOut,
+    page_sections: &PageSections<'_>,
+) -> Vec<search::PageSection> {
+    let source = p.data.get("page").and_then(|v| v["source"].as_str());
+    let body = match p.template {
+        "page.html" => !source.is_some_and(|s| ladder_sources.contains(s)),
+        "skill.html" => false,
+        _ => return Vec::new(),
+    };
+    match p.data.get("content").and_then(|v| v.as_str()) {
+        Some(html) => page_sections(&p.url, &p.title, html, body),
+        None => Vec::new(),
+    }
+}
+
+/// The search index of the handbook and the documents' page `sections`
+/// (in page order).
+fn build_search_index(
+    handbook: &ladder::model::Handbook,
+    docs: &[source::SourceDoc],
+    sections: Vec<search::PageSection>,
+) -> search::SearchIndex {
     let skill_url = |rel: &str| {
         docs.iter()
             .find(|d| d.rel == rel)
             .map(|d| site::urls::doc_url(&d.rel, d.frontmatter.slug.as_deref()))
     };
-    // Plain pages are indexed with their body text; the pages of ladder and
-    // skill sources only by their headings (their entries are indexed
-    // on their own).
-    let ladder_sources: std::collections::HashSet<&str> = handbook
-        .tracks
-        .iter()
-        .map(|t| t.source.file.as_str())
-        .collect();
-    let sections: Vec<search::PageSection> = site
-        .pages
-        .par_iter()
-        .flat_map_iter(|p| {
-            let source = p.data.get("page").and_then(|v| v["source"].as_str());
-            let body = match p.template {
-                "page.html" => !source.is_some_and(|s| ladder_sources.contains(s)),
-                "skill.html" => false,
-                _ => return Vec::new(),
-            };
-            match p.data.get("content").and_then(|v| v.as_str()) {
-                Some(html) => page_sections(&p.url, &p.title, html, body),
-                None => Vec::new(),
-            }
-        })
-        .collect();
-    search::SearchIndex::build(handbook, &skill_url, &sections)
+    search::SearchIndex::build(handbook, &skill_url, sections)
 }
 
 /// Template data every page has: the site, its assets and navigation.
@@ -668,4 +711,23 @@ fn sitemap(mut urls: Vec<String>, base: Option<&str>) -> String {
     }
     s.push_str("</urlset>\n");
     s
+}
+
+fn mem_lap(step: &str) {
+    if std::env::var_os("RUNGS_TIMINGS").is_none() {
+        return;
+    }
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let field = |k: &str| {
+        status
+            .lines()
+            .find(|l| l.starts_with(k))
+            .map(|l| l[k.len()..].trim().to_string())
+            .unwrap_or_default()
+    };
+    eprintln!(
+        "mem: {step}: rss {} peak {}",
+        field("VmRSS:"),
+        field("VmHWM:")
+    );
 }

@@ -198,11 +198,12 @@ fn squash(s: &str) -> String {
 
 impl SearchIndex {
     /// Index the handbook. `skill_url` gives a skill's page URL;
-    /// `sections` are the sections of document and skill pages.
+    /// `sections` are the sections of document and skill pages (their
+    /// text moves into the index).
     pub fn build(
         hb: &Handbook,
         skill_url: &dyn Fn(&str) -> Option<String>,
-        sections: &[PageSection],
+        sections: Vec<PageSection>,
     ) -> SearchIndex {
         let mut ix = SearchIndex::default();
         // Tracks are indexed in parallel, then joined in order.
@@ -262,15 +263,15 @@ impl SearchIndex {
             ix.tracks.push((s.id.clone(), s.title.clone()));
         }
         for s in sections {
-            let url = match &s.heading {
-                Some((id, _)) => format!("{}#{id}", s.page_url),
-                None => s.page_url.clone(),
+            let (url, section) = match s.heading {
+                Some((id, t)) => (format!("{}#{id}", s.page_url), Some(t)),
+                None => (s.page_url, None),
             };
             push(SearchDoc {
                 kind: Kind::Page,
-                title: s.page_title.clone(),
-                section: s.heading.as_ref().map(|(_, t)| t.clone()),
-                text: s.text.clone(),
+                title: s.page_title,
+                section,
+                text: s.text,
                 url,
                 track: None,
                 level: None,
@@ -285,6 +286,15 @@ impl SearchIndex {
     /// Stemmed term → postings (doc index, weight), sorted by term, each
     /// posting list in document order.
     pub fn terms(&self) -> BTreeMap<String, Vec<(usize, u32)>> {
+        self.postings()
+            .into_iter()
+            .map(|(t, p)| (t, p.into_iter().map(|(d, w)| (d as usize, w)).collect()))
+            .collect()
+    }
+
+    /// [`SearchIndex::terms`] as a sorted list, document numbers as `u32`
+    /// (half the memory at hundreds of thousands of documents).
+    fn postings(&self) -> Vec<(String, Postings)> {
         // Documents are tokenised in parallel blocks, each stemming every
         // distinct word once; the blocks' postings are then joined in order.
         const BLOCK: usize = 4096;
@@ -294,17 +304,45 @@ impl SearchIndex {
             .enumerate()
             .map(|(b, docs)| terms_of_block(b * BLOCK, docs))
             .collect();
-        let mut all: FxHashMap<String, Vec<(usize, u32)>> = FxHashMap::default();
+        let mut all: FxHashMap<String, Postings> = FxHashMap::default();
         for block in blocks {
             for (t, p) in block {
                 all.entry(t).or_default().extend(p);
             }
         }
-        all.into_iter().collect()
+        let mut all: Vec<(String, Postings)> = all.into_iter().collect();
+        all.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        all
     }
 
     /// The index files: (path under the site root, contents).
     pub fn files(&self) -> Vec<(String, String)> {
+        let out = std::sync::Mutex::new(Vec::new());
+        let done: Result<(), std::convert::Infallible> = self.write_files(&|rel, text| {
+            out.lock().expect("not poisoned").push((rel, text));
+            Ok(())
+        });
+        done.unwrap_or_else(|e| match e {});
+        let mut out = out.into_inner().expect("not poisoned");
+        // meta.js, the term shards (in order), facets.js, the chunks.
+        let rank = |rel: &str| -> (u8, usize) {
+            match rel.strip_prefix("search/d-") {
+                Some(n) => (3, n.trim_end_matches(".js").parse().unwrap_or(0)),
+                None if rel == "search/meta.js" => (0, 0),
+                None if rel == "search/facets.js" => (2, 0),
+                None => (1, 0),
+            }
+        };
+        out.sort_by_key(|(rel, _)| rank(rel));
+        out
+    }
+
+    /// Hand each index file to `write` as it is made (path under the site
+    /// root, contents), so that the index's files are never all in memory.
+    pub fn write_files<E: Send>(
+        &self,
+        write: &(dyn Fn(String, String) -> Result<(), E> + Sync),
+    ) -> Result<(), E> {
         let tracks: Vec<&str> = self.tracks.iter().map(|(id, _)| id.as_str()).collect();
         let track_of: HashMap<&str, usize> =
             tracks.iter().enumerate().map(|(i, t)| (*t, i)).collect();
@@ -330,13 +368,11 @@ impl SearchIndex {
             )
         };
 
-        let mut out = Vec::new();
         // Documents, in chunks.
-        let chunks: Vec<(String, String)> = self
-            .docs
+        self.docs
             .par_chunks(CHUNK)
             .enumerate()
-            .map(|(n, docs)| {
+            .try_for_each(|(n, docs)| {
                 let mut s = format!("{{\"chunk\":{n},\"docs\":[");
                 for (i, d) in docs.iter().enumerate() {
                     let (t, l, k, dim) = facet(d);
@@ -358,17 +394,21 @@ impl SearchIndex {
                     s.push_str(&serde_json::to_string(&row).unwrap_or_default());
                 }
                 s.push_str("]}");
-                (format!("search/d-{n}.js"), wrap(&s))
-            })
-            .collect();
+                write(format!("search/d-{n}.js"), wrap(&s))
+            })?;
 
-        // Term shards.
-        let terms = self.terms();
-        let sized: Vec<(&str, String)> = terms
-            .par_iter()
-            .map(|(t, postings)| (t.as_str(), encode_postings(postings)))
-            .collect();
+        // Term shards; each term's postings are dropped once encoded.
+        let (terms, codes): (Vec<String>, Vec<String>) = self
+            .postings()
+            .into_par_iter()
+            .map(|(t, postings)| {
+                let code = encode_postings(&postings);
+                (t, code)
+            })
+            .unzip();
+        let sized: Vec<(&str, String)> = terms.iter().map(String::as_str).zip(codes).collect();
         let shards = shard_terms(&sized);
+        drop(sized);
         let shard_names: Vec<&str> = shards.iter().map(|(p, _)| p.as_str()).collect();
         for (prefix, members) in &shards {
             let mut s = format!("{{\"shard\":{},\"terms\":{{", json!(prefix));
@@ -379,7 +419,7 @@ impl SearchIndex {
                 let _ = write!(s, "{}:[{p}]", json!(t));
             }
             s.push_str("}}");
-            out.push((format!("search/t-{}.js", shard_file(prefix)), wrap(&s)));
+            write(format!("search/t-{}.js", shard_file(prefix)), wrap(&s))?;
         }
 
         // Facets, run-length coded: [run, value, run, value, …].
@@ -405,10 +445,10 @@ impl SearchIndex {
             "kind": rle(f.iter().map(|x| x.2)),
             "dim": rle(f.iter().map(|x| x.3)),
         });
-        out.push((
+        write(
             "search/facets.js".into(),
             wrap(&json!({ "facets": facets }).to_string()),
-        ));
+        )?;
 
         let meta = json!({
             "n": self.docs.len(),
@@ -420,15 +460,10 @@ impl SearchIndex {
             "filters": Kind::ALL.iter().map(|k| k.filter()).collect::<Vec<_>>(),
             "shards": shard_names,
         });
-        out.insert(
-            0,
-            (
-                "search/meta.js".to_string(),
-                wrap(&json!({ "meta": meta }).to_string()),
-            ),
-        );
-        out.extend(chunks);
-        out
+        write(
+            "search/meta.js".to_string(),
+            wrap(&json!({ "meta": meta }).to_string()),
+        )
     }
 }
 
@@ -545,7 +580,7 @@ const MIN_RUN: usize = 3;
 /// `gap,-weight,count` (the gap leads to the run's first document; the
 /// next gap counts from its last). Words of a level's title are in every
 /// expectation of the level, so common terms shrink to a triple per level.
-pub fn encode_postings(postings: &[(usize, u32)]) -> String {
+pub fn encode_postings(postings: &[(u32, u32)]) -> String {
     let mut s = String::with_capacity(postings.len() * 4);
     let mut last = 0;
     let mut i = 0;
@@ -554,7 +589,7 @@ pub fn encode_postings(postings: &[(usize, u32)]) -> String {
         let mut n = 1;
         while postings
             .get(i + n)
-            .is_some_and(|&(e, v)| e == d + n && v == w)
+            .is_some_and(|&(e, v)| e as usize == d as usize + n && v == w)
         {
             n += 1;
         }
@@ -563,7 +598,7 @@ pub fn encode_postings(postings: &[(usize, u32)]) -> String {
         }
         if n >= MIN_RUN {
             let _ = write!(s, "{},-{w},{n}", d - last);
-            last = d + n - 1;
+            last = d + n as u32 - 1;
             i += n;
         } else {
             let _ = write!(s, "{},{w}", d - last);
@@ -575,13 +610,13 @@ pub fn encode_postings(postings: &[(usize, u32)]) -> String {
 }
 
 /// (document index, weight) pairs of one term, in document order.
-type Postings = Vec<(usize, u32)>;
+type Postings = Vec<(u32, u32)>;
 
 /// Term → postings for the documents `first..first + docs.len()`.
 fn terms_of_block(first: usize, docs: &[SearchDoc]) -> Vec<(String, Postings)> {
     let mut ids: FxHashMap<String, usize> = FxHashMap::default();
     let mut names: Vec<String> = Vec::new();
-    let mut postings: Vec<Vec<(usize, u32)>> = Vec::new();
+    let mut postings: Vec<Postings> = Vec::new();
     let mut seen: Vec<(usize, u32)> = Vec::new();
     // Every distinct spelling is lowered and stemmed once per block.
     let mut stems: FxHashMap<String, Option<usize>> = FxHashMap::default();
@@ -636,7 +671,7 @@ fn terms_of_block(first: usize, docs: &[SearchDoc]) -> Vec<(String, Postings)> {
         seen.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
         seen.dedup_by_key(|p| p.0);
         for (id, w) in &seen {
-            postings[*id].push((first + i, *w));
+            postings[*id].push(((first + i) as u32, *w));
         }
     }
     names.into_iter().zip(postings).collect()
