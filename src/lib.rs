@@ -341,7 +341,8 @@ fn render_site(
     } = load(opts)?;
     mem_lap("load");
     let renderer = theme_renderer(&layout, cache)?;
-    let (handbook, mut views) = ladder::recognise_all(&docs, &mut diags);
+    let (mut handbook, mut views) = ladder::recognise_all(&docs, &mut diags);
+    handbook.drop_track_sources();
     mem_lap("recognise");
     let docs = apply_views(docs, &mut views);
     let (mut site, extras) = site::plan_documents_with(
@@ -628,12 +629,16 @@ pub fn search_index_with(
 }
 
 /// The documents whose pages are indexed only by their headings: those
-/// of ladder sources (their entries are indexed on their own).
+/// of ladder sources (their entries are indexed on their own), including
+/// every level file of a track written one file per level.
 fn search_ladder_sources(handbook: &ladder::model::Handbook) -> std::collections::HashSet<&str> {
     handbook
         .tracks
         .iter()
-        .map(|t| t.source.file.as_str())
+        .flat_map(|t| {
+            std::iter::once(t.source.file.as_str())
+                .chain(t.levels.iter().map(|l| l.source.file.as_str()))
+        })
         .collect()
 }
 

@@ -253,4 +253,25 @@ impl Handbook {
             ..Handbook::default()
         }
     }
+
+    /// Drop the markdown [`Rich::source`] of every track's text: the site
+    /// and search read only the HTML and plain text, and a build at
+    /// thousands of levels would otherwise hold each text three times.
+    /// Not for export, which writes the source.
+    pub fn drop_track_sources(&mut self) {
+        fn drop(r: &mut Rich) {
+            r.source = String::new();
+        }
+        for t in &mut self.tracks {
+            t.description.iter_mut().for_each(drop);
+            t.anti_patterns.iter_mut().for_each(|a| drop(&mut a.text));
+            for l in &mut t.levels {
+                l.summary.iter_mut().for_each(drop);
+                for e in &mut l.expectations {
+                    drop(&mut e.text);
+                    e.examples.iter_mut().for_each(drop);
+                }
+            }
+        }
+    }
 }
