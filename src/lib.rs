@@ -345,20 +345,8 @@ fn render_site(
     handbook.drop_track_sources();
     mem_lap("recognise");
     let docs = apply_views(docs, &mut views);
-    let (mut site, extras) = site::plan_documents_with(
-        &layout,
-        &docs,
-        &assets,
-        &handbook,
-        &views,
-        &mut diags,
-        &site::Cold,
-    );
-    drop(views);
-    mem_lap("plan documents");
-    site.pages.push(search::search_page());
 
-    let base = base_context(&layout, &renderer, &site);
+    let base = base_context_with(&layout, &renderer, &site::nav(&docs));
     let canonical_base = layout.config.base_url_normalised();
     let mut page_count = 0;
     let mut sitemap_urls: Vec<String> = Vec::new();
@@ -396,8 +384,20 @@ fn render_site(
         }
         Ok(())
     };
-    render(std::mem::take(&mut site.pages))?;
-    mem_lap("render documents");
+    // Document pages are planned, rendered and written a batch at a time.
+    let (site, extras) = site::plan_documents_batches(
+        &layout,
+        &docs,
+        &assets,
+        &handbook,
+        &views,
+        &mut diags,
+        &site::Cold,
+        &mut render,
+    )?;
+    drop(views);
+    render(vec![search::search_page()])?;
+    mem_lap("documents");
     // RUNGS_TIMINGS=1 prints how long the search index took (benchmarks).
     let search_start = Instant::now();
     // Ladder pages are not indexed as pages (their entries are), so the
@@ -683,6 +683,15 @@ fn base_context(
     renderer: &render::Renderer,
     site: &site::Site,
 ) -> serde_json::Map<String, serde_json::Value> {
+    base_context_with(layout, renderer, &site.nav)
+}
+
+/// [`base_context`] with the site's navigation `nav`.
+fn base_context_with(
+    layout: &config::SiteLayout,
+    renderer: &render::Renderer,
+    nav: &[site::Link],
+) -> serde_json::Map<String, serde_json::Value> {
     let c = &layout.config;
     let mut ctx = serde_json::Map::new();
     ctx.insert(
@@ -696,7 +705,7 @@ fn base_context(
         }),
     );
     ctx.insert("assets".into(), serde_json::json!(renderer.asset_urls()));
-    ctx.insert("nav".into(), serde_json::json!(site.nav));
+    ctx.insert("nav".into(), serde_json::json!(nav));
     ctx.insert("rungs_version".into(), env!("CARGO_PKG_VERSION").into());
     ctx
 }
