@@ -360,7 +360,7 @@ fn render_site(
     let mut render = |pages: Vec<site::PageOut>| -> Result<()> {
         page_count += pages.len();
         sitemap_urls.extend(pages.iter().filter(|p| p.in_sitemap).map(|p| p.url.clone()));
-        let rendered: Vec<(Vec<search::PageSection>, Option<(String, OutFile)>)> = pages
+        let rendered: Vec<(Vec<search::PageSection>, Option<_>)> = pages
             .into_par_iter()
             .map(|p| -> Result<_> {
                 let secs = page_search_sections(&ladder_sources, &p, &search::page_sections);
@@ -402,30 +402,27 @@ fn render_site(
     let search_start = Instant::now();
     // Ladder pages are not indexed as pages (their entries are), so the
     // index needs only the documents' pages, all rendered by now.
-    let index = build_search_index(&handbook, &docs, sections.take());
+    // Streaming, each index file is written as it is made, and the index
+    // is never whole in memory.
+    let held = std::sync::Mutex::new(Vec::new());
+    search::write_index(
+        &handbook,
+        &|rel| skill_page_url(&docs, rel),
+        &sections.take(),
+        &|rel, text| match stream {
+            Some(staging) => staging.write(&rel, text.as_bytes()),
+            None => {
+                held.lock().expect("not poisoned").push((rel, text));
+                Ok(())
+            }
+        },
+    )?;
     drop(docs);
-    // Streaming, each index file is written as it is made.
-    let search_count = std::sync::atomic::AtomicUsize::new(0);
-    let search_files = match stream {
-        Some(staging) => {
-            index.write_files(&|rel, text| {
-                search_count.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                staging.write(&rel, text.as_bytes())
-            })?;
-            Vec::new()
-        }
-        None => {
-            let f = index.files();
-            search_count.store(f.len(), std::sync::atomic::Ordering::Relaxed);
-            f
-        }
-    };
-    drop(index);
+    let search_files = held.into_inner().expect("not poisoned");
     if std::env::var_os("RUNGS_TIMINGS").is_some() {
         eprintln!(
-            "timings: search index {:.3}s ({} files)",
+            "timings: search index {:.3}s",
             search_start.elapsed().as_secs_f64(),
-            search_count.into_inner()
         );
     }
     mem_lap("search");
@@ -625,7 +622,7 @@ pub fn search_index_with(
         .par_iter()
         .flat_map_iter(|p| page_search_sections(&ladder_sources, p, page_sections))
         .collect();
-    build_search_index(handbook, docs, sections)
+    search::SearchIndex::build(handbook, &|rel| skill_page_url(docs, rel), &sections)
 }
 
 /// The documents whose pages are indexed only by their headings: those
@@ -662,19 +659,11 @@ fn page_search_sections(
     }
 }
 
-/// The search index of the handbook and the documents' page `sections`
-/// (in page order).
-fn build_search_index(
-    handbook: &ladder::model::Handbook,
-    docs: &[source::SourceDoc],
-    sections: Vec<search::PageSection>,
-) -> search::SearchIndex {
-    let skill_url = |rel: &str| {
-        docs.iter()
-            .find(|d| d.rel == rel)
-            .map(|d| site::urls::doc_url(&d.rel, d.frontmatter.slug.as_deref()))
-    };
-    search::SearchIndex::build(handbook, &skill_url, sections)
+/// The URL of the page of the document at `rel` (a skill's page).
+fn skill_page_url(docs: &[source::SourceDoc], rel: &str) -> Option<String> {
+    docs.iter()
+        .find(|d| d.rel == rel)
+        .map(|d| site::urls::doc_url(&d.rel, d.frontmatter.slug.as_deref()))
 }
 
 /// Template data every page has: the site, its assets and navigation.

@@ -24,7 +24,7 @@ use crate::site::ladder_pages::{level_url, track_url};
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use serde_json::json;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt::Write as _;
 
 /// Documents per `search/d-<n>.js` chunk.
@@ -198,121 +198,27 @@ fn squash(s: &str) -> String {
 
 impl SearchIndex {
     /// Index the handbook. `skill_url` gives a skill's page URL;
-    /// `sections` are the sections of document and skill pages (their
-    /// text moves into the index).
+    /// `sections` are the sections of document and skill pages.
     pub fn build(
         hb: &Handbook,
         skill_url: &dyn Fn(&str) -> Option<String>,
-        sections: Vec<PageSection>,
+        sections: &[PageSection],
     ) -> SearchIndex {
-        let mut ix = SearchIndex::default();
-        // Tracks are indexed in parallel, then joined in order.
-        let per_track: Vec<Vec<SearchDoc>> = hb.tracks.par_iter().map(track_docs).collect();
-        ix.docs = per_track.into_iter().flatten().collect();
-        ix.tracks = hb
-            .tracks
-            .iter()
-            .map(|t| (t.id.clone(), t.title.clone()))
-            .collect();
-        let mut push = |d: SearchDoc| ix.docs.push(d);
-        for s in &hb.skills {
-            let Some(page) = skill_url(&s.source.file) else {
-                continue;
-            };
-            let sk = |kind, text: String, url: String| SearchDoc {
-                kind,
-                title: s.title.clone(),
-                text,
-                url,
-                track: Some(s.id.clone()),
-                level: None,
-                dimension: None,
-                section: None,
-            };
-            push(sk(Kind::Skill, s.title.clone(), page.clone()));
-            for m in &s.scale {
-                let mut text = format!("{} {}", m.number, m.title);
-                if let Some(d) = &m.description {
-                    text = format!("{text}: {}", d.text);
-                }
-                push(sk(
-                    Kind::Skill,
-                    text,
-                    format!("{page}#maturity-{}", m.number),
-                ));
-            }
-            for c in &s.checklists {
-                let anchor = sections
-                    .iter()
-                    .filter(|h| h.page_url == page)
-                    .filter_map(|h| h.heading.as_ref())
-                    .find(|(_, text)| *text == c.title)
-                    .map(|(id, _)| format!("{page}#{id}"))
-                    .unwrap_or_else(|| page.clone());
-                for i in &c.items {
-                    push(sk(Kind::Skill, i.text.text.clone(), anchor.clone()));
-                }
-            }
-            for a in &s.anti_patterns {
-                push(sk(
-                    Kind::AntiPattern,
-                    a.text.text.clone(),
-                    format!("{page}#{}", a.id),
-                ));
-            }
-            ix.tracks.push((s.id.clone(), s.title.clone()));
+        SearchIndex {
+            docs: doc_blocks(hb, skill_url, sections).flatten().collect(),
+            tracks: facet_tracks(hb, skill_url),
         }
-        for s in sections {
-            let (url, section) = match s.heading {
-                Some((id, t)) => (format!("{}#{id}", s.page_url), Some(t)),
-                None => (s.page_url, None),
-            };
-            push(SearchDoc {
-                kind: Kind::Page,
-                title: s.page_title,
-                section,
-                text: s.text,
-                url,
-                track: None,
-                level: None,
-                dimension: None,
-            });
-        }
-        ix.docs
-            .retain(|d| !d.text.trim().is_empty() || d.section.is_some());
-        ix
     }
 
     /// Stemmed term → postings (doc index, weight), sorted by term, each
     /// posting list in document order.
     pub fn terms(&self) -> BTreeMap<String, Vec<(usize, u32)>> {
-        self.postings()
+        let mut w = TermPostings::default();
+        w.add(0, &self.docs);
+        w.into_sorted()
             .into_iter()
             .map(|(t, p)| (t, p.into_iter().map(|(d, w)| (d as usize, w)).collect()))
             .collect()
-    }
-
-    /// [`SearchIndex::terms`] as a sorted list, document numbers as `u32`
-    /// (half the memory at hundreds of thousands of documents).
-    fn postings(&self) -> Vec<(String, Postings)> {
-        // Documents are tokenised in parallel blocks, each stemming every
-        // distinct word once; the blocks' postings are then joined in order.
-        const BLOCK: usize = 4096;
-        let blocks: Vec<Vec<(String, Postings)>> = self
-            .docs
-            .par_chunks(BLOCK)
-            .enumerate()
-            .map(|(b, docs)| terms_of_block(b * BLOCK, docs))
-            .collect();
-        let mut all: FxHashMap<String, Postings> = FxHashMap::default();
-        for block in blocks {
-            for (t, p) in block {
-                all.entry(t).or_default().extend(p);
-            }
-        }
-        let mut all: Vec<(String, Postings)> = all.into_iter().collect();
-        all.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        all
     }
 
     /// The index files: (path under the site root, contents).
@@ -343,63 +249,344 @@ impl SearchIndex {
         &self,
         write: &(dyn Fn(String, String) -> Result<(), E> + Sync),
     ) -> Result<(), E> {
-        let tracks: Vec<&str> = self.tracks.iter().map(|(id, _)| id.as_str()).collect();
-        let track_of: HashMap<&str, usize> =
-            tracks.iter().enumerate().map(|(i, t)| (*t, i)).collect();
-        let mut dims: Vec<&str> = self
-            .docs
-            .iter()
-            .filter_map(|d| d.dimension.as_deref())
-            .collect();
-        dims.sort_unstable();
-        dims.dedup();
-        let dim_of: HashMap<&str, usize> = dims.iter().enumerate().map(|(i, d)| (*d, i)).collect();
-        let mut levels: Vec<u32> = self.docs.iter().filter_map(|d| d.level).collect();
-        levels.sort_unstable();
-        levels.dedup();
-        let kinds: Vec<&str> = Kind::ALL.iter().map(|k| k.name()).collect();
-        let kind_of = |k: Kind| Kind::ALL.iter().position(|x| *x == k).unwrap_or(0);
-        let facet = |d: &SearchDoc| {
-            (
-                d.track.as_deref().and_then(|t| track_of.get(t).copied()),
-                d.level,
-                kind_of(d.kind),
-                d.dimension.as_deref().and_then(|x| dim_of.get(x).copied()),
-            )
-        };
+        let mut w = IndexWriter::new(&self.tracks, self.docs.iter(), write);
+        w.add(&self.docs)?;
+        w.finish()
+    }
+}
 
-        // Documents, in chunks.
-        self.docs
+/// [`SearchIndex::build`] and then [`SearchIndex::write_files`], the same
+/// files, without ever holding every document: the documents are made a
+/// block at a time, twice (first for the facet values, which every file
+/// refers to), and each block is dropped once written and indexed.
+pub fn write_index<E: Send>(
+    hb: &Handbook,
+    skill_url: &dyn Fn(&str) -> Option<String>,
+    sections: &[PageSection],
+    write: &(dyn Fn(String, String) -> Result<(), E> + Sync),
+) -> Result<(), E> {
+    let tracks = facet_tracks(hb, skill_url);
+    let mut values = FacetValues::default();
+    for block in doc_blocks(hb, skill_url, sections) {
+        facet_values(&mut values, block.iter());
+    }
+    let mut w = IndexWriter::with_values(&tracks, values, write);
+    for block in doc_blocks(hb, skill_url, sections) {
+        w.add(&block)?;
+    }
+    w.finish()
+}
+
+/// Tracks indexed a block at a time by [`doc_blocks`].
+const TRACKS_PER_BLOCK: usize = 8;
+
+/// The index's documents, a block at a time, in index order: each
+/// track's, the skills', the page sections'; empty texts left out.
+fn doc_blocks<'a>(
+    hb: &'a Handbook,
+    skill_url: &'a dyn Fn(&str) -> Option<String>,
+    sections: &'a [PageSection],
+) -> impl Iterator<Item = Vec<SearchDoc>> + 'a {
+    // Tracks are indexed in parallel, then joined in order.
+    let tracks = hb
+        .tracks
+        .chunks(TRACKS_PER_BLOCK)
+        .map(|ts| ts.par_iter().map(track_docs).collect::<Vec<_>>().concat());
+    let skills = std::iter::once_with(move || skill_docs(hb, skill_url, sections));
+    let pages = sections
+        .chunks(4096)
+        .map(|c| c.iter().map(section_doc).collect());
+    tracks
+        .chain(skills)
+        .chain(pages)
+        .map(|mut b: Vec<SearchDoc>| {
+            b.retain(|d| !d.text.trim().is_empty() || d.section.is_some());
+            b
+        })
+}
+
+/// Facet values: (id, title) of every track and of every skill with a page.
+fn facet_tracks(
+    hb: &Handbook,
+    skill_url: &dyn Fn(&str) -> Option<String>,
+) -> Vec<(String, String)> {
+    let tracks = hb.tracks.iter().map(|t| (t.id.clone(), t.title.clone()));
+    let skills = hb
+        .skills
+        .iter()
+        .filter(|s| skill_url(&s.source.file).is_some())
+        .map(|s| (s.id.clone(), s.title.clone()));
+    tracks.chain(skills).collect()
+}
+
+/// The entries of the skills' pages: each skill, its maturity levels,
+/// checklist items and anti-patterns.
+fn skill_docs(
+    hb: &Handbook,
+    skill_url: &dyn Fn(&str) -> Option<String>,
+    sections: &[PageSection],
+) -> Vec<SearchDoc> {
+    let mut docs = Vec::new();
+    let mut push = |d: SearchDoc| docs.push(d);
+    for s in &hb.skills {
+        let Some(page) = skill_url(&s.source.file) else {
+            continue;
+        };
+        let sk = |kind, text: String, url: String| SearchDoc {
+            kind,
+            title: s.title.clone(),
+            text,
+            url,
+            track: Some(s.id.clone()),
+            level: None,
+            dimension: None,
+            section: None,
+        };
+        push(sk(Kind::Skill, s.title.clone(), page.clone()));
+        for m in &s.scale {
+            let mut text = format!("{} {}", m.number, m.title);
+            if let Some(d) = &m.description {
+                text = format!("{text}: {}", d.text);
+            }
+            push(sk(
+                Kind::Skill,
+                text,
+                format!("{page}#maturity-{}", m.number),
+            ));
+        }
+        for c in &s.checklists {
+            let anchor = sections
+                .iter()
+                .filter(|h| h.page_url == page)
+                .filter_map(|h| h.heading.as_ref())
+                .find(|(_, text)| *text == c.title)
+                .map(|(id, _)| format!("{page}#{id}"))
+                .unwrap_or_else(|| page.clone());
+            for i in &c.items {
+                push(sk(Kind::Skill, i.text.text.clone(), anchor.clone()));
+            }
+        }
+        for a in &s.anti_patterns {
+            push(sk(
+                Kind::AntiPattern,
+                a.text.text.clone(),
+                format!("{page}#{}", a.id),
+            ));
+        }
+    }
+    docs
+}
+
+/// The entry of a page section.
+fn section_doc(s: &PageSection) -> SearchDoc {
+    let url = match &s.heading {
+        Some((id, _)) => format!("{}#{id}", s.page_url),
+        None => s.page_url.clone(),
+    };
+    SearchDoc {
+        kind: Kind::Page,
+        title: s.page_title.clone(),
+        section: s.heading.as_ref().map(|(_, t)| t.clone()),
+        text: s.text.clone(),
+        url,
+        track: None,
+        level: None,
+        dimension: None,
+    }
+}
+
+/// The dimensions and levels `docs` name, each once, in order.
+type FacetValues = (BTreeSet<String>, BTreeSet<u32>);
+
+/// Add the dimensions and levels of `docs` to `values`.
+fn facet_values<'a>(values: &mut FacetValues, docs: impl Iterator<Item = &'a SearchDoc>) {
+    for d in docs {
+        if let Some(x) = &d.dimension {
+            if !values.0.contains(x) {
+                values.0.insert(x.clone());
+            }
+        }
+        values.1.extend(d.level);
+    }
+}
+
+/// Term postings gathered block by block.
+#[derive(Default)]
+struct TermPostings(FxHashMap<String, Postings>);
+
+impl TermPostings {
+    /// Index `docs`, numbered from `first`. Documents are tokenised in
+    /// parallel blocks, each stemming every distinct word once; the
+    /// blocks' postings are then joined in order.
+    fn add(&mut self, first: usize, docs: &[SearchDoc]) {
+        const BLOCK: usize = 4096;
+        let blocks: Vec<Vec<(String, Postings)>> = docs
+            .par_chunks(BLOCK)
+            .enumerate()
+            .map(|(b, d)| terms_of_block(first + b * BLOCK, d))
+            .collect();
+        for block in blocks {
+            for (t, p) in block {
+                self.0.entry(t).or_default().extend(p);
+            }
+        }
+    }
+
+    /// Sorted by term; document numbers as `u32` (half the memory at
+    /// hundreds of thousands of documents).
+    fn into_sorted(self) -> Vec<(String, Postings)> {
+        let mut all: Vec<(String, Postings)> = self.0.into_iter().collect();
+        all.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        all
+    }
+}
+
+/// One document's facets: track, level, kind, dimension (as indices).
+type Facet = (Option<usize>, Option<u32>, usize, Option<usize>);
+
+/// Writes the index files while documents are added in order: each full
+/// chunk at once, the term shards, facets and meta at the end.
+struct IndexWriter<'w, E> {
+    write: &'w (dyn Fn(String, String) -> Result<(), E> + Sync),
+    tracks: &'w [(String, String)],
+    track_of: HashMap<String, usize>,
+    dims: Vec<String>,
+    dim_of: HashMap<String, usize>,
+    levels: Vec<u32>,
+    /// Documents of the chunk not yet full.
+    pending: Vec<SearchDoc>,
+    chunks: usize,
+    n: usize,
+    postings: TermPostings,
+    facets: Vec<Facet>,
+}
+
+impl<'w, E: Send> IndexWriter<'w, E> {
+    fn new<'d>(
+        tracks: &'w [(String, String)],
+        docs: impl Iterator<Item = &'d SearchDoc>,
+        write: &'w (dyn Fn(String, String) -> Result<(), E> + Sync),
+    ) -> Self {
+        let mut values = FacetValues::default();
+        facet_values(&mut values, docs);
+        Self::with_values(tracks, values, write)
+    }
+
+    fn with_values(
+        tracks: &'w [(String, String)],
+        (dims, levels): FacetValues,
+        write: &'w (dyn Fn(String, String) -> Result<(), E> + Sync),
+    ) -> Self {
+        let dims: Vec<String> = dims.into_iter().collect();
+        IndexWriter {
+            write,
+            tracks,
+            track_of: tracks
+                .iter()
+                .enumerate()
+                .map(|(i, (t, _))| (t.clone(), i))
+                .collect(),
+            dim_of: dims
+                .iter()
+                .enumerate()
+                .map(|(i, d)| (d.clone(), i))
+                .collect(),
+            dims,
+            levels: levels.into_iter().collect(),
+            pending: Vec::new(),
+            chunks: 0,
+            n: 0,
+            postings: TermPostings::default(),
+            facets: Vec::new(),
+        }
+    }
+
+    fn facet(&self, d: &SearchDoc) -> Facet {
+        let kind_of = |k: Kind| Kind::ALL.iter().position(|x| *x == k).unwrap_or(0);
+        (
+            d.track
+                .as_deref()
+                .and_then(|t| self.track_of.get(t).copied()),
+            d.level,
+            kind_of(d.kind),
+            d.dimension
+                .as_deref()
+                .and_then(|x| self.dim_of.get(x).copied()),
+        )
+    }
+
+    /// The chunk file `n` of `docs`.
+    fn chunk(&self, n: usize, docs: &[SearchDoc]) -> Result<(), E> {
+        let mut s = format!("{{\"chunk\":{n},\"docs\":[");
+        for (i, d) in docs.iter().enumerate() {
+            let (t, l, k, dim) = self.facet(d);
+            if i > 0 {
+                s.push(',');
+            }
+            // A tuple serialises as a JSON array, without
+            // building a `Value` per document.
+            let row = (
+                k,
+                &d.title,
+                &d.section,
+                cap(&d.text, TEXT_CAP),
+                &d.url,
+                t,
+                l,
+                dim,
+            );
+            s.push_str(&serde_json::to_string(&row).unwrap_or_default());
+        }
+        s.push_str("]}");
+        (self.write)(format!("search/d-{n}.js"), wrap(&s))
+    }
+
+    /// Index and write the next documents.
+    fn add(&mut self, docs: &[SearchDoc]) -> Result<(), E>
+    where
+        Self: Sync,
+    {
+        self.postings.add(self.n, docs);
+        let facets: Vec<Facet> = docs.iter().map(|d| self.facet(d)).collect();
+        self.facets.extend(facets);
+        self.n += docs.len();
+        let mut rest = docs;
+        if !self.pending.is_empty() {
+            let need = (CHUNK - self.pending.len()).min(rest.len());
+            self.pending.extend_from_slice(&rest[..need]);
+            rest = &rest[need..];
+            if self.pending.len() == CHUNK {
+                let full = std::mem::take(&mut self.pending);
+                self.chunk(self.chunks, &full)?;
+                self.chunks += 1;
+            }
+        }
+        let whole = rest.len() / CHUNK * CHUNK;
+        let first = self.chunks;
+        let this = &*self;
+        rest[..whole]
             .par_chunks(CHUNK)
             .enumerate()
-            .try_for_each(|(n, docs)| {
-                let mut s = format!("{{\"chunk\":{n},\"docs\":[");
-                for (i, d) in docs.iter().enumerate() {
-                    let (t, l, k, dim) = facet(d);
-                    if i > 0 {
-                        s.push(',');
-                    }
-                    // A tuple serialises as a JSON array, without
-                    // building a `Value` per document.
-                    let row = (
-                        k,
-                        &d.title,
-                        &d.section,
-                        cap(&d.text, TEXT_CAP),
-                        &d.url,
-                        t,
-                        l,
-                        dim,
-                    );
-                    s.push_str(&serde_json::to_string(&row).unwrap_or_default());
-                }
-                s.push_str("]}");
-                write(format!("search/d-{n}.js"), wrap(&s))
-            })?;
+            .try_for_each(|(k, c)| this.chunk(first + k, c))?;
+        self.chunks += whole / CHUNK;
+        self.pending.extend_from_slice(&rest[whole..]);
+        Ok(())
+    }
+
+    /// Write the last chunk, the term shards, facets and meta.
+    fn finish(mut self) -> Result<(), E>
+    where
+        Self: Sync,
+    {
+        let write = self.write;
+        if !self.pending.is_empty() {
+            let last = std::mem::take(&mut self.pending);
+            self.chunk(self.chunks, &last)?;
+        }
 
         // Term shards; each term's postings are dropped once encoded.
-        let (terms, codes): (Vec<String>, Vec<String>) = self
-            .postings()
+        let (terms, codes): (Vec<String>, Vec<String>) = std::mem::take(&mut self.postings)
+            .into_sorted()
             .into_par_iter()
             .map(|(t, postings)| {
                 let code = encode_postings(&postings);
@@ -438,7 +625,7 @@ impl SearchIndex {
                 .flat_map(|(n, x)| [json!(n), json!(x)])
                 .collect::<Vec<_>>())
         }
-        let f: Vec<_> = self.docs.iter().map(facet).collect();
+        let f = &self.facets;
         let facets = json!({
             "track": rle(f.iter().map(|x| x.0)),
             "level": rle(f.iter().map(|x| x.1)),
@@ -450,12 +637,13 @@ impl SearchIndex {
             wrap(&json!({ "facets": facets }).to_string()),
         )?;
 
+        let kinds: Vec<&str> = Kind::ALL.iter().map(|k| k.name()).collect();
         let meta = json!({
-            "n": self.docs.len(),
+            "n": self.n,
             "chunk": CHUNK,
             "tracks": self.tracks.iter().map(|(id, title)| json!([id, title])).collect::<Vec<_>>(),
-            "levels": levels,
-            "dims": dims,
+            "levels": self.levels,
+            "dims": self.dims,
             "kinds": kinds,
             "filters": Kind::ALL.iter().map(|k| k.filter()).collect::<Vec<_>>(),
             "shards": shard_names,
