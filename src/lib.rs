@@ -342,7 +342,7 @@ fn render_site(
     mem_lap("load");
     let renderer = theme_renderer(&layout, cache)?;
     let (mut handbook, mut views) = ladder::recognise_all(&docs, &mut diags);
-    handbook.drop_track_sources();
+    handbook.trim_for_site();
     mem_lap("recognise");
     let docs = apply_views(docs, &mut views);
 
@@ -402,12 +402,30 @@ fn render_site(
     let search_start = Instant::now();
     // Ladder pages are not indexed as pages (their entries are), so the
     // index needs only the documents' pages, all rendered by now.
+    // The documents' text is not needed any more; search needs only the
+    // addresses of skill pages.
+    let skill_pages: Vec<(String, String)> = handbook
+        .skills
+        .iter()
+        .filter_map(|s| {
+            Some((
+                s.source.file.clone(),
+                skill_page_url(&docs, &s.source.file)?,
+            ))
+        })
+        .collect();
+    drop(docs);
     // Streaming, each index file is written as it is made, and the index
     // is never whole in memory.
     let held = std::sync::Mutex::new(Vec::new());
     search::write_index(
         &handbook,
-        &|rel| skill_page_url(&docs, rel),
+        &|rel| {
+            skill_pages
+                .iter()
+                .find(|(r, _)| r == rel)
+                .map(|(_, u)| u.clone())
+        },
         &sections.take(),
         &|rel, text| match stream {
             Some(staging) => staging.write(&rel, text.as_bytes()),
@@ -417,7 +435,6 @@ fn render_site(
             }
         },
     )?;
-    drop(docs);
     let search_files = held.into_inner().expect("not poisoned");
     if std::env::var_os("RUNGS_TIMINGS").is_some() {
         eprintln!(

@@ -278,7 +278,7 @@ pub fn write_index<E: Send>(
 }
 
 /// Tracks indexed a block at a time by [`doc_blocks`].
-const TRACKS_PER_BLOCK: usize = 8;
+const TRACKS_PER_BLOCK: usize = 4;
 
 /// The index's documents, a block at a time, in index order: each
 /// track's, the skills', the page sections'; empty texts left out.

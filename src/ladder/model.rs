@@ -254,11 +254,12 @@ impl Handbook {
         }
     }
 
-    /// Drop the markdown [`Rich::source`] of every track's text: the site
-    /// and search read only the HTML and plain text, and a build at
-    /// thousands of levels would otherwise hold each text three times.
-    /// Not for export, which writes the source.
-    pub fn drop_track_sources(&mut self) {
+    /// Drop the markdown [`Rich::source`] of every track's text (the site
+    /// and search read only the HTML and plain text; a build at thousands
+    /// of levels would otherwise hold each text three times), and each
+    /// level's spare room for expectations. Not for export, which writes
+    /// the source.
+    pub fn trim_for_site(&mut self) {
         fn drop(r: &mut Rich) {
             r.source = String::new();
         }
@@ -271,6 +272,7 @@ impl Handbook {
                     drop(&mut e.text);
                     e.examples.iter_mut().for_each(drop);
                 }
+                l.expectations.shrink_to_fit();
             }
         }
     }
