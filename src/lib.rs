@@ -341,8 +341,7 @@ fn render_site(
     } = load(opts)?;
     mem_lap("load");
     let renderer = theme_renderer(&layout, cache)?;
-    let (mut handbook, mut views) = ladder::recognise_all(&docs, &mut diags);
-    handbook.trim_for_site();
+    let (handbook, mut views) = ladder::recognise_all(&docs, &mut diags);
     mem_lap("recognise");
     let docs = apply_views(docs, &mut views);
 

@@ -253,27 +253,4 @@ impl Handbook {
             ..Handbook::default()
         }
     }
-
-    /// Drop the markdown [`Rich::source`] of every track's text (the site
-    /// and search read only the HTML and plain text; a build at thousands
-    /// of levels would otherwise hold each text three times), and each
-    /// level's spare room for expectations. Not for export, which writes
-    /// the source.
-    pub fn trim_for_site(&mut self) {
-        fn drop(r: &mut Rich) {
-            r.source = String::new();
-        }
-        for t in &mut self.tracks {
-            t.description.iter_mut().for_each(drop);
-            t.anti_patterns.iter_mut().for_each(|a| drop(&mut a.text));
-            for l in &mut t.levels {
-                l.summary.iter_mut().for_each(drop);
-                for e in &mut l.expectations {
-                    drop(&mut e.text);
-                    e.examples.iter_mut().for_each(drop);
-                }
-                l.expectations.shrink_to_fit();
-            }
-        }
-    }
 }
