@@ -732,6 +732,8 @@ fn sitemap(mut urls: Vec<String>, base: Option<&str>) -> String {
     s
 }
 
+/// `RUNGS_TIMINGS=1`: the resident and peak memory (Linux's
+/// `/proc/self/status`) after a step of a cold build.
 fn mem_lap(step: &str) {
     if std::env::var_os("RUNGS_TIMINGS").is_none() {
         return;
