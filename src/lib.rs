@@ -339,57 +339,30 @@ fn render_site(
         assets,
         mut diags,
     } = load(opts)?;
+    mem_lap("load");
     let renderer = theme_renderer(&layout, cache)?;
     let (handbook, mut views) = ladder::recognise_all(&docs, &mut diags);
+    mem_lap("recognise");
     let docs = apply_views(docs, &mut views);
-    let (mut site, extras) = site::plan_documents_with(
-        &layout,
-        &docs,
-        &assets,
-        &handbook,
-        &views,
-        &mut diags,
-        &site::Cold,
-    );
-    drop(views);
-    // RUNGS_TIMINGS=1 prints how long the search index took (benchmarks).
-    let search_start = Instant::now();
-    // Ladder pages are not indexed as pages (their entries are), so the
-    // index needs only the documents' pages.
-    let search_files = search_index(&handbook, &docs, &site).files();
-    if std::env::var_os("RUNGS_TIMINGS").is_some() {
-        eprintln!(
-            "timings: search index {:.3}s ({} files)",
-            search_start.elapsed().as_secs_f64(),
-            search_files.len()
-        );
-    }
-    drop(docs);
-    // Streaming, the index is written now rather than held to the end.
-    let search_files = match stream {
-        Some(staging) => {
-            search_files
-                .par_iter()
-                .try_for_each(|(rel, text)| staging.write(rel, text.as_bytes()))?;
-            Vec::new()
-        }
-        None => search_files,
-    };
-    site.pages.push(search::search_page());
 
-    let base = base_context(&layout, &renderer, &site);
+    let base = base_context_with(&layout, &renderer, &site::nav(&docs));
     let canonical_base = layout.config.base_url_normalised();
     let mut page_count = 0;
     let mut sitemap_urls: Vec<String> = Vec::new();
     let mut files: Vec<(String, OutFile)> = Vec::new();
+    // The search index holds the sections of document pages, taken from
+    // each page as it is rendered.
+    let ladder_sources = search_ladder_sources(&handbook);
+    let sections = std::cell::RefCell::new(Vec::new());
     // Render a batch of planned pages in parallel; each page's data is
     // dropped as soon as it is rendered, and its HTML once written.
     let mut render = |pages: Vec<site::PageOut>| -> Result<()> {
         page_count += pages.len();
         sitemap_urls.extend(pages.iter().filter(|p| p.in_sitemap).map(|p| p.url.clone()));
-        let rendered: Vec<(String, OutFile)> = pages
+        let rendered: Vec<(Vec<search::PageSection>, Option<_>)> = pages
             .into_par_iter()
-            .map(|p| -> Result<Option<(String, OutFile)>> {
+            .map(|p| -> Result<_> {
+                let secs = page_search_sections(&ladder_sources, &p, &search::page_sections);
                 // The page's data moves into the context (no copy).
                 let ctx = page_context(&base, &p.url, p.data, canonical_base.as_deref());
                 let html = renderer.render(p.template, &ctx)?;
@@ -397,18 +370,67 @@ fn render_site(
                 match stream {
                     Some(staging) => {
                         staging.write(&p.url, html.as_bytes())?;
-                        Ok(None)
+                        Ok((secs, None))
                     }
-                    None => Ok(Some((p.url, OutFile::Bytes(html.into_bytes())))),
+                    None => Ok((secs, Some((p.url, OutFile::Bytes(html.into_bytes()))))),
                 }
             })
-            .filter_map(|r| r.transpose())
             .collect::<Result<_>>()?;
-        files.extend(rendered);
+        let mut sections = sections.borrow_mut();
+        for (secs, file) in rendered {
+            sections.extend(secs);
+            files.extend(file);
+        }
         Ok(())
     };
-    render(std::mem::take(&mut site.pages))?;
+    // Document pages are planned, rendered and written a batch at a time.
+    let (site, extras) = site::plan_documents_batches(
+        &layout,
+        &docs,
+        &assets,
+        &handbook,
+        &views,
+        &mut diags,
+        &site::Cold,
+        &mut render,
+    )?;
+    drop(views);
+    render(vec![search::search_page()])?;
+    mem_lap("documents");
+    // RUNGS_TIMINGS=1 prints how long the search index took (benchmarks).
+    let search_start = Instant::now();
+    // Ladder pages are not indexed as pages (their entries are), so the
+    // index needs only the documents' pages, all rendered by now.
+    // The documents' text is not needed any more; search needs only the
+    // addresses of skill pages.
+    let input = search::SearchInput {
+        sections: sections.take(),
+        skill_urls: skill_urls(&handbook, &docs),
+    };
+    drop(docs);
+    let index = input.index(&handbook);
+    drop(input);
+    // Streaming, the index is written now rather than held to the end.
+    let search_files = match stream {
+        Some(staging) => {
+            index
+                .files()
+                .par_iter()
+                .try_for_each(|(rel, text)| staging.write(rel, text.as_bytes()))?;
+            Vec::new()
+        }
+        None => index.files(),
+    };
+    drop(index);
+    if std::env::var_os("RUNGS_TIMINGS").is_some() {
+        eprintln!(
+            "timings: search index {:.3}s",
+            search_start.elapsed().as_secs_f64(),
+        );
+    }
+    mem_lap("search");
     site::ladder_pages::plan_batches(&handbook, &extras, &mut render)?;
+    mem_lap("ladder pages");
     let sitemap_text = sitemap(sitemap_urls, canonical_base.as_deref());
     files.extend(
         site.assets
@@ -608,43 +630,69 @@ pub fn search_input(
     site: &site::Site,
     page_sections: &PageSections<'_>,
 ) -> search::SearchInput {
-    let skill_urls = handbook
-        .skills
-        .iter()
-        .filter_map(|s| {
-            let d = docs.iter().find(|d| d.rel == s.source.file)?;
-            let url = site::urls::doc_url(&d.rel, d.frontmatter.slug.as_deref());
-            Some((s.source.file.clone(), url))
-        })
-        .collect();
-    // Plain pages are indexed with their body text; the pages of ladder and
-    // skill sources only by their headings (their entries are indexed
-    // on their own).
-    let ladder_sources: std::collections::HashSet<&str> = handbook
-        .tracks
-        .iter()
-        .map(|t| t.source.file.as_str())
-        .collect();
+    let ladder_sources = search_ladder_sources(handbook);
     let sections: Vec<search::PageSection> = site
         .pages
         .par_iter()
-        .flat_map_iter(|p| {
-            let source = p.data.get("page").and_then(|v| v["source"].as_str());
-            let body = match p.template {
-                "page.html" => !source.is_some_and(|s| ladder_sources.contains(s)),
-                "skill.html" => false,
-                _ => return Vec::new(),
-            };
-            match p.data.get("content").and_then(|v| v.as_str()) {
-                Some(html) => page_sections(&p.url, &p.title, html, body),
-                None => Vec::new(),
-            }
-        })
+        .flat_map_iter(|p| page_search_sections(&ladder_sources, p, page_sections))
         .collect();
     search::SearchInput {
         sections,
-        skill_urls,
+        skill_urls: skill_urls(handbook, docs),
     }
+}
+
+/// Each skill's page URL, by its source file.
+fn skill_urls(
+    handbook: &ladder::model::Handbook,
+    docs: &[source::SourceDoc],
+) -> std::collections::HashMap<String, String> {
+    handbook
+        .skills
+        .iter()
+        .filter_map(|s| Some((s.source.file.clone(), skill_page_url(docs, &s.source.file)?)))
+        .collect()
+}
+
+/// The documents whose pages are indexed only by their headings: those
+/// of ladder sources (their entries are indexed on their own), including
+/// every level file of a track written one file per level.
+fn search_ladder_sources(handbook: &ladder::model::Handbook) -> std::collections::HashSet<&str> {
+    handbook
+        .tracks
+        .iter()
+        .flat_map(|t| {
+            std::iter::once(t.source.file.as_str())
+                .chain(t.levels.iter().map(|l| l.source.file.as_str()))
+        })
+        .collect()
+}
+
+/// The sections of the planned page `p` the search index holds: plain
+/// pages with their body text; the pages of ladder and skill sources only
+/// by their headings; no other page.
+fn page_search_sections(
+    ladder_sources: &std::collections::HashSet<&str>,
+    p: &site::PageOut,
+    page_sections: &PageSections<'_>,
+) -> Vec<search::PageSection> {
+    let source = p.data.get("page").and_then(|v| v["source"].as_str());
+    let body = match p.template {
+        "page.html" => !source.is_some_and(|s| ladder_sources.contains(s)),
+        "skill.html" => false,
+        _ => return Vec::new(),
+    };
+    match p.data.get("content").and_then(|v| v.as_str()) {
+        Some(html) => page_sections(&p.url, &p.title, html, body),
+        None => Vec::new(),
+    }
+}
+
+/// The URL of the page of the document at `rel` (a skill's page).
+fn skill_page_url(docs: &[source::SourceDoc], rel: &str) -> Option<String> {
+    docs.iter()
+        .find(|d| d.rel == rel)
+        .map(|d| site::urls::doc_url(&d.rel, d.frontmatter.slug.as_deref()))
 }
 
 /// Template data every page has: the site, its assets and navigation.
@@ -652,6 +700,15 @@ fn base_context(
     layout: &config::SiteLayout,
     renderer: &render::Renderer,
     site: &site::Site,
+) -> serde_json::Map<String, serde_json::Value> {
+    base_context_with(layout, renderer, &site.nav)
+}
+
+/// [`base_context`] with the site's navigation `nav`.
+fn base_context_with(
+    layout: &config::SiteLayout,
+    renderer: &render::Renderer,
+    nav: &[site::Link],
 ) -> serde_json::Map<String, serde_json::Value> {
     let c = &layout.config;
     let mut ctx = serde_json::Map::new();
@@ -666,7 +723,7 @@ fn base_context(
         }),
     );
     ctx.insert("assets".into(), serde_json::json!(renderer.asset_urls()));
-    ctx.insert("nav".into(), serde_json::json!(site.nav));
+    ctx.insert("nav".into(), serde_json::json!(nav));
     ctx.insert("rungs_version".into(), env!("CARGO_PKG_VERSION").into());
     ctx
 }
@@ -686,4 +743,25 @@ fn sitemap(mut urls: Vec<String>, base: Option<&str>) -> String {
     }
     s.push_str("</urlset>\n");
     s
+}
+
+/// `RUNGS_TIMINGS=1`: the resident and peak memory (Linux's
+/// `/proc/self/status`) after a step of a cold build.
+fn mem_lap(step: &str) {
+    if std::env::var_os("RUNGS_TIMINGS").is_none() {
+        return;
+    }
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let field = |k: &str| {
+        status
+            .lines()
+            .find(|l| l.starts_with(k))
+            .map(|l| l[k.len()..].trim().to_string())
+            .unwrap_or_default()
+    };
+    eprintln!(
+        "mem: {step}: rss {} peak {}",
+        field("VmRSS:"),
+        field("VmHWM:")
+    );
 }

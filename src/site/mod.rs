@@ -524,13 +524,99 @@ pub fn plan_documents_with(
     diags: &mut Diagnostics,
     steps: &dyn PlanSteps,
 ) -> (Site, Vec<ladder_pages::TrackExtras>) {
-    let highlight = layout.config.highlight_code;
-    let doc_urls: Vec<String> = docs
-        .iter()
+    let mut pages = Vec::new();
+    let done: Result<_, std::convert::Infallible> = plan_documents_batches(
+        layout,
+        docs,
+        assets,
+        handbook,
+        views,
+        diags,
+        steps,
+        &mut |b| {
+            pages.extend(b);
+            Ok(())
+        },
+    );
+    let (mut site, extras) = done.unwrap_or_else(|e| match e {});
+    site.pages = pages;
+    (site, extras)
+}
+
+/// Each document's output URL.
+fn doc_urls(docs: &[SourceDoc]) -> Vec<String> {
+    docs.iter()
         .map(|d| doc_url(&d.rel, d.frontmatter.slug.as_deref()))
+        .collect()
+}
+
+/// The order of document pages: by weight, then URL; (weight, URL, index).
+fn doc_order(docs: &[SourceDoc], doc_urls: &[String]) -> Vec<(i64, String, usize)> {
+    let mut order: Vec<(i64, String, usize)> = docs
+        .iter()
+        .enumerate()
+        .map(|(i, d)| (d.frontmatter.weight.unwrap_or(0), doc_urls[i].clone(), i))
         .collect();
+    order.sort();
+    order
+}
+
+/// The top-level content folder a document's page is listed under on
+/// the home page (`""`: none).
+fn doc_folder(doc: &SourceDoc) -> &str {
+    doc.rel
+        .split('/')
+        .next()
+        .filter(|_| doc.rel.contains('/'))
+        .unwrap_or("")
+}
+
+/// The site's navigation: each top-level content folder, linking to its
+/// index page, else to its first page. Known before any page is rendered.
+pub fn nav(docs: &[SourceDoc]) -> Vec<Link> {
+    let doc_urls = doc_urls(docs);
+    let links = LinkMap::new(docs, &doc_urls, &[]);
+    nav_of(docs, &doc_order(docs, &doc_urls), &links)
+}
+
+fn nav_of(docs: &[SourceDoc], order: &[(i64, String, usize)], links: &LinkMap) -> Vec<Link> {
+    let mut first: BTreeMap<&str, &str> = BTreeMap::new();
+    for (_, url, i) in order {
+        if url != "index.html" {
+            first.entry(doc_folder(&docs[*i])).or_insert(url);
+        }
+    }
+    first
+        .into_iter()
+        .filter(|(f, _)| !f.is_empty())
+        .map(|(f, url)| Link {
+            title: title_case(f),
+            url: links.folders.get(f).map_or(url, String::as_str).to_string(),
+        })
+        .collect()
+}
+
+/// Document pages rendered at a time by [`plan_documents_batches`].
+const DOC_BATCH: usize = 64;
+
+/// [`plan_documents_with`], handing the pages to `sink` a batch at a time,
+/// in the same order (documents, home, 404), so that a caller can render,
+/// write and drop each batch before the next is planned. The returned
+/// site holds no pages; its navigation is [`nav`]'s.
+#[allow(clippy::too_many_arguments)]
+pub fn plan_documents_batches<E>(
+    layout: &SiteLayout,
+    docs: &[SourceDoc],
+    assets: &[SourceFile],
+    handbook: &crate::ladder::model::Handbook,
+    views: &HashMap<String, crate::ladder::DocView>,
+    diags: &mut Diagnostics,
+    steps: &dyn PlanSteps,
+    sink: &mut dyn FnMut(Vec<PageOut>) -> Result<(), E>,
+) -> Result<(Site, Vec<ladder_pages::TrackExtras>), E> {
+    let highlight = layout.config.highlight_code;
+    let doc_urls = doc_urls(docs);
     let links = LinkMap::new(docs, &doc_urls, assets);
-    let shared = Mutex::new(Diagnostics::default());
 
     // The skill each document holds, if any.
     let skill_of: Vec<Option<&crate::ladder::model::Skill>> = docs
@@ -538,104 +624,96 @@ pub fn plan_documents_with(
         .map(|d| handbook.skills.iter().find(|s| s.source.file == d.rel))
         .collect();
 
-    // Document pages, rendered in parallel.
-    let mut rendered: Vec<(String, DocHtml)> = docs
-        .par_iter()
-        .zip(doc_urls.par_iter())
-        .map(|(doc, url)| {
-            let is_skill = handbook.skills.iter().any(|s| s.source.file == doc.rel);
-            steps.doc_page(doc, url, is_skill, highlight, &links, &shared)
-        })
-        .collect();
-    diags.extend(shared.into_inner().unwrap());
-
-    let mut pages = Vec::new();
     let mut home_content = String::new();
     let mut home_title = None;
     let mut sections: BTreeMap<String, Vec<Link>> = BTreeMap::new();
-    let mut order: Vec<(i64, String, usize)> = docs
-        .iter()
-        .enumerate()
-        .map(|(i, d)| (d.frontmatter.weight.unwrap_or(0), doc_urls[i].clone(), i))
-        .collect();
-    order.sort();
-    for (_, url, i) in order {
-        let doc = &docs[i];
-        // Each document's HTML moves into its page's data.
-        let (title, html) = &mut rendered[i];
-        if url == "index.html" {
-            home_content = std::mem::take(&mut html.html);
-            home_title = Some(title.clone());
-            continue;
-        }
-        let folder = doc
-            .rel
-            .split('/')
-            .next()
-            .filter(|_| doc.rel.contains('/'))
-            .unwrap_or("");
-        sections.entry(folder.to_string()).or_default().push(Link {
-            title: title.clone(),
-            url: url.clone(),
-        });
-        let mut crumbs = vec![json!({"title": "Home", "url": "index.html"})];
-        let mut acc = String::new();
-        for seg in doc
-            .rel
-            .split('/')
-            .rev()
-            .skip(1)
-            .collect::<Vec<_>>()
-            .into_iter()
-            .rev()
-        {
-            acc = if acc.is_empty() {
-                seg.to_string()
-            } else {
-                format!("{acc}/{seg}")
-            };
-            if let Some(u) = links.folders.get(&acc) {
-                if u != &url {
-                    crumbs.push(json!({"title": title_case(seg), "url": u}));
+    let order = doc_order(docs, &doc_urls);
+    for batch in order.chunks(DOC_BATCH) {
+        // Document pages, rendered in parallel.
+        let shared = Mutex::new(Diagnostics::default());
+        let rendered: Vec<(String, DocHtml)> = batch
+            .par_iter()
+            .map(|(_, url, i)| {
+                let is_skill = skill_of[*i].is_some();
+                steps.doc_page(&docs[*i], url, is_skill, highlight, &links, &shared)
+            })
+            .collect();
+        diags.extend(shared.into_inner().unwrap());
+        let mut pages = Vec::with_capacity(batch.len());
+        for ((_, url, i), (title, mut html)) in batch.iter().zip(rendered) {
+            let (url, i) = (url.clone(), *i);
+            let doc = &docs[i];
+            // Each document's HTML moves into its page's data.
+            if url == "index.html" {
+                home_content = std::mem::take(&mut html.html);
+                home_title = Some(title.clone());
+                continue;
+            }
+            let folder = doc_folder(doc);
+            sections.entry(folder.to_string()).or_default().push(Link {
+                title: title.clone(),
+                url: url.clone(),
+            });
+            let mut crumbs = vec![json!({"title": "Home", "url": "index.html"})];
+            let mut acc = String::new();
+            for seg in doc
+                .rel
+                .split('/')
+                .rev()
+                .skip(1)
+                .collect::<Vec<_>>()
+                .into_iter()
+                .rev()
+            {
+                acc = if acc.is_empty() {
+                    seg.to_string()
+                } else {
+                    format!("{acc}/{seg}")
+                };
+                if let Some(u) = links.folders.get(&acc) {
+                    if u != &url {
+                        crumbs.push(json!({"title": title_case(seg), "url": u}));
+                    }
                 }
             }
-        }
-        crumbs.push(json!({"title": title, "url": url}));
-        let mut data = serde_json::Map::new();
-        data.insert(
-            "page".into(),
-            json!({
-                "title": title,
-                "url": url,
-                "description": doc.frontmatter.description,
-                "edit_url": edit_url(layout, doc),
-                "headings": html.headings,
-                "breadcrumbs": crumbs,
-                "source": doc.rel,
-            }),
-        );
-        let content = std::mem::take(&mut html.html);
-        let tracks: Vec<Value> = handbook
+            crumbs.push(json!({"title": title, "url": url}));
+            let mut data = serde_json::Map::new();
+            data.insert(
+                "page".into(),
+                json!({
+                    "title": title,
+                    "url": url,
+                    "description": doc.frontmatter.description,
+                    "edit_url": edit_url(layout, doc),
+                    "headings": html.headings,
+                    "breadcrumbs": crumbs,
+                    "source": doc.rel,
+                }),
+            );
+            let content = std::mem::take(&mut html.html);
+            let tracks: Vec<Value> = handbook
             .tracks
             .iter()
             .filter(|t| t.source.file == doc.rel)
             .map(|t| json!({"title": t.title, "url": ladder_pages::track_url(t), "levels": t.levels.len()}))
             .collect();
-        data.insert("tracks".into(), Value::Array(tracks));
-        let mut template = "page.html";
-        if let Some(skill) = skill_of[i] {
-            template = "skill.html";
-            data.insert("skill".into(), ladder_pages::skill_json(skill));
-            data.insert("parts".into(), Value::Array(slot_parts(&content)));
+            data.insert("tracks".into(), Value::Array(tracks));
+            let mut template = "page.html";
+            if let Some(skill) = skill_of[i] {
+                template = "skill.html";
+                data.insert("skill".into(), ladder_pages::skill_json(skill));
+                data.insert("parts".into(), Value::Array(slot_parts(&content)));
+            }
+            data.insert("content".into(), Value::String(content));
+            pages.push(PageOut {
+                url: url.clone(),
+                template,
+                title: title.clone(),
+                in_sitemap: !doc.frontmatter.draft,
+                data,
+            });
         }
-        data.insert("content".into(), Value::String(content));
-        pages.push(PageOut {
-            url: url.clone(),
-            template,
-            title: title.clone(),
-            in_sitemap: !doc.frontmatter.draft,
-            data,
-        });
+        sink(pages)?;
     }
 
     // Home.
@@ -666,13 +744,13 @@ pub fn plan_documents_with(
         .filter_map(|((_, s), u)| s.map(|s| json!({"title": s.title, "url": u})))
         .collect();
     data.insert("skills".into(), Value::Array(skills));
-    pages.push(PageOut {
+    sink(vec![PageOut {
         url: "index.html".into(),
         template: "home.html",
         title: home_title,
         in_sitemap: true,
         data,
-    });
+    }])?;
 
     // Ladder pages: tracks, levels, comparisons, dimensions.
     // A track's notes: what its document holds besides the ladder.
@@ -718,39 +796,23 @@ pub fn plan_documents_with(
         "page".into(),
         json!({"title": "Page not found", "url": "404.html"}),
     );
-    pages.push(PageOut {
+    sink(vec![PageOut {
         url: "404.html".into(),
         template: "404.html",
         title: "Page not found".into(),
         in_sitemap: false,
         data,
-    });
-
-    let nav = sections
-        .keys()
-        .filter(|f| !f.is_empty())
-        .filter_map(|f| {
-            let url = links
-                .folders
-                .get(f.as_str())
-                .cloned()
-                .or_else(|| sections[f].first().map(|l| l.url.clone()))?;
-            Some(Link {
-                title: title_case(f),
-                url,
-            })
-        })
-        .collect();
+    }])?;
 
     let site = Site {
-        pages,
+        pages: Vec::new(),
         assets: assets
             .iter()
             .map(|a| (a.rel.clone(), a.path.clone()))
             .collect(),
-        nav,
+        nav: nav_of(docs, &order, &links),
     };
-    (site, extras)
+    Ok((site, extras))
 }
 
 #[cfg(test)]
