@@ -8,14 +8,26 @@
 //! step                      key
 //! read a source file        path, rel, kind, mtime, length
 //! recognise a document      its path, rel, frontmatter and body
+//! merge one-level files     the keys of the group's documents and of the
+//!                           folder's index document
+//! id bases of a track       the track as recognised or merged
+//! finish a track (ids)      that, its id, its expectations' ids
+//! hash a finished track     the track itself (the same Arc)
 //! render markdown           the fragment, its file and page, the link map
-//! classify a level          the level and the level below
+//! classify a level          the level and the level below (and the
+//!                           dimension, for a dimension's classes)
 //! plan a track's page       the track without its levels, its level
 //!                           headings, its extras, the levels the page
 //!                           shows, the other tracks' level headings
-//! render a page             template, data, the shared context, the theme
+//! plan a cross-track page   its level in every track, all level numbers
+//! render a page             template, data hash, the shared context, the
+//!                           theme
 //! hash a copied file        path, mtime, length
 //! ```
+//!
+//! Planned pages are remembered without their data, only its hash: when a
+//! page must be rendered although its data did not change (the theme or
+//! the navigation did), the build plans every page afresh ([`build`]).
 //!
 //! Every key is a pure function of the step's inputs, so a stale entry can
 //! never be used. Pages whose key is unchanged since the last written
@@ -605,10 +617,12 @@ impl PlanSteps for Memo {
                 // Classes read a level and the level below.
                 let pair = |i: usize| (h.levels[i], i.checked_sub(1).map(|j| h.levels[j]));
                 let level = |i: usize| {
-                    self.classified(hash_of(&pair(i)), &|| ladder_pages::classify_level(t, i))
+                    memoised(&self.classes, hash_of(&pair(i)), &|| {
+                        ladder_pages::classify_level(t, i)
+                    })
                 };
                 let dimension = |i: usize, d: &str| {
-                    self.classified(hash_of(&(pair(i), d)), &|| {
+                    memoised(&self.classes, hash_of(&(pair(i), d)), &|| {
                         ladder_pages::dimension_classes(t, &level(i), i, d)
                     })
                 };
@@ -738,16 +752,6 @@ impl Memo {
             .unwrap()
             .insert(addr, (Arc::clone(t), Arc::clone(&h)));
         h
-    }
-
-    /// A level's classes ([`ladder_pages::classify_level`]), remembered
-    /// under `key`: the hashes of the level and the level below.
-    fn classified(
-        &self,
-        key: u64,
-        classify: &dyn Fn() -> Vec<crate::site::changes::Classified>,
-    ) -> Arc<Vec<crate::site::changes::Classified>> {
-        memoised(&self.classes, key, classify)
     }
 
     /// The pages `plan` makes, remembered under `key` without their data
