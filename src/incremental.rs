@@ -11,9 +11,13 @@
 //! merge one-level files     the keys of the group's documents and of the
 //!                           folder's index document
 //! id bases of a track       the track as recognised or merged
+//! expectation ids           every track's id and the hash of its bases
 //! finish a track (ids)      that, its id, its expectations' ids
 //! hash a finished track     the track itself (the same Arc)
 //! render markdown           the fragment, its file and page, the link map
+//! plan a document's page    its document, URL, skill, the tracks it holds
+//!                           (title, URL, level count), edit link, the
+//!                           link map
 //! classify a level          the level and the level below (and the
 //!                           dimension, for a dimension's classes)
 //! plan a track's page       the track without its levels, its level
@@ -25,7 +29,8 @@
 //! hash a copied file        path, mtime, length
 //! ```
 //!
-//! Planned pages are remembered without their data, only its hash: when a
+//! Planned ladder pages are remembered without their data, only its hash
+//! (document pages keep theirs, which is about their source's size): when a
 //! page must be rendered although its data did not change (the theme or
 //! the navigation did), the build plans every page afresh ([`build`]).
 //!
@@ -37,8 +42,8 @@
 use crate::diagnostics::{Diagnostics, Result};
 use crate::ladder::file_per_level::Merged;
 use crate::ladder::model::Track;
-use crate::ladder::{RecogniseSteps, Recognised};
-use crate::site::{ladder_pages, DocHtml, Fragment, LinkMap, PageOut, PlanSteps};
+use crate::ladder::{Bases, RecogniseSteps, Recognised, TrackIds};
+use crate::site::{ladder_pages, DocHtml, DocPageInputs, Fragment, LinkMap, PageOut, PlanSteps};
 use crate::source::{SourceDoc, SourceFile, SourceKind};
 use rayon::prelude::*;
 use std::collections::HashMap;
@@ -274,10 +279,13 @@ pub struct Memo {
     reads: Mutex<HashMap<PathBuf, FileEntry<Arc<ReadValue>>>>,
     recognised: Shared<u64, Recognised>,
     merged: Shared<u64, Arc<Merged>>,
-    bases: Shared<u64, Arc<Vec<String>>>,
+    bases: Shared<u64, Arc<Bases>>,
+    ids: Shared<u64, Arc<TrackIds>>,
     finished: Shared<u64, Arc<Track>>,
     fragments: Shared<u64, Arc<(DocHtml, Diagnostics)>>,
     pages: Shared<u64, Arc<(TitledHtml, Diagnostics)>>,
+    /// Document pages as planned, with the hash of their data.
+    doc_pages: Shared<u64, Arc<(PageOut, Diagnostics, u64)>>,
     sections: Shared<u64, Arc<[crate::search::PageSection]>>,
     tracks: Shared<u64, TrackPlan>,
     /// Each finished track's hashes, by its address (the track is kept
@@ -344,9 +352,11 @@ impl Memo {
         self.recognised.lock().unwrap().turn(good);
         self.merged.lock().unwrap().turn(good);
         self.bases.lock().unwrap().turn(good);
+        self.ids.lock().unwrap().turn(good);
         self.finished.lock().unwrap().turn(good);
         self.fragments.lock().unwrap().turn(good);
         self.pages.lock().unwrap().turn(good);
+        self.doc_pages.lock().unwrap().turn(good);
         self.sections.lock().unwrap().turn(good);
         self.tracks.lock().unwrap().turn(good);
         self.track_hashes.lock().unwrap().turn(good);
@@ -521,8 +531,25 @@ impl RecogniseSteps for Memo {
     fn merged(&self, key: u64, make: &dyn Fn() -> Merged) -> Arc<Merged> {
         memoised(&self.merged, key, make)
     }
-    fn bases(&self, key: u64, make: &dyn Fn() -> Vec<String>) -> Arc<Vec<String>> {
-        memoised(&self.bases, key, make)
+    fn bases(&self, key: u64, make: &dyn Fn() -> Vec<String>) -> Arc<Bases> {
+        memoised(&self.bases, key, &|| {
+            let list = make();
+            Bases {
+                hash: hash_of(&list),
+                list,
+            }
+        })
+    }
+    fn ids(&self, key: u64, make: &dyn Fn() -> Vec<Vec<String>>) -> Arc<TrackIds> {
+        memoised(&self.ids, key, &|| {
+            make()
+                .into_iter()
+                .map(|ids| {
+                    let h = hash_of(&ids);
+                    (ids, h)
+                })
+                .collect()
+        })
     }
     fn finished(&self, key: u64, make: &dyn Fn() -> Track) -> Arc<Track> {
         memoised(&self.finished, key, make)
@@ -549,6 +576,25 @@ impl PlanSteps for Memo {
         remembered(&self.pages, key, diags, |mine| {
             crate::site::doc_page(doc, url, is_skill, highlight, links, mine)
         })
+    }
+
+    fn doc_page_out(&self, x: &DocPageInputs, diags: &Mutex<Diagnostics>) -> PageOut {
+        let key = hash_of(&(doc_key(x.doc), x.others(), self.links_hash(x.links)));
+        let hit = self.doc_pages.lock().unwrap().get(&key);
+        let v = hit.unwrap_or_else(|| {
+            let mine = Mutex::new(Diagnostics::default());
+            let p = crate::site::doc_page_out(x, &crate::site::Cold, &mine);
+            let h = hash_map(&p.data);
+            let v = Arc::new((p, mine.into_inner().unwrap(), h));
+            self.doc_pages.lock().unwrap().insert(key, Arc::clone(&v));
+            v
+        });
+        diags.lock().unwrap().extend(v.1.clone());
+        self.known
+            .lock()
+            .unwrap()
+            .insert(v.0.url.clone(), (v.0.template, v.2, None));
+        v.0.clone()
     }
 
     fn fragment(
@@ -897,7 +943,9 @@ fn build_steps(
         .into_iter()
         .map(|mut p| match known.remove(&p.url) {
             Some((template, h, data)) if template == p.template => {
-                p.data = data.unwrap_or_default();
+                if let Some(data) = data {
+                    p.data = data;
+                }
                 (p, Some(h))
             }
             _ => (p, None),
@@ -905,6 +953,7 @@ fn build_steps(
         .collect();
     // A remembered page, planned without its data, that must be rendered.
     let stale = std::sync::atomic::AtomicBool::new(false);
+    let rendered_count = std::sync::atomic::AtomicUsize::new(0);
     let rendered: Vec<(Built, u64)> = pages
         .into_par_iter()
         .map(|(p, planned)| -> Result<(Built, u64)> {
@@ -929,6 +978,7 @@ fn build_steps(
             }
             let ctx = crate::page_context(&base, &p.url, p.data, canonical_base.as_deref());
             let html = renderer.render(p.template, &ctx)?.into_bytes();
+            rendered_count.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             let h = content_hash(&html);
             Ok(((p.url, Some(OutFile::Bytes(html)), h), key))
         })
@@ -937,6 +987,10 @@ fn build_steps(
         return Ok(None);
     }
     lap.lap("render");
+    lap.note(&format!(
+        "{} of {page_count} pages rendered",
+        rendered_count.into_inner()
+    ));
     let mut page_keys = HashMap::with_capacity(rendered.len());
     let mut files: Vec<Built> = Vec::with_capacity(rendered.len() + search_files.len() + 8);
     for (b, key) in rendered {
@@ -1047,6 +1101,12 @@ impl Laps {
                 now.saturating_sub(cpu) as f64 / 1e6
             );
             self.0 = Some((std::time::Instant::now(), now));
+        }
+    }
+    /// A line of its own among the timings.
+    fn note(&self, what: &str) {
+        if self.0.is_some() {
+            eprintln!("timings: {what}");
         }
     }
 }

@@ -284,7 +284,7 @@ fn apply_views(
     docs.into_iter()
         .map(|mut d| {
             if let Some(v) = views.get_mut(&d.rel) {
-                d.body = std::mem::take(&mut v.body);
+                d.body = std::sync::Arc::clone(&v.body);
             }
             d
         })

@@ -5,6 +5,12 @@ use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+// mimalloc: the pipeline makes and drops millions of small strings and
+// JSON values; glibc's allocator spent about a quarter of a build's CPU
+// on them (see BENCHMARKS.md).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(
     name = "rungs",

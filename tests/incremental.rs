@@ -206,6 +206,15 @@ fn every_kind_of_edit_matches_a_cold_build() {
     );
     b.check("edit a file-per-level level");
 
+    // The track's title comes from the folder's index; the page of the
+    // document that holds the track names it, though that file is as it was.
+    b.replace(
+        "content/levels/_index.md",
+        "Site reliability",
+        "Reliability",
+    );
+    b.check("rename a file-per-level track in its index");
+
     b.remove("content/levels/two.md");
     b.check("delete a level file");
 

@@ -329,7 +329,7 @@ mod tests {
                 level: level.map(String::from),
                 ..Frontmatter::default()
             },
-            body: body.to_string(),
+            body: body.into(),
             body_line_offset: 0,
         }
     }

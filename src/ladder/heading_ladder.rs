@@ -329,7 +329,7 @@ pub(crate) mod tests {
             path: "test/ladder.md".into(),
             rel: "ladder.md".into(),
             frontmatter: Frontmatter::default(),
-            body: body.to_string(),
+            body: body.into(),
             body_line_offset: 0,
         }
     }

@@ -107,7 +107,7 @@ pub struct DocLadder {
     pub reason: Option<String>,
     /// The body with banner lines rewritten (same length and lines as the
     /// original; see [`banner_rules`]). Render this rather than `body`.
-    pub body: String,
+    pub body: Arc<str>,
 }
 
 /// Title of a document: frontmatter `title`, else its first H1, else the
@@ -134,9 +134,9 @@ fn overlaps(a: &[Range<usize>], b: &[Range<usize>]) -> bool {
 pub fn recognise_doc(doc: &SourceDoc, diags: &mut Diagnostics) -> DocLadder {
     let normalised = banner_rules::normalise(&doc.body);
     let ndoc;
-    let doc = if normalised.len() == doc.body.len() && normalised != doc.body {
+    let doc = if normalised.len() == doc.body.len() && *normalised != *doc.body {
         ndoc = SourceDoc {
-            body: normalised,
+            body: normalised.into(),
             ..doc.clone()
         };
         &ndoc
@@ -255,7 +255,7 @@ fn why_not(doc: &SourceDoc, declared: bool) -> Option<String> {
 /// render (banner rules normalised) and the spans recognisers claimed.
 #[derive(Debug, Clone, Default)]
 pub struct DocView {
-    pub body: String,
+    pub body: Arc<str>,
     pub spans: Vec<Range<usize>>,
     pub reason: Option<String>,
 }
@@ -291,10 +291,25 @@ pub trait RecogniseSteps: Sync {
     ) -> Arc<file_per_level::Merged>;
     /// The id bases of a track's expectations `make` gives, remembered
     /// under `key`.
-    fn bases(&self, key: u64, make: &dyn Fn() -> Vec<String>) -> Arc<Vec<String>>;
+    fn bases(&self, key: u64, make: &dyn Fn() -> Vec<String>) -> Arc<Bases>;
+    /// Each track's expectation ids `make` gives (from every track's id
+    /// and bases, whose hashes make `key`), with a hash of each track's.
+    fn ids(&self, key: u64, make: &dyn Fn() -> Vec<Vec<String>>) -> Arc<TrackIds>;
     /// The finished track (ids given) `make` gives, remembered under `key`.
     fn finished(&self, key: u64, make: &dyn Fn() -> Track) -> Arc<Track>;
 }
+
+/// The id bases of a track's expectations, in order, and a hash of them
+/// (0 when nothing is remembered).
+#[derive(Debug, Default)]
+pub struct Bases {
+    pub list: Vec<String>,
+    pub hash: u64,
+}
+
+/// Each track's expectation ids, in order, and a hash of them (0 when
+/// nothing is remembered).
+pub type TrackIds = Vec<(Vec<String>, u64)>;
 
 /// Every step of [`recognise_all_with`] done afresh.
 pub struct Fresh;
@@ -311,8 +326,14 @@ impl RecogniseSteps for Fresh {
     ) -> Arc<file_per_level::Merged> {
         Arc::new(make())
     }
-    fn bases(&self, _: u64, make: &dyn Fn() -> Vec<String>) -> Arc<Vec<String>> {
-        Arc::new(make())
+    fn bases(&self, _: u64, make: &dyn Fn() -> Vec<String>) -> Arc<Bases> {
+        Arc::new(Bases {
+            list: make(),
+            hash: 0,
+        })
+    }
+    fn ids(&self, _: u64, make: &dyn Fn() -> Vec<Vec<String>>) -> Arc<TrackIds> {
+        Arc::new(make().into_iter().map(|ids| (ids, 0)).collect())
     }
     fn finished(&self, _: u64, make: &dyn Fn() -> Track) -> Arc<Track> {
         Arc::new(make())
@@ -373,7 +394,7 @@ pub fn recognise_all_with(
     let mut skill_ids = SlugSet::default();
     // Tracks in order, before their expectations' ids: the track (merged or
     // as recognised), its key, its id and its expectations' id bases.
-    let mut tracks: Vec<(&Track, u64, String, Arc<Vec<String>>)> = Vec::new();
+    let mut tracks: Vec<(&Track, u64, String, Arc<Bases>)> = Vec::new();
     for (i, doc) in order.iter().enumerate() {
         let (doc_key, r) = &results[i];
         let (dl, dg) = &**r;
@@ -386,7 +407,7 @@ pub fn recognise_all_with(
                 reason: dl.reason.clone(),
             },
         );
-        let has_track = |tracks: &[(&Track, u64, String, Arc<Vec<String>>)]| {
+        let has_track = |tracks: &[(&Track, u64, String, Arc<Bases>)]| {
             tracks.iter().any(|x| x.0.source.file == doc.rel)
         };
         for (j, t) in dl.tracks.iter().enumerate() {
@@ -437,19 +458,33 @@ pub fn recognise_all_with(
         }
     }
     // Expectation ids, unique in the handbook, in order.
-    let mut exp_ids = crate::slug::Slugs::default();
-    for (t, pre_key, id, bases) in &tracks {
-        let ids: Vec<std::borrow::Cow<str>> = bases
+    let ids_key = hash_of(
+        &tracks
             .iter()
-            .map(|b| exp_ids.unique(std::borrow::Cow::Borrowed(b)))
-            .collect();
-        let finished_key = hash_of(&("finished", pre_key, id, &ids));
+            .map(|(_, _, id, b)| (id.as_str(), b.hash))
+            .collect::<Vec<_>>(),
+    );
+    let all_ids = steps.ids(ids_key, &|| {
+        let mut exp_ids = crate::slug::Slugs::default();
+        tracks
+            .iter()
+            .map(|(_, _, _, bases)| {
+                bases
+                    .list
+                    .iter()
+                    .map(|b| exp_ids.unique(std::borrow::Cow::Borrowed(b)).into_owned())
+                    .collect()
+            })
+            .collect()
+    });
+    for ((t, pre_key, id, _), (ids, ids_hash)) in tracks.iter().zip(all_ids.iter()) {
+        let finished_key = hash_of(&("finished", pre_key, id, ids_hash));
         hb.tracks.push(steps.finished(finished_key, &|| {
             let mut t = Track::clone(t);
             t.id = id.clone();
             assign_anti_pattern_ids(&mut t.anti_patterns);
             let all = t.levels.iter_mut().flat_map(|l| &mut l.expectations);
-            for (e, id) in all.zip(&ids) {
+            for (e, id) in all.zip(ids.iter()) {
                 e.id = id.to_string();
             }
             t
@@ -529,7 +564,7 @@ mod tests {
             path: "odd/doc.md".into(),
             rel: "odd/doc.md".into(),
             frontmatter: Frontmatter::default(),
-            body: body.to_string(),
+            body: body.into(),
             body_line_offset: 0,
         }
     }

@@ -196,7 +196,7 @@ impl AntiPattern {
 }
 
 /// A skill document: its own maturity scale, never career levels.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, Hash)]
 pub struct Skill {
     pub id: String,
     pub title: String,
@@ -212,7 +212,7 @@ pub struct Skill {
     pub anti_patterns: Vec<AntiPattern>,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Hash)]
 pub struct MaturityLevel {
     pub number: u32,
     pub title: String,
@@ -221,7 +221,7 @@ pub struct MaturityLevel {
     pub source: SourceRef,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Hash)]
 pub struct Checklist {
     pub id: String,
     /// The heading the checklist sits under.
@@ -230,7 +230,7 @@ pub struct Checklist {
     pub source: SourceRef,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Hash)]
 pub struct ChecklistItem {
     pub id: String,
     pub text: Rich,

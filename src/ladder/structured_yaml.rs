@@ -913,7 +913,7 @@ mod tests {
                 raw_line,
                 ..Frontmatter::from_mapping(m)
             },
-            body: String::new(),
+            body: "".into(),
             body_line_offset: 0,
         }
     }

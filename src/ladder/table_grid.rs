@@ -963,7 +963,7 @@ pub(crate) fn test_doc(body: &str, lines: usize) -> SourceDoc {
         path: std::path::PathBuf::from("/nonexistent/ladders/test.md"),
         rel: "ladders/test.md".into(),
         frontmatter: Default::default(),
-        body: body.to_string(),
+        body: body.into(),
         body_line_offset: lines,
     }
 }

@@ -267,7 +267,7 @@ pub fn page_body(doc: &SourceDoc, title: &str) -> (String, u8) {
         return (stripped, 0);
     }
     let shift = u8::from(h1.is_some());
-    (doc.body.clone(), shift)
+    (doc.body.to_string(), shift)
 }
 
 /// Where a skill's components go: the maturity scale and the anti-pattern
@@ -383,6 +383,101 @@ pub fn edit_url(layout: &SiteLayout, doc: &SourceDoc) -> Option<String> {
     Some(format!("{}/{}", base.trim_end_matches('/'), rel))
 }
 
+/// What the page of one document is planned from (see [`doc_page_out`]).
+pub struct DocPageInputs<'a> {
+    pub layout: &'a SiteLayout,
+    pub doc: &'a SourceDoc,
+    pub url: &'a str,
+    /// The skill the document holds, if any.
+    pub skill: Option<&'a crate::ladder::model::Skill>,
+    /// The tracks the document holds: title, URL and level count of each.
+    pub hosted: Vec<(&'a str, String, usize)>,
+    pub highlight: bool,
+    pub links: &'a LinkMap,
+}
+
+impl DocPageInputs<'_> {
+    /// Everything the page reads besides the document's own content (its
+    /// key) and the link map: for a memo key.
+    pub fn others(&self) -> impl std::hash::Hash + '_ {
+        (
+            self.url,
+            self.skill,
+            &self.hosted,
+            self.highlight,
+            edit_url(self.layout, self.doc),
+        )
+    }
+}
+
+/// The planned page of a document: its rendered body, breadcrumbs, the
+/// tracks it holds and, for a skill, the skill.
+pub fn doc_page_out(
+    x: &DocPageInputs,
+    steps: &dyn PlanSteps,
+    diags: &Mutex<Diagnostics>,
+) -> PageOut {
+    let (doc, url, links) = (x.doc, x.url, x.links);
+    let (title, mut html) = steps.doc_page(doc, url, x.skill.is_some(), x.highlight, links, diags);
+    let mut crumbs = vec![json!({"title": "Home", "url": "index.html"})];
+    let mut acc = String::new();
+    for seg in doc
+        .rel
+        .split('/')
+        .rev()
+        .skip(1)
+        .collect::<Vec<_>>()
+        .into_iter()
+        .rev()
+    {
+        acc = if acc.is_empty() {
+            seg.to_string()
+        } else {
+            format!("{acc}/{seg}")
+        };
+        if let Some(u) = links.folders.get(&acc) {
+            if u != url {
+                crumbs.push(json!({"title": title_case(seg), "url": u}));
+            }
+        }
+    }
+    crumbs.push(json!({"title": title, "url": url}));
+    let mut data = serde_json::Map::new();
+    data.insert(
+        "page".into(),
+        json!({
+            "title": title,
+            "url": url,
+            "description": doc.frontmatter.description,
+            "edit_url": edit_url(x.layout, doc),
+            "headings": html.headings,
+            "breadcrumbs": crumbs,
+            "source": doc.rel,
+        }),
+    );
+    let content = std::mem::take(&mut html.html);
+    let hosted = x
+        .hosted
+        .iter()
+        .map(|(title, url, levels)| json!({"title": title, "url": url, "levels": levels}))
+        .collect();
+    data.insert("tracks".into(), Value::Array(hosted));
+    let mut template = "page.html";
+    if let Some(skill) = x.skill {
+        template = "skill.html";
+        data.insert("skill".into(), ladder_pages::skill_json(skill));
+        data.insert("parts".into(), Value::Array(slot_parts(&content)));
+    }
+    data.insert("content".into(), Value::String(content));
+    PageOut {
+        url: url.to_string(),
+        template,
+        title,
+        in_sitemap: !doc.frontmatter.draft,
+        data,
+    }
+}
+
 /// How [`plan_with`] renders markdown and plans ladder pages: at once
 /// ([`Cold`]), or reusing the answers of an earlier build
 /// (`rungs serve`, see [`crate::incremental`]). Every implementation must
@@ -398,6 +493,8 @@ pub trait PlanSteps: Sync {
         links: &LinkMap,
         diags: &Mutex<Diagnostics>,
     ) -> (String, DocHtml);
+    /// [`doc_page_out`].
+    fn doc_page_out(&self, x: &DocPageInputs, diags: &Mutex<Diagnostics>) -> PageOut;
     /// [`render_fragment`] with a fresh [`SlugSet`].
     fn fragment(
         &self,
@@ -427,7 +524,7 @@ pub fn doc_page(
     let slotted;
     let doc = if is_skill {
         slotted = SourceDoc {
-            body: skill_slots(doc),
+            body: skill_slots(doc).into(),
             ..doc.clone()
         };
         &slotted
@@ -460,6 +557,9 @@ impl PlanSteps for Cold {
         diags: &Mutex<Diagnostics>,
     ) -> (String, DocHtml) {
         doc_page(doc, url, is_skill, highlight, links, diags)
+    }
+    fn doc_page_out(&self, x: &DocPageInputs, diags: &Mutex<Diagnostics>) -> PageOut {
+        doc_page_out(x, self, diags)
     }
     fn fragment(
         &self,
@@ -624,6 +724,11 @@ pub fn plan_documents_batches<E>(
         .map(|d| handbook.skills.iter().find(|s| s.source.file == d.rel))
         .collect();
 
+    // The tracks each document holds.
+    let mut tracks_of: HashMap<&str, Vec<&crate::ladder::model::Track>> = HashMap::new();
+    for t in &handbook.tracks {
+        tracks_of.entry(t.source.file.as_str()).or_default().push(t);
+    }
     let mut home_content = String::new();
     let mut home_title = None;
     let mut sections: BTreeMap<String, Vec<Link>> = BTreeMap::new();
@@ -631,87 +736,62 @@ pub fn plan_documents_batches<E>(
     for batch in order.chunks(DOC_BATCH) {
         // Document pages, rendered in parallel.
         let shared = Mutex::new(Diagnostics::default());
-        let rendered: Vec<(String, DocHtml)> = batch
+        let planned: Vec<PageOut> = batch
             .par_iter()
             .map(|(_, url, i)| {
+                let doc = &docs[*i];
                 let is_skill = skill_of[*i].is_some();
-                steps.doc_page(&docs[*i], url, is_skill, highlight, &links, &shared)
+                if url == "index.html" {
+                    // The home page's content, planned below with home.
+                    let (title, html) =
+                        steps.doc_page(doc, url, is_skill, highlight, &links, &shared);
+                    return PageOut {
+                        url: url.clone(),
+                        template: "home.html",
+                        title,
+                        in_sitemap: true,
+                        data: serde_json::Map::from_iter([(
+                            "content".to_string(),
+                            Value::String(html.html),
+                        )]),
+                    };
+                }
+                let hosted = tracks_of
+                    .get(doc.rel.as_str())
+                    .into_iter()
+                    .flatten()
+                    .map(|t| (t.title.as_str(), ladder_pages::track_url(t), t.levels.len()))
+                    .collect();
+                let inputs = DocPageInputs {
+                    layout,
+                    doc,
+                    url,
+                    skill: skill_of[*i],
+                    hosted,
+                    highlight,
+                    links: &links,
+                };
+                steps.doc_page_out(&inputs, &shared)
             })
             .collect();
         diags.extend(shared.into_inner().unwrap());
         let mut pages = Vec::with_capacity(batch.len());
-        for ((_, url, i), (title, mut html)) in batch.iter().zip(rendered) {
-            let (url, i) = (url.clone(), *i);
-            let doc = &docs[i];
-            // Each document's HTML moves into its page's data.
-            if url == "index.html" {
-                home_content = std::mem::take(&mut html.html);
-                home_title = Some(title.clone());
+        for ((_, _, i), mut page) in batch.iter().zip(planned) {
+            if page.url == "index.html" {
+                if let Some(Value::String(html)) = page.data.remove("content") {
+                    home_content = html;
+                }
+                home_title = Some(page.title);
                 continue;
             }
-            let folder = doc_folder(doc);
-            sections.entry(folder.to_string()).or_default().push(Link {
-                title: title.clone(),
-                url: url.clone(),
-            });
-            let mut crumbs = vec![json!({"title": "Home", "url": "index.html"})];
-            let mut acc = String::new();
-            for seg in doc
-                .rel
-                .split('/')
-                .rev()
-                .skip(1)
-                .collect::<Vec<_>>()
-                .into_iter()
-                .rev()
-            {
-                acc = if acc.is_empty() {
-                    seg.to_string()
-                } else {
-                    format!("{acc}/{seg}")
-                };
-                if let Some(u) = links.folders.get(&acc) {
-                    if u != &url {
-                        crumbs.push(json!({"title": title_case(seg), "url": u}));
-                    }
-                }
-            }
-            crumbs.push(json!({"title": title, "url": url}));
-            let mut data = serde_json::Map::new();
-            data.insert(
-                "page".into(),
-                json!({
-                    "title": title,
-                    "url": url,
-                    "description": doc.frontmatter.description,
-                    "edit_url": edit_url(layout, doc),
-                    "headings": html.headings,
-                    "breadcrumbs": crumbs,
-                    "source": doc.rel,
-                }),
-            );
-            let content = std::mem::take(&mut html.html);
-            let tracks: Vec<Value> = handbook
-            .tracks
-            .iter()
-            .filter(|t| t.source.file == doc.rel)
-            .map(|t| json!({"title": t.title, "url": ladder_pages::track_url(t), "levels": t.levels.len()}))
-            .collect();
-            data.insert("tracks".into(), Value::Array(tracks));
-            let mut template = "page.html";
-            if let Some(skill) = skill_of[i] {
-                template = "skill.html";
-                data.insert("skill".into(), ladder_pages::skill_json(skill));
-                data.insert("parts".into(), Value::Array(slot_parts(&content)));
-            }
-            data.insert("content".into(), Value::String(content));
-            pages.push(PageOut {
-                url: url.clone(),
-                template,
-                title: title.clone(),
-                in_sitemap: !doc.frontmatter.draft,
-                data,
-            });
+            sections
+                .entry(doc_folder(&docs[*i]).to_string())
+                .or_default()
+                .push(Link {
+                    title: page.title.clone(),
+                    url: page.url.clone(),
+                });
+            pages.push(page);
         }
         sink(pages)?;
     }
@@ -763,7 +843,7 @@ pub fn plan_documents_batches<E>(
                 let doc = &docs[i];
                 let view = views.get(&doc.rel)?;
                 let rest = SourceDoc {
-                    body: unclaimed(&doc.body, &view.spans),
+                    body: unclaimed(&doc.body, &view.spans).into(),
                     ..doc.clone()
                 };
                 let (body, shift) = page_body(&rest, &doc_title(doc));

@@ -18,8 +18,9 @@ pub struct SourceDoc {
     pub rel: String,
     /// Frontmatter, empty when the file has none.
     pub frontmatter: Frontmatter,
-    /// The markdown after the frontmatter.
-    pub body: String,
+    /// The markdown after the frontmatter (shared: a rebuild hands the
+    /// same text on without copying it).
+    pub body: std::sync::Arc<str>,
     /// Number of lines before `body` starts (frontmatter), so that a line
     /// inside `body` maps to `line + body_line_offset` in the file.
     pub body_line_offset: usize,
@@ -118,7 +119,7 @@ pub fn read_doc(file: &SourceFile, diags: &mut Diagnostics) -> Result<Option<Sou
         path: file.path.clone(),
         rel: file.rel.clone(),
         frontmatter,
-        body: body.to_string(),
+        body: body.into(),
         body_line_offset: offset,
     }))
 }
@@ -166,7 +167,7 @@ pub fn read_data(file: &SourceFile, diags: &mut Diagnostics) -> Result<Option<So
             raw_line: 1,
             ..Frontmatter::from_mapping(map)
         },
-        body: String::new(),
+        body: "".into(),
         body_line_offset: lines,
     }))
 }
