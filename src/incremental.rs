@@ -284,6 +284,11 @@ pub struct Memo {
     finished: Shared<u64, Arc<Track>>,
     fragments: Shared<u64, Arc<(DocHtml, Diagnostics)>>,
     pages: Shared<u64, Arc<(TitledHtml, Diagnostics)>>,
+    /// Each document's key ([`doc_key`]) by the address of its body,
+    /// which is kept with it so that the address is not reused. A body is
+    /// made once per read of a file (or once per recognition of it, for
+    /// the body a page renders), so the same body is the same document.
+    doc_keys: Shared<usize, (Arc<str>, u64)>,
     /// Document pages as planned, with the hash of their data.
     doc_pages: Shared<u64, Arc<(PageOut, Diagnostics, u64)>>,
     sections: Shared<u64, Arc<[crate::search::PageSection]>>,
@@ -356,6 +361,7 @@ impl Memo {
         self.finished.lock().unwrap().turn(good);
         self.fragments.lock().unwrap().turn(good);
         self.pages.lock().unwrap().turn(good);
+        self.doc_keys.lock().unwrap().turn(good);
         self.doc_pages.lock().unwrap().turn(good);
         self.sections.lock().unwrap().turn(good);
         self.tracks.lock().unwrap().turn(good);
@@ -460,6 +466,20 @@ impl Memo {
         Ok(h)
     }
 
+    /// [`doc_key`], remembered by the document's body (see `doc_keys`).
+    fn doc_key(&self, d: &SourceDoc) -> u64 {
+        let addr = Arc::as_ptr(&d.body) as *const u8 as usize;
+        if let Some((_, k)) = self.doc_keys.lock().unwrap().get(&addr) {
+            return k;
+        }
+        let k = doc_key(d);
+        self.doc_keys
+            .lock()
+            .unwrap()
+            .insert(addr, (Arc::clone(&d.body), k));
+        k
+    }
+
     fn links_hash(&self, links: &LinkMap) -> u64 {
         let addr = links as *const LinkMap as usize;
         let mut slot = self.links.lock().unwrap();
@@ -521,7 +541,7 @@ fn memoised<T>(memo: &Shared<u64, Arc<T>>, key: u64, make: &dyn Fn() -> T) -> Ar
 
 impl RecogniseSteps for Memo {
     fn doc(&self, d: &SourceDoc) -> (u64, Recognised) {
-        let key = doc_key(d);
+        let key = self.doc_key(d);
         let v = memoised(&self.recognised, key, &|| {
             let mut dg = Diagnostics::default();
             (crate::ladder::recognise_doc(d, &mut dg), dg)
@@ -567,7 +587,7 @@ impl PlanSteps for Memo {
         diags: &Mutex<Diagnostics>,
     ) -> (String, DocHtml) {
         let key = hash_of(&(
-            doc_key(doc),
+            self.doc_key(doc),
             url,
             is_skill,
             highlight,
@@ -579,7 +599,7 @@ impl PlanSteps for Memo {
     }
 
     fn doc_page_out(&self, x: &DocPageInputs, diags: &Mutex<Diagnostics>) -> PageOut {
-        let key = hash_of(&(doc_key(x.doc), x.others(), self.links_hash(x.links)));
+        let key = hash_of(&(self.doc_key(x.doc), x.others(), self.links_hash(x.links)));
         let hit = self.doc_pages.lock().unwrap().get(&key);
         let v = hit.unwrap_or_else(|| {
             let mine = Mutex::new(Diagnostics::default());
@@ -628,15 +648,15 @@ impl PlanSteps for Memo {
         extras: &[ladder_pages::TrackExtras],
     ) -> Vec<PageOut> {
         // Media paths rebased for every page: planned afresh.
-        if ladder_pages::rebase_media(hb).is_some() {
+        let hashes: Vec<Arc<TrackHashes>> =
+            hb.tracks.par_iter().map(|t| self.track_hashes(t)).collect();
+        if hashes.iter().any(|h| h.media) {
             return ladder_pages::plan(hb, extras);
         }
         // Per track: what every page reads of the track (all but its
         // levels; the levels' numbers and headings), each level's hash, and
         // what level pages read of the other tracks (the same level there:
         // its number and heading). Each page's key adds the levels it shows.
-        let hashes: Vec<Arc<TrackHashes>> =
-            hb.tracks.par_iter().map(|t| self.track_hashes(t)).collect();
         let none = ladder_pages::TrackExtras::default();
         let per_track: Vec<Planned> = hb
             .tracks
@@ -746,6 +766,9 @@ struct TrackHashes {
     headings: u64,
     /// What other tracks' level pages read of it.
     seen_from_others: u64,
+    /// Whether its texts may hold media paths
+    /// ([`ladder_pages::has_media`]).
+    media: bool,
 }
 
 fn track_hashes(t: &crate::ladder::model::Track) -> TrackHashes {
@@ -781,6 +804,7 @@ fn track_hashes(t: &crate::ladder::model::Track) -> TrackHashes {
         levels,
         headings: hash_of(&headings),
         seen_from_others: hash_of(&(&t.id, &t.title, headings)),
+        media: ladder_pages::has_media(t),
     }
 }
 

@@ -1074,18 +1074,7 @@ const ROOT_MARK: &str = "\u{E000}rungs-root\u{E000}";
 /// Ladder pages live elsewhere, so those paths are made content-root paths
 /// (behind [`ROOT_MARK`]) before planning. `None` when no text has any.
 pub fn rebase_media(hb: &Handbook) -> Option<Handbook> {
-    let has = |r: &crate::ladder::model::Rich| r.html.contains("src");
-    let any = hb.tracks.iter().any(|t| {
-        t.description.as_ref().is_some_and(has)
-            || t.anti_patterns.iter().any(|a| has(&a.text))
-            || t.levels.iter().any(|l| {
-                l.summary.as_ref().is_some_and(has)
-                    || l.expectations
-                        .iter()
-                        .any(|e| has(&e.text) || e.examples.iter().any(has))
-            })
-    });
-    if !any {
+    if !hb.tracks.iter().any(|t| has_media(t)) {
         return None;
     }
     let mut hb = hb.clone();
@@ -1111,6 +1100,19 @@ pub fn rebase_media(hb: &Handbook) -> Option<Handbook> {
         }
     }
     Some(hb)
+}
+
+/// Whether any text of `t` may hold a media path ([`rebase_media`]).
+pub fn has_media(t: &Track) -> bool {
+    let has = |r: &crate::ladder::model::Rich| r.html.contains("src");
+    t.description.as_ref().is_some_and(has)
+        || t.anti_patterns.iter().any(|a| has(&a.text))
+        || t.levels.iter().any(|l| {
+            l.summary.as_ref().is_some_and(has)
+                || l.expectations
+                    .iter()
+                    .any(|e| has(&e.text) || e.examples.iter().any(has))
+        })
 }
 
 /// Rewrite relative `src` and `srcset` values of `html`, written in the
