@@ -270,6 +270,10 @@ pub type Known = HashMap<
     ),
 >;
 
+/// A document's planned page, the warnings planning it gave, and the hash
+/// of its data.
+type DocPage = (PageOut, Diagnostics, u64);
+
 /// A document page's title and rendered body.
 type TitledHtml = (String, DocHtml);
 
@@ -290,7 +294,11 @@ pub struct Memo {
     /// the body a page renders), so the same body is the same document.
     doc_keys: Shared<usize, (Arc<str>, u64)>,
     /// Document pages as planned, with the hash of their data.
-    doc_pages: Shared<u64, Arc<(PageOut, Diagnostics, u64)>>,
+    doc_pages: Shared<u64, Arc<DocPage>>,
+    /// The document pages of the build under way, by URL: a build takes
+    /// their data from here when it must render one or index it, rather
+    /// than a copy of every page's.
+    doc_data: Mutex<HashMap<String, Arc<DocPage>>>,
     sections: Shared<u64, Arc<[crate::search::PageSection]>>,
     tracks: Shared<u64, TrackPlan>,
     /// Each finished track's hashes, by its address (the track is kept
@@ -350,6 +358,7 @@ impl Memo {
     pub fn begin(&self) {
         *self.links.lock().unwrap() = None;
         self.known.lock().unwrap().clear();
+        self.doc_data.lock().unwrap().clear();
     }
 
     /// End a build: after a good one, forget what it did not use.
@@ -614,7 +623,9 @@ impl PlanSteps for Memo {
             .lock()
             .unwrap()
             .insert(v.0.url.clone(), (v.0.template, v.2, None));
-        v.0.clone()
+        let page = without_data(&v.0);
+        self.doc_data.lock().unwrap().insert(page.url.clone(), v);
+        page
     }
 
     fn fragment(
@@ -925,9 +936,14 @@ fn build_steps(
         crate::site::plan_with(&layout, &docs, &assets, &handbook, &views, &mut diags, memo);
     let known = memo.take_known();
     lap.lap("plan");
+    let doc_data = std::mem::take(&mut *memo.doc_data.lock().unwrap());
     let sections =
         |url: &str, title: &str, html: &str, body: bool| memo.sections(url, title, html, body);
-    let input = crate::search_input(&handbook, &docs, &site, &sections);
+    let data_of: &crate::PageData<'_> = &|p| match doc_data.get(&p.url) {
+        Some(d) => &d.0.data,
+        None => &p.data,
+    };
+    let input = crate::search_input(&handbook, &docs, &site, &sections, data_of);
     let out = crate::config::absolute(&layout.output);
     // Into a known output, the search index is made and written after the
     // pages (see `Deferred`); otherwise it is part of the build.
@@ -996,11 +1012,15 @@ fn build_steps(
             if let Some(h) = old_hashes.and_then(|h| h.get(&p.url)).filter(|_| same) {
                 return Ok(((p.url, None, *h), key));
             }
-            if planned.is_some() && p.data.is_empty() {
+            let data = match doc_data.get(&p.url) {
+                Some(d) if p.data.is_empty() => d.0.data.clone(),
+                _ => p.data,
+            };
+            if planned.is_some() && data.is_empty() {
                 stale.store(true, std::sync::atomic::Ordering::Relaxed);
                 return Ok(((p.url, None, (0, 0)), key));
             }
-            let ctx = crate::page_context(&base, &p.url, p.data, canonical_base.as_deref());
+            let ctx = crate::page_context(&base, &p.url, data, canonical_base.as_deref());
             let html = renderer.render(p.template, &ctx)?.into_bytes();
             rendered_count.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             let h = content_hash(&html);

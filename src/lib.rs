@@ -362,7 +362,8 @@ fn render_site(
         let rendered: Vec<(Vec<search::PageSection>, Option<_>)> = pages
             .into_par_iter()
             .map(|p| -> Result<_> {
-                let secs = page_search_sections(&ladder_sources, &p, &search::page_sections);
+                let secs =
+                    page_search_sections(&ladder_sources, &p, &p.data, &search::page_sections);
                 // The page's data moves into the context (no copy).
                 let ctx = page_context(&base, &p.url, p.data, canonical_base.as_deref());
                 let html = renderer.render(p.template, &ctx)?;
@@ -619,22 +620,28 @@ pub fn search_index_with(
     site: &site::Site,
     page_sections: &PageSections<'_>,
 ) -> search::SearchIndex {
-    search_input(handbook, docs, site, page_sections).index(handbook)
+    search_input(handbook, docs, site, page_sections, &|p| &p.data).index(handbook)
 }
+
+/// The data of a planned page; [`search_input`] reads a page's through it,
+/// for a caller that keeps some pages' data apart.
+pub type PageData<'a> =
+    dyn Fn(&'a site::PageOut) -> &'a serde_json::Map<String, serde_json::Value> + Sync + 'a;
 
 /// What the search index reads of a planned site besides the handbook:
 /// the sections of its document and skill pages, and the skills' URLs.
-pub fn search_input(
+pub fn search_input<'a>(
     handbook: &ladder::model::Handbook,
     docs: &[source::SourceDoc],
-    site: &site::Site,
+    site: &'a site::Site,
     page_sections: &PageSections<'_>,
+    data_of: &PageData<'a>,
 ) -> search::SearchInput {
     let ladder_sources = search_ladder_sources(handbook);
     let sections: Vec<search::PageSection> = site
         .pages
         .par_iter()
-        .flat_map_iter(|p| page_search_sections(&ladder_sources, p, page_sections))
+        .flat_map_iter(|p| page_search_sections(&ladder_sources, p, data_of(p), page_sections))
         .collect();
     search::SearchInput {
         sections,
@@ -674,15 +681,16 @@ fn search_ladder_sources(handbook: &ladder::model::Handbook) -> std::collections
 fn page_search_sections(
     ladder_sources: &std::collections::HashSet<&str>,
     p: &site::PageOut,
+    data: &serde_json::Map<String, serde_json::Value>,
     page_sections: &PageSections<'_>,
 ) -> Vec<search::PageSection> {
-    let source = p.data.get("page").and_then(|v| v["source"].as_str());
+    let source = data.get("page").and_then(|v| v["source"].as_str());
     let body = match p.template {
         "page.html" => !source.is_some_and(|s| ladder_sources.contains(s)),
         "skill.html" => false,
         _ => return Vec::new(),
     };
-    match p.data.get("content").and_then(|v| v.as_str()) {
+    match data.get("content").and_then(|v| v.as_str()) {
         Some(html) => page_sections(&p.url, &p.title, html, body),
         None => Vec::new(),
     }
