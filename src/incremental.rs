@@ -431,16 +431,23 @@ impl Memo {
         title: &str,
         html: &str,
         body: bool,
-    ) -> Vec<crate::search::PageSection> {
-        let key = hash_of(&(url, title, html, body));
+    ) -> Arc<[crate::search::PageSection]> {
+        self.sections_under(hash_of(&(url, title, html, body)), || {
+            crate::search::page_sections(url, title, html, body)
+        })
+    }
+
+    /// The sections `make` finds, remembered under `key`.
+    fn sections_under(
+        &self,
+        key: u64,
+        make: impl FnOnce() -> Vec<crate::search::PageSection>,
+    ) -> Arc<[crate::search::PageSection]> {
         if let Some(v) = self.sections.lock().unwrap().get(&key) {
-            return v.to_vec();
+            return v;
         }
-        let v = crate::search::page_sections(url, title, html, body);
-        self.sections
-            .lock()
-            .unwrap()
-            .insert(key, Arc::from(v.as_slice()));
+        let v: Arc<[crate::search::PageSection]> = make().into();
+        self.sections.lock().unwrap().insert(key, Arc::clone(&v));
         v
     }
 
@@ -937,8 +944,15 @@ fn build_steps(
     let known = memo.take_known();
     lap.lap("plan");
     let doc_data = std::mem::take(&mut *memo.doc_data.lock().unwrap());
-    let sections =
-        |url: &str, title: &str, html: &str, body: bool| memo.sections(url, title, html, body);
+    // A document page's sections are remembered under its data's hash
+    // (which covers its URL, title and content) rather than a hash of its
+    // content.
+    let sections = |url: &str, title: &str, html: &str, body: bool| match doc_data.get(url) {
+        Some(d) => memo.sections_under(hash_of(&("doc", d.2, title, body)), || {
+            crate::search::page_sections(url, title, html, body)
+        }),
+        None => memo.sections(url, title, html, body),
+    };
     let data_of: &crate::PageData<'_> = &|p| match doc_data.get(&p.url) {
         Some(d) => &d.0.data,
         None => &p.data,

@@ -359,11 +359,12 @@ fn render_site(
     let mut render = |pages: Vec<site::PageOut>| -> Result<()> {
         page_count += pages.len();
         sitemap_urls.extend(pages.iter().filter(|p| p.in_sitemap).map(|p| p.url.clone()));
-        let rendered: Vec<(Vec<search::PageSection>, Option<_>)> = pages
+        let rendered: Vec<(Option<std::sync::Arc<[search::PageSection]>>, Option<_>)> = pages
             .into_par_iter()
             .map(|p| -> Result<_> {
-                let secs =
-                    page_search_sections(&ladder_sources, &p, &p.data, &search::page_sections);
+                let secs = page_search_sections(&ladder_sources, &p, &p.data, &|u, t, h, b| {
+                    search::page_sections(u, t, h, b).into()
+                });
                 // The page's data moves into the context (no copy).
                 let ctx = page_context(&base, &p.url, p.data, canonical_base.as_deref());
                 let html = renderer.render(p.template, &ctx)?;
@@ -607,11 +608,14 @@ pub fn search_index(
     docs: &[source::SourceDoc],
     site: &site::Site,
 ) -> search::SearchIndex {
-    search_index_with(handbook, docs, site, &search::page_sections)
+    search_index_with(handbook, docs, site, &|u, t, h, b| {
+        search::page_sections(u, t, h, b).into()
+    })
 }
 
 /// The sections of a rendered page (see [`search::page_sections`]).
-pub type PageSections<'a> = dyn Fn(&str, &str, &str, bool) -> Vec<search::PageSection> + Sync + 'a;
+pub type PageSections<'a> =
+    dyn Fn(&str, &str, &str, bool) -> std::sync::Arc<[search::PageSection]> + Sync + 'a;
 
 /// [`search_index`], with each page's sections found by `page_sections`.
 pub fn search_index_with(
@@ -638,10 +642,10 @@ pub fn search_input<'a>(
     data_of: &PageData<'a>,
 ) -> search::SearchInput {
     let ladder_sources = search_ladder_sources(handbook);
-    let sections: Vec<search::PageSection> = site
+    let sections: Vec<std::sync::Arc<[search::PageSection]>> = site
         .pages
         .par_iter()
-        .flat_map_iter(|p| page_search_sections(&ladder_sources, p, data_of(p), page_sections))
+        .filter_map(|p| page_search_sections(&ladder_sources, p, data_of(p), page_sections))
         .collect();
     search::SearchInput {
         sections,
@@ -683,17 +687,15 @@ fn page_search_sections(
     p: &site::PageOut,
     data: &serde_json::Map<String, serde_json::Value>,
     page_sections: &PageSections<'_>,
-) -> Vec<search::PageSection> {
+) -> Option<std::sync::Arc<[search::PageSection]>> {
     let source = data.get("page").and_then(|v| v["source"].as_str());
     let body = match p.template {
         "page.html" => !source.is_some_and(|s| ladder_sources.contains(s)),
         "skill.html" => false,
-        _ => return Vec::new(),
+        _ => return None,
     };
-    match data.get("content").and_then(|v| v.as_str()) {
-        Some(html) => page_sections(&p.url, &p.title, html, body),
-        None => Vec::new(),
-    }
+    let html = data.get("content").and_then(|v| v.as_str())?;
+    Some(page_sections(&p.url, &p.title, html, body))
 }
 
 /// The URL of the page of the document at `rel` (a skill's page).

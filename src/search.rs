@@ -201,7 +201,8 @@ fn squash(s: &str) -> String {
 /// of the site's document and skill pages, and each skill's page URL by
 /// its source file.
 pub struct SearchInput {
-    pub sections: Vec<PageSection>,
+    /// Each page's sections (shared with a session's memo, not copied).
+    pub sections: Vec<std::sync::Arc<[PageSection]>>,
     pub skill_urls: std::collections::HashMap<String, String>,
 }
 
@@ -218,8 +219,9 @@ impl SearchIndex {
     pub fn build(
         hb: &Handbook,
         skill_url: &dyn Fn(&str) -> Option<String>,
-        sections: &[PageSection],
+        sections: &[std::sync::Arc<[PageSection]>],
     ) -> SearchIndex {
+        let sections = || sections.iter().flat_map(|s| s.iter());
         let mut ix = SearchIndex::default();
         // Tracks are indexed in parallel, then joined in order.
         let per_track: Vec<Vec<SearchDoc>> = hb.tracks.par_iter().map(|t| track_docs(t)).collect();
@@ -257,8 +259,7 @@ impl SearchIndex {
                 ));
             }
             for c in &s.checklists {
-                let anchor = sections
-                    .iter()
+                let anchor = sections()
                     .filter(|h| h.page_url == page)
                     .filter_map(|h| h.heading.as_ref())
                     .find(|(_, text)| *text == c.title)
@@ -277,7 +278,7 @@ impl SearchIndex {
             }
             ix.tracks.push((s.id.clone(), s.title.clone()));
         }
-        for s in sections {
+        for s in sections() {
             let url = match &s.heading {
                 Some((id, _)) => format!("{}#{id}", s.page_url),
                 None => s.page_url.clone(),
