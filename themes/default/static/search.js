@@ -15,6 +15,13 @@
   var meta = null, shards = {}, chunks = {}, facetsRaw = null, facets = null, pending = {};
   // Every index file this page loaded, in order (for tests and benchmarks).
   var loaded = (window.RUNGS_SEARCH_LOADED = []);
+  // Per query, ms from the keystroke's search to each step, when a
+  // benchmark sets window.__stages (benches/search_latency.mjs, VERBOSE).
+  var stages = window.__stages;
+  function mark(q, step) {
+    var s = stages && stages[q];
+    if (s && s[step] == null) s[step] = Math.round((performance.now() - s.t0) * 10) / 10;
+  }
 
   function rle(runs, n) {
     var out = new Int32Array(n), i = 0;
@@ -62,8 +69,17 @@
   // On focus: meta.js and facets.js, both at once; the facets are decoded
   // as soon as both are in, before the first keystroke needs them.
   function preload() {
-    loadMeta(function () {});
+    loadMeta(warm);
     loadFacets(function () { loadMeta(facetsOf); });
+  }
+  // On focus, a query for a word no loaded shard holds allocates the
+  // per-document scratch and compiles the scan over every document, so
+  // that the first keystroke need not.
+  var warmed = false;
+  function warm() {
+    if (warmed) return;
+    warmed = true;
+    query("warm", { track: "", level: "", kind: "", dim: "" });
   }
   function loadMeta(done) { if (meta) done(); else loadScript("search/meta.js", done); }
   function loadFacets(done) { if (facetsRaw) done(); else loadScript("search/facets.js", done); }
@@ -291,11 +307,11 @@
       return { id: d, kind: meta.kinds[x[0]], title: x[1], section: x[2], text: x[3], url: x[4], track: x[5], level: x[6], dimension: x[7] == null ? null : meta.dims[x[7]] };
     }).filter(Boolean);
   }
-  // The first page of results waits for at most this many document
-  // chunks: each costs a request and a script evaluation, and with 3
-  // (rather than 6, what Chromium fetches at once over HTTP/1.1) the
-  // keystrokes of benches/search_latency.sh showed results soonest.
-  var FIRST_FILES = 3;
+  // When none of the hits shown first is in, the first page of results
+  // waits for this many document chunks: each costs a request and a
+  // script evaluation (about 5 ms each in benches/search_latency.sh, where
+  // one file showed the first results 10 to 20 ms sooner than 3).
+  var FIRST_FILES = 1;
   // How many of the ranked ids can be shown once the first `files`
   // document chunks they need (in rank order) are loaded.
   function firstPage(ids, files) {
@@ -420,19 +436,31 @@
         });
         // The facets place each hit in its track and level group.
         if (!facetsRaw) files.push("search/facets.js");
+        if (stages) stages[q] = { t0: performance.now(), shards: files.length };
         loadAll(files, function () {
           if (my !== seq) return;
+          mark(q, "loaded");
           var r = query(q, filters), ids = grouped(r.top(limit)), need = chunkFiles(ids);
+          mark(q, "queried");
           var whole = function () {
             loadAll(need, function () { if (my === seq) render(q, r, docsOf(ids), false); });
           };
-          // When the results need more than FIRST_FILES document chunks,
-          // the first ones (in the order shown) appear as soon as their
-          // chunks are in, then the rest.
+          // The leading hits whose document chunks are already in (a word
+          // typed on narrows the hits shown before) appear at once, then
+          // the rest. When none is in and the results need more than
+          // FIRST_FILES chunks, the first ones (in the order shown) appear
+          // as soon as their chunks are in, then the rest.
+          var ready = firstPage(ids, 0);
+          if (ready > 0 && ready < ids.length) {
+            render(q, r, docsOf(ids.slice(0, ready)), true);
+            whole();
+            return;
+          }
           var first = firstPage(ids, FIRST_FILES);
           if (first === ids.length) whole();
           else loadAll(need.slice(0, FIRST_FILES), function () {
             if (my !== seq) return;
+            mark(q, "chunks");
             render(q, r, docsOf(ids.slice(0, first)), true);
             whole();
           });
@@ -465,6 +493,7 @@
       });
       list.innerHTML = html;
       list.hidden = !html;
+      mark(q, partial ? "first" : "all");
       options = Array.prototype.slice.call(list.querySelectorAll("[role=option]"));
       active = -1;
       input.removeAttribute("aria-activedescendant");
