@@ -34,6 +34,20 @@ const base = `http://127.0.0.1:${server.address().port}/sub/`;
 const { check, finish } = await startChecks();
 
 const firstHref = (page) => page.$eval("#site-search-results [role=option]", (a) => a.getAttribute("href"));
+// From now on, each results render of the header box is kept in
+// window.__events: its detail, how many document chunks had been asked
+// for, the links shown and the status line.
+const recordRenders = (page) => page.evaluate(() => {
+  window.__events = [];
+  document.addEventListener("rungs-search-results", (e) => {
+    window.__events.push({
+      detail: e.detail,
+      chunks: window.RUNGS_SEARCH_LOADED.filter((f) => /^search\/d-/.test(f)).length,
+      hrefs: Array.from(document.querySelectorAll("#site-search-results [role=option]")).map((a) => a.getAttribute("href")),
+      status: document.querySelector(".site-search .search-status").textContent,
+    });
+  }, true);
+});
 
 for (const [how, url] of [
   ["file://", (rel, q = "") => pathToFileURL(join(root, rel)).href + q],
@@ -131,17 +145,7 @@ for (const [how, url] of [
     await page.goto(url(spec.start));
     await page.focus("#site-search-input");
     await page.waitForFunction(() => window.RUNGS_SEARCH_LOADED && window.RUNGS_SEARCH_LOADED.length === 2);
-    await page.evaluate(() => {
-      window.__events = [];
-      document.addEventListener("rungs-search-results", (e) => {
-        window.__events.push({
-          detail: e.detail,
-          chunks: window.RUNGS_SEARCH_LOADED.filter((f) => /^search\/d-/.test(f)).length,
-          hrefs: Array.from(document.querySelectorAll("#site-search-results [role=option]")).map((a) => a.getAttribute("href")),
-          status: document.querySelector(".site-search .search-status").textContent,
-        });
-      }, true);
-    });
+    await recordRenders(page);
     await page.fill("#site-search-input", spec.spread_query);
     await page.waitForFunction(() => window.__events.some((e) => !e.detail.partial));
     const ev = await page.evaluate(() => window.__events);
@@ -173,16 +177,7 @@ for (const [how, url] of [
       s.onload = done;
       document.head.appendChild(s);
     }), best);
-    await page.evaluate(() => {
-      window.__events = [];
-      document.addEventListener("rungs-search-results", (e) => {
-        window.__events.push({
-          detail: e.detail,
-          chunks: window.RUNGS_SEARCH_LOADED.filter((f) => /^search\/d-/.test(f)).length,
-          hrefs: Array.from(document.querySelectorAll("#site-search-results [role=option]")).map((a) => a.getAttribute("href")),
-        });
-      }, true);
-    });
+    await recordRenders(page);
     await page.fill("#site-search-input", spec.spread_query);
     await page.waitForFunction(() => window.__events.some((e) => !e.detail.partial));
     const ev = await page.evaluate(() => window.__events);
