@@ -72,14 +72,17 @@
     loadMeta(warm);
     loadFacets(function () { loadMeta(facetsOf); });
   }
-  // On focus, a query for a word no loaded shard holds allocates the
-  // per-document scratch and compiles the scan over every document, so
-  // that the first keystroke need not.
+  // On focus, a query over made-up postings (pairs and runs) allocates
+  // the per-document scratch and compiles the decoding and scoring, so
+  // that the first keystroke that loads a shard finds them ready.
   var warmed = false;
   function warm() {
     if (warmed) return;
     warmed = true;
-    query("warm", { track: "", level: "", kind: "", dim: "" });
+    var items = [], k = Math.min(meta.n >> 2, 20000);
+    for (var i = 0; i < k; i++) items.push(i % 4 ? "3" : "2.6*3");
+    var p = postingsOf({ w: "10," + items.join(",") }, "w");
+    query("w", { track: "", level: "", kind: "", dim: "" }, [{ hits: [[p, 1]], size: postingCount(p) }]);
   }
   function loadMeta(done) { if (meta) done(); else loadScript("search/meta.js", done); }
   function loadFacets(done) { if (facetsRaw) done(); else loadScript("search/facets.js", done); }
@@ -198,13 +201,13 @@
   // Per-document scratch arrays, allocated once: the summed score, how
   // many query words matched so far, and the current word's best score.
   var total = null, cnt = null, wbuf = null;
-  function query(q, filters) {
+  function query(q, filters, given) {
     var ws = words(q);
     if (!ws.length) return { count: 0, top: function () { return []; }, terms: [], words: [] };
     var n = meta.n, matched = {};
     if (!total || total.length !== n) { total = new Float64Array(n); cnt = new Uint8Array(n); wbuf = new Float64Array(n); }
     // Each word's matching terms (with a match quality) and its posting count.
-    var per = ws.map(function (w) {
+    var per = given || ws.map(function (w) {
       var st = stem(w), hits = [], size = 0;
       shardsOf(w).forEach(function (name) {
         var terms = shards[name] || {};
@@ -222,6 +225,7 @@
       });
       return { hits: hits, size: size };
     });
+    mark(q, "matched");
     // Rarest word first: later words only visit documents still in the running.
     per.sort(function (a, b) { return a.size - b.size; });
     function pass(all) {
@@ -276,7 +280,9 @@
       }
     }
     pass(true);
+    mark(q, "passed");
     collect(per.length, 1);
+    mark(q, "collected");
     if (!count && per.length > 1) {
       // No document has every word: any word, at half score.
       total.fill(0); cnt.fill(0);
