@@ -413,10 +413,7 @@ fn render_site(
     // Streaming, the index is written now rather than held to the end.
     let search_files = match stream {
         Some(staging) => {
-            index
-                .files()
-                .par_iter()
-                .try_for_each(|(rel, text)| staging.write(rel, text.as_bytes()))?;
+            index.write_files(&|rel, text| staging.write(&rel, text.as_bytes()))?;
             Vec::new()
         }
         None => index.files(),

@@ -338,8 +338,41 @@ impl SearchIndex {
         ids
     }
 
-    /// The index files: (path under the site root, contents).
+    /// The index files: (path under the site root, contents), in the
+    /// order `meta.js`, the term shards, `facets.js`, the document chunks.
     pub fn files(&self) -> Vec<(String, String)> {
+        let out = std::sync::Mutex::new(Vec::new());
+        let _ = self.write_files(&|rel, text| -> Result<(), ()> {
+            out.lock().expect("not poisoned").push((rel, text));
+            Ok(())
+        });
+        let mut out = out.into_inner().expect("not poisoned");
+        // Shards are handed over in order; chunks a block at a time, in
+        // parallel.
+        let rank = |rel: &str| match rel {
+            "search/meta.js" => (0, 0),
+            "search/facets.js" => (2, 0),
+            _ => match rel
+                .strip_prefix("search/d-")
+                .and_then(|r| r.strip_suffix(".js"))
+            {
+                Some(n) => (3, n.parse().unwrap_or(usize::MAX)),
+                None => (1, 0),
+            },
+        };
+        out.sort_by_key(|(rel, _)| rank(rel));
+        out
+    }
+
+    /// Hands each index file to `write` (path under the site root,
+    /// contents) as soon as it is made: the term shards first, so that
+    /// the postings are dropped before any document chunk is made, then
+    /// the chunks a block at a time, so that only one block's text is held
+    /// at once. The same files as [`SearchIndex::files`].
+    pub fn write_files<E: Send>(
+        &self,
+        write: &(dyn Fn(String, String) -> Result<(), E> + Sync),
+    ) -> Result<(), E> {
         let tracks: Vec<&str> = self.tracks.iter().map(|(id, _)| id.as_str()).collect();
         let track_of: HashMap<&str, usize> =
             tracks.iter().enumerate().map(|(i, t)| (*t, i)).collect();
@@ -364,72 +397,36 @@ impl SearchIndex {
                 d.dimension.as_deref().and_then(|x| dim_of.get(x).copied()),
             )
         };
-
-        let mut out = Vec::new();
-        // Documents, in chunks: a chunk starts at every id that is a
-        // multiple of CHUNK (each track's first document is one).
         let ids = self.ids();
-        let mut slices: Vec<(usize, &[SearchDoc])> = Vec::new();
-        let mut from = 0;
-        for i in 1..=self.docs.len() {
-            if i == self.docs.len() || ids[i] % CHUNK == 0 {
-                slices.push((ids[from] / CHUNK, &self.docs[from..i]));
-                from = i;
-            }
-        }
-        let chunks: Vec<(String, String)> = slices
-            .par_iter()
-            .map(|&(n, docs)| {
-                let mut s = format!("{{\"chunk\":{n},\"docs\":[");
-                for (i, d) in docs.iter().enumerate() {
-                    let (t, l, k, dim) = facet(d);
+
+        // Term shards; the postings go once they are written.
+        let shard_names: Vec<String> = {
+            let terms = self.terms();
+            let sized: Vec<(&str, String)> = terms
+                .par_iter()
+                .map(|(t, postings)| {
+                    let p: Vec<(usize, u32)> = postings.iter().map(|&(d, w)| (ids[d], w)).collect();
+                    (t.as_str(), encode_postings(&p))
+                })
+                .collect();
+            let shards = shard_terms(&sized);
+            drop(sized);
+            for (prefix, members) in &shards {
+                let mut s = format!("{{\"shard\":{},\"terms\":{{", json!(prefix));
+                for (i, (t, p)) in members.iter().enumerate() {
                     if i > 0 {
                         s.push(',');
                     }
-                    // A tuple serialises as a JSON array, without
-                    // building a `Value` per document.
-                    let row = (
-                        k,
-                        &d.title,
-                        &d.section,
-                        cap(&d.text, TEXT_CAP),
-                        &d.url,
-                        t,
-                        l,
-                        dim,
-                    );
-                    s.push_str(&serde_json::to_string(&row).unwrap_or_default());
+                    // Postings as a string, not an array: a browser parses a
+                    // string literal several times faster than as many number
+                    // literals, and search.js decodes only the terms it uses.
+                    let _ = write!(s, "{}:\"{p}\"", json!(t));
                 }
-                s.push_str("]}");
-                (format!("search/d-{n}.js"), wrap(&s))
-            })
-            .collect();
-
-        // Term shards.
-        let terms = self.terms();
-        let sized: Vec<(&str, String)> = terms
-            .par_iter()
-            .map(|(t, postings)| {
-                let p: Vec<(usize, u32)> = postings.iter().map(|&(d, w)| (ids[d], w)).collect();
-                (t.as_str(), encode_postings(&p))
-            })
-            .collect();
-        let shards = shard_terms(&sized);
-        let shard_names: Vec<&str> = shards.iter().map(|(p, _)| p.as_str()).collect();
-        for (prefix, members) in &shards {
-            let mut s = format!("{{\"shard\":{},\"terms\":{{", json!(prefix));
-            for (i, (t, p)) in members.iter().enumerate() {
-                if i > 0 {
-                    s.push(',');
-                }
-                // Postings as a string, not an array: a browser parses a
-                // string literal several times faster than as many number
-                // literals, and search.js decodes only the terms it uses.
-                let _ = write!(s, "{}:\"{p}\"", json!(t));
+                s.push_str("}}");
+                write(format!("search/t-{}.js", shard_file(prefix)), wrap(&s))?;
             }
-            s.push_str("}}");
-            out.push((format!("search/t-{}.js", shard_file(prefix)), wrap(&s)));
-        }
+            shards.into_iter().map(|(p, _)| p).collect()
+        };
 
         // Facets, run-length coded: [run, value, run, value, …].
         fn rle<T: PartialEq + Copy + serde::Serialize>(
@@ -463,10 +460,11 @@ impl SearchIndex {
             "kind": rle(f.iter().map(|x| x.2)),
             "dim": rle(f.iter().map(|x| x.3)),
         });
-        out.push((
+        drop(f);
+        write(
             "search/facets.js".into(),
             wrap(&json!({ "facets": facets }).to_string()),
-        ));
+        )?;
 
         let meta = json!({
             "n": n,
@@ -478,15 +476,56 @@ impl SearchIndex {
             "filters": Kind::ALL.iter().map(|k| k.filter()).collect::<Vec<_>>(),
             "shards": shard_names,
         });
-        out.insert(
-            0,
-            (
-                "search/meta.js".to_string(),
-                wrap(&json!({ "meta": meta }).to_string()),
-            ),
-        );
-        out.extend(chunks);
-        out
+        write(
+            "search/meta.js".to_string(),
+            wrap(&json!({ "meta": meta }).to_string()),
+        )?;
+
+        // Documents, in chunks: a chunk starts at every id that is a
+        // multiple of CHUNK (each track's first document is one).
+        let mut slices: Vec<(usize, &[SearchDoc])> = Vec::new();
+        let mut from = 0;
+        for i in 1..=self.docs.len() {
+            if i == self.docs.len() || ids[i] % CHUNK == 0 {
+                slices.push((ids[from] / CHUNK, &self.docs[from..i]));
+                from = i;
+            }
+        }
+        // A block of chunks is made in parallel, then written.
+        const CHUNKS_PER_BLOCK: usize = 256;
+        for block in slices.chunks(CHUNKS_PER_BLOCK) {
+            let chunks: Vec<(String, String)> = block
+                .par_iter()
+                .map(|&(n, docs)| {
+                    let mut s = format!("{{\"chunk\":{n},\"docs\":[");
+                    for (i, d) in docs.iter().enumerate() {
+                        let (t, l, k, dim) = facet(d);
+                        if i > 0 {
+                            s.push(',');
+                        }
+                        // A tuple serialises as a JSON array, without
+                        // building a `Value` per document.
+                        let row = (
+                            k,
+                            &d.title,
+                            &d.section,
+                            cap(&d.text, TEXT_CAP),
+                            &d.url,
+                            t,
+                            l,
+                            dim,
+                        );
+                        s.push_str(&serde_json::to_string(&row).unwrap_or_default());
+                    }
+                    s.push_str("]}");
+                    (format!("search/d-{n}.js"), wrap(&s))
+                })
+                .collect();
+            chunks
+                .into_par_iter()
+                .try_for_each(|(rel, text)| write(rel, text))?;
+        }
+        Ok(())
     }
 }
 
