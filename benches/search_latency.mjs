@@ -85,6 +85,7 @@ async function openPage() {
   await page.addInitScript(() => {
     window.__inputAt = {};
     window.__results = [];
+    window.__stages = {};
     document.addEventListener("input", (e) => { window.__inputAt[e.target.value] = performance.now(); }, true);
     document.addEventListener("rungs-search-results", (e) => {
       const list = e.target.querySelector("[role=listbox]");
@@ -113,7 +114,8 @@ async function typeQuery(page, q) {
     // search.js may show the first results before the rest of the page's
     // document chunks arrive (`partial`); wait for the complete list too.
     await page.waitForFunction(([n, v]) => window.__results.slice(n).some((r) => r.q === v && !r.partial), [before, typed], { timeout: 30000 });
-    const [r, full] = await page.evaluate(([n, v]) => [window.__results.slice(n).find((r) => r.q === v), window.__results.slice(n).find((r) => r.q === v && !r.partial)], [before, typed]);
+    const [r, full, stages] = await page.evaluate(([n, v]) => [window.__results.slice(n).find((r) => r.q === v), window.__results.slice(n).find((r) => r.q === v && !r.partial), window.__stages[v]], [before, typed]);
+    r.stages = stages; // set by search.js, when window.__stages is: ms from the keystroke's search to each step
     r.full = full.ms; // every result shown (equal to r.ms unless r.partial)
     r.fetched = full.files - filesBefore; // index files this keystroke loaded (or waited for)
     out.push(r);
@@ -151,8 +153,7 @@ if (fetching.length) {
   console.log(`  keystrokes that loaded index files: ${fetching.length}, first results median ${pct(fl, 0.5).toFixed(1)} ms, p95 ${pct(fl, 0.95).toFixed(1)} ms, max ${Math.max(...fl).toFixed(1)} ms; all results median ${pct(ff, 0.5).toFixed(1)} ms, max ${Math.max(...ff).toFixed(1)} ms; files per such keystroke median ${pct(fn, 0.5)}, max ${Math.max(...fn)}`);
 }
 if (process.env.VERBOSE) {
-  const stages = await page.evaluate(() => window.__stages || {});
-  for (const r of all) console.log(`    ${JSON.stringify(r.q).padEnd(40)} ${r.ms.toFixed(1).padStart(7)} ms ${r.full.toFixed(1).padStart(7)} ms ${String(r.fetched).padStart(3)} files ${JSON.stringify(stages[r.q] || {}, (k, v) => typeof v === "number" ? Math.round(v * 10) / 10 : v)}`);
+  for (const r of all) console.log(`    ${JSON.stringify(r.q).padEnd(40)} ${r.ms.toFixed(1).padStart(7)} ms ${r.full.toFixed(1).padStart(7)} ms ${String(r.fetched).padStart(3)} files ${JSON.stringify(r.stages || {}, (k, v) => k === "t0" ? undefined : v)}`);
 }
 console.log(`  (first query's keystrokes alone: median ${pct(first.map((r) => r.ms), 0.5).toFixed(1)} ms, max ${Math.max(...first.map((r) => r.ms)).toFixed(1)} ms; later queries loaded ${later.length} more files, ${kb(sum(later, "gzip"))} gzip)`);
 

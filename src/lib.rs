@@ -410,20 +410,16 @@ fn render_site(
         skill_urls: skill_urls(&handbook, &docs),
     };
     drop(docs);
-    let index = input.index(&handbook);
-    drop(input);
-    // Streaming, the index is written now rather than held to the end.
+    // Streaming, the index is written now, made a few tracks at a time,
+    // rather than held to the end.
     let search_files = match stream {
         Some(staging) => {
-            index
-                .files()
-                .par_iter()
-                .try_for_each(|(rel, text)| staging.write(rel, text.as_bytes()))?;
+            input.write_index(&handbook, &|rel, text| staging.write(&rel, text.as_bytes()))?;
             Vec::new()
         }
-        None => index.files(),
+        None => input.index(&handbook).files(),
     };
-    drop(index);
+    drop(input);
     if std::env::var_os("RUNGS_TIMINGS").is_some() {
         eprintln!(
             "timings: search index {:.3}s",

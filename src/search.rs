@@ -25,6 +25,7 @@ use crate::site::ladder_pages::{level_url, track_url};
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use serde_json::json;
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
 
@@ -221,82 +222,10 @@ impl SearchIndex {
         skill_url: &dyn Fn(&str) -> Option<String>,
         sections: &[std::sync::Arc<[PageSection]>],
     ) -> SearchIndex {
-        let sections = || sections.iter().flat_map(|s| s.iter());
-        let mut ix = SearchIndex::default();
-        // Tracks are indexed in parallel, then joined in order.
-        let per_track: Vec<Vec<SearchDoc>> = hb.tracks.par_iter().map(|t| track_docs(t)).collect();
-        ix.docs = per_track.into_iter().flatten().collect();
-        ix.tracks = hb
-            .tracks
-            .iter()
-            .map(|t| (t.id.clone(), t.title.clone()))
-            .collect();
-        let mut push = |d: SearchDoc| ix.docs.push(d);
-        for s in &hb.skills {
-            let Some(page) = skill_url(&s.source.file) else {
-                continue;
-            };
-            let sk = |kind, text: String, url: String| SearchDoc {
-                kind,
-                title: s.title.clone(),
-                text,
-                url,
-                track: Some(s.id.clone()),
-                level: None,
-                dimension: None,
-                section: None,
-            };
-            push(sk(Kind::Skill, s.title.clone(), page.clone()));
-            for m in &s.scale {
-                let mut text = format!("{} {}", m.number, m.title);
-                if let Some(d) = &m.description {
-                    text = format!("{text}: {}", d.text);
-                }
-                push(sk(
-                    Kind::Skill,
-                    text,
-                    format!("{page}#maturity-{}", m.number),
-                ));
-            }
-            for c in &s.checklists {
-                let anchor = sections()
-                    .filter(|h| h.page_url == page)
-                    .filter_map(|h| h.heading.as_ref())
-                    .find(|(_, text)| *text == c.title)
-                    .map(|(id, _)| format!("{page}#{id}"))
-                    .unwrap_or_else(|| page.clone());
-                for i in &c.items {
-                    push(sk(Kind::Skill, i.text.text.clone(), anchor.clone()));
-                }
-            }
-            for a in &s.anti_patterns {
-                push(sk(
-                    Kind::AntiPattern,
-                    a.text.text.clone(),
-                    format!("{page}#{}", a.id),
-                ));
-            }
-            ix.tracks.push((s.id.clone(), s.title.clone()));
+        SearchIndex {
+            docs: doc_blocks(hb, skill_url, sections).flatten().collect(),
+            tracks: facet_tracks(hb, skill_url),
         }
-        for s in sections() {
-            let url = match &s.heading {
-                Some((id, _)) => format!("{}#{id}", s.page_url),
-                None => s.page_url.clone(),
-            };
-            push(SearchDoc {
-                kind: Kind::Page,
-                title: s.page_title.clone(),
-                section: s.heading.as_ref().map(|(_, t)| t.clone()),
-                text: s.text.clone(),
-                url,
-                track: None,
-                level: None,
-                dimension: None,
-            });
-        }
-        ix.docs
-            .retain(|d| !d.text.trim().is_empty() || d.section.is_some());
-        ix
     }
 
     /// Stemmed term → postings (doc index, weight), sorted by term, each
@@ -304,20 +233,10 @@ impl SearchIndex {
     pub fn terms(&self) -> BTreeMap<String, Vec<(usize, u32)>> {
         // Documents are tokenised in parallel blocks, each stemming every
         // distinct word once; the blocks' postings are then joined in order.
-        const BLOCK: usize = 4096;
-        let blocks: Vec<Vec<(String, Postings)>> = self
-            .docs
-            .par_chunks(BLOCK)
-            .enumerate()
-            .map(|(b, docs)| terms_of_block(b * BLOCK, docs))
-            .collect();
-        let mut all: FxHashMap<String, Vec<(usize, u32)>> = FxHashMap::default();
-        for block in blocks {
-            for (t, p) in block {
-                all.entry(t).or_default().extend(p);
-            }
-        }
-        all.into_iter().collect()
+        join_terms(terms_of_blocks(0, &self.docs))
+            .into_iter()
+            .map(|(t, p)| (t, p.into_iter().map(|(d, w)| (d as usize, w)).collect()))
+            .collect()
     }
 
     /// Each document's id in the index files: documents in order, each
@@ -339,51 +258,306 @@ impl SearchIndex {
         ids
     }
 
-    /// The index files: (path under the site root, contents).
+    /// The index files: (path under the site root, contents), in the
+    /// order `meta.js`, the term shards, `facets.js`, the document chunks.
     pub fn files(&self) -> Vec<(String, String)> {
-        let tracks: Vec<&str> = self.tracks.iter().map(|(id, _)| id.as_str()).collect();
-        let track_of: HashMap<&str, usize> =
-            tracks.iter().enumerate().map(|(i, t)| (*t, i)).collect();
-        let mut dims: Vec<&str> = self
-            .docs
-            .iter()
-            .filter_map(|d| d.dimension.as_deref())
-            .collect();
-        dims.sort_unstable();
-        dims.dedup();
-        let dim_of: HashMap<&str, usize> = dims.iter().enumerate().map(|(i, d)| (*d, i)).collect();
-        let mut levels: Vec<u32> = self.docs.iter().filter_map(|d| d.level).collect();
-        levels.sort_unstable();
-        levels.dedup();
-        let kinds: Vec<&str> = Kind::ALL.iter().map(|k| k.name()).collect();
-        let kind_of = |k: Kind| Kind::ALL.iter().position(|x| *x == k).unwrap_or(0);
-        let facet = |d: &SearchDoc| {
-            (
+        let out = std::sync::Mutex::new(Vec::new());
+        let _ = self.write_files(&|rel, text| -> Result<(), ()> {
+            out.lock().expect("not poisoned").push((rel, text));
+            Ok(())
+        });
+        let mut out = out.into_inner().expect("not poisoned");
+        // Shards are handed over in order; chunks a block at a time, in
+        // parallel.
+        let rank = |rel: &str| match rel {
+            "search/meta.js" => (0, 0),
+            "search/facets.js" => (2, 0),
+            _ => match rel
+                .strip_prefix("search/d-")
+                .and_then(|r| r.strip_suffix(".js"))
+            {
+                Some(n) => (3, n.parse().unwrap_or(usize::MAX)),
+                None => (1, 0),
+            },
+        };
+        out.sort_by_key(|(rel, _)| rank(rel));
+        out
+    }
+
+    /// Hands each index file to `write` (path under the site root,
+    /// contents) as soon as it is made: the term shards first, so that
+    /// the postings are dropped before any document chunk is made, then
+    /// the chunks a block at a time, so that only one block's text is held
+    /// at once. The same files as [`SearchIndex::files`].
+    pub fn write_files<E: Send>(
+        &self,
+        write: &(dyn Fn(String, String) -> Result<(), E> + Sync),
+    ) -> Result<(), E> {
+        write_blocks(
+            &self.tracks,
+            &|| Box::new(self.docs.chunks(TERM_BLOCK).map(Cow::Borrowed)),
+            write,
+        )
+    }
+}
+
+impl SearchInput {
+    /// Writes the index of `hb` with these pages and skills, the same
+    /// files as [`SearchIndex::files`], without holding all its documents:
+    /// they are made a few tracks at a time, twice (once for the terms,
+    /// facets and ids, once for the document chunks).
+    pub fn write_index<E: Send>(
+        &self,
+        hb: &Handbook,
+        write: &(dyn Fn(String, String) -> Result<(), E> + Sync),
+    ) -> Result<(), E> {
+        let skill_url = |rel: &str| self.skill_urls.get(rel).cloned();
+        write_blocks(
+            &facet_tracks(hb, &skill_url),
+            &|| Box::new(doc_blocks(hb, &skill_url, &self.sections).map(Cow::Owned)),
+            write,
+        )
+    }
+}
+
+/// Documents tokenised at once (and, in [`SearchIndex::write_files`],
+/// handed over at once).
+const TERM_BLOCK: usize = 4096;
+
+/// Tracks whose documents are made at once by [`SearchInput::write_index`].
+const TRACKS_PER_BLOCK: usize = 4;
+
+/// The index's documents, a block at a time, in order.
+type Blocks<'a> = Box<dyn Iterator<Item = Cow<'a, [SearchDoc]>> + 'a>;
+
+/// Term → postings of `docs`, the first of which is document `first`,
+/// tokenised in parallel blocks, each stemming every distinct word once.
+fn terms_of_blocks(first: usize, docs: &[SearchDoc]) -> Vec<Vec<(String, Postings)>> {
+    docs.par_chunks(TERM_BLOCK)
+        .enumerate()
+        .map(|(b, docs)| terms_of_block(first + b * TERM_BLOCK, docs))
+        .collect()
+}
+
+/// The blocks' postings joined in order, by term.
+fn join_terms(blocks: Vec<Vec<(String, Postings)>>) -> BTreeMap<String, Postings> {
+    let mut all: FxHashMap<String, Postings> = FxHashMap::default();
+    for block in blocks {
+        for (t, p) in block {
+            all.entry(t).or_default().extend(p);
+        }
+    }
+    all.into_iter().collect()
+}
+
+/// A document's facets: track, level, kind and dimension, as indexes
+/// into the values `meta.js` lists.
+type Facet = (Option<usize>, Option<u32>, usize, Option<usize>);
+
+/// Writes the index files of the documents `blocks` yields (twice: first
+/// for the terms, facets and ids, then for the chunks): the term shards
+/// first, so that the postings are gone before any document chunk is
+/// made, then `facets.js` and `meta.js`, then the chunks a block at a time.
+fn write_blocks<'a, E: Send>(
+    tracks: &[(String, String)],
+    blocks: &dyn Fn() -> Blocks<'a>,
+    write: &(dyn Fn(String, String) -> Result<(), E> + Sync),
+) -> Result<(), E> {
+    let track_of: HashMap<&str, usize> = tracks
+        .iter()
+        .enumerate()
+        .map(|(i, (t, _))| (t.as_str(), i))
+        .collect();
+    let kinds: Vec<&str> = Kind::ALL.iter().map(|k| k.name()).collect();
+    let kind_of = |k: Kind| Kind::ALL.iter().position(|x| *x == k).unwrap_or(0);
+
+    // Pass 1: ids (as [`SearchIndex::ids`]), facet values, postings.
+    let mut ids: Vec<usize> = Vec::new();
+    let mut next: usize = 0;
+    let mut last: Option<Option<String>> = None;
+    let mut dim_seen: FxHashMap<String, usize> = FxHashMap::default();
+    let mut dim_names: Vec<String> = Vec::new();
+    let mut levels: Vec<u32> = Vec::new();
+    let mut facets: Vec<Facet> = Vec::new();
+    let mut term_blocks: Vec<Vec<(String, Postings)>> = Vec::new();
+    for block in blocks() {
+        let first = facets.len();
+        for d in block.iter() {
+            match &last {
+                Some(t) if *t == d.track => {}
+                Some(_) => {
+                    next = next.div_ceil(CHUNK) * CHUNK;
+                    last = Some(d.track.clone());
+                }
+                None => last = Some(d.track.clone()),
+            }
+            ids.push(next);
+            next += 1;
+            levels.extend(d.level);
+            let dim = d.dimension.as_ref().map(|x| match dim_seen.get(x) {
+                Some(i) => *i,
+                None => {
+                    dim_seen.insert(x.clone(), dim_names.len());
+                    dim_names.push(x.clone());
+                    dim_names.len() - 1
+                }
+            });
+            facets.push((
                 d.track.as_deref().and_then(|t| track_of.get(t).copied()),
                 d.level,
                 kind_of(d.kind),
-                d.dimension.as_deref().and_then(|x| dim_of.get(x).copied()),
-            )
-        };
+                dim,
+            ));
+        }
+        term_blocks.extend(terms_of_blocks(first, &block));
+    }
+    levels.sort_unstable();
+    levels.dedup();
+    // Dimensions by name; the facets name them by their place there.
+    let mut dims: Vec<&str> = dim_names.iter().map(String::as_str).collect();
+    dims.sort_unstable();
+    let place: Vec<usize> = dim_names
+        .iter()
+        .map(|x| dims.binary_search(&x.as_str()).unwrap_or(0))
+        .collect();
+    for f in &mut facets {
+        f.3 = f.3.map(|i| place[i]);
+    }
 
-        let mut out = Vec::new();
-        // Documents, in chunks: a chunk starts at every id that is a
-        // multiple of CHUNK (each track's first document is one).
-        let ids = self.ids();
-        let mut slices: Vec<(usize, &[SearchDoc])> = Vec::new();
-        let mut from = 0;
-        for i in 1..=self.docs.len() {
-            if i == self.docs.len() || ids[i] % CHUNK == 0 {
-                slices.push((ids[from] / CHUNK, &self.docs[from..i]));
-                from = i;
+    // Term shards; the postings go once they are written.
+    let shard_names: Vec<String> = {
+        let terms = join_terms(term_blocks);
+        let sized: Vec<(&str, String)> = terms
+            .par_iter()
+            .map(|(t, postings)| {
+                let p: Vec<(usize, u32)> = postings
+                    .iter()
+                    .map(|&(d, w)| (ids[d as usize], w))
+                    .collect();
+                (t.as_str(), encode_postings(&p))
+            })
+            .collect();
+        let shards = shard_terms(&sized);
+        drop(sized);
+        for (prefix, members) in &shards {
+            let mut s = format!("{{\"shard\":{},\"terms\":{{", json!(prefix));
+            for (i, (t, p)) in members.iter().enumerate() {
+                if i > 0 {
+                    s.push(',');
+                }
+                // Postings as a string, not an array: a browser parses a
+                // string literal several times faster than as many number
+                // literals, and search.js decodes only the terms it uses.
+                let _ = write!(s, "{}:\"{p}\"", json!(t));
+            }
+            s.push_str("}}");
+            write(format!("search/t-{}.js", shard_file(prefix)), wrap(&s))?;
+        }
+        shards.into_iter().map(|(p, _)| p).collect()
+    };
+
+    // Facets, run-length coded: [run, value, run, value, …].
+    fn rle<T: PartialEq + Copy + serde::Serialize>(
+        v: impl Iterator<Item = T>,
+    ) -> serde_json::Value {
+        let mut runs: Vec<(usize, T)> = Vec::new();
+        for x in v {
+            match runs.last_mut() {
+                Some((n, y)) if *y == x => *n += 1,
+                _ => runs.push((1, x)),
             }
         }
-        let chunks: Vec<(String, String)> = slices
+        json!(runs
+            .iter()
+            .flat_map(|(n, x)| [json!(n), json!(x)])
+            .collect::<Vec<_>>())
+    }
+    // Per id; the ids a track leaves unused repeat the facets before
+    // them (no posting names them), so they cost no run of their own.
+    let n = ids.last().map_or(0, |l| l + 1);
+    let mut f = Vec::with_capacity(n);
+    for (x, id) in facets.iter().zip(&ids) {
+        while f.len() < *id {
+            f.push(*f.last().expect("the first id is 0"));
+        }
+        f.push(*x);
+    }
+    let facets_json = json!({
+        "track": rle(f.iter().map(|x| x.0)),
+        "level": rle(f.iter().map(|x| x.1)),
+        "kind": rle(f.iter().map(|x| x.2)),
+        "dim": rle(f.iter().map(|x| x.3)),
+    });
+    drop(f);
+    write(
+        "search/facets.js".into(),
+        wrap(&json!({ "facets": facets_json }).to_string()),
+    )?;
+
+    let meta = json!({
+        "n": n,
+        "chunk": CHUNK,
+        "tracks": tracks.iter().map(|(id, title)| json!([id, title])).collect::<Vec<_>>(),
+        "levels": levels,
+        "dims": dims,
+        "kinds": kinds,
+        "filters": Kind::ALL.iter().map(|k| k.filter()).collect::<Vec<_>>(),
+        "shards": shard_names,
+    });
+    write(
+        "search/meta.js".to_string(),
+        wrap(&json!({ "meta": meta }).to_string()),
+    )?;
+
+    // Pass 2: the document chunks. A chunk that goes on in the next
+    // block waits for it.
+    let mut buf: Vec<SearchDoc> = Vec::new();
+    let mut at = 0;
+    for block in blocks() {
+        buf.extend(block.into_owned());
+        let cut = (1..buf.len())
+            .rev()
+            .find(|&j| ids[at + j] % CHUNK == 0)
+            .unwrap_or(0);
+        write_chunks(
+            &buf[..cut],
+            &ids[at..at + cut],
+            &facets[at..at + cut],
+            write,
+        )?;
+        buf.drain(..cut);
+        at += cut;
+    }
+    write_chunks(&buf, &ids[at..], &facets[at..], write)?;
+    Ok(())
+}
+
+/// Writes the chunks of `docs` (with their ids and facets), which start
+/// a chunk: a chunk starts at every id that is a multiple of [`CHUNK`]
+/// (each track's first document is one). A block of chunks is made in
+/// parallel, then written.
+fn write_chunks<E: Send>(
+    docs: &[SearchDoc],
+    ids: &[usize],
+    facets: &[Facet],
+    write: &(dyn Fn(String, String) -> Result<(), E> + Sync),
+) -> Result<(), E> {
+    let mut slices: Vec<(usize, usize, usize)> = Vec::new();
+    let mut from = 0;
+    for i in 1..=docs.len() {
+        if i == docs.len() || ids[i] % CHUNK == 0 {
+            slices.push((ids[from] / CHUNK, from, i));
+            from = i;
+        }
+    }
+    const CHUNKS_PER_BLOCK: usize = 256;
+    for block in slices.chunks(CHUNKS_PER_BLOCK) {
+        let chunks: Vec<(String, String)> = block
             .par_iter()
-            .map(|&(n, docs)| {
+            .map(|&(n, from, to)| {
                 let mut s = format!("{{\"chunk\":{n},\"docs\":[");
-                for (i, d) in docs.iter().enumerate() {
-                    let (t, l, k, dim) = facet(d);
+                for (i, d) in docs[from..to].iter().enumerate() {
+                    let (t, l, k, dim) = facets[from + i];
                     if i > 0 {
                         s.push(',');
                     }
@@ -405,89 +579,130 @@ impl SearchIndex {
                 (format!("search/d-{n}.js"), wrap(&s))
             })
             .collect();
+        chunks
+            .into_par_iter()
+            .try_for_each(|(rel, text)| write(rel, text))?;
+    }
+    Ok(())
+}
 
-        // Term shards.
-        let terms = self.terms();
-        let sized: Vec<(&str, String)> = terms
-            .par_iter()
-            .map(|(t, postings)| {
-                let p: Vec<(usize, u32)> = postings.iter().map(|&(d, w)| (ids[d], w)).collect();
-                (t.as_str(), encode_postings(&p))
-            })
-            .collect();
-        let shards = shard_terms(&sized);
-        let shard_names: Vec<&str> = shards.iter().map(|(p, _)| p.as_str()).collect();
-        for (prefix, members) in &shards {
-            let mut s = format!("{{\"shard\":{},\"terms\":{{", json!(prefix));
-            for (i, (t, p)) in members.iter().enumerate() {
-                if i > 0 {
-                    s.push(',');
-                }
-                // Postings as a string, not an array: a browser parses a
-                // string literal several times faster than as many number
-                // literals, and search.js decodes only the terms it uses.
-                let _ = write!(s, "{}:\"{p}\"", json!(t));
+/// The index's documents, a block at a time, in index order: each few
+/// tracks', the skills', the page sections'; empty texts left out.
+fn doc_blocks<'a>(
+    hb: &'a Handbook,
+    skill_url: &'a dyn Fn(&str) -> Option<String>,
+    sections: &'a [std::sync::Arc<[PageSection]>],
+) -> impl Iterator<Item = Vec<SearchDoc>> + 'a {
+    // Tracks are indexed in parallel, then joined in order.
+    let tracks = hb.tracks.chunks(TRACKS_PER_BLOCK).map(|ts| {
+        ts.par_iter()
+            .map(|t| track_docs(t))
+            .collect::<Vec<_>>()
+            .concat()
+    });
+    let skills = std::iter::once_with(move || skill_docs(hb, skill_url, sections));
+    let mut flat = sections.iter().flat_map(|s| s.iter());
+    let pages = std::iter::from_fn(move || {
+        let block: Vec<SearchDoc> = flat.by_ref().take(TERM_BLOCK).map(section_doc).collect();
+        (!block.is_empty()).then_some(block)
+    });
+    tracks
+        .chain(skills)
+        .chain(pages)
+        .map(|mut b: Vec<SearchDoc>| {
+            b.retain(|d| !d.text.trim().is_empty() || d.section.is_some());
+            b
+        })
+}
+
+/// Facet values: (id, title) of every track and of every skill with a page.
+fn facet_tracks(
+    hb: &Handbook,
+    skill_url: &dyn Fn(&str) -> Option<String>,
+) -> Vec<(String, String)> {
+    let tracks = hb.tracks.iter().map(|t| (t.id.clone(), t.title.clone()));
+    let skills = hb
+        .skills
+        .iter()
+        .filter(|s| skill_url(&s.source.file).is_some())
+        .map(|s| (s.id.clone(), s.title.clone()));
+    tracks.chain(skills).collect()
+}
+
+/// The entries of the skills' pages: each skill, its maturity levels,
+/// checklist items and anti-patterns.
+fn skill_docs(
+    hb: &Handbook,
+    skill_url: &dyn Fn(&str) -> Option<String>,
+    sections: &[std::sync::Arc<[PageSection]>],
+) -> Vec<SearchDoc> {
+    let mut docs = Vec::new();
+    let mut push = |d: SearchDoc| docs.push(d);
+    for s in &hb.skills {
+        let Some(page) = skill_url(&s.source.file) else {
+            continue;
+        };
+        let sk = |kind, text: String, url: String| SearchDoc {
+            kind,
+            title: s.title.clone(),
+            text,
+            url,
+            track: Some(s.id.clone()),
+            level: None,
+            dimension: None,
+            section: None,
+        };
+        push(sk(Kind::Skill, s.title.clone(), page.clone()));
+        for m in &s.scale {
+            let mut text = format!("{} {}", m.number, m.title);
+            if let Some(d) = &m.description {
+                text = format!("{text}: {}", d.text);
             }
-            s.push_str("}}");
-            out.push((format!("search/t-{}.js", shard_file(prefix)), wrap(&s)));
+            push(sk(
+                Kind::Skill,
+                text,
+                format!("{page}#maturity-{}", m.number),
+            ));
         }
-
-        // Facets, run-length coded: [run, value, run, value, …].
-        fn rle<T: PartialEq + Copy + serde::Serialize>(
-            v: impl Iterator<Item = T>,
-        ) -> serde_json::Value {
-            let mut runs: Vec<(usize, T)> = Vec::new();
-            for x in v {
-                match runs.last_mut() {
-                    Some((n, y)) if *y == x => *n += 1,
-                    _ => runs.push((1, x)),
-                }
-            }
-            json!(runs
+        for c in &s.checklists {
+            let anchor = sections
                 .iter()
-                .flat_map(|(n, x)| [json!(n), json!(x)])
-                .collect::<Vec<_>>())
-        }
-        // Per id; the ids a track leaves unused repeat the facets before
-        // them (no posting names them), so they cost no run of their own.
-        let n = ids.last().map_or(0, |l| l + 1);
-        let mut f = Vec::with_capacity(n);
-        for (d, id) in self.docs.iter().zip(&ids) {
-            while f.len() < *id {
-                f.push(*f.last().expect("the first id is 0"));
+                .flat_map(|s| s.iter())
+                .filter(|h| h.page_url == page)
+                .filter_map(|h| h.heading.as_ref())
+                .find(|(_, text)| *text == c.title)
+                .map(|(id, _)| format!("{page}#{id}"))
+                .unwrap_or_else(|| page.clone());
+            for i in &c.items {
+                push(sk(Kind::Skill, i.text.text.clone(), anchor.clone()));
             }
-            f.push(facet(d));
         }
-        let facets = json!({
-            "track": rle(f.iter().map(|x| x.0)),
-            "level": rle(f.iter().map(|x| x.1)),
-            "kind": rle(f.iter().map(|x| x.2)),
-            "dim": rle(f.iter().map(|x| x.3)),
-        });
-        out.push((
-            "search/facets.js".into(),
-            wrap(&json!({ "facets": facets }).to_string()),
-        ));
+        for a in &s.anti_patterns {
+            push(sk(
+                Kind::AntiPattern,
+                a.text.text.clone(),
+                format!("{page}#{}", a.id),
+            ));
+        }
+    }
+    docs
+}
 
-        let meta = json!({
-            "n": n,
-            "chunk": CHUNK,
-            "tracks": self.tracks.iter().map(|(id, title)| json!([id, title])).collect::<Vec<_>>(),
-            "levels": levels,
-            "dims": dims,
-            "kinds": kinds,
-            "filters": Kind::ALL.iter().map(|k| k.filter()).collect::<Vec<_>>(),
-            "shards": shard_names,
-        });
-        out.insert(
-            0,
-            (
-                "search/meta.js".to_string(),
-                wrap(&json!({ "meta": meta }).to_string()),
-            ),
-        );
-        out.extend(chunks);
-        out
+/// The entry of a page section.
+fn section_doc(s: &PageSection) -> SearchDoc {
+    let url = match &s.heading {
+        Some((id, _)) => format!("{}#{id}", s.page_url),
+        None => s.page_url.clone(),
+    };
+    SearchDoc {
+        kind: Kind::Page,
+        title: s.page_title.clone(),
+        section: s.heading.as_ref().map(|(_, t)| t.clone()),
+        text: s.text.clone(),
+        url,
+        track: None,
+        level: None,
+        dimension: None,
     }
 }
 
@@ -643,14 +858,16 @@ pub fn encode_postings(postings: &[(usize, u32)]) -> String {
     s
 }
 
-/// (document index, weight) pairs of one term, in document order.
-type Postings = Vec<(usize, u32)>;
+/// (document index, weight) pairs of one term, in document order (32
+/// bits each: the postings of a large handbook are its index's largest
+/// part in memory).
+type Postings = Vec<(u32, u32)>;
 
 /// Term → postings for the documents `first..first + docs.len()`.
 fn terms_of_block(first: usize, docs: &[SearchDoc]) -> Vec<(String, Postings)> {
     let mut ids: FxHashMap<String, usize> = FxHashMap::default();
     let mut names: Vec<String> = Vec::new();
-    let mut postings: Vec<Vec<(usize, u32)>> = Vec::new();
+    let mut postings: Vec<Postings> = Vec::new();
     let mut seen: Vec<(usize, u32)> = Vec::new();
     // Every distinct spelling is lowered and stemmed once per block.
     let mut stems: FxHashMap<String, Option<usize>> = FxHashMap::default();
@@ -705,7 +922,7 @@ fn terms_of_block(first: usize, docs: &[SearchDoc]) -> Vec<(String, Postings)> {
         seen.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
         seen.dedup_by_key(|p| p.0);
         for (id, w) in &seen {
-            postings[*id].push((first + i, *w));
+            postings[*id].push(((first + i) as u32, *w));
         }
     }
     names.into_iter().zip(postings).collect()
@@ -983,6 +1200,55 @@ mod tests {
         assert_eq!(encode_postings(&p), "3,0.2*3,3.1,1*4,1.1,1.1");
         assert_eq!(encode_postings(&[(4, 1)]), "1,4");
         assert_eq!(encode_postings(&[]), "0");
+    }
+
+    #[test]
+    fn chunks_going_on_into_the_next_block_are_written_whole() {
+        let doc = |i: usize, track: Option<&str>| SearchDoc {
+            kind: if track.is_some() {
+                Kind::Expectation
+            } else {
+                Kind::Page
+            },
+            title: format!("T{i}"),
+            section: None,
+            text: format!("word{} common", i % 7),
+            url: format!("p/{i}.html"),
+            track: track.map(str::to_string),
+            level: track.map(|_| 1),
+            dimension: None,
+        };
+        // 10 track documents, then page sections: the section at index
+        // TERM_BLOCK has id TERM_BLOCK + 22, inside a chunk that starts in
+        // the first block.
+        let mut docs: Vec<SearchDoc> = (0..10).map(|i| doc(i, Some("a"))).collect();
+        docs.extend((10..TERM_BLOCK + 100).map(|i| doc(i, None)));
+        let ix = SearchIndex {
+            docs,
+            tracks: vec![("a".into(), "A".into())],
+        };
+        assert_ne!(ix.ids()[TERM_BLOCK] % CHUNK, 0);
+        fn all<'a>(
+            tracks: &[(String, String)],
+            blocks: &dyn Fn() -> Blocks<'a>,
+        ) -> Vec<(String, String)> {
+            let out = std::sync::Mutex::new(Vec::new());
+            let _ = write_blocks(tracks, blocks, &|rel, text| -> Result<(), ()> {
+                out.lock().unwrap().push((rel, text));
+                Ok(())
+            });
+            let mut out = out.into_inner().unwrap();
+            out.sort();
+            out
+        }
+        let whole = all(&ix.tracks, &|| {
+            Box::new(std::iter::once(Cow::Borrowed(&ix.docs[..])))
+        });
+        let blocks = all(&ix.tracks, &|| {
+            Box::new(ix.docs.chunks(TERM_BLOCK).map(Cow::Borrowed))
+        });
+        assert!(whole.len() > 100);
+        assert!(whole == blocks, "the same files whole and in blocks");
     }
 
     #[test]

@@ -244,7 +244,8 @@ fn search_checks_on_the_seeds() {
 /// A word of three or four letters (so neither stemmed nor typo-matched)
 /// whose matches, itself and the terms it begins, are at most a popup's 30
 /// results but lie in more than 6 document chunks: search.js shows the
-/// first of them after at most 3 chunk loads, then the rest.
+/// first of them after one chunk load (or none, when it is already in),
+/// then the rest.
 fn spread_word(ix: &rungs::search::SearchIndex) -> (String, usize) {
     let terms = ix.terms();
     let ids = ix.ids();

@@ -34,6 +34,20 @@ const base = `http://127.0.0.1:${server.address().port}/sub/`;
 const { check, finish } = await startChecks();
 
 const firstHref = (page) => page.$eval("#site-search-results [role=option]", (a) => a.getAttribute("href"));
+// From now on, each results render of the header box is kept in
+// window.__events: its detail, how many document chunks had been asked
+// for, the links shown and the status line.
+const recordRenders = (page) => page.evaluate(() => {
+  window.__events = [];
+  document.addEventListener("rungs-search-results", (e) => {
+    window.__events.push({
+      detail: e.detail,
+      chunks: window.RUNGS_SEARCH_LOADED.filter((f) => /^search\/d-/.test(f)).length,
+      hrefs: Array.from(document.querySelectorAll("#site-search-results [role=option]")).map((a) => a.getAttribute("href")),
+      status: document.querySelector(".site-search .search-status").textContent,
+    });
+  }, true);
+});
 
 for (const [how, url] of [
   ["file://", (rel, q = "") => pathToFileURL(join(root, rel)).href + q],
@@ -127,30 +141,50 @@ for (const [how, url] of [
     assert(files.length === before.length + shards.length + files.filter((f) => /^search\/d-/.test(f)).length, `other files: ${files}`);
   });
 
-  await check(`${how}: results needing more than 3 document chunks show the first ones after at most 3 loads, then all, in the same order`, async (page) => {
+  await check(`${how}: results needing several document chunks, none of them in, show the first ones after one chunk load, then all, in the same order`, async (page) => {
     await page.goto(url(spec.start));
     await page.focus("#site-search-input");
     await page.waitForFunction(() => window.RUNGS_SEARCH_LOADED && window.RUNGS_SEARCH_LOADED.length === 2);
-    await page.evaluate(() => {
-      window.__events = [];
-      document.addEventListener("rungs-search-results", (e) => {
-        window.__events.push({
-          detail: e.detail,
-          chunks: window.RUNGS_SEARCH_LOADED.filter((f) => /^search\/d-/.test(f)).length,
-          hrefs: Array.from(document.querySelectorAll("#site-search-results [role=option]")).map((a) => a.getAttribute("href")),
-          status: document.querySelector(".site-search .search-status").textContent,
-        });
-      }, true);
-    });
+    await recordRenders(page);
     await page.fill("#site-search-input", spec.spread_query);
     await page.waitForFunction(() => window.__events.some((e) => !e.detail.partial));
     const ev = await page.evaluate(() => window.__events);
     const first = ev[0], last = ev[ev.length - 1];
-    assert(first.detail.partial && first.chunks <= 3 && first.hrefs.length >= 1 && first.hrefs.length < spec.spread_count,
+    assert(first.detail.partial && first.chunks === 1 && first.hrefs.length >= 1 && first.hrefs.length < spec.spread_count,
       `first render: partial ${first.detail.partial}, ${first.chunks} chunk files, ${first.hrefs.length} of ${spec.spread_count} results`);
     assert(/…$/.test(first.status), `first status says more are coming: ${first.status}`);
     assert(!last.detail.partial && last.hrefs.length === spec.spread_count && last.detail.count === spec.spread_count,
       `complete render: ${last.hrefs.length} shown of ${last.detail.count}, expected ${spec.spread_count}`);
+    assert(first.hrefs.every((h, i) => last.hrefs[i] === h), `first results are not the start of the full list: ${first.hrefs} vs ${last.hrefs}`);
+  });
+
+  await check(`${how}: hits whose document chunk is already in show at once, before any chunk loads, then the rest in the same order`, async (page) => {
+    // Which chunk holds the best hit: the first one a fresh page loads.
+    await page.goto(url(spec.start));
+    await page.focus("#site-search-input");
+    await page.waitForFunction(() => window.RUNGS_SEARCH_LOADED && window.RUNGS_SEARCH_LOADED.length === 2);
+    await page.fill("#site-search-input", spec.spread_query);
+    await page.waitForFunction((n) => document.querySelectorAll("#site-search-results [role=option]").length === n && !/…$/.test(document.querySelector(".site-search .search-status").textContent), spec.spread_count);
+    const best = await page.evaluate(() => window.RUNGS_SEARCH_LOADED.find((f) => /^search\/d-/.test(f)));
+    // A fresh page that already holds that chunk (as after an earlier
+    // query that showed the hit) shows it before loading any other.
+    await page.goto(url(spec.start));
+    await page.focus("#site-search-input");
+    await page.waitForFunction(() => window.RUNGS_SEARCH_LOADED && window.RUNGS_SEARCH_LOADED.length === 2);
+    await page.evaluate((rel) => new Promise((done) => {
+      const s = document.createElement("script");
+      s.src = (document.body.getAttribute("data-root") || "") + rel;
+      s.onload = done;
+      document.head.appendChild(s);
+    }), best);
+    await recordRenders(page);
+    await page.fill("#site-search-input", spec.spread_query);
+    await page.waitForFunction(() => window.__events.some((e) => !e.detail.partial));
+    const ev = await page.evaluate(() => window.__events);
+    const first = ev[0], last = ev[ev.length - 1];
+    assert(first.detail.partial && first.chunks === 0 && first.hrefs.length >= 1 && first.hrefs.length < spec.spread_count,
+      `first render: partial ${first.detail.partial} after ${first.chunks} chunk loads, ${first.hrefs.length} of ${spec.spread_count} results`);
+    assert(!last.detail.partial && last.hrefs.length === spec.spread_count, `complete render: ${last.hrefs.length} of ${spec.spread_count}`);
     assert(first.hrefs.every((h, i) => last.hrefs[i] === h), `first results are not the start of the full list: ${first.hrefs} vs ${last.hrefs}`);
   });
 

@@ -15,6 +15,13 @@
   var meta = null, shards = {}, chunks = {}, facetsRaw = null, facets = null, pending = {};
   // Every index file this page loaded, in order (for tests and benchmarks).
   var loaded = (window.RUNGS_SEARCH_LOADED = []);
+  // Per query, ms from the keystroke's search to each step, when a
+  // benchmark sets window.__stages (benches/search_latency.mjs, VERBOSE).
+  var stages = window.__stages;
+  function mark(q, step) {
+    var s = stages && stages[q];
+    if (s && s[step] == null) s[step] = Math.round((performance.now() - s.t0) * 10) / 10;
+  }
 
   function rle(runs, n) {
     var out = new Int32Array(n), i = 0;
@@ -62,8 +69,20 @@
   // On focus: meta.js and facets.js, both at once; the facets are decoded
   // as soon as both are in, before the first keystroke needs them.
   function preload() {
-    loadMeta(function () {});
+    loadMeta(warm);
     loadFacets(function () { loadMeta(facetsOf); });
+  }
+  // On focus, a query over made-up postings (pairs and runs) allocates
+  // the per-document scratch and compiles the decoding and scoring, so
+  // that the first keystroke that loads a shard finds them ready.
+  var warmed = false;
+  function warm() {
+    if (warmed) return;
+    warmed = true;
+    var items = [], k = Math.min(meta.n >> 2, 20000);
+    for (var i = 0; i < k; i++) items.push(i % 4 ? "3" : "2.6*3");
+    var p = postingsOf({ w: "10," + items.join(",") }, "w");
+    query("w", { track: "", level: "", kind: "", dim: "" }, [{ hits: [[p, 1]], size: postingCount(p) }]);
   }
   function loadMeta(done) { if (meta) done(); else loadScript("search/meta.js", done); }
   function loadFacets(done) { if (facetsRaw) done(); else loadScript("search/facets.js", done); }
@@ -182,13 +201,13 @@
   // Per-document scratch arrays, allocated once: the summed score, how
   // many query words matched so far, and the current word's best score.
   var total = null, cnt = null, wbuf = null;
-  function query(q, filters) {
+  function query(q, filters, given) {
     var ws = words(q);
     if (!ws.length) return { count: 0, top: function () { return []; }, terms: [], words: [] };
     var n = meta.n, matched = {};
     if (!total || total.length !== n) { total = new Float64Array(n); cnt = new Uint8Array(n); wbuf = new Float64Array(n); }
     // Each word's matching terms (with a match quality) and its posting count.
-    var per = ws.map(function (w) {
+    var per = given || ws.map(function (w) {
       var st = stem(w), hits = [], size = 0;
       shardsOf(w).forEach(function (name) {
         var terms = shards[name] || {};
@@ -206,6 +225,7 @@
       });
       return { hits: hits, size: size };
     });
+    mark(q, "matched");
     // Rarest word first: later words only visit documents still in the running.
     per.sort(function (a, b) { return a.size - b.size; });
     function pass(all) {
@@ -260,7 +280,9 @@
       }
     }
     pass(true);
+    mark(q, "passed");
     collect(per.length, 1);
+    mark(q, "collected");
     if (!count && per.length > 1) {
       // No document has every word: any word, at half score.
       total.fill(0); cnt.fill(0);
@@ -291,11 +313,11 @@
       return { id: d, kind: meta.kinds[x[0]], title: x[1], section: x[2], text: x[3], url: x[4], track: x[5], level: x[6], dimension: x[7] == null ? null : meta.dims[x[7]] };
     }).filter(Boolean);
   }
-  // The first page of results waits for at most this many document
-  // chunks: each costs a request and a script evaluation, and with 3
-  // (rather than 6, what Chromium fetches at once over HTTP/1.1) the
-  // keystrokes of benches/search_latency.sh showed results soonest.
-  var FIRST_FILES = 3;
+  // When none of the hits shown first is in, the first page of results
+  // waits for this many document chunks: each costs a request and a
+  // script evaluation (about 5 ms each in benches/search_latency.sh, where
+  // one file showed the first results 10 to 20 ms sooner than 3).
+  var FIRST_FILES = 1;
   // How many of the ranked ids can be shown once the first `files`
   // document chunks they need (in rank order) are loaded.
   function firstPage(ids, files) {
@@ -420,19 +442,31 @@
         });
         // The facets place each hit in its track and level group.
         if (!facetsRaw) files.push("search/facets.js");
+        if (stages) stages[q] = { t0: performance.now(), shards: files.length };
         loadAll(files, function () {
           if (my !== seq) return;
+          mark(q, "loaded");
           var r = query(q, filters), ids = grouped(r.top(limit)), need = chunkFiles(ids);
+          mark(q, "queried");
           var whole = function () {
             loadAll(need, function () { if (my === seq) render(q, r, docsOf(ids), false); });
           };
-          // When the results need more than FIRST_FILES document chunks,
-          // the first ones (in the order shown) appear as soon as their
-          // chunks are in, then the rest.
+          // The leading hits whose document chunks are already in (a word
+          // typed on narrows the hits shown before) appear at once, then
+          // the rest. When none is in and the results need more than
+          // FIRST_FILES chunks, the first ones (in the order shown) appear
+          // as soon as their chunks are in, then the rest.
+          var ready = firstPage(ids, 0);
+          if (ready > 0 && ready < ids.length) {
+            render(q, r, docsOf(ids.slice(0, ready)), true);
+            whole();
+            return;
+          }
           var first = firstPage(ids, FIRST_FILES);
           if (first === ids.length) whole();
           else loadAll(need.slice(0, FIRST_FILES), function () {
             if (my !== seq) return;
+            mark(q, "chunks");
             render(q, r, docsOf(ids.slice(0, first)), true);
             whole();
           });
@@ -465,6 +499,7 @@
       });
       list.innerHTML = html;
       list.hidden = !html;
+      mark(q, partial ? "first" : "all");
       options = Array.prototype.slice.call(list.querySelectorAll("[role=option]"));
       active = -1;
       input.removeAttribute("aria-activedescendant");
