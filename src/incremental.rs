@@ -199,50 +199,47 @@ impl<T: Clone> FileEntry<T> {
     }
 }
 
-/// A map of remembered answers that keeps only what the last build used.
+/// A map of remembered answers that keeps only what the last build used:
+/// each entry notes the last build that used it, and the end of a good
+/// build drops the others in one pass (no entry moves between maps).
 struct Generations<K, V> {
-    old: HashMap<K, V>,
-    new: HashMap<K, V>,
+    map: rustc_hash::FxHashMap<K, (V, u64)>,
+    /// The build under way.
+    now: u64,
 }
 
 impl<K: Hash + Eq, V: Clone> Generations<K, V> {
-    fn get(&mut self, k: &K) -> Option<V>
-    where
-        K: Clone,
-    {
-        if let Some(v) = self.new.get(k) {
-            return Some(v.clone());
-        }
-        let v = self.old.remove(k)?;
-        self.new.insert(k.clone(), v.clone());
-        Some(v)
+    fn get(&mut self, k: &K) -> Option<V> {
+        let now = self.now;
+        self.map.get_mut(k).map(|e| {
+            e.1 = now;
+            e.0.clone()
+        })
     }
     fn insert(&mut self, k: K, v: V) {
-        self.new.insert(k, v);
+        self.map.insert(k, (v, self.now));
     }
     /// Forget everything.
     fn forget(&mut self) {
-        self.old.clear();
-        self.new.clear();
+        self.map.clear();
     }
 
     /// Forget what this build did not use; after a failed build, which
     /// may have stopped before using much, forget nothing.
     fn turn(&mut self, good: bool) {
-        let new = std::mem::take(&mut self.new);
         if good {
-            self.old = new;
-        } else {
-            self.old.extend(new);
+            let now = self.now;
+            self.map.retain(|_, e| e.1 == now);
         }
+        self.now += 1;
     }
 }
 
 impl<K, V> Default for Generations<K, V> {
     fn default() -> Self {
         Generations {
-            old: HashMap::new(),
-            new: HashMap::new(),
+            map: rustc_hash::FxHashMap::default(),
+            now: 0,
         }
     }
 }
