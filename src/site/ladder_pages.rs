@@ -13,7 +13,7 @@
 //! levels/<n>/                          level n in every track
 //! ```
 
-use super::changes::{classify, classify_with, word_diff_html, Change, Classified};
+use super::changes::{classify, classify_refs, word_diff_html, Change, Classified};
 use super::PageOut;
 use crate::ladder::model::{AntiPattern, Expectation, Handbook, Level, Track};
 use rayon::prelude::*;
@@ -606,42 +606,23 @@ fn compare_page(t: &Track, order: &[Option<String>]) -> PageOut {
 }
 
 /// The classes of level `i`'s expectations in dimension `dim`, classified
-/// against the level below's in that dimension alone. When no expectation
-/// of the level was matched across dimensions (`mine`: the level classified
-/// against the whole level below), those classes are the same and are reused: the
-/// level below's expectations in `dim` were free for, and only taken by,
-/// expectations in `dim`, in the same order.
+/// against the level below's in that dimension alone.
+///
+/// When no match of the level classified against the whole level below
+/// (`mine`) crosses into or out of `dim` (an expectation in `dim` matched
+/// to one outside it, or one outside matched to one in it), those classes
+/// are the same and are reused: the level below's expectations in `dim`
+/// were free for, and only taken by, expectations in `dim`, in the same
+/// order, and each took the best of them (the penalty for crossing
+/// dimensions does not touch expectations of one dimension).
 pub fn dimension_classes(t: &Track, mine: &[Classified], i: usize, dim: &str) -> Vec<Classified> {
     let l = &t.levels[i];
     let in_dim = |e: &&Expectation| e.dimension.as_deref() == Some(dim);
     let Some(below) = i.checked_sub(1).map(|j| &t.levels[j]) else {
-        return classify(
-            &l.expectations
-                .iter()
-                .filter(in_dim)
-                .cloned()
-                .collect::<Vec<_>>(),
-            None,
-        );
+        let cur: Vec<&Expectation> = l.expectations.iter().filter(in_dim).collect();
+        return classify_refs(&cur, None, &|_, _| String::new());
     };
-    let dim_of = |id: &str| {
-        below
-            .expectations
-            .iter()
-            .find(|e| e.id == id)
-            .map(|e| e.dimension.as_deref())
-    };
-    let crossed = l.expectations.iter().zip(mine).any(|(e, c)| {
-        c.previous_id
-            .as_deref()
-            .is_some_and(|p| dim_of(p) != Some(e.dimension.as_deref()))
-    });
-    let ids_unique = || {
-        let ids: std::collections::HashSet<&str> =
-            below.expectations.iter().map(|e| e.id.as_str()).collect();
-        ids.len() == below.expectations.len()
-    };
-    if mine.len() == l.expectations.len() && !crossed && ids_unique() {
+    if level_classes_hold(l, below, mine, dim) {
         return l
             .expectations
             .iter()
@@ -650,29 +631,55 @@ pub fn dimension_classes(t: &Track, mine: &[Classified], i: usize, dim: &str) ->
             .map(|(_, c)| c.clone())
             .collect();
     }
-    let of_dim =
-        |l: &Level| -> Vec<Expectation> { l.expectations.iter().filter(in_dim).cloned().collect() };
     // Word diffs already made for the level, by (old text, new text).
     let mut known: HashMap<(&str, &str), &str> = HashMap::new();
-    if ids_unique() {
+    let by_id: HashMap<&str, &Expectation> = below
+        .expectations
+        .iter()
+        .map(|e| (e.id.as_str(), e))
+        .collect();
+    if mine.len() == l.expectations.len() && by_id.len() == below.expectations.len() {
         for (e, c) in l.expectations.iter().zip(mine) {
-            let old = c
-                .previous_id
-                .as_deref()
-                .and_then(|p| below.expectations.iter().find(|b| b.id == p));
+            let old = c.previous_id.as_deref().and_then(|p| by_id.get(p));
             if let (Some(old), Some(d)) = (old, c.diff_html.as_deref()) {
                 known.insert((old.text.text.as_str(), e.text.text.as_str()), d);
             }
         }
     }
-    classify_with(
-        &of_dim(l),
-        Some(&of_dim(below)),
+    let cur: Vec<&Expectation> = l.expectations.iter().filter(in_dim).collect();
+    let prev: Vec<&Expectation> = below.expectations.iter().filter(in_dim).collect();
+    classify_refs(
+        &cur,
+        Some(&prev),
         &|old, new| match known.get(&(old, new)) {
             Some(d) => d.to_string(),
             None => word_diff_html(old, new),
         },
     )
+}
+
+/// Whether `mine` (level `l` classified against `below`) gives the classes
+/// of `l`'s expectations in `dim` against `below`'s in `dim` alone: no
+/// match crosses into or out of `dim` ([`dimension_classes`]).
+fn level_classes_hold(l: &Level, below: &Level, mine: &[Classified], dim: &str) -> bool {
+    let by_id: HashMap<&str, &Expectation> = below
+        .expectations
+        .iter()
+        .map(|e| (e.id.as_str(), e))
+        .collect();
+    if by_id.len() != below.expectations.len() || mine.len() != l.expectations.len() {
+        return false;
+    }
+    !l.expectations.iter().zip(mine).any(|(e, c)| {
+        let Some(p) = c.previous_id.as_deref() else {
+            return false;
+        };
+        let Some(b) = by_id.get(p) else {
+            return true;
+        };
+        b.dimension != e.dimension
+            && (e.dimension.as_deref() == Some(dim) || b.dimension.as_deref() == Some(dim))
+    })
 }
 
 /// Window `k` of a dimension's page: the dimension through those levels,
@@ -1244,6 +1251,95 @@ mod tests {
         assert!(classes[3]
             .iter()
             .any(|c| c.previous_id.as_deref() == Some("a3")));
+    }
+
+    /// On random levels whose expectations match across dimensions, the
+    /// dimension pages' classes are those of classifying each dimension
+    /// alone, whether reused or made afresh.
+    #[test]
+    fn dimension_classes_match_on_random_levels() {
+        let words = [
+            "owns", "the", "deploy", "pipeline", "team", "reviews", "code", "of",
+        ];
+        let dims = ["a", "b", "c"];
+        let mut seed = 5u64;
+        let mut next = |n: usize| {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            ((seed >> 33) as usize) % n
+        };
+        let (mut reused, mut afresh, mut beside) = (0, 0, 0);
+        for round in 0..300 {
+            let mut t = Track {
+                id: "t".into(),
+                dimensions: dims
+                    .iter()
+                    .map(|d| Dimension {
+                        id: d.to_string(),
+                        title: d.to_uppercase(),
+                    })
+                    .collect(),
+                ..Track::default()
+            };
+            for n in 1..4 {
+                let exps = (0..1 + next(7))
+                    .map(|k| {
+                        let text: Vec<&str> =
+                            (0..1 + next(6)).map(|_| words[next(words.len())]).collect();
+                        exp(
+                            &format!("e{n}-{k}"),
+                            Some(dims[next(dims.len())]),
+                            &text.join(" "),
+                        )
+                    })
+                    .collect();
+                t.levels.push(level(n, exps));
+            }
+            for i in 0..t.levels.len() {
+                let mine = classify_level(&t, i);
+                for d in dims {
+                    let of_dim = |l: &Level| -> Vec<Expectation> {
+                        l.expectations
+                            .iter()
+                            .filter(|e| e.dimension.as_deref() == Some(d))
+                            .cloned()
+                            .collect()
+                    };
+                    let alone = classify(
+                        &of_dim(&t.levels[i]),
+                        i.checked_sub(1).map(|j| of_dim(&t.levels[j])).as_deref(),
+                    );
+                    let got = dimension_classes(&t, &mine, i, d);
+                    assert_eq!(
+                        serde_json::to_value(&got).unwrap(),
+                        serde_json::to_value(&alone).unwrap(),
+                        "round {round}, level {i}, dimension {d}"
+                    );
+                    if i == 0 {
+                        continue;
+                    }
+                    if level_classes_hold(&t.levels[i], &t.levels[i - 1], &mine, d) {
+                        reused += 1;
+                        // Reused though the level has a match across
+                        // other dimensions.
+                        let crossing = t.levels[i].expectations.iter().zip(&mine).any(|(e, c)| {
+                            t.levels[i - 1].expectations.iter().any(|b| {
+                                Some(b.id.as_str()) == c.previous_id.as_deref()
+                                    && b.dimension != e.dimension
+                            })
+                        });
+                        beside += usize::from(crossing);
+                    } else {
+                        afresh += 1;
+                    }
+                }
+            }
+        }
+        assert!(
+            reused > 0 && afresh > 0 && beside > 0,
+            "{reused} {afresh} {beside}"
+        );
     }
 
     fn handbook() -> Handbook {
