@@ -85,7 +85,8 @@ fn intern<'a>(ids: &mut FxHashMap<&'a str, u32>, word: &'a str) -> u32 {
 /// run over the tokens as integer ids rather than strings.
 pub fn word_diff_html(old: &str, new: &str) -> String {
     let (a, b) = (old.tokenize_words(), new.tokenize_words());
-    let mut ids: FxHashMap<&str, u32> = FxHashMap::default();
+    let mut ids: FxHashMap<&str, u32> =
+        FxHashMap::with_capacity_and_hasher(a.len() + b.len(), Default::default());
     let ai: Vec<u32> = a.iter().map(|t| intern(&mut ids, t)).collect();
     let bi: Vec<u32> = b.iter().map(|t| intern(&mut ids, t)).collect();
     let ops = capture_diff_slices(Algorithm::Myers, &ai, &bi);
@@ -324,7 +325,8 @@ pub fn classify_refs(
     };
     let cur_text: Vec<String> = current.iter().map(|e| fold(&e.text.text)).collect();
     let prev_text: Vec<String> = previous.iter().map(|e| fold(&e.text.text)).collect();
-    let mut ids = FxHashMap::default();
+    let words = cur_text.iter().chain(&prev_text).map(|t| t.len() / 4).sum();
+    let mut ids = FxHashMap::with_capacity_and_hasher(words, Default::default());
     let cur = fold_all(&cur_text, &mut ids);
     let prev = fold_all(&prev_text, &mut ids);
     // Folded text → indices below, in order.

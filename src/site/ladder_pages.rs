@@ -17,8 +17,9 @@ use super::changes::{classify, classify_refs, word_diff_html, Change, Classified
 use super::PageOut;
 use crate::ladder::model::{AntiPattern, Expectation, Handbook, Level, Track};
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 use serde_json::{json, Map, Value};
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 use std::sync::Arc;
 
 pub fn track_url(t: &Track) -> String {
@@ -97,12 +98,23 @@ pub fn dimension_order(t: &Track) -> Vec<Option<String>> {
     out
 }
 
+/// A JSON object of `fields`, each value moved in (where `json!` would
+/// copy a `Value` given to it).
+fn object<const N: usize>(fields: [(&str, Value); N]) -> Value {
+    Value::Object(
+        fields
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v))
+            .collect(),
+    )
+}
+
 fn expectation_json(e: &Expectation) -> Value {
     json!({
         "id": e.id,
         "html": e.text.html,
         "text": e.text.text,
-        "examples": e.examples.iter().map(|x| x.html.clone()).collect::<Vec<_>>(),
+        "examples": e.examples.iter().map(|x| &x.html).collect::<Vec<_>>(),
         "line": e.source.line,
         "change": null,
         "diff_html": null,
@@ -202,12 +214,12 @@ fn level_page(
             }
         }
         if !shown.is_empty() {
-            groups.push(json!({
-                "id": dim,
-                "title": title,
-                "url": dim.as_ref().map(|d| dimension_url(t, d)),
-                "items": shown,
-            }));
+            groups.push(object([
+                ("id", json!(dim)),
+                ("title", json!(title)),
+                ("url", json!(dim.as_ref().map(|d| dimension_url(t, d)))),
+                ("items", Value::Array(shown)),
+            ]));
         }
     }
     let counts = |c: Change| classes.iter().filter(|x| x.change == c).count();
@@ -325,12 +337,16 @@ fn matrix_rows(t: &Track, order: &[Option<String>], levels: &[Level]) -> Vec<Val
                     )
                 })
                 .collect();
-            json!({
-                "id": d,
-                "title": dimension_title(t, d.as_deref()).unwrap_or_else(|| "Expectations".into()),
-                "url": d.as_ref().map(|d| dimension_url(t, d)),
-                "cells": cells,
-            })
+            object([
+                ("id", json!(d)),
+                (
+                    "title",
+                    json!(dimension_title(t, d.as_deref())
+                        .unwrap_or_else(|| "Expectations".into())),
+                ),
+                ("url", json!(d.as_ref().map(|d| dimension_url(t, d)))),
+                ("cells", Value::Array(cells)),
+            ])
         })
         .collect()
 }
@@ -482,7 +498,7 @@ fn compare_column(
                 .enumerate()
                 .filter(|(_, e)| &e.dimension == d)
                 .map(|(k, e)| {
-                    let mut v = json!({"id": e.id, "html": e.text.html, "examples": e.examples.iter().map(|x| x.html.clone()).collect::<Vec<_>>(), "url": format!("{}#{}", level_url(t, l.number), e.id), "change": null, "diff_html": null});
+                    let mut v = json!({"id": e.id, "html": e.text.html, "examples": e.examples.iter().map(|x| &x.html).collect::<Vec<_>>(), "url": format!("{}#{}", level_url(t, l.number), e.id), "change": null, "diff_html": null});
                     if let Some(c) = classes {
                         v["change"] = json!(c[k].change);
                         v["diff_html"] = json!(c[k].diff_html);
@@ -490,17 +506,33 @@ fn compare_column(
                     v
                 })
                 .collect();
-            json!({"title": dimension_title(t, d.as_deref()).unwrap_or_else(|| "Expectations".into()), "items": items})
+            object([
+                (
+                    "title",
+                    json!(dimension_title(t, d.as_deref())
+                        .unwrap_or_else(|| "Expectations".into())),
+                ),
+                ("items", Value::Array(items)),
+            ])
         })
         .collect();
-    json!({
-        "number": l.number,
-        "heading": level_heading(t, l),
-        "url": level_url(t, l.number),
-        "summary": l.summary.as_ref().map(|s| s.html.clone()),
-        "rows": rows,
-        "anti_patterns": t.anti_patterns.iter().filter(|a| !a.levels.is_empty() && a.applies_to(l.number)).map(anti_pattern_json).collect::<Vec<_>>(),
-    })
+    object([
+        ("number", json!(l.number)),
+        ("heading", json!(level_heading(t, l))),
+        ("url", json!(level_url(t, l.number))),
+        ("summary", json!(l.summary.as_ref().map(|s| &s.html))),
+        ("rows", Value::Array(rows)),
+        (
+            "anti_patterns",
+            Value::Array(
+                t.anti_patterns
+                    .iter()
+                    .filter(|a| !a.levels.is_empty() && a.applies_to(l.number))
+                    .map(anti_pattern_json)
+                    .collect(),
+            ),
+        ),
+    ])
 }
 
 /// The comparison of level `i` (`b`) with the one below (`a`); `classes`:
@@ -622,7 +654,8 @@ pub fn dimension_classes(t: &Track, mine: &[Classified], i: usize, dim: &str) ->
         let cur: Vec<&Expectation> = l.expectations.iter().filter(in_dim).collect();
         return classify_refs(&cur, None, &|_, _| String::new());
     };
-    if level_classes_hold(l, below, mine, dim) {
+    let matched = matched_below(l, below, mine);
+    if matched.as_deref().is_some_and(|m| !crosses(l, m, dim)) {
         return l
             .expectations
             .iter()
@@ -631,17 +664,17 @@ pub fn dimension_classes(t: &Track, mine: &[Classified], i: usize, dim: &str) ->
             .map(|(_, c)| c.clone())
             .collect();
     }
-    // Word diffs already made for the level, by (old text, new text).
-    let mut known: HashMap<(&str, &str), &str> = HashMap::new();
-    let by_id: HashMap<&str, &Expectation> = below
+    // Word diffs already made for the level, by (old text, new text), of
+    // the pairs within `dim` (the only ones asked for, unless texts repeat).
+    let mut known: FxHashMap<(&str, &str), &str> = FxHashMap::default();
+    for ((e, c), old) in l
         .expectations
         .iter()
-        .map(|e| (e.id.as_str(), e))
-        .collect();
-    if mine.len() == l.expectations.len() && by_id.len() == below.expectations.len() {
-        for (e, c) in l.expectations.iter().zip(mine) {
-            let old = c.previous_id.as_deref().and_then(|p| by_id.get(p));
-            if let (Some(old), Some(d)) = (old, c.diff_html.as_deref()) {
+        .zip(mine)
+        .zip(matched.iter().flatten())
+    {
+        if let (Some(old), Some(d)) = (old, c.diff_html.as_deref()) {
+            if in_dim(&e) && in_dim(old) {
                 known.insert((old.text.text.as_str(), e.text.text.as_str()), d);
             }
         }
@@ -658,27 +691,39 @@ pub fn dimension_classes(t: &Track, mine: &[Classified], i: usize, dim: &str) ->
     )
 }
 
-/// Whether `mine` (level `l` classified against `below`) gives the classes
-/// of `l`'s expectations in `dim` against `below`'s in `dim` alone: no
-/// match crosses into or out of `dim` ([`dimension_classes`]).
-fn level_classes_hold(l: &Level, below: &Level, mine: &[Classified], dim: &str) -> bool {
-    let by_id: HashMap<&str, &Expectation> = below
+/// For each expectation of `l`, the one of `below` that `mine` (`l`
+/// classified against `below`) matched it to; `None` when `mine` is not
+/// `l`'s or ids of `below` repeat.
+fn matched_below<'a>(
+    l: &Level,
+    below: &'a Level,
+    mine: &[Classified],
+) -> Option<Vec<Option<&'a Expectation>>> {
+    let by_id: FxHashMap<&str, &Expectation> = below
         .expectations
         .iter()
         .map(|e| (e.id.as_str(), e))
         .collect();
     if by_id.len() != below.expectations.len() || mine.len() != l.expectations.len() {
-        return false;
+        return None;
     }
-    !l.expectations.iter().zip(mine).any(|(e, c)| {
-        let Some(p) = c.previous_id.as_deref() else {
-            return false;
-        };
-        let Some(b) = by_id.get(p) else {
-            return true;
-        };
-        b.dimension != e.dimension
-            && (e.dimension.as_deref() == Some(dim) || b.dimension.as_deref() == Some(dim))
+    mine.iter()
+        .map(|c| match c.previous_id.as_deref() {
+            None => Some(None),
+            Some(p) => by_id.get(p).map(|&e| Some(e)),
+        })
+        .collect()
+}
+
+/// Whether a match of `l`'s expectations to the level below (`matched`,
+/// from [`matched_below`]) crosses into or out of `dim`: when none does,
+/// the level's classes are those of `dim` alone ([`dimension_classes`]).
+fn crosses(l: &Level, matched: &[Option<&Expectation>], dim: &str) -> bool {
+    l.expectations.iter().zip(matched).any(|(e, b)| {
+        b.is_some_and(|b| {
+            b.dimension != e.dimension
+                && (e.dimension.as_deref() == Some(dim) || b.dimension.as_deref() == Some(dim))
+        })
     })
 }
 
@@ -711,7 +756,12 @@ fn dimension_page(
                 .zip(classes.iter())
                 .map(|(e, c)| json!({"id": e.id, "html": e.text.html, "url": format!("{}#{}", level_url(t, l.number), e.id), "change": c.change, "diff_html": c.diff_html}))
                 .collect();
-            json!({"number": l.number, "heading": level_heading(t, l), "url": level_url(t, l.number), "items": items})
+            object([
+                ("number", json!(l.number)),
+                ("heading", json!(level_heading(t, l))),
+                ("url", json!(level_url(t, l.number))),
+                ("items", Value::Array(items)),
+            ])
         })
         .collect();
     let mut extra = Map::new();
@@ -850,7 +900,11 @@ pub fn glance(hb: &Handbook) -> Value {
                     None => Value::Null,
                 })
                 .collect();
-            json!({"number": n, "url": cross_level_url(n), "cells": cells})
+            object([
+                ("number", json!(n)),
+                ("url", json!(cross_level_url(n))),
+                ("cells", Value::Array(cells)),
+            ])
         })
         .collect();
     json!({
@@ -1319,7 +1373,8 @@ mod tests {
                     if i == 0 {
                         continue;
                     }
-                    if level_classes_hold(&t.levels[i], &t.levels[i - 1], &mine, d) {
+                    let matched = matched_below(&t.levels[i], &t.levels[i - 1], &mine).unwrap();
+                    if !crosses(&t.levels[i], &matched, d) {
                         reused += 1;
                         // Reused though the level has a match across
                         // other dimensions.
