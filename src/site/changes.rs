@@ -6,7 +6,7 @@ use crate::ladder::model::Expectation;
 use crate::render::highlight::escape_html_into;
 use rustc_hash::FxHashMap;
 use serde::Serialize;
-use similar::{capture_diff_slices, Algorithm, ChangeTag, DiffTag, DiffableStr, TextDiff};
+use similar::{capture_diff_slices, Algorithm, ChangeTag, DiffTag, TextDiff};
 
 /// How an expectation relates to the level below.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -70,6 +70,32 @@ pub fn similarity(a: &str, b: &str) -> f32 {
     TextDiff::from_words(&a, &b).ratio()
 }
 
+/// `s` cut into runs of whitespace and runs of anything else, as
+/// `similar` cuts a text for its word diff (`DiffableStr::tokenize_words`).
+fn words_and_spaces(s: &str) -> Vec<&str> {
+    let mut out = Vec::with_capacity(s.len() / 3 + 1);
+    let mut start = 0;
+    let mut space = None;
+    for (i, c) in s.char_indices() {
+        let is_space = if c.is_ascii() {
+            c.is_ascii_whitespace() || c == '\u{b}'
+        } else {
+            c.is_whitespace()
+        };
+        if space != Some(is_space) {
+            if i > start {
+                out.push(&s[start..i]);
+            }
+            start = i;
+            space = Some(is_space);
+        }
+    }
+    if start < s.len() {
+        out.push(&s[start..]);
+    }
+    out
+}
+
 /// The id of `word` in `ids`, a new one if it has none.
 fn intern<'a>(ids: &mut FxHashMap<&'a str, u32>, word: &'a str) -> u32 {
     let n = ids.len() as u32;
@@ -84,7 +110,7 @@ fn intern<'a>(ids: &mut FxHashMap<&'a str, u32>, word: &'a str) -> u32 {
 /// same tokens, Myers' algorithm, the same clean-up of its operations),
 /// run over the tokens as integer ids rather than strings.
 pub fn word_diff_html(old: &str, new: &str) -> String {
-    let (a, b) = (old.tokenize_words(), new.tokenize_words());
+    let (a, b) = (words_and_spaces(old), words_and_spaces(new));
     let mut ids: FxHashMap<&str, u32> =
         FxHashMap::with_capacity_and_hasher(a.len() + b.len(), Default::default());
     let ai: Vec<u32> = a.iter().map(|t| intern(&mut ids, t)).collect();
@@ -645,6 +671,13 @@ mod tests {
             "of",
             "é",
             "'q'",
+            "\u{a0}",
+            "\u{2003}",
+            "\u{b}",
+            "\u{c}",
+            "\r",
+            "\u{85}",
+            "a\u{a0}b",
         ];
         let mut seed = 11u64;
         let mut next = |n: usize| {
