@@ -17,17 +17,27 @@ fn syntaxes() -> &'static SyntaxSet {
 /// Escape text for HTML element content and attribute values.
 pub fn escape_html(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 8);
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
+    escape_html_into(s, &mut out);
     out
+}
+
+/// [`escape_html`], appended to `out`.
+pub fn escape_html_into(s: &str, out: &mut String) {
+    let mut plain = 0;
+    for (i, b) in s.bytes().enumerate() {
+        let rep = match b {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#39;",
+            _ => continue,
+        };
+        out.push_str(&s[plain..i]);
+        out.push_str(rep);
+        plain = i + 1;
+    }
+    out.push_str(&s[plain..]);
 }
 
 /// Normalise common info-string aliases to a syntect token.

@@ -39,6 +39,7 @@ impl Renderer {
     pub fn new(files: ThemeFiles) -> Result<Renderer> {
         let mut tera = tera::Tera::default();
         tera.autoescape_on(vec![".html", ".xml"]);
+        tera.set_escape_fn(escape_like_tera);
         let mut origins = BTreeMap::new();
         let list: Vec<(String, String)> = files
             .templates
@@ -88,6 +89,53 @@ impl Renderer {
 }
 
 /// A tera error as a diagnostic naming the template file and line.
+/// Tera's autoescaping ([`tera::escape_html`]: the same six characters
+/// and entities), copying the runs between them whole rather than char by
+/// char.
+fn escape_like_tera(s: &str) -> String {
+    /// The entity of each byte that has one (all ASCII, so never part of
+    /// a longer character).
+    const fn entity(b: u8) -> Option<&'static str> {
+        match b {
+            b'&' => Some("&amp;"),
+            b'<' => Some("&lt;"),
+            b'>' => Some("&gt;"),
+            b'"' => Some("&quot;"),
+            b'\'' => Some("&#x27;"),
+            b'/' => Some("&#x2F;"),
+            _ => None,
+        }
+    }
+    /// Bytes each byte adds when escaped.
+    const EXTRA: [u8; 256] = {
+        let mut t = [0u8; 256];
+        let mut b = 0;
+        while b < 256 {
+            if let Some(e) = entity(b as u8) {
+                t[b] = e.len() as u8 - 1;
+            }
+            b += 1;
+        }
+        t
+    };
+    let extra: usize = s.bytes().map(|b| usize::from(EXTRA[usize::from(b)])).sum();
+    if extra == 0 {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(s.len() + extra);
+    let mut plain = 0;
+    for (i, b) in s.bytes().enumerate() {
+        if EXTRA[usize::from(b)] == 0 {
+            continue;
+        }
+        out.push_str(&s[plain..i]);
+        out.push_str(entity(b).unwrap_or_default());
+        plain = i + 1;
+    }
+    out.push_str(&s[plain..]);
+    out
+}
+
 fn template_error(e: &tera::Error, origins: &BTreeMap<String, (Origin, String)>) -> Error {
     let mut chain = vec![e.to_string()];
     let mut src = std::error::Error::source(e);
@@ -171,6 +219,50 @@ mod tests {
     fn fingerprints_are_stable() {
         assert_eq!(fingerprint(b"abc"), fingerprint(b"abc"));
         assert_ne!(fingerprint(b"abc"), fingerprint(b"abd"));
+    }
+
+    #[test]
+    fn escapes_as_tera_does() {
+        let pieces = [
+            "a",
+            "&",
+            "<",
+            ">",
+            "\"",
+            "'",
+            "/",
+            "é",
+            "ü<",
+            "&amp;",
+            " ",
+            "\u{1F600}",
+            "x/y",
+        ];
+        let mut seed = 3u64;
+        for _ in 0..2000 {
+            let mut s = String::new();
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            let n = (seed >> 59) as usize;
+            for k in 0..n {
+                s.push_str(pieces[((seed >> (k % 50)) as usize + k) % pieces.len()]);
+            }
+            assert_eq!(escape_like_tera(&s), tera::escape_html(&s), "{s:?}");
+        }
+        // And through a template.
+        let mut files = ThemeFiles::load(None, "default").unwrap();
+        files.templates.insert(
+            "page.html".into(),
+            ("{{ x }}".into(), Origin::Site("t/page.html".into())),
+        );
+        let r = Renderer::new(files).unwrap();
+        let mut ctx = tera::Context::new();
+        ctx.insert("x", "</a href='x'> & \"é\"");
+        assert_eq!(
+            r.render("page.html", &ctx).unwrap(),
+            tera::escape_html("</a href='x'> & \"é\"")
+        );
     }
 
     #[test]

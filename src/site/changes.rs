@@ -3,10 +3,10 @@
 //! repeated unchanged.
 
 use crate::ladder::model::Expectation;
-use crate::render::highlight::escape_html;
+use crate::render::highlight::escape_html_into;
+use rustc_hash::FxHashMap;
 use serde::Serialize;
-use similar::{ChangeTag, TextDiff};
-use std::collections::HashMap;
+use similar::{capture_diff_slices, Algorithm, ChangeTag, DiffTag, TextDiff};
 
 /// How an expectation relates to the level below.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -39,12 +39,21 @@ fn fold(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut gap = false;
     for c in s.chars() {
-        if c.is_alphanumeric() {
+        let alnum = if c.is_ascii() {
+            c.is_ascii_alphanumeric()
+        } else {
+            c.is_alphanumeric()
+        };
+        if alnum {
             if gap && !out.is_empty() {
                 out.push(' ');
             }
             gap = false;
-            out.push(c.to_lowercase().next().unwrap_or(c));
+            if c.is_ascii() {
+                out.push(c.to_ascii_lowercase());
+            } else {
+                out.push(c.to_lowercase().next().unwrap_or(c));
+            }
         } else {
             gap = true;
         }
@@ -61,55 +70,123 @@ pub fn similarity(a: &str, b: &str) -> f32 {
     TextDiff::from_words(&a, &b).ratio()
 }
 
+/// `s` cut into runs of whitespace and runs of anything else, as
+/// `similar` cuts a text for its word diff (`DiffableStr::tokenize_words`).
+fn words_and_spaces(s: &str) -> Vec<&str> {
+    let mut out = Vec::with_capacity(s.len() / 3 + 1);
+    let mut start = 0;
+    let mut space = None;
+    for (i, c) in s.char_indices() {
+        let is_space = if c.is_ascii() {
+            c.is_ascii_whitespace() || c == '\u{b}'
+        } else {
+            c.is_whitespace()
+        };
+        if space != Some(is_space) {
+            if i > start {
+                out.push(&s[start..i]);
+            }
+            start = i;
+            space = Some(is_space);
+        }
+    }
+    if start < s.len() {
+        out.push(&s[start..]);
+    }
+    out
+}
+
+/// The id of `word` in `ids`, a new one if it has none.
+fn intern<'a>(ids: &mut FxHashMap<&'a str, u32>, word: &'a str) -> u32 {
+    let n = ids.len() as u32;
+    *ids.entry(word).or_insert(n)
+}
+
 /// Word-level diff of `old` → `new` as HTML: runs of removed words in
 /// `<del>`, added words in `<ins>`, spaces between two changed words
 /// joined into the run.
+///
+/// The alignment is `similar`'s word diff (`TextDiff::from_words`: the
+/// same tokens, Myers' algorithm, the same clean-up of its operations),
+/// run over the tokens as integer ids rather than strings.
 pub fn word_diff_html(old: &str, new: &str) -> String {
-    let diff = TextDiff::from_words(old, new);
-    let mut runs: Vec<(ChangeTag, String)> = Vec::new();
-    for change in diff.iter_all_changes() {
-        let value = change.value();
-        let tag = match change.tag() {
-            ChangeTag::Delete if value.trim().is_empty() => continue,
-            ChangeTag::Insert if value.trim().is_empty() => ChangeTag::Equal,
+    let (a, b) = (words_and_spaces(old), words_and_spaces(new));
+    let mut ids: FxHashMap<&str, u32> =
+        FxHashMap::with_capacity_and_hasher(a.len() + b.len(), Default::default());
+    let ai: Vec<u32> = a.iter().map(|t| intern(&mut ids, t)).collect();
+    let bi: Vec<u32> = b.iter().map(|t| intern(&mut ids, t)).collect();
+    let ops = capture_diff_slices(Algorithm::Myers, &ai, &bi);
+    // Each token in order with its tag, as `TextDiff::iter_all_changes`
+    // yields them (a replacement: its deletions, then its insertions).
+    let changes = ops.iter().flat_map(|op| {
+        let (tag, o, n) = op.as_tag_tuple();
+        let (first, second): (&[&str], &[&str]) = match tag {
+            DiffTag::Equal => (&a[o], &[]),
+            DiffTag::Delete => (&a[o], &[]),
+            DiffTag::Insert => (&[], &b[n]),
+            DiffTag::Replace => (&a[o], &b[n]),
+        };
+        let first_tag = match tag {
+            DiffTag::Equal => ChangeTag::Equal,
+            DiffTag::Insert => ChangeTag::Insert,
+            _ => ChangeTag::Delete,
+        };
+        first
+            .iter()
+            .map(move |t| (first_tag, *t))
+            .chain(second.iter().map(|t| (ChangeTag::Insert, *t)))
+    });
+    // Runs of one tag, as ranges of `parts`.
+    let mut parts: Vec<&str> = Vec::with_capacity(a.len() + b.len());
+    let mut runs: Vec<(ChangeTag, usize, usize)> = Vec::new();
+    for (tag, value) in changes {
+        let blank = value.trim().is_empty();
+        let tag = match tag {
+            ChangeTag::Delete if blank => continue,
+            ChangeTag::Insert if blank => ChangeTag::Equal,
             t => t,
         };
+        parts.push(value);
+        let end = parts.len();
         match runs.last_mut() {
-            Some((t, text)) if *t == tag => text.push_str(value),
-            _ => runs.push((tag, value.to_string())),
+            Some((t, _, e)) if *t == tag => *e = end,
+            _ => runs.push((tag, end - 1, end)),
         }
     }
-    // `<ins>a</ins> <ins>b</ins>` → `<ins>a b</ins>`.
-    let mut merged: Vec<(ChangeTag, String)> = Vec::new();
+    let blank_run =
+        |r: &(ChangeTag, usize, usize)| parts[r.1..r.2].iter().all(|p| p.trim().is_empty());
+    // `<ins>a</ins> <ins>b</ins>` → `<ins>a b</ins>`: runs merged, each a
+    // list of runs of `runs` (consecutive, so a range of them).
+    let mut merged: Vec<(ChangeTag, usize, usize)> = Vec::new();
     let mut i = 0;
     while i < runs.len() {
-        let (tag, text) = &runs[i];
-        let absorbs = *tag == ChangeTag::Equal
-            && text.trim().is_empty()
+        let tag = runs[i].0;
+        let absorbs = tag == ChangeTag::Equal
+            && blank_run(&runs[i])
             && i + 1 < runs.len()
-            && merged.last().is_some_and(|(t, _)| *t == runs[i + 1].0);
+            && merged.last().is_some_and(|(t, _, _)| *t == runs[i + 1].0);
         if absorbs {
-            let last = merged.last_mut().expect("checked");
-            last.1.push_str(text);
-            last.1.push_str(&runs[i + 1].1);
+            merged.last_mut().expect("checked").2 = runs[i + 1].2;
             i += 2;
             continue;
         }
         match merged.last_mut() {
-            Some((t, acc)) if t == tag => acc.push_str(text),
-            _ => merged.push((*tag, text.clone())),
+            Some((t, _, e)) if *t == tag => *e = runs[i].2,
+            _ => merged.push(runs[i]),
         }
         i += 1;
     }
-    let mut out = String::new();
-    for (tag, text) in merged {
+    let mut out = String::with_capacity(old.len() + new.len() + 32);
+    for (tag, from, to) in merged {
         let (open, close) = match tag {
             ChangeTag::Equal => ("", ""),
             ChangeTag::Delete => ("<del>", "</del>"),
             ChangeTag::Insert => ("<ins>", "</ins>"),
         };
         out.push_str(open);
-        out.push_str(&escape_html(&text));
+        parts[from..to]
+            .iter()
+            .for_each(|p| escape_html_into(p, &mut out));
         out.push_str(close);
     }
     out
@@ -120,8 +197,8 @@ const REWORD_THRESHOLD: f32 = 0.5;
 
 /// An expectation's text folded once for matching: the folded string and
 /// its words as sorted ids (for a cheap bound on similarity).
-struct Folded {
-    text: String,
+struct Folded<'a> {
+    text: &'a str,
     /// The words as the diff sees them: ids, with [`SPACE`] between.
     tokens: Vec<u32>,
     /// Word ids, sorted.
@@ -131,43 +208,31 @@ struct Folded {
 /// The token id of the single space between two folded words.
 const SPACE: u32 = u32::MAX;
 
-impl Folded {
+impl Folded<'_> {
     /// Tokens the word diff sees: words and the single spaces between them.
     fn tokens(&self) -> usize {
         self.tokens.len()
     }
 }
 
-fn fold_all<'a>(
-    items: impl Iterator<Item = &'a Expectation>,
-    ids: &mut HashMap<String, u32>,
-) -> Vec<Folded> {
-    items
-        .map(|e| {
-            let text = fold(&e.text.text);
-            let seq: Vec<u32> = text
-                .split(' ')
-                .filter(|w| !w.is_empty())
-                .map(|w| match ids.get(w) {
-                    Some(&n) => n,
-                    None => {
-                        let n = ids.len() as u32;
-                        ids.insert(w.to_string(), n);
-                        n
-                    }
-                })
-                .collect();
-            let mut tokens = Vec::with_capacity(2 * seq.len());
-            for (k, &w) in seq.iter().enumerate() {
-                if k > 0 {
+/// `texts` (folded by [`fold`]) with their words as ids from `ids`.
+fn fold_all<'a>(texts: &'a [String], ids: &mut FxHashMap<&'a str, u32>) -> Vec<Folded<'a>> {
+    texts
+        .iter()
+        .map(|text| {
+            let mut tokens = Vec::new();
+            let mut words = Vec::new();
+            for w in text.split(' ').filter(|w| !w.is_empty()) {
+                let id = intern(ids, w);
+                if !tokens.is_empty() {
                     tokens.push(SPACE);
                 }
-                tokens.push(w);
+                tokens.push(id);
+                words.push(id);
             }
-            let mut words = seq;
             words.sort_unstable();
             Folded {
-                text,
+                text: text.as_str(),
                 tokens,
                 words,
             }
@@ -213,7 +278,7 @@ fn folded_similarity(a: &Folded, b: &Folded) -> f32 {
     };
     match lcs_len_64(&short.tokens, &long.tokens) {
         Some(m) => 2.0 * m as f32 / len as f32,
-        None => TextDiff::from_words(&a.text, &b.text).ratio(),
+        None => TextDiff::from_words(a.text, b.text).ratio(),
     }
 }
 
@@ -263,6 +328,17 @@ pub fn classify_with(
     previous: Option<&[Expectation]>,
     diff: &dyn Fn(&str, &str) -> String,
 ) -> Vec<Classified> {
+    let current: Vec<&Expectation> = current.iter().collect();
+    let previous: Option<Vec<&Expectation>> = previous.map(|p| p.iter().collect());
+    classify_refs(&current, previous.as_deref(), diff)
+}
+
+/// [`classify_with`] of expectations picked from a level.
+pub fn classify_refs(
+    current: &[&Expectation],
+    previous: Option<&[&Expectation]>,
+    diff: &dyn Fn(&str, &str) -> String,
+) -> Vec<Classified> {
     let Some(previous) = previous else {
         return current
             .iter()
@@ -273,19 +349,22 @@ pub fn classify_with(
             })
             .collect();
     };
-    let mut ids = HashMap::new();
-    let cur = fold_all(current.iter(), &mut ids);
-    let prev = fold_all(previous.iter(), &mut ids);
+    let cur_text: Vec<String> = current.iter().map(|e| fold(&e.text.text)).collect();
+    let prev_text: Vec<String> = previous.iter().map(|e| fold(&e.text.text)).collect();
+    let words = cur_text.iter().chain(&prev_text).map(|t| t.len() / 4).sum();
+    let mut ids = FxHashMap::with_capacity_and_hasher(words, Default::default());
+    let cur = fold_all(&cur_text, &mut ids);
+    let prev = fold_all(&prev_text, &mut ids);
     // Folded text → indices below, in order.
-    let mut by_text: HashMap<&str, Vec<usize>> = HashMap::new();
+    let mut by_text: FxHashMap<&str, Vec<usize>> = FxHashMap::default();
     for (j, f) in prev.iter().enumerate() {
-        by_text.entry(f.text.as_str()).or_default().push(j);
+        by_text.entry(f.text).or_default().push(j);
     }
     let mut used = vec![false; previous.len()];
     let mut out: Vec<Option<Classified>> = vec![None; current.len()];
     // Exact repeats first, so a rewording never steals an unchanged match.
     for (i, e) in current.iter().enumerate() {
-        let Some(same) = by_text.get(cur[i].text.as_str()) else {
+        let Some(same) = by_text.get(cur[i].text) else {
             continue;
         };
         if let Some(&j) = same
@@ -512,6 +591,137 @@ mod tests {
                 })
                 .collect();
             assert_eq!(got, classify_all_pairs(&cur, &prev), "round {round}");
+        }
+    }
+
+    /// The word diff as it was made with `similar`'s `TextDiff` over
+    /// strings: [`word_diff_html`] must give the same HTML.
+    fn word_diff_html_by_text_diff(old: &str, new: &str) -> String {
+        let diff = TextDiff::from_words(old, new);
+        let mut runs: Vec<(ChangeTag, String)> = Vec::new();
+        for change in diff.iter_all_changes() {
+            let value = change.value();
+            let tag = match change.tag() {
+                ChangeTag::Delete if value.trim().is_empty() => continue,
+                ChangeTag::Insert if value.trim().is_empty() => ChangeTag::Equal,
+                t => t,
+            };
+            match runs.last_mut() {
+                Some((t, text)) if *t == tag => text.push_str(value),
+                _ => runs.push((tag, value.to_string())),
+            }
+        }
+        let mut merged: Vec<(ChangeTag, String)> = Vec::new();
+        let mut i = 0;
+        while i < runs.len() {
+            let (tag, text) = &runs[i];
+            let absorbs = *tag == ChangeTag::Equal
+                && text.trim().is_empty()
+                && i + 1 < runs.len()
+                && merged.last().is_some_and(|(t, _)| *t == runs[i + 1].0);
+            if absorbs {
+                let last = merged.last_mut().expect("checked");
+                last.1.push_str(text);
+                last.1.push_str(&runs[i + 1].1);
+                i += 2;
+                continue;
+            }
+            match merged.last_mut() {
+                Some((t, acc)) if t == tag => acc.push_str(text),
+                _ => merged.push((*tag, text.clone())),
+            }
+            i += 1;
+        }
+        let mut out = String::new();
+        for (tag, text) in merged {
+            let (open, close) = match tag {
+                ChangeTag::Equal => ("", ""),
+                ChangeTag::Delete => ("<del>", "</del>"),
+                ChangeTag::Insert => ("<ins>", "</ins>"),
+            };
+            out.push_str(open);
+            out.push_str(&crate::render::highlight::escape_html(&text));
+            out.push_str(close);
+        }
+        out
+    }
+
+    #[test]
+    fn word_diff_matches_text_diff_on_random_pairs() {
+        // Few distinct words, odd spacing, markup and non-ASCII, so that
+        // pairs share much and the alignment has many equal choices.
+        let words = [
+            "owns",
+            "the",
+            "deploy",
+            "the",
+            "a",
+            "a",
+            "pipeline",
+            "<b>",
+            "&",
+            "Ünïcode",
+            "team,",
+            "team",
+            "x",
+            "  ",
+            " ",
+            "\t",
+            "\n",
+            "of",
+            "é",
+            "'q'",
+            "\u{a0}",
+            "\u{2003}",
+            "\u{b}",
+            "\u{c}",
+            "\r",
+            "\u{85}",
+            "a\u{a0}b",
+        ];
+        let mut seed = 11u64;
+        let mut next = |n: usize| {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            ((seed >> 33) as usize) % n
+        };
+        for round in 0..3000 {
+            // Short texts mostly; some over 100 tokens, where `TextDiff`
+            // diffs ids of its own.
+            let len = if round % 10 == 0 { 150 } else { 25 };
+            let text = |next: &mut dyn FnMut(usize) -> usize| -> String {
+                let n = next(len);
+                let mut s = String::new();
+                for k in 0..n {
+                    if k > 0 && next(4) != 0 {
+                        s.push(' ');
+                    }
+                    s.push_str(words[next(words.len())]);
+                }
+                s
+            };
+            let old = text(&mut next);
+            let new = if next(3) == 0 {
+                // A rewording of the old text: some words changed.
+                old.split(' ')
+                    .map(|w| {
+                        if next(4) == 0 {
+                            words[next(words.len())]
+                        } else {
+                            w
+                        }
+                    })
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            } else {
+                text(&mut next)
+            };
+            assert_eq!(
+                word_diff_html(&old, &new),
+                word_diff_html_by_text_diff(&old, &new),
+                "round {round}: {old:?} -> {new:?}"
+            );
         }
     }
 

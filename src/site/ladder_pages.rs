@@ -13,12 +13,13 @@
 //! levels/<n>/                          level n in every track
 //! ```
 
-use super::changes::{classify, classify_with, word_diff_html, Change, Classified};
+use super::changes::{classify, classify_refs, word_diff_html, Change, Classified};
 use super::PageOut;
 use crate::ladder::model::{AntiPattern, Expectation, Handbook, Level, Track};
 use rayon::prelude::*;
+use rustc_hash::FxHashMap;
 use serde_json::{json, Map, Value};
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 use std::sync::Arc;
 
 pub fn track_url(t: &Track) -> String {
@@ -97,12 +98,23 @@ pub fn dimension_order(t: &Track) -> Vec<Option<String>> {
     out
 }
 
+/// A JSON object of `fields`, each value moved in (where `json!` would
+/// copy a `Value` given to it).
+fn object<const N: usize>(fields: [(&str, Value); N]) -> Value {
+    Value::Object(
+        fields
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v))
+            .collect(),
+    )
+}
+
 fn expectation_json(e: &Expectation) -> Value {
     json!({
         "id": e.id,
         "html": e.text.html,
         "text": e.text.text,
-        "examples": e.examples.iter().map(|x| x.html.clone()).collect::<Vec<_>>(),
+        "examples": e.examples.iter().map(|x| &x.html).collect::<Vec<_>>(),
         "line": e.source.line,
         "change": null,
         "diff_html": null,
@@ -202,12 +214,12 @@ fn level_page(
             }
         }
         if !shown.is_empty() {
-            groups.push(json!({
-                "id": dim,
-                "title": title,
-                "url": dim.as_ref().map(|d| dimension_url(t, d)),
-                "items": shown,
-            }));
+            groups.push(object([
+                ("id", json!(dim)),
+                ("title", json!(title)),
+                ("url", json!(dim.as_ref().map(|d| dimension_url(t, d)))),
+                ("items", Value::Array(shown)),
+            ]));
         }
     }
     let counts = |c: Change| classes.iter().filter(|x| x.change == c).count();
@@ -325,12 +337,16 @@ fn matrix_rows(t: &Track, order: &[Option<String>], levels: &[Level]) -> Vec<Val
                     )
                 })
                 .collect();
-            json!({
-                "id": d,
-                "title": dimension_title(t, d.as_deref()).unwrap_or_else(|| "Expectations".into()),
-                "url": d.as_ref().map(|d| dimension_url(t, d)),
-                "cells": cells,
-            })
+            object([
+                ("id", json!(d)),
+                (
+                    "title",
+                    json!(dimension_title(t, d.as_deref())
+                        .unwrap_or_else(|| "Expectations".into())),
+                ),
+                ("url", json!(d.as_ref().map(|d| dimension_url(t, d)))),
+                ("cells", Value::Array(cells)),
+            ])
         })
         .collect()
 }
@@ -482,7 +498,7 @@ fn compare_column(
                 .enumerate()
                 .filter(|(_, e)| &e.dimension == d)
                 .map(|(k, e)| {
-                    let mut v = json!({"id": e.id, "html": e.text.html, "examples": e.examples.iter().map(|x| x.html.clone()).collect::<Vec<_>>(), "url": format!("{}#{}", level_url(t, l.number), e.id), "change": null, "diff_html": null});
+                    let mut v = json!({"id": e.id, "html": e.text.html, "examples": e.examples.iter().map(|x| &x.html).collect::<Vec<_>>(), "url": format!("{}#{}", level_url(t, l.number), e.id), "change": null, "diff_html": null});
                     if let Some(c) = classes {
                         v["change"] = json!(c[k].change);
                         v["diff_html"] = json!(c[k].diff_html);
@@ -490,17 +506,33 @@ fn compare_column(
                     v
                 })
                 .collect();
-            json!({"title": dimension_title(t, d.as_deref()).unwrap_or_else(|| "Expectations".into()), "items": items})
+            object([
+                (
+                    "title",
+                    json!(dimension_title(t, d.as_deref())
+                        .unwrap_or_else(|| "Expectations".into())),
+                ),
+                ("items", Value::Array(items)),
+            ])
         })
         .collect();
-    json!({
-        "number": l.number,
-        "heading": level_heading(t, l),
-        "url": level_url(t, l.number),
-        "summary": l.summary.as_ref().map(|s| s.html.clone()),
-        "rows": rows,
-        "anti_patterns": t.anti_patterns.iter().filter(|a| !a.levels.is_empty() && a.applies_to(l.number)).map(anti_pattern_json).collect::<Vec<_>>(),
-    })
+    object([
+        ("number", json!(l.number)),
+        ("heading", json!(level_heading(t, l))),
+        ("url", json!(level_url(t, l.number))),
+        ("summary", json!(l.summary.as_ref().map(|s| &s.html))),
+        ("rows", Value::Array(rows)),
+        (
+            "anti_patterns",
+            Value::Array(
+                t.anti_patterns
+                    .iter()
+                    .filter(|a| !a.levels.is_empty() && a.applies_to(l.number))
+                    .map(anti_pattern_json)
+                    .collect(),
+            ),
+        ),
+    ])
 }
 
 /// The comparison of level `i` (`b`) with the one below (`a`); `classes`:
@@ -606,42 +638,24 @@ fn compare_page(t: &Track, order: &[Option<String>]) -> PageOut {
 }
 
 /// The classes of level `i`'s expectations in dimension `dim`, classified
-/// against the level below's in that dimension alone. When no expectation
-/// of the level was matched across dimensions (`mine`: the level classified
-/// against the whole level below), those classes are the same and are reused: the
-/// level below's expectations in `dim` were free for, and only taken by,
-/// expectations in `dim`, in the same order.
+/// against the level below's in that dimension alone.
+///
+/// When no match of the level classified against the whole level below
+/// (`mine`) crosses into or out of `dim` (an expectation in `dim` matched
+/// to one outside it, or one outside matched to one in it), those classes
+/// are the same and are reused: the level below's expectations in `dim`
+/// were free for, and only taken by, expectations in `dim`, in the same
+/// order, and each took the best of them (the penalty for crossing
+/// dimensions does not touch expectations of one dimension).
 pub fn dimension_classes(t: &Track, mine: &[Classified], i: usize, dim: &str) -> Vec<Classified> {
     let l = &t.levels[i];
     let in_dim = |e: &&Expectation| e.dimension.as_deref() == Some(dim);
     let Some(below) = i.checked_sub(1).map(|j| &t.levels[j]) else {
-        return classify(
-            &l.expectations
-                .iter()
-                .filter(in_dim)
-                .cloned()
-                .collect::<Vec<_>>(),
-            None,
-        );
+        let cur: Vec<&Expectation> = l.expectations.iter().filter(in_dim).collect();
+        return classify_refs(&cur, None, &|_, _| String::new());
     };
-    let dim_of = |id: &str| {
-        below
-            .expectations
-            .iter()
-            .find(|e| e.id == id)
-            .map(|e| e.dimension.as_deref())
-    };
-    let crossed = l.expectations.iter().zip(mine).any(|(e, c)| {
-        c.previous_id
-            .as_deref()
-            .is_some_and(|p| dim_of(p) != Some(e.dimension.as_deref()))
-    });
-    let ids_unique = || {
-        let ids: std::collections::HashSet<&str> =
-            below.expectations.iter().map(|e| e.id.as_str()).collect();
-        ids.len() == below.expectations.len()
-    };
-    if mine.len() == l.expectations.len() && !crossed && ids_unique() {
+    let matched = matched_below(l, below, mine);
+    if matched.as_deref().is_some_and(|m| !crosses(l, m, dim)) {
         return l
             .expectations
             .iter()
@@ -650,29 +664,67 @@ pub fn dimension_classes(t: &Track, mine: &[Classified], i: usize, dim: &str) ->
             .map(|(_, c)| c.clone())
             .collect();
     }
-    let of_dim =
-        |l: &Level| -> Vec<Expectation> { l.expectations.iter().filter(in_dim).cloned().collect() };
-    // Word diffs already made for the level, by (old text, new text).
-    let mut known: HashMap<(&str, &str), &str> = HashMap::new();
-    if ids_unique() {
-        for (e, c) in l.expectations.iter().zip(mine) {
-            let old = c
-                .previous_id
-                .as_deref()
-                .and_then(|p| below.expectations.iter().find(|b| b.id == p));
-            if let (Some(old), Some(d)) = (old, c.diff_html.as_deref()) {
+    // Word diffs already made for the level, by (old text, new text), of
+    // the pairs within `dim` (the only ones asked for, unless texts repeat).
+    let mut known: FxHashMap<(&str, &str), &str> = FxHashMap::default();
+    for ((e, c), old) in l
+        .expectations
+        .iter()
+        .zip(mine)
+        .zip(matched.iter().flatten())
+    {
+        if let (Some(old), Some(d)) = (old, c.diff_html.as_deref()) {
+            if in_dim(&e) && in_dim(old) {
                 known.insert((old.text.text.as_str(), e.text.text.as_str()), d);
             }
         }
     }
-    classify_with(
-        &of_dim(l),
-        Some(&of_dim(below)),
+    let cur: Vec<&Expectation> = l.expectations.iter().filter(in_dim).collect();
+    let prev: Vec<&Expectation> = below.expectations.iter().filter(in_dim).collect();
+    classify_refs(
+        &cur,
+        Some(&prev),
         &|old, new| match known.get(&(old, new)) {
             Some(d) => d.to_string(),
             None => word_diff_html(old, new),
         },
     )
+}
+
+/// For each expectation of `l`, the one of `below` that `mine` (`l`
+/// classified against `below`) matched it to; `None` when `mine` is not
+/// `l`'s or ids of `below` repeat.
+fn matched_below<'a>(
+    l: &Level,
+    below: &'a Level,
+    mine: &[Classified],
+) -> Option<Vec<Option<&'a Expectation>>> {
+    let by_id: FxHashMap<&str, &Expectation> = below
+        .expectations
+        .iter()
+        .map(|e| (e.id.as_str(), e))
+        .collect();
+    if by_id.len() != below.expectations.len() || mine.len() != l.expectations.len() {
+        return None;
+    }
+    mine.iter()
+        .map(|c| match c.previous_id.as_deref() {
+            None => Some(None),
+            Some(p) => by_id.get(p).map(|&e| Some(e)),
+        })
+        .collect()
+}
+
+/// Whether a match of `l`'s expectations to the level below (`matched`,
+/// from [`matched_below`]) crosses into or out of `dim`: when none does,
+/// the level's classes are those of `dim` alone ([`dimension_classes`]).
+fn crosses(l: &Level, matched: &[Option<&Expectation>], dim: &str) -> bool {
+    l.expectations.iter().zip(matched).any(|(e, b)| {
+        b.is_some_and(|b| {
+            b.dimension != e.dimension
+                && (e.dimension.as_deref() == Some(dim) || b.dimension.as_deref() == Some(dim))
+        })
+    })
 }
 
 /// Window `k` of a dimension's page: the dimension through those levels,
@@ -704,7 +756,12 @@ fn dimension_page(
                 .zip(classes.iter())
                 .map(|(e, c)| json!({"id": e.id, "html": e.text.html, "url": format!("{}#{}", level_url(t, l.number), e.id), "change": c.change, "diff_html": c.diff_html}))
                 .collect();
-            json!({"number": l.number, "heading": level_heading(t, l), "url": level_url(t, l.number), "items": items})
+            object([
+                ("number", json!(l.number)),
+                ("heading", json!(level_heading(t, l))),
+                ("url", json!(level_url(t, l.number))),
+                ("items", Value::Array(items)),
+            ])
         })
         .collect();
     let mut extra = Map::new();
@@ -843,7 +900,11 @@ pub fn glance(hb: &Handbook) -> Value {
                     None => Value::Null,
                 })
                 .collect();
-            json!({"number": n, "url": cross_level_url(n), "cells": cells})
+            object([
+                ("number", json!(n)),
+                ("url", json!(cross_level_url(n))),
+                ("cells", Value::Array(cells)),
+            ])
         })
         .collect();
     json!({
@@ -1246,6 +1307,96 @@ mod tests {
         assert!(classes[3]
             .iter()
             .any(|c| c.previous_id.as_deref() == Some("a3")));
+    }
+
+    /// On random levels whose expectations match across dimensions, the
+    /// dimension pages' classes are those of classifying each dimension
+    /// alone, whether reused or made afresh.
+    #[test]
+    fn dimension_classes_match_on_random_levels() {
+        let words = [
+            "owns", "the", "deploy", "pipeline", "team", "reviews", "code", "of",
+        ];
+        let dims = ["a", "b", "c"];
+        let mut seed = 5u64;
+        let mut next = |n: usize| {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            ((seed >> 33) as usize) % n
+        };
+        let (mut reused, mut afresh, mut beside) = (0, 0, 0);
+        for round in 0..300 {
+            let mut t = Track {
+                id: "t".into(),
+                dimensions: dims
+                    .iter()
+                    .map(|d| Dimension {
+                        id: d.to_string(),
+                        title: d.to_uppercase(),
+                    })
+                    .collect(),
+                ..Track::default()
+            };
+            for n in 1..4 {
+                let exps = (0..1 + next(7))
+                    .map(|k| {
+                        let text: Vec<&str> =
+                            (0..1 + next(6)).map(|_| words[next(words.len())]).collect();
+                        exp(
+                            &format!("e{n}-{k}"),
+                            Some(dims[next(dims.len())]),
+                            &text.join(" "),
+                        )
+                    })
+                    .collect();
+                t.levels.push(level(n, exps));
+            }
+            for i in 0..t.levels.len() {
+                let mine = classify_level(&t, i);
+                for d in dims {
+                    let of_dim = |l: &Level| -> Vec<Expectation> {
+                        l.expectations
+                            .iter()
+                            .filter(|e| e.dimension.as_deref() == Some(d))
+                            .cloned()
+                            .collect()
+                    };
+                    let alone = classify(
+                        &of_dim(&t.levels[i]),
+                        i.checked_sub(1).map(|j| of_dim(&t.levels[j])).as_deref(),
+                    );
+                    let got = dimension_classes(&t, &mine, i, d);
+                    assert_eq!(
+                        serde_json::to_value(&got).unwrap(),
+                        serde_json::to_value(&alone).unwrap(),
+                        "round {round}, level {i}, dimension {d}"
+                    );
+                    if i == 0 {
+                        continue;
+                    }
+                    let matched = matched_below(&t.levels[i], &t.levels[i - 1], &mine).unwrap();
+                    if !crosses(&t.levels[i], &matched, d) {
+                        reused += 1;
+                        // Reused though the level has a match across
+                        // other dimensions.
+                        let crossing = t.levels[i].expectations.iter().zip(&mine).any(|(e, c)| {
+                            t.levels[i - 1].expectations.iter().any(|b| {
+                                Some(b.id.as_str()) == c.previous_id.as_deref()
+                                    && b.dimension != e.dimension
+                            })
+                        });
+                        beside += usize::from(crossing);
+                    } else {
+                        afresh += 1;
+                    }
+                }
+            }
+        }
+        assert!(
+            reused > 0 && afresh > 0 && beside > 0,
+            "{reused} {afresh} {beside}"
+        );
     }
 
     fn handbook() -> Handbook {
