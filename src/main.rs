@@ -7,7 +7,8 @@ use std::process::ExitCode;
 
 // mimalloc: the pipeline makes and drops millions of small strings and
 // JSON values; glibc's allocator spent about a quarter of a build's CPU
-// on them (see BENCHMARKS.md).
+// on them (see BENCHMARKS.md). Built without transparent huge pages
+// (`no_thp`), which doubled a small site's resident memory.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
