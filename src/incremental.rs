@@ -258,7 +258,7 @@ type TrackPlan = Arc<Vec<PlannedPage>>;
 
 /// The pages planned by [`Memo::ladder_pages`] in this build: URL →
 /// template, data hash, and the data when it was planned in this build.
-pub type Known = HashMap<
+pub type Known = rustc_hash::FxHashMap<
     String,
     (
         &'static str,
@@ -295,7 +295,7 @@ pub struct Memo {
     /// The document pages of the build under way, by URL: a build takes
     /// their data from here when it must render one or index it, rather
     /// than a copy of every page's.
-    doc_data: Mutex<HashMap<String, Arc<DocPage>>>,
+    doc_data: Mutex<rustc_hash::FxHashMap<String, Arc<DocPage>>>,
     sections: Shared<u64, Arc<[crate::search::PageSection]>>,
     tracks: Shared<u64, TrackPlan>,
     /// Each finished track's hashes, by its address (the track is kept
@@ -980,7 +980,7 @@ fn build_steps(
         canonical_base.as_deref(),
     );
     // Unless the output is known, every page is rendered and written.
-    let unknown = HashMap::new();
+    let unknown = rustc_hash::FxHashMap::default();
     let old_keys = if s.knows(&out) {
         &s.page_keys
     } else {
@@ -1046,7 +1046,8 @@ fn build_steps(
         "{} of {page_count} pages rendered",
         rendered_count.into_inner()
     ));
-    let mut page_keys = HashMap::with_capacity(rendered.len());
+    let mut page_keys =
+        rustc_hash::FxHashMap::with_capacity_and_hasher(rendered.len(), Default::default());
     let mut files: Vec<Built> = Vec::with_capacity(rendered.len() + search_files.len() + 8);
     for (b, key) in rendered {
         page_keys.insert(b.0.clone(), key);
@@ -1077,7 +1078,7 @@ fn build_steps(
             .iter()
             .filter_map(|u| h.get(u).map(|x| (u.clone(), *x)))
             .collect(),
-        _ => HashMap::new(),
+        _ => crate::OutputHashes::default(),
     };
     hashes.extend(old_search.iter().map(|(u, h)| (u.clone(), *h)));
     let to_write: Vec<(String, OutFile)> = files

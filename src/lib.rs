@@ -249,7 +249,7 @@ impl RenderedSite {
 /// The theme's files and the renderer compiled from them, kept between
 /// rebuilds so that an unchanged theme is not compiled again.
 /// Output address → length and hash of what was written there.
-type OutputHashes = std::collections::HashMap<String, (usize, u64)>;
+type OutputHashes = rustc_hash::FxHashMap<String, (usize, u64)>;
 
 type CachedRenderer = (render::theme::ThemeFiles, std::sync::Arc<render::Renderer>);
 
@@ -469,7 +469,7 @@ pub struct Session {
     /// The output folder and what the last build left in it.
     written: Option<(PathBuf, OutputHashes)>,
     /// The key of each page the last build left in the output.
-    page_keys: std::collections::HashMap<String, u64>,
+    page_keys: rustc_hash::FxHashMap<String, u64>,
     memo: incremental::Memo,
 }
 
