@@ -1283,18 +1283,8 @@ mod tests {
             .collect();
         let json = |c: &[Classified]| serde_json::to_value(c).unwrap();
         for d in ["scope", "growth"] {
-            let of_dim = |l: &Level| -> Vec<Expectation> {
-                l.expectations
-                    .iter()
-                    .filter(|e| e.dimension.as_deref() == Some(d))
-                    .cloned()
-                    .collect()
-            };
             for (i, mine) in classes.iter().enumerate() {
-                let alone = classify(
-                    &of_dim(&t.levels[i]),
-                    i.checked_sub(1).map(|j| of_dim(&t.levels[j])).as_deref(),
-                );
+                let alone = classify_alone(t, i, d);
                 assert_eq!(
                     json(&dimension_classes(t, mine, i, d)),
                     json(&alone),
@@ -1307,6 +1297,22 @@ mod tests {
         assert!(classes[3]
             .iter()
             .any(|c| c.previous_id.as_deref() == Some("a3")));
+    }
+
+    /// Level `i` of `t` classified in dimension `d` alone, against the
+    /// level below's expectations in `d`.
+    fn classify_alone(t: &Track, i: usize, d: &str) -> Vec<Classified> {
+        let of_dim = |l: &Level| -> Vec<Expectation> {
+            l.expectations
+                .iter()
+                .filter(|e| e.dimension.as_deref() == Some(d))
+                .cloned()
+                .collect()
+        };
+        classify(
+            &of_dim(&t.levels[i]),
+            i.checked_sub(1).map(|j| of_dim(&t.levels[j])).as_deref(),
+        )
     }
 
     /// On random levels whose expectations match across dimensions, the
@@ -1355,17 +1361,7 @@ mod tests {
             for i in 0..t.levels.len() {
                 let mine = classify_level(&t, i);
                 for d in dims {
-                    let of_dim = |l: &Level| -> Vec<Expectation> {
-                        l.expectations
-                            .iter()
-                            .filter(|e| e.dimension.as_deref() == Some(d))
-                            .cloned()
-                            .collect()
-                    };
-                    let alone = classify(
-                        &of_dim(&t.levels[i]),
-                        i.checked_sub(1).map(|j| of_dim(&t.levels[j])).as_deref(),
-                    );
+                    let alone = classify_alone(&t, i, d);
                     let got = dimension_classes(&t, &mine, i, d);
                     assert_eq!(
                         serde_json::to_value(&got).unwrap(),
