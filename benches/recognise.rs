@@ -27,7 +27,7 @@ fn recognise(c: &mut Criterion) {
     let docs = docs();
     let mut group = c.benchmark_group("recognise");
     for doc in &docs {
-        group.bench_function(doc.rel.as_str(), |b| {
+        group.bench_function(doc.rel.as_ref(), |b| {
             b.iter(|| {
                 let mut diags = Diagnostics::default();
                 black_box(rungs::ladder::recognise_doc(black_box(doc), &mut diags))

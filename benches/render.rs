@@ -69,7 +69,7 @@ fn render(c: &mut Criterion) {
         let doc = p
             .docs
             .iter()
-            .filter(|d| p.handbook.tracks.iter().any(|t| t.source.file == d.rel))
+            .filter(|d| p.handbook.tracks.iter().any(|t| *t.source.file == *d.rel))
             .max_by_key(|d| d.body.len())
             .expect("a ladder document");
         let urls: Vec<String> = p

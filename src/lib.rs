@@ -283,7 +283,7 @@ fn apply_views(
 ) -> Vec<source::SourceDoc> {
     docs.into_iter()
         .map(|mut d| {
-            if let Some(v) = views.get_mut(&d.rel) {
+            if let Some(v) = views.get_mut(&*d.rel) {
                 d.body = std::sync::Arc::clone(&v.body);
             }
             d
@@ -657,7 +657,12 @@ fn skill_urls(
     handbook
         .skills
         .iter()
-        .filter_map(|s| Some((s.source.file.clone(), skill_page_url(docs, &s.source.file)?)))
+        .filter_map(|s| {
+            Some((
+                s.source.file.to_string(),
+                skill_page_url(docs, &s.source.file)?,
+            ))
+        })
         .collect()
 }
 
@@ -669,8 +674,7 @@ fn search_ladder_sources(handbook: &ladder::model::Handbook) -> std::collections
         .tracks
         .iter()
         .flat_map(|t| {
-            std::iter::once(t.source.file.as_str())
-                .chain(t.levels.iter().map(|l| l.source.file.as_str()))
+            std::iter::once(&*t.source.file).chain(t.levels.iter().map(|l| &*l.source.file))
         })
         .collect()
 }
@@ -697,7 +701,7 @@ fn page_search_sections(
 /// The URL of the page of the document at `rel` (a skill's page).
 fn skill_page_url(docs: &[source::SourceDoc], rel: &str) -> Option<String> {
     docs.iter()
-        .find(|d| d.rel == rel)
+        .find(|d| d.rel == rel.into())
         .map(|d| site::urls::doc_url(&d.rel, d.frontmatter.slug.as_deref()))
 }
 

@@ -674,13 +674,13 @@ fn skill_docs(
                 .map(|(id, _)| format!("{page}#{id}"))
                 .unwrap_or_else(|| page.clone());
             for i in &c.items {
-                push(sk(Kind::Skill, i.text.text.clone(), anchor.clone()));
+                push(sk(Kind::Skill, i.text.text.to_string(), anchor.clone()));
             }
         }
         for a in &s.anti_patterns {
             push(sk(
                 Kind::AntiPattern,
-                a.text.text.clone(),
+                a.text.text.to_string(),
                 format!("{page}#{}", a.id),
             ));
         }
@@ -737,7 +737,7 @@ fn track_docs(t: &Track) -> Vec<SearchDoc> {
             push(SearchDoc {
                 kind: Kind::Summary,
                 title: heading.clone(),
-                text: s.text.clone(),
+                text: s.text.to_string(),
                 url: url.clone(),
                 track: Some(t.id.clone()),
                 level: Some(l.number),
@@ -749,7 +749,7 @@ fn track_docs(t: &Track) -> Vec<SearchDoc> {
             push(SearchDoc {
                 kind: Kind::Expectation,
                 title: heading.clone(),
-                text: e.text.text.clone(),
+                text: e.text.text.to_string(),
                 url: format!("{url}#{}", e.id),
                 track: Some(t.id.clone()),
                 level: Some(l.number),
@@ -799,7 +799,7 @@ fn track_docs(t: &Track) -> Vec<SearchDoc> {
         push(SearchDoc {
             kind: Kind::AntiPattern,
             title,
-            text: a.text.text.clone(),
+            text: a.text.text.to_string(),
             url,
             track: Some(t.id.clone()),
             level: first,

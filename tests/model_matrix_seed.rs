@@ -73,12 +73,12 @@ fn seed_001_gives_two_matrix_tracks() {
         ic.levels[n]
             .expectations
             .iter()
-            .map(|e| e.text.text.clone())
+            .map(|e| e.text.text.to_string())
             .collect()
     };
     assert_eq!(texts(0), texts(1));
     let l1 = &ic.levels[0].expectations;
-    assert_eq!(l1[0].text.text, "\"Tasks\"");
+    assert_eq!(l1[0].text.text, "\"Tasks\"".into());
     assert_eq!(
         l1[0].dimension.as_deref(),
         Some("responsibility-abstraction")
@@ -91,7 +91,7 @@ fn seed_001_gives_two_matrix_tracks() {
     assert!(knowledge[0].text.text.starts_with("Has an engineering"));
     assert!(l1
         .iter()
-        .all(|e| e.source.file == doc.rel && e.source.line > 0));
+        .all(|e| *e.source.file == *doc.rel && e.source.line > 0));
     let growth: Vec<_> = ic.levels[7]
         .expectations
         .iter()

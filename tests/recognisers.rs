@@ -16,7 +16,7 @@ fn docs(shape: &str) -> Vec<SourceDoc> {
 
 fn run(shape: &str, file: &str) -> (DocLadder, Diagnostics) {
     let all = docs(shape);
-    let doc = all.iter().find(|d| d.rel == file).expect("fixture");
+    let doc = all.iter().find(|d| d.rel == file.into()).expect("fixture");
     let mut diags = Diagnostics::default();
     (ladder::recognise_doc(doc, &mut diags), diags)
 }
@@ -72,7 +72,7 @@ fn p_levels_with_colon_titles_and_warnings() {
     assert_eq!(t.title, "Product Design");
     assert_eq!(
         t.description.as_ref().unwrap().text,
-        "A ladder for designers who ship."
+        "A ladder for designers who ship.".into()
     );
     let nums: Vec<_> = t.levels.iter().map(|l| l.number).collect();
     assert_eq!(nums, [1, 2, 3]);
@@ -106,7 +106,7 @@ fn l_levels_without_title_or_blank_lines() {
     assert_eq!(t.levels[1].expectations.len(), 2);
     assert_eq!(
         t.levels[1].summary.as_ref().unwrap().text,
-        "Handles escalations."
+        "Handles escalations.".into()
     );
 }
 
@@ -118,7 +118,7 @@ fn skill_with_hyphen_and_colon_maturity_labels() {
     assert_eq!(s.title, "Incident Response");
     assert_eq!(
         s.description.unwrap().text,
-        "Running an incident calmly from page to postmortem."
+        "Running an incident calmly from page to postmortem.".into()
     );
     let scale: Vec<_> = s
         .scale

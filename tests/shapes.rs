@@ -39,7 +39,7 @@ fn file_per_level_merges_documents_into_tracks() {
     assert_eq!(design.title, "Product Design");
     assert_eq!(
         design.description.as_ref().unwrap().text,
-        "Designers shape what we build."
+        "Designers shape what we build.".into()
     );
     assert_eq!(design.levels.len(), 2);
     let platform = &hb.tracks[1];
@@ -60,7 +60,7 @@ fn file_per_level_merges_documents_into_tracks() {
     let msgs: Vec<String> = diags.warnings().map(|d| d.to_string()).collect();
     assert!(msgs.iter().any(|m| m.contains("no `level`")), "{msgs:#?}");
     assert!(msgs.iter().any(|m| m.contains("also in")), "{msgs:#?}");
-    let pages: Vec<_> = hb.pages.iter().map(|p| p.source.file.as_str()).collect();
+    let pages: Vec<_> = hb.pages.iter().map(|p| p.source.file.as_ref()).collect();
     assert!(
         pages.contains(&"platform/three-missing-level.md"),
         "{pages:?}"

@@ -25,7 +25,7 @@ fn prose_skills_model() {
         let s = hb
             .skills
             .iter()
-            .find(|s| s.source.file == file)
+            .find(|s| s.source.file == file.into())
             .unwrap_or_else(|| panic!("{file} is not a skill"));
         assert_eq!(s.shape, Some(Shape::ProseSkill), "{file}");
         s.scale
@@ -72,7 +72,7 @@ fn prose_skills_model() {
         .text
         .contains("style guide"));
 
-    let pages: Vec<_> = hb.pages.iter().map(|p| p.source.file.as_str()).collect();
+    let pages: Vec<_> = hb.pages.iter().map(|p| p.source.file.as_ref()).collect();
     assert_eq!(
         pages,
         ["meeting-notes.md", "one-section.md", "two-skills.md"],

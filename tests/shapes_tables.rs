@@ -48,7 +48,7 @@ fn heading(out: &Path, track: &str, n: u32) -> String {
 }
 
 fn plain_pages(hb: &Handbook) -> Vec<&str> {
-    let mut p: Vec<_> = hb.pages.iter().map(|p| p.source.file.as_str()).collect();
+    let mut p: Vec<_> = hb.pages.iter().map(|p| p.source.file.as_ref()).collect();
     p.sort();
     p
 }

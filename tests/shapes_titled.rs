@@ -36,7 +36,7 @@ fn titled_levels_model() {
     let shape_of = |file: &str| -> Vec<(String, Vec<String>)> {
         hb.tracks
             .iter()
-            .filter(|t| t.source.file == file)
+            .filter(|t| t.source.file == file.into())
             .map(|t| {
                 assert_eq!(t.shape, Some(rungs::ladder::model::Shape::TitledLevels));
                 (
@@ -78,7 +78,7 @@ fn titled_levels_model() {
     assert_eq!(dims, ["Craft", "Collaboration", "Research"]);
 
     // Near misses stay plain pages.
-    let pages: Vec<_> = hb.pages.iter().map(|p| p.source.file.as_str()).collect();
+    let pages: Vec<_> = hb.pages.iter().map(|p| p.source.file.as_ref()).collect();
     for f in [
         "faq.md",
         "changelog.md",
@@ -91,7 +91,7 @@ fn titled_levels_model() {
     let reason = |f: &str| {
         hb.pages
             .iter()
-            .find(|p| p.source.file == f)
+            .find(|p| p.source.file == f.into())
             .and_then(|p| p.reason.clone())
     };
     assert!(reason("one-role.md")

@@ -73,7 +73,7 @@ fn plan(name: &str, path: &Path, dir: Option<tempfile::TempDir>) -> Planned {
         .docs
         .into_iter()
         .map(|mut d| {
-            if let Some(v) = views.get(&d.rel) {
+            if let Some(v) = views.get(&*d.rel) {
                 d.body.clone_from(&v.body);
             }
             d

@@ -13,6 +13,7 @@ use super::{doc_title, Claim};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::slug::SlugSet;
 use crate::source::SourceDoc;
+use std::borrow::Cow;
 
 /// Highest level number frontmatter may name. Frontmatter `level:` says
 /// outright that the file is a level, so it is not held to the heading
@@ -228,7 +229,7 @@ pub fn groups(docs: &[&SourceDoc], has_level: &dyn Fn(usize) -> bool) -> Vec<Vec
 }
 
 /// One track merged from the one-level tracks of a group's documents.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Merged {
     pub track: Track,
     /// For each document of the group after the host: whether its level
@@ -239,28 +240,29 @@ pub struct Merged {
 }
 
 /// Merge the one-level tracks of a group of documents ([`groups`]) into
-/// the first one's. `level_track(i)`: the one-level track of `docs[i]`;
-/// `index`: the folder's index document ([`folder_index`] of the host's
-/// folder), which titles and describes the track.
+/// the first one's. `level_track(i)`: the one-level track of `docs[i]`,
+/// owned when nothing else needs it (it is then moved rather than
+/// copied); `index`: the folder's index document ([`folder_index`] of the
+/// host's folder), which titles and describes the track.
 pub fn merge_group<'a>(
     docs: &[&SourceDoc],
     group: &[usize],
-    level_track: &dyn Fn(usize) -> &'a Track,
+    level_track: &dyn Fn(usize) -> Cow<'a, Track>,
     index: Option<&SourceDoc>,
 ) -> Merged {
     let mut diags = Diagnostics::default();
     let host = docs[group[0]];
     let key = host.frontmatter.track.clone().unwrap_or_default();
-    let mut target = level_track(group[0]).clone();
+    let mut target = level_track(group[0]).into_owned();
     let mut joined = Vec::with_capacity(group.len().saturating_sub(1));
     for &i in &group[1..] {
-        let t = level_track(i);
+        let t = level_track(i).into_owned();
         let mut ids = SlugSet::default();
         for d in &target.dimensions {
             ids.reserve(&d.id);
         }
         let mut ok = true;
-        for level in &t.levels {
+        for mut level in t.levels {
             if target.levels.iter().any(|l| l.number == level.number) {
                 diags.push(warn(
                     docs[i],
@@ -273,7 +275,6 @@ pub fn merge_group<'a>(
                 ok = false;
                 continue;
             }
-            let mut level = level.clone();
             for e in &mut level.expectations {
                 if let Some(old) = &e.dimension {
                     let title = t
@@ -287,7 +288,7 @@ pub fn merge_group<'a>(
             target.levels.push(level);
         }
         joined.push(ok);
-        target.roles.extend(t.roles.iter().cloned());
+        target.roles.extend(t.roles);
     }
     target.levels.sort_by_key(|l| l.number);
     target.roles.sort_by_key(|r| r.from);
@@ -346,7 +347,7 @@ mod tests {
         let t = recognise(&d, &mut dg).unwrap().value.remove(0);
         let l = &t.levels[0];
         assert_eq!(l.number, 2);
-        assert_eq!(l.summary.as_ref().unwrap().text, "Grows.");
+        assert_eq!(l.summary.as_ref().unwrap().text, "Grows.".into());
         let dims: Vec<_> = l
             .expectations
             .iter()
@@ -462,11 +463,14 @@ mod tests {
         let groups = groups(&docs, &|i| !tracks[i].is_empty());
         assert_eq!(groups, [vec![1, 2]]);
         let index = folder_index(&docs, "web").map(|i| docs[i]);
-        let m = merge_group(&docs, &groups[0], &|i| &tracks[i][0], index);
+        let m = merge_group(&docs, &groups[0], &|i| Cow::Borrowed(&tracks[i][0]), index);
         assert_eq!(m.joined, [true]);
         let t = &m.track;
         assert_eq!(t.title, "Web Engineering");
-        assert_eq!(t.description.as_ref().unwrap().text, "All about the web.");
+        assert_eq!(
+            t.description.as_ref().unwrap().text,
+            "All about the web.".into()
+        );
         assert_eq!(
             t.levels.iter().map(|l| l.number).collect::<Vec<_>>(),
             [1, 2]

@@ -345,11 +345,11 @@ pub(crate) mod tests {
         let (t, d) = run("# Backend\n\nServers and such.\n\n## Level 1: Junior\nLearns.\n- Ships small fixes\n- Asks for help\n\n## Level 2 — Mid\nOwns features.\n- Designs a feature\n");
         let t = t.unwrap();
         assert_eq!(t.title, "Backend");
-        assert_eq!(t.description.unwrap().text, "Servers and such.");
+        assert_eq!(t.description.unwrap().text, "Servers and such.".into());
         assert_eq!(t.levels.len(), 2);
         assert_eq!(t.levels[0].title.as_deref(), Some("Junior"));
         assert_eq!(t.levels[1].title.as_deref(), Some("Mid"));
-        assert_eq!(t.levels[0].summary.as_ref().unwrap().text, "Learns.");
+        assert_eq!(t.levels[0].summary.as_ref().unwrap().text, "Learns.".into());
         assert_eq!(t.levels[0].expectations.len(), 2);
         assert_eq!(t.levels[0].source.line, 5);
         assert!(d.is_empty());
@@ -366,7 +366,7 @@ pub(crate) mod tests {
         assert_eq!(t.dimensions.len(), 2);
         let e = &t.levels[1].expectations;
         assert_eq!(e[0].dimension.as_deref(), Some("delivery"));
-        assert_eq!(e[0].text.text, "Finishes projects");
+        assert_eq!(e[0].text.text, "Finishes projects".into());
         assert_eq!(e[1].dimension.as_deref(), Some("craft"));
         assert_eq!(
             t.levels[0].expectations[1].dimension.as_deref(),

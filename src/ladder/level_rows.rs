@@ -599,7 +599,12 @@ mod tests {
     fn texts(l: &Level) -> Vec<(String, String)> {
         l.expectations
             .iter()
-            .map(|e| (e.dimension.clone().unwrap_or_default(), e.text.text.clone()))
+            .map(|e| {
+                (
+                    e.dimension.clone().unwrap_or_default(),
+                    e.text.text.to_string(),
+                )
+            })
             .collect()
     }
 
@@ -639,7 +644,7 @@ mod tests {
         assert_eq!(t.levels[0].title.as_deref(), Some("Apprentice"));
         assert_eq!(
             t.levels[0].summary.as_ref().unwrap().text,
-            "Learns the stack with help."
+            "Learns the stack with help.".into()
         );
         assert_eq!(
             texts(&t.levels[0]),
@@ -653,7 +658,10 @@ mod tests {
         assert_eq!(t.levels[1].expectations.len(), 3);
         assert_eq!(t.levels[1].source.line, 8);
         assert!(t.levels[2].expectations.is_empty());
-        assert_eq!(t.levels[2].summary.as_ref().unwrap().text, "To be written");
+        assert_eq!(
+            t.levels[2].summary.as_ref().unwrap().text,
+            "To be written".into()
+        );
     }
 
     #[test]
@@ -676,7 +684,7 @@ mod tests {
         assert!(t.levels[2].expectations.is_empty());
         assert_eq!(
             t.levels[2].summary.as_ref().unwrap().text,
-            "This level is not written yet."
+            "This level is not written yet.".into()
         );
     }
 
@@ -715,7 +723,10 @@ mod tests {
             .collect();
         assert_eq!(roles, [("Agent", 1, 2), ("Senior Agent", 3, 3)]);
         assert_eq!(t.levels[2].label, "L3");
-        assert_eq!(t.levels[2].expectations[0].text.text, "Handles escalations");
+        assert_eq!(
+            t.levels[2].expectations[0].text.text,
+            "Handles escalations".into()
+        );
     }
 
     #[test]
@@ -727,7 +738,7 @@ mod tests {
         assert!(t[0].levels[1].expectations.is_empty());
         assert_eq!(
             t[0].levels[1].summary.as_ref().unwrap().text,
-            "This level is not written yet."
+            "This level is not written yet.".into()
         );
         assert_eq!(t[0].levels[0].expectations.len(), 2);
         // Levels as rows: a level row left empty.

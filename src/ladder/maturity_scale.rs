@@ -201,7 +201,10 @@ mod tests {
             .map(|l| (l.number, l.title.as_str()))
             .collect();
         assert_eq!(got, [(1, "Manual"), (2, "Scripted"), (3, "Automated")]);
-        assert_eq!(s.levels[0].description.as_ref().unwrap().text, "by hand");
+        assert_eq!(
+            s.levels[0].description.as_ref().unwrap().text,
+            "by hand".into()
+        );
         assert!(s.levels[1]
             .description
             .as_ref()

@@ -25,7 +25,7 @@ pub mod role_map;
 pub mod table_grid;
 
 use std::ops::Range;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 /// What a recogniser understood of a document, and which byte ranges of
 /// the document body it took to understand it.
@@ -189,6 +189,11 @@ pub fn recognise_doc(doc: &SourceDoc, diags: &mut Diagnostics) -> DocLadder {
         }
     }
     out.spans = Claim::new((), std::mem::take(&mut out.spans)).spans;
+    // Expectations were pushed one by one; the lists are kept until the
+    // handbook is assembled, so they give back their spare room.
+    for l in out.tracks.iter_mut().flat_map(|t| &mut t.levels) {
+        l.expectations.shrink_to_fit();
+    }
     if out.tracks.is_empty() {
         out.reason = why_not(doc, kind == Some("ladder"))
             .or_else(|| titled_levels::why_not(doc))
@@ -353,7 +358,7 @@ pub fn recognise_all_with(
     let mut views = std::collections::HashMap::new();
     let mut order: Vec<&SourceDoc> = docs.iter().collect();
     order.sort_by(|a, b| a.rel.cmp(&b.rel));
-    let results: Vec<(u64, Recognised)> = order.par_iter().map(|d| steps.doc(d)).collect();
+    let mut results: Vec<(u64, Recognised)> = order.par_iter().map(|d| steps.doc(d)).collect();
     // One file per level: documents naming the same track become one.
     let level_track = |i: usize| -> Option<&Track> {
         results[i]
@@ -364,7 +369,33 @@ pub fn recognise_all_with(
             .find(|t| t.shape == Some(model::Shape::FilePerLevel))
     };
     let groups = file_per_level::groups(&order, &|i| level_track(i).is_some());
-    let merged: Vec<(u64, Arc<file_per_level::Merged>)> = groups
+    // A grouped document's levels move into its group's merged track when
+    // nothing else holds its recognition (a cold build); remembered, they
+    // are copied.
+    let mut owned: Vec<Mutex<Option<Track>>> = (0..order.len()).map(|_| Mutex::new(None)).collect();
+    for &i in groups.iter().flatten() {
+        let one_level = Arc::get_mut(&mut results[i].1).and_then(|(dl, _)| {
+            dl.tracks
+                .iter_mut()
+                .find(|t| t.shape == Some(model::Shape::FilePerLevel))
+        });
+        if let Some(t) = one_level {
+            *owned[i].get_mut().unwrap_or_else(|e| e.into_inner()) = Some(Track {
+                levels: std::mem::take(&mut t.levels),
+                roles: std::mem::take(&mut t.roles),
+                ..t.clone()
+            });
+        }
+    }
+    let level_track = |i: usize| -> Option<&Track> {
+        results[i]
+            .1
+             .0
+            .tracks
+            .iter()
+            .find(|t| t.shape == Some(model::Shape::FilePerLevel))
+    };
+    let mut merged: Vec<(u64, Arc<file_per_level::Merged>)> = groups
         .par_iter()
         .map(|g| {
             let dir = order[g[0]].rel.rsplit_once('/').map_or("", |(f, _)| f);
@@ -372,7 +403,15 @@ pub fn recognise_all_with(
             let members: Vec<u64> = g.iter().map(|&i| results[i].0).collect();
             let key = hash_of(&("merged", members, index.map(|i| results[i].0)));
             let m = steps.merged(key, &|| {
-                let track = |i: usize| level_track(i).expect("grouped documents hold a level");
+                let track = |i: usize| {
+                    let taken = owned[i].lock().unwrap_or_else(|e| e.into_inner()).take();
+                    match taken {
+                        Some(t) => std::borrow::Cow::Owned(t),
+                        None => std::borrow::Cow::Borrowed(
+                            level_track(i).expect("grouped documents hold a level"),
+                        ),
+                    }
+                };
                 file_per_level::merge_group(&order, g, &track, index.map(|i| order[i]))
             });
             (key, m)
@@ -392,32 +431,43 @@ pub fn recognise_all_with(
     let mut hb = Handbook::new();
     let mut track_ids = SlugSet::default();
     let mut skill_ids = SlugSet::default();
-    // Tracks in order, before their expectations' ids: the track (merged or
-    // as recognised), its key, its id and its expectations' id bases.
-    let mut tracks: Vec<(&Track, u64, String, Arc<Bases>)> = Vec::new();
+    // Tracks in order, before their expectations' ids: where the track is
+    // (merged or as recognised), its key, its id and its expectations' id
+    // bases. Recognised documents and merged tracks are let go of as soon
+    // as they are used up, so that a cold build (where nothing else holds
+    // them) never keeps three copies of every expectation.
+    let mut tracks: Vec<(TrackAt, u64, String, Arc<Bases>)> = Vec::new();
+    let used_up: Recognised = Arc::default();
     for (i, doc) in order.iter().enumerate() {
-        let (doc_key, r) = &results[i];
-        let (dl, dg) = &**r;
+        let (doc_key, r) = (results[i].0, results[i].1.clone());
+        let (dl, dg) = &*r;
         diags.extend(dg.clone());
         views.insert(
-            doc.rel.clone(),
+            doc.rel.to_string(),
             DocView {
                 body: dl.body.clone(),
                 spans: dl.spans.clone(),
                 reason: dl.reason.clone(),
             },
         );
-        let has_track = |tracks: &[(&Track, u64, String, Arc<Bases>)]| {
-            tracks.iter().any(|x| x.0.source.file == doc.rel)
+        let has_track = |tracks: &[(TrackAt, u64, String, Arc<Bases>)], results: &[_]| {
+            tracks
+                .iter()
+                .any(|x| *x.0.get(&merged, results).source.file == *doc.rel)
         };
+        // Whether a track of this document is read from it later.
+        let mut kept = false;
         for (j, t) in dl.tracks.iter().enumerate() {
             // A document's one-level track is its group's merged track, in
             // the group's first document.
             let one_level = t.shape == Some(model::Shape::FilePerLevel);
-            let (t, pre_key) = match (one_level, hosted.get(&i)) {
-                (true, Some(&gi)) => (&merged[gi].1.track, merged[gi].0),
+            let (at, t, pre_key) = match (one_level, hosted.get(&i)) {
+                (true, Some(&gi)) => (TrackAt::Merged(gi), &merged[gi].1.track, merged[gi].0),
                 (true, None) if member.contains_key(&i) => continue,
-                _ => (t, hash_of(&(doc_key, j))),
+                _ => {
+                    kept = true;
+                    (TrackAt::Doc(i, j), t, hash_of(&(doc_key, j)))
+                }
             };
             let key = doc
                 .frontmatter
@@ -427,11 +477,19 @@ pub fn recognise_all_with(
                 .map(slugify)
                 .filter(|k| !k.is_empty());
             let base = key
-                .or_else(|| doc.frontmatter.slug.clone().filter(|_| !has_track(&tracks)))
+                .or_else(|| {
+                    doc.frontmatter
+                        .slug
+                        .clone()
+                        .filter(|_| !has_track(&tracks, &results))
+                })
                 .unwrap_or_else(|| slugify(&t.title));
             let id = track_ids.unique(&base);
             let bases = steps.bases(pre_key, &|| expectation_bases(t));
-            tracks.push((t, pre_key, id, bases));
+            tracks.push((at, pre_key, id, bases));
+        }
+        if !kept {
+            results[i].1 = used_up.clone();
         }
         if let Some(s) = &dl.skill {
             let mut s = s.clone();
@@ -445,7 +503,7 @@ pub fn recognise_all_with(
             hb.skills.push(s);
             continue;
         }
-        if !has_track(&tracks) && member.get(&i) != Some(&true) {
+        if !has_track(&tracks, &results) && member.get(&i) != Some(&true) {
             let bl = blocks::blocks(&doc.body);
             hb.pages.push(PlainPage {
                 title: doc_title(doc, &bl).0,
@@ -477,8 +535,15 @@ pub fn recognise_all_with(
             })
             .collect()
     });
-    for ((t, pre_key, id, _), (ids, ids_hash)) in tracks.iter().zip(all_ids.iter()) {
+    // The bases are not needed any more (when remembered, they stay in the
+    // memo): a cold build lets them go before tracks are copied.
+    for t in &mut tracks {
+        t.3 = Arc::default();
+    }
+    let used_up: Arc<file_per_level::Merged> = Arc::default();
+    for ((at, pre_key, id, _), (ids, ids_hash)) in tracks.iter().zip(all_ids.iter()) {
         let finished_key = hash_of(&("finished", pre_key, id, ids_hash));
+        let t = at.get(&merged, &results);
         hb.tracks.push(steps.finished(finished_key, &|| {
             let mut t = Track::clone(t);
             t.id = id.clone();
@@ -489,8 +554,32 @@ pub fn recognise_all_with(
             }
             t
         }));
+        if let TrackAt::Merged(gi) = *at {
+            merged[gi].1 = used_up.clone();
+        }
     }
     (hb, views)
+}
+
+/// Where a track being assembled is: a group's merged track, or a
+/// document's own track (document, track).
+#[derive(Clone, Copy)]
+enum TrackAt {
+    Merged(usize),
+    Doc(usize, usize),
+}
+
+impl TrackAt {
+    fn get<'a>(
+        self,
+        merged: &'a [(u64, Arc<file_per_level::Merged>)],
+        results: &'a [(u64, Recognised)],
+    ) -> &'a Track {
+        match self {
+            TrackAt::Merged(gi) => &merged[gi].1.track,
+            TrackAt::Doc(i, j) => &results[i].1 .0.tracks[j],
+        }
+    }
 }
 
 /// The bases of the ids of a track's expectations, in order:

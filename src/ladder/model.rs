@@ -15,6 +15,7 @@
 //! links resolved), HTML, and plain text (for search, diffs and ids).
 
 use serde::Serialize;
+use std::sync::Arc;
 
 /// Bumped whenever the exported JSON changes shape incompatibly.
 pub const SCHEMA_VERSION: u32 = 1;
@@ -23,7 +24,8 @@ pub const SCHEMA_VERSION: u32 = 1;
 /// a 1-based line.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize)]
 pub struct SourceRef {
-    pub file: String,
+    /// Shared: a track's copies (merged, given ids) share it.
+    pub file: Arc<str>,
     pub line: usize,
 }
 
@@ -37,25 +39,46 @@ impl SourceRef {
     }
 }
 
-/// Author text in three forms.
+/// Author text in three forms. Each is a shared string: copying a track
+/// (merging file-per-level documents, giving ids) copies no text, and a
+/// form equal to the source (plain words: the HTML and the text are the
+/// source) is the source's string, not a copy.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize)]
 pub struct Rich {
     /// As written: markdown, possibly with inline HTML.
-    pub source: String,
+    pub source: Arc<str>,
     /// Rendered HTML (links as written; the site rewrites them).
-    pub html: String,
+    pub html: Arc<str>,
     /// Plain text, whitespace folded.
-    pub text: String,
+    pub text: Arc<str>,
 }
 
 impl Rich {
     /// From a markdown fragment (inline or block).
     pub fn from_markdown(src: &str) -> Rich {
         let src = src.trim();
+        Rich::shared(
+            src,
+            crate::render::markdown::render_plain(src),
+            crate::render::markdown::plain_text(src),
+        )
+    }
+
+    /// From its three forms, sharing the source's string for a form equal
+    /// to it.
+    pub fn shared(source: &str, html: String, text: String) -> Rich {
+        let source: Arc<str> = source.into();
+        let share = |form: String| {
+            if *form == *source {
+                source.clone()
+            } else {
+                form.into()
+            }
+        };
         Rich {
-            source: src.to_string(),
-            html: crate::render::markdown::render_plain(src),
-            text: crate::render::markdown::plain_text(src),
+            html: share(html),
+            text: share(text),
+            source,
         }
     }
 
@@ -63,11 +86,11 @@ impl Rich {
     pub fn from_html(html: &str) -> Rich {
         let html = html.trim();
         let text = crate::render::markdown::strip_tags(html);
-        Rich {
-            source: html.to_string(),
-            html: html.to_string(),
-            text: text.split_whitespace().collect::<Vec<_>>().join(" "),
-        }
+        Rich::shared(
+            html,
+            html.to_string(),
+            text.split_whitespace().collect::<Vec<_>>().join(" "),
+        )
     }
 
     pub fn is_empty(&self) -> bool {

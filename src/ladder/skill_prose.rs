@@ -330,7 +330,7 @@ mod tests {
         assert!(w.is_empty(), "{w:?}");
         assert_eq!(s.title, "Testing");
         assert_eq!(s.shape, Some(Shape::ProseSkill));
-        assert_eq!(s.description.unwrap().text, "How we test.");
+        assert_eq!(s.description.unwrap().text, "How we test.".into());
         let got: Vec<_> = s
             .scale
             .iter()
@@ -358,7 +358,7 @@ mod tests {
         assert_eq!(got, [(1, "Junior"), (2, "Mid"), (3, "Senior")]);
         assert_eq!(
             s.scale[0].description.as_ref().unwrap().text,
-            "takes turns at the keyboard"
+            "takes turns at the keyboard".into()
         );
         assert_eq!(s.scale[0].source.line, 6);
         // A list with another label, or a word twice, is not a scale.

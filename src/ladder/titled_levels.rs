@@ -565,7 +565,7 @@ mod tests {
         assert_eq!(t.title, "Web");
         assert_eq!(
             t.description.as_ref().unwrap().text,
-            "Building the web app."
+            "Building the web app.".into()
         );
         let roles: Vec<_> = t.roles.iter().map(|r| (r.title.as_str(), r.from)).collect();
         assert_eq!(
@@ -579,14 +579,17 @@ mod tests {
         );
         assert_eq!(
             t.levels[0].summary.as_ref().unwrap().text,
-            "Ships with help."
+            "Ships with help.".into()
         );
         let e = &t.levels[1].expectations;
-        assert_eq!(e[1].text.text, "Owns a feature end to end.");
+        assert_eq!(e[1].text.text, "Owns a feature end to end.".into());
         assert_eq!(e[1].dimension.as_deref(), Some("impact"));
         assert_eq!(e[2].dimension.as_deref(), Some("mentoring"));
         assert!(w.is_empty(), "{w:?}");
-        assert_eq!(t.levels[2].expectations[0].text.text, "Sets direction");
+        assert_eq!(
+            t.levels[2].expectations[0].text.text,
+            "Sets direction".into()
+        );
         // A role section holding none of the shared dimensions is not a
         // level, and is named in a warning.
         let odd = THREE.replace(

@@ -675,7 +675,7 @@ pub fn dimension_classes(t: &Track, mine: &[Classified], i: usize, dim: &str) ->
     {
         if let (Some(old), Some(d)) = (old, c.diff_html.as_deref()) {
             if in_dim(&e) && in_dim(old) {
-                known.insert((old.text.text.as_str(), e.text.text.as_str()), d);
+                known.insert((&*old.text.text, &*e.text.text), d);
             }
         }
     }
@@ -1143,19 +1143,19 @@ pub fn rebase_media(hb: &Handbook) -> Option<Handbook> {
         let t = Arc::make_mut(t);
         let file = t.source.file.clone();
         if let Some(d) = t.description.as_mut() {
-            d.html = rebase_html(&d.html, &file);
+            d.html = rebase_html(&d.html, &file).into();
         }
         for a in &mut t.anti_patterns {
-            a.text.html = rebase_html(&a.text.html, &a.source.file);
+            a.text.html = rebase_html(&a.text.html, &a.source.file).into();
         }
         for l in &mut t.levels {
             if let Some(s) = l.summary.as_mut() {
-                s.html = rebase_html(&s.html, &l.source.file);
+                s.html = rebase_html(&s.html, &l.source.file).into();
             }
             for e in &mut l.expectations {
-                e.text.html = rebase_html(&e.text.html, &e.source.file);
+                e.text.html = rebase_html(&e.text.html, &e.source.file).into();
                 for x in &mut e.examples {
-                    x.html = rebase_html(&x.html, &e.source.file);
+                    x.html = rebase_html(&x.html, &e.source.file).into();
                 }
             }
         }

@@ -70,7 +70,7 @@ impl LinkMap {
         let mut map = HashMap::new();
         let mut folders = HashMap::new();
         for (d, u) in docs.iter().zip(doc_urls) {
-            map.insert(d.rel.clone(), u.clone());
+            map.insert(d.rel.to_string(), u.clone());
             let name = d.rel.rsplit('/').next().unwrap_or(&d.rel);
             if is_index_name(name) {
                 let folder = d.rel.rsplit_once('/').map(|(f, _)| f).unwrap_or("");
@@ -721,13 +721,13 @@ pub fn plan_documents_batches<E>(
     // The skill each document holds, if any.
     let skill_of: Vec<Option<&crate::ladder::model::Skill>> = docs
         .iter()
-        .map(|d| handbook.skills.iter().find(|s| s.source.file == d.rel))
+        .map(|d| handbook.skills.iter().find(|s| *s.source.file == *d.rel))
         .collect();
 
     // The tracks each document holds.
     let mut tracks_of: HashMap<&str, Vec<&crate::ladder::model::Track>> = HashMap::new();
     for t in &handbook.tracks {
-        tracks_of.entry(t.source.file.as_str()).or_default().push(t);
+        tracks_of.entry(&*t.source.file).or_default().push(t);
     }
     let mut home_content = String::new();
     let mut home_title = None;
@@ -757,7 +757,7 @@ pub fn plan_documents_batches<E>(
                     };
                 }
                 let hosted = tracks_of
-                    .get(doc.rel.as_str())
+                    .get(doc.rel.as_ref())
                     .into_iter()
                     .flatten()
                     .map(|t| (t.title.as_str(), ladder_pages::track_url(t), t.levels.len()))
@@ -838,10 +838,10 @@ pub fn plan_documents_batches<E>(
         .tracks
         .par_iter()
         .map(|t| {
-            let i = docs.iter().position(|d| d.rel == t.source.file);
+            let i = docs.iter().position(|d| *d.rel == *t.source.file);
             let notes_html = i.and_then(|i| {
                 let doc = &docs[i];
-                let view = views.get(&doc.rel)?;
+                let view = views.get(&*doc.rel)?;
                 let rest = SourceDoc {
                     body: unclaimed(&doc.body, &view.spans).into(),
                     ..doc.clone()

@@ -14,8 +14,10 @@ use std::path::PathBuf;
 pub struct SourceDoc {
     /// Absolute (or as-given) path, for messages and edit links.
     pub path: PathBuf,
-    /// Path relative to the content folder, with `/` separators.
-    pub rel: String,
+    /// Path relative to the content folder, with `/` separators (shared:
+    /// every [`SourceRef`](crate::ladder::model::SourceRef) into the
+    /// document holds it).
+    pub rel: std::sync::Arc<str>,
     /// Frontmatter, empty when the file has none.
     pub frontmatter: Frontmatter,
     /// The markdown after the frontmatter (shared: a rebuild hands the
@@ -117,7 +119,7 @@ pub fn read_doc(file: &SourceFile, diags: &mut Diagnostics) -> Result<Option<Sou
     let (frontmatter, body, offset) = split_frontmatter(&text, &file.path)?;
     Ok(Some(SourceDoc {
         path: file.path.clone(),
-        rel: file.rel.clone(),
+        rel: file.rel.as_str().into(),
         frontmatter,
         body: body.into(),
         body_line_offset: offset,
@@ -161,7 +163,7 @@ pub fn read_data(file: &SourceFile, diags: &mut Diagnostics) -> Result<Option<So
     let lines = text.lines().count();
     Ok(Some(SourceDoc {
         path: file.path.clone(),
-        rel: file.rel.clone(),
+        rel: file.rel.as_str().into(),
         frontmatter: Frontmatter {
             raw: text,
             raw_line: 1,
