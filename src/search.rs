@@ -339,12 +339,23 @@ fn terms_of_blocks(first: usize, docs: &[SearchDoc]) -> Vec<Vec<(String, Posting
         .collect()
 }
 
-/// The blocks' postings joined in order, by term.
+/// The blocks' postings joined in order, by term. Each term's list is
+/// sized first and allocated once, and each block goes as soon as it is
+/// joined, so that the postings are never held twice.
 fn join_terms(blocks: Vec<Vec<(String, Postings)>>) -> BTreeMap<String, Postings> {
-    let mut all: FxHashMap<String, Postings> = FxHashMap::default();
+    let mut sizes: FxHashMap<&str, usize> = FxHashMap::default();
+    for (t, p) in blocks.iter().flatten() {
+        *sizes.entry(t.as_str()).or_default() += p.len();
+    }
+    let mut all: FxHashMap<String, Postings> = sizes
+        .into_iter()
+        .map(|(t, n)| (t.to_string(), Vec::with_capacity(n)))
+        .collect();
     for block in blocks {
         for (t, p) in block {
-            all.entry(t).or_default().extend(p);
+            if let Some(list) = all.get_mut(&t) {
+                list.extend(p);
+            }
         }
     }
     all.into_iter().collect()
@@ -426,19 +437,23 @@ fn write_blocks<'a, E: Send>(
 
     // Term shards; the postings go once they are written.
     let shard_names: Vec<String> = {
-        let terms = join_terms(term_blocks);
-        let sized: Vec<(&str, String)> = terms
-            .par_iter()
+        // Each term's postings go as soon as they are encoded.
+        let sized: Vec<(String, String)> = join_terms(term_blocks)
+            .into_par_iter()
             .map(|(t, postings)| {
                 let p: Vec<(usize, u32)> = postings
-                    .iter()
-                    .map(|&(d, w)| (ids[d as usize], w))
+                    .into_iter()
+                    .map(|(d, w)| (ids[d as usize], w))
                     .collect();
-                (t.as_str(), encode_postings(&p))
+                let encoded = encode_postings(&p);
+                (t, encoded)
             })
             .collect();
-        let shards = shard_terms(&sized);
-        drop(sized);
+        let refs: Vec<(&str, &str)> = sized
+            .iter()
+            .map(|(t, p)| (t.as_str(), p.as_str()))
+            .collect();
+        let shards = shard_terms(&refs);
         for (prefix, members) in &shards {
             let mut s = format!("{{\"shard\":{},\"terms\":{{", json!(prefix));
             for (i, (t, p)) in members.iter().enumerate() {
@@ -962,14 +977,19 @@ fn prefix_of(term: &str, n: usize) -> &str {
 /// Group sorted terms (with their encoded postings) into shards by
 /// two-letter prefix; a prefix over [`SHARD_BYTES`] is split by one more
 /// letter, its own exact term staying in the prefix's shard.
-pub fn shard_terms<'a>(terms: &[(&'a str, String)]) -> Vec<(String, Vec<(&'a str, String)>)> {
-    fn split<'a>(
+pub fn shard_terms<'a, P: AsRef<str> + Clone>(
+    terms: &[(&'a str, P)],
+) -> Vec<(String, Vec<(&'a str, P)>)> {
+    fn split<'a, P: AsRef<str> + Clone>(
         prefix: &str,
         depth: usize,
-        terms: &[(&'a str, String)],
-        out: &mut Vec<(String, Vec<(&'a str, String)>)>,
+        terms: &[(&'a str, P)],
+        out: &mut Vec<(String, Vec<(&'a str, P)>)>,
     ) {
-        let size: usize = terms.iter().map(|(t, p)| t.len() + p.len() + 4).sum();
+        let size: usize = terms
+            .iter()
+            .map(|(t, p)| t.len() + p.as_ref().len() + 4)
+            .sum();
         if size <= SHARD_BYTES || terms.len() == 1 {
             out.push((prefix.to_string(), terms.to_vec()));
             return;
@@ -984,10 +1004,10 @@ pub fn shard_terms<'a>(terms: &[(&'a str, String)]) -> Vec<(String, Vec<(&'a str
         }
         group(rest, depth + 1, out);
     }
-    fn group<'a>(
-        terms: &[(&'a str, String)],
+    fn group<'a, P: AsRef<str> + Clone>(
+        terms: &[(&'a str, P)],
         depth: usize,
-        out: &mut Vec<(String, Vec<(&'a str, String)>)>,
+        out: &mut Vec<(String, Vec<(&'a str, P)>)>,
     ) {
         let mut i = 0;
         while i < terms.len() {
