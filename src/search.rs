@@ -235,7 +235,7 @@ impl SearchIndex {
         // distinct word once; the blocks' postings are then joined in order.
         join_terms(terms_of_blocks(0, &self.docs))
             .into_iter()
-            .map(|(t, p)| (t, p.into_iter().map(|(d, w)| (d as usize, w)).collect()))
+            .map(|(t, p)| (t, p.into_iter().map(|p| (p.doc(), p.weight())).collect()))
             .collect()
     }
 
@@ -443,7 +443,7 @@ fn write_blocks<'a, E: Send>(
             .map(|(t, postings)| {
                 let p: Vec<(usize, u32)> = postings
                     .into_iter()
-                    .map(|(d, w)| (ids[d as usize], w))
+                    .map(|p| (ids[p.doc()], p.weight()))
                     .collect();
                 let encoded = encode_postings(&p);
                 (t, encoded)
@@ -873,10 +873,31 @@ pub fn encode_postings(postings: &[(usize, u32)]) -> String {
     s
 }
 
-/// (document index, weight) pairs of one term, in document order (32
-/// bits each: the postings of a large handbook are its index's largest
-/// part in memory).
-type Postings = Vec<(u32, u32)>;
+/// The postings of one term, in document order, each a [`Posting`]: the
+/// postings of a large handbook are its index's largest part in memory.
+type Postings = Vec<Posting>;
+
+/// A document index and a weight in 32 bits: the weight in the low
+/// [`WEIGHT_BITS`] (weights are at most 12; larger ones are capped), the
+/// document above it (an index holds at most 2^27, 134 million,
+/// documents; a source page makes about 50).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Posting(u32);
+
+const WEIGHT_BITS: u32 = 5;
+
+impl Posting {
+    fn new(doc: usize, weight: u32) -> Posting {
+        debug_assert!(doc < 1 << (32 - WEIGHT_BITS), "too many search documents");
+        Posting(((doc as u32) << WEIGHT_BITS) | weight.min((1 << WEIGHT_BITS) - 1))
+    }
+    fn doc(self) -> usize {
+        (self.0 >> WEIGHT_BITS) as usize
+    }
+    fn weight(self) -> u32 {
+        self.0 & ((1 << WEIGHT_BITS) - 1)
+    }
+}
 
 /// Term → postings for the documents `first..first + docs.len()`.
 fn terms_of_block(first: usize, docs: &[SearchDoc]) -> Vec<(String, Postings)> {
@@ -937,7 +958,7 @@ fn terms_of_block(first: usize, docs: &[SearchDoc]) -> Vec<(String, Postings)> {
         seen.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
         seen.dedup_by_key(|p| p.0);
         for (id, w) in &seen {
-            postings[*id].push(((first + i) as u32, *w));
+            postings[*id].push(Posting::new(first + i, *w));
         }
     }
     names.into_iter().zip(postings).collect()
@@ -1179,6 +1200,19 @@ mod tests {
         let h = page_sections("p/index.html", "P", html, false);
         assert_eq!(h.len(), 1);
         assert_eq!(h[0].text, "");
+    }
+
+    #[test]
+    fn postings_keep_document_and_weight_in_32_bits() {
+        for (doc, w) in [(0, 0), (1, 12), (560_000, 10), ((1 << 27) - 1, 31)] {
+            let p = Posting::new(doc, w);
+            assert_eq!((p.doc(), p.weight()), (doc, w));
+        }
+        // A weight too big for its bits is capped, not spilled into the
+        // document.
+        let p = Posting::new(7, 40);
+        assert_eq!((p.doc(), p.weight()), (7, 31));
+        assert_eq!(std::mem::size_of::<Posting>(), 4);
     }
 
     #[test]
