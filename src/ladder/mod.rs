@@ -360,14 +360,7 @@ pub fn recognise_all_with(
     order.sort_by(|a, b| a.rel.cmp(&b.rel));
     let mut results: Vec<(u64, Recognised)> = order.par_iter().map(|d| steps.doc(d)).collect();
     // One file per level: documents naming the same track become one.
-    let level_track = |i: usize| -> Option<&Track> {
-        results[i]
-            .1
-             .0
-            .tracks
-            .iter()
-            .find(|t| t.shape == Some(model::Shape::FilePerLevel))
-    };
+    let level_track = |i: usize| one_level_track(&results[i].1 .0);
     let groups = file_per_level::groups(&order, &|i| level_track(i).is_some());
     // A grouped document's levels move into its group's merged track when
     // nothing else holds its recognition (a cold build); remembered, they
@@ -375,9 +368,11 @@ pub fn recognise_all_with(
     let mut owned: Vec<Mutex<Option<Track>>> = (0..order.len()).map(|_| Mutex::new(None)).collect();
     for &i in groups.iter().flatten() {
         let one_level = Arc::get_mut(&mut results[i].1).and_then(|(dl, _)| {
-            dl.tracks
-                .iter_mut()
-                .find(|t| t.shape == Some(model::Shape::FilePerLevel))
+            let j = dl
+                .tracks
+                .iter()
+                .position(|t| t.shape == Some(model::Shape::FilePerLevel))?;
+            Some(&mut dl.tracks[j])
         });
         if let Some(t) = one_level {
             *owned[i].get_mut().unwrap_or_else(|e| e.into_inner()) = Some(Track {
@@ -387,14 +382,7 @@ pub fn recognise_all_with(
             });
         }
     }
-    let level_track = |i: usize| -> Option<&Track> {
-        results[i]
-            .1
-             .0
-            .tracks
-            .iter()
-            .find(|t| t.shape == Some(model::Shape::FilePerLevel))
-    };
+    let level_track = |i: usize| one_level_track(&results[i].1 .0);
     let mut merged: Vec<(u64, Arc<file_per_level::Merged>)> = groups
         .par_iter()
         .map(|g| {
@@ -559,6 +547,14 @@ pub fn recognise_all_with(
         }
     }
     (hb, views)
+}
+
+/// The one-level track of a document (one file of a track written one
+/// file per level), if it has one.
+fn one_level_track(dl: &DocLadder) -> Option<&Track> {
+    dl.tracks
+        .iter()
+        .find(|t| t.shape == Some(model::Shape::FilePerLevel))
 }
 
 /// Where a track being assembled is: a group's merged track, or a
