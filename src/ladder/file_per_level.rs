@@ -438,6 +438,87 @@ mod tests {
         }
     }
 
+    /// Recognition steps that hold on to what they make, as `rungs serve`
+    /// does: nothing can be moved out, so everything is copied.
+    #[derive(Default)]
+    struct Holding(std::sync::Mutex<Vec<Box<dyn std::any::Any + Send>>>);
+
+    impl crate::ladder::RecogniseSteps for Holding {
+        fn doc(&self, d: &SourceDoc) -> (u64, crate::ladder::Recognised) {
+            let r = crate::ladder::Fresh.doc(d);
+            self.0.lock().unwrap().push(Box::new(r.1.clone()));
+            r
+        }
+        fn merged(&self, _: u64, make: &dyn Fn() -> Merged) -> std::sync::Arc<Merged> {
+            let m = std::sync::Arc::new(make());
+            self.0.lock().unwrap().push(Box::new(m.clone()));
+            m
+        }
+        fn bases(
+            &self,
+            k: u64,
+            make: &dyn Fn() -> Vec<String>,
+        ) -> std::sync::Arc<crate::ladder::Bases> {
+            crate::ladder::Fresh.bases(k, make)
+        }
+        fn ids(
+            &self,
+            k: u64,
+            make: &dyn Fn() -> Vec<Vec<String>>,
+        ) -> std::sync::Arc<crate::ladder::TrackIds> {
+            crate::ladder::Fresh.ids(k, make)
+        }
+        fn finished(&self, k: u64, make: &dyn Fn() -> Track) -> std::sync::Arc<Track> {
+            crate::ladder::Fresh.finished(k, make)
+        }
+    }
+
+    #[test]
+    fn moved_and_copied_levels_make_the_same_handbook() {
+        let docs = vec![
+            doc("web/_index.md", None, None, "# Web\n\nAll about the web.\n"),
+            doc(
+                "web/l2.md",
+                Some("web"),
+                Some("2"),
+                "## Craft\n- Tests well\n- **Review**: reviews\n",
+            ),
+            doc(
+                "web/l1.md",
+                Some("web"),
+                Some("1"),
+                "Starts.\n\n## Craft\n- Tests\n## Impact\n- Ships\n",
+            ),
+            doc(
+                "web/l1-again.md",
+                Some("web"),
+                Some("1"),
+                "## Craft\n- Clash\n",
+            ),
+            doc(
+                "ops/l1.md",
+                Some("ops"),
+                Some("1"),
+                "## Uptime\n- Watches\n",
+            ),
+        ];
+        let json = |steps: &dyn crate::ladder::RecogniseSteps| {
+            let mut dg = Diagnostics::default();
+            let (hb, _) = crate::ladder::recognise_all_with(&docs, &mut dg, steps);
+            (serde_json::to_string(&hb).unwrap(), dg.into_vec().len())
+        };
+        let cold = json(&crate::ladder::Fresh);
+        let held = json(&Holding::default());
+        assert_eq!(cold, held);
+        assert!(
+            cold.0.contains("Tests well") && cold.0.contains("Watches"),
+            "{}",
+            cold.0
+        );
+        // The clashing level file warns in both.
+        assert!(cold.1 > 0);
+    }
+
     #[test]
     fn merges_levels_of_one_track() {
         let idx = SourceDoc {

@@ -277,3 +277,28 @@ impl Handbook {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_text_is_one_shared_string() {
+        let r = Rich::from_markdown("Reviews code from teammates.");
+        assert!(Arc::ptr_eq(&r.source, &r.html) && Arc::ptr_eq(&r.source, &r.text));
+        // A copy (merging, giving ids) copies no text.
+        let copy = r.clone();
+        assert!(Arc::ptr_eq(&r.source, &copy.source));
+    }
+
+    #[test]
+    fn forms_that_differ_are_kept_apart() {
+        let r = Rich::from_markdown("Ships *small* changes & fixes.");
+        assert_eq!(&*r.source, "Ships *small* changes & fixes.");
+        assert_eq!(&*r.html, "Ships <em>small</em> changes &amp; fixes.");
+        assert_eq!(&*r.text, "Ships small changes & fixes.");
+        let h = Rich::from_html("Owns <b>the</b> roadmap");
+        assert!(Arc::ptr_eq(&h.source, &h.html));
+        assert_eq!(&*h.text, "Owns the roadmap");
+    }
+}
