@@ -657,16 +657,30 @@ impl PlanSteps for Memo {
         })
     }
 
+    /// The session plans ladder pages through [`Memo::ladder_plans`];
+    /// this answers what [`crate::site::Cold`] would.
     fn ladder_pages(
         &self,
         hb: &crate::ladder::model::Handbook,
         extras: &[ladder_pages::TrackExtras],
     ) -> Vec<PageOut> {
+        ladder_pages::plan(hb, extras)
+    }
+}
+
+impl Memo {
+    /// The ladder pages of `hb` ([`ladder_pages::plan`]), each track's and
+    /// each cross-track page's remembered under what it reads.
+    fn ladder_plans(
+        &self,
+        hb: &crate::ladder::model::Handbook,
+        extras: &[ladder_pages::TrackExtras],
+    ) -> LadderPlan {
         // Media paths rebased for every page: planned afresh.
         let hashes: Vec<Arc<TrackHashes>> =
             hb.tracks.par_iter().map(|t| self.track_hashes(t)).collect();
         if hashes.iter().any(|h| h.media) {
-            return ladder_pages::plan(hb, extras);
+            return LadderPlan::Fresh(ladder_pages::plan(hb, extras));
         }
         // Per track: what every page reads of the track (all but its
         // levels; the levels' numbers and headings), each level's hash, and
@@ -757,18 +771,15 @@ impl PlanSteps for Memo {
                 })
             })
             .collect();
-        let mut known = self.known.lock().unwrap();
-        let mut out = Vec::new();
-        for (plan, fresh) in per_track.into_iter().chain(cross) {
-            let mut fresh = fresh.map(Vec::into_iter);
-            for (p, h) in plan.iter() {
-                let data = fresh.as_mut().and_then(Iterator::next);
-                known.insert(p.url.clone(), (p.template, *h, data));
-                out.push(without_data(p));
-            }
-        }
-        out
+        LadderPlan::Remembered(per_track.into_iter().chain(cross).collect())
     }
+}
+
+/// The ladder pages of a build: planned afresh, with their data, or
+/// through the memo.
+enum LadderPlan {
+    Fresh(Vec<PageOut>),
+    Remembered(Vec<Planned>),
 }
 
 /// What the ladder pages read of one track.
@@ -936,9 +947,13 @@ fn build_steps(
     let (handbook, mut views) = crate::ladder::recognise_all_with(&docs, &mut diags, memo);
     let docs = crate::apply_views(docs, &mut views);
     lap.lap("recognise");
-    let mut site =
-        crate::site::plan_with(&layout, &docs, &assets, &handbook, &views, &mut diags, memo);
-    let known = memo.take_known();
+    // Document pages (with home and, last, 404) as `plan_with` plans
+    // them; ladder pages each track's at a time, shared with the memo.
+    let (mut site, extras) = crate::site::plan_documents_with(
+        &layout, &docs, &assets, &handbook, &views, &mut diags, memo,
+    );
+    let ladder = memo.ladder_plans(&handbook, &extras);
+    let mut known = memo.take_known();
     lap.lap("plan");
     let doc_data = std::mem::take(&mut *memo.doc_data.lock().unwrap());
     // A document page's sections are remembered under its data's hash
@@ -954,6 +969,7 @@ fn build_steps(
         Some(d) => &d.0.data,
         None => &p.data,
     };
+    // Ladder pages hold no sections: the documents' pages are enough.
     let input = crate::search_input(&handbook, &docs, &site, &sections, data_of);
     let out = crate::config::absolute(&layout.output);
     // Into a known output, the search index is made and written after the
@@ -964,50 +980,85 @@ fn build_steps(
     } else {
         (input.index(&handbook).files(), None)
     };
-    site.pages.push(crate::search::search_page());
     lap.lap("search");
 
     let base = crate::base_context(&layout, &renderer, &site);
     let base_key = hash_of(&(theme_key, hash_map(&base)));
     let canonical_base = layout.config.base_url_normalised();
-    let page_count = site.pages.len();
-    let sitemap_text = crate::sitemap(
-        site.pages
-            .iter()
-            .filter(|p| p.in_sitemap)
-            .map(|p| p.url.clone())
-            .collect(),
-        canonical_base.as_deref(),
-    );
-    // Unless the output is known, every page is rendered and written.
-    let unknown = rustc_hash::FxHashMap::default();
-    let old_keys = if s.knows(&out) {
-        &s.page_keys
-    } else {
-        &unknown
-    };
-    let old_hashes = s.written.as_ref().map(|(_, h)| h);
-    // Ladder pages come with the hash of their data, and with the data
-    // when it was planned in this build.
-    let mut known = known;
-    let pages: Vec<(PageOut, Option<u64>)> = std::mem::take(&mut site.pages)
-        .into_iter()
-        .map(|mut p| match known.remove(&p.url) {
-            Some((template, h, data)) if template == p.template => {
-                if let Some(data) = data {
-                    p.data = data;
-                }
-                (p, Some(h))
+    // Every page in `plan_with`'s order, then the search page. Document
+    // pages come with the hash of their data (their data is in
+    // `doc_data`), ladder pages with it and with their data when it was
+    // planned in this build.
+    let mut own = std::mem::take(&mut site.pages);
+    let not_found = own.pop();
+    let mut own_item = |mut p: PageOut| match known.remove(&p.url) {
+        Some((template, h, data)) if template == p.template => {
+            if let Some(data) = data {
+                p.data = data;
             }
-            _ => (p, None),
-        })
-        .collect();
+            Item::Own(p, Some(h))
+        }
+        _ => Item::Own(p, None),
+    };
+    let mut items: Vec<Item<'_>> = own.into_iter().map(&mut own_item).collect();
+    let (plans, mut fresh): (Vec<TrackPlan>, Vec<_>) = match ladder {
+        LadderPlan::Fresh(pages) => {
+            items.extend(pages.into_iter().map(|p| Item::Own(p, None)));
+            (Vec::new(), Vec::new())
+        }
+        LadderPlan::Remembered(plans) => plans.into_iter().unzip(),
+    };
+    for (plan, fresh) in plans.iter().zip(&mut fresh) {
+        let mut fresh = fresh.take().map(Vec::into_iter);
+        items.extend(
+            plan.iter()
+                .map(|(p, h)| Item::Shared(p, *h, fresh.as_mut().and_then(Iterator::next))),
+        );
+    }
+    items.extend(not_found.map(&mut own_item));
+    items.push(own_item(crate::search::search_page()));
+    let page_count = items.len();
+    // The sitemap is made again only when its addresses changed.
+    let known_out = s.knows(&out);
+    let sitemap_key = {
+        let mut h = FastHasher::default();
+        canonical_base.hash(&mut h);
+        for p in items.iter().map(Item::page).filter(|p| p.in_sitemap) {
+            h.write(p.url.as_bytes());
+        }
+        h.finish()
+    };
+    let sitemap: (Option<Vec<u8>>, (usize, u64)) = match s.output.sitemap {
+        Some((k, h)) if k == sitemap_key && known_out => (None, h),
+        _ => {
+            let text = crate::sitemap(
+                items
+                    .iter()
+                    .map(Item::page)
+                    .filter(|p| p.in_sitemap)
+                    .map(|p| p.url.clone())
+                    .collect(),
+                canonical_base.as_deref(),
+            )
+            .into_bytes();
+            let h = content_hash(&text);
+            (Some(text), h)
+        }
+    };
+    // Unless the output is known, every page is rendered and written.
+    if !known_out {
+        s.output = Output::default();
+    }
+    let pages_before = &s.output.pages;
     // A remembered page, planned without its data, that must be rendered.
     let stale = std::sync::atomic::AtomicBool::new(false);
-    let rendered_count = std::sync::atomic::AtomicUsize::new(0);
-    let rendered: Vec<(Built, u64)> = pages
+    let rendered: Vec<Done> = items
         .into_par_iter()
-        .map(|(p, planned)| -> Result<(Built, u64)> {
+        .map(|item| -> Result<Done> {
+            let (p, planned) = match &item {
+                Item::Own(p, planned) => (p, *planned),
+                Item::Shared(p, h, _) => (*p, Some(*h)),
+            };
             let data_key = match planned {
                 Some(h) => h,
                 None => hash_map(&p.data),
@@ -1019,23 +1070,32 @@ fn build_steps(
                 canonical_base.as_deref(),
                 data_key,
             ));
-            let same = old_keys.get(&p.url) == Some(&key);
-            if let Some(h) = old_hashes.and_then(|h| h.get(&p.url)).filter(|_| same) {
-                return Ok(((p.url, None, *h), key));
+            if pages_before.contains_key(&key) {
+                return Ok(Done::Same(key));
             }
-            let data = match doc_data.get(&p.url) {
-                Some(d) if p.data.is_empty() => d.0.data.clone(),
-                _ => p.data,
+            let (url, template, data) = match item {
+                Item::Own(p, _) => {
+                    let data = match doc_data.get(&p.url) {
+                        Some(d) if p.data.is_empty() => d.0.data.clone(),
+                        _ => p.data,
+                    };
+                    (p.url, p.template, data)
+                }
+                Item::Shared(p, _, data) => (p.url.clone(), p.template, data.unwrap_or_default()),
             };
             if planned.is_some() && data.is_empty() {
                 stale.store(true, std::sync::atomic::Ordering::Relaxed);
-                return Ok(((p.url, None, (0, 0)), key));
+                return Ok(Done::Same(key));
             }
-            let ctx = crate::page_context(&base, &p.url, data, canonical_base.as_deref());
-            let html = renderer.render(p.template, &ctx)?.into_bytes();
-            rendered_count.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            let h = content_hash(&html);
-            Ok(((p.url, Some(OutFile::Bytes(html)), h), key))
+            let ctx = crate::page_context(&base, &url, data, canonical_base.as_deref());
+            let html = renderer.render(template, &ctx)?.into_bytes();
+            let hash = content_hash(&html);
+            Ok(Done::New {
+                url,
+                key,
+                html,
+                hash,
+            })
         })
         .collect::<Result<_>>()?;
     if stale.into_inner() {
@@ -1044,15 +1104,14 @@ fn build_steps(
     lap.lap("render");
     lap.note(&format!(
         "{} of {page_count} pages rendered",
-        rendered_count.into_inner()
+        rendered
+            .iter()
+            .filter(|d| matches!(d, Done::New { .. }))
+            .count()
     ));
-    let mut page_keys =
-        rustc_hash::FxHashMap::with_capacity_and_hasher(rendered.len(), Default::default());
-    let mut files: Vec<Built> = Vec::with_capacity(rendered.len() + search_files.len() + 8);
-    for (b, key) in rendered {
-        page_keys.insert(b.0.clone(), key);
-        files.push(b);
-    }
+    // Every other file: copied sources, the theme's assets, the search
+    // index (when made now), the sitemap.
+    let mut files: Vec<Built> = Vec::with_capacity(site.assets.len() + search_files.len() + 8);
     for (rel, path) in &site.assets {
         let h = memo.copy_hash(path)?;
         files.push((rel.clone(), Some(OutFile::Copy(path.clone())), h));
@@ -1064,11 +1123,15 @@ fn build_steps(
         .collect();
     let sync_search: Vec<String> = search_files.iter().map(|(u, _)| u.clone()).collect();
     bytes.extend(search_files.into_iter().map(|(r, t)| (r, t.into_bytes())));
-    bytes.push(("sitemap.xml".into(), sitemap_text.into_bytes()));
     for (rel, b) in bytes {
         let h = content_hash(&b);
         files.push((rel, Some(OutFile::Bytes(b)), h));
     }
+    files.push((
+        "sitemap.xml".into(),
+        sitemap.0.map(OutFile::Bytes),
+        sitemap.1,
+    ));
     let mut hashes: crate::OutputHashes = files.iter().map(|(u, _, h)| (u.clone(), *h)).collect();
     // The last index's files stay until their replacement is written.
     let old_search: crate::OutputHashes = match (&index, &s.written) {
@@ -1086,8 +1149,8 @@ fn build_steps(
         .filter_map(|(u, f, _)| f.map(|f| (u, f)))
         .collect();
     let assets_count = site.assets.len() + renderer.assets.len();
-    let written = s.write(out.clone(), &to_write, hashes)?;
-    s.page_keys = page_keys;
+    let written = write(s, out.clone(), rendered, &to_write, hashes)?;
+    s.output.sitemap = Some((sitemap_key, sitemap.1));
     match index {
         Some(input) => {
             // The model and documents go with it, to be dropped there too.
@@ -1125,6 +1188,151 @@ fn build_steps(
         },
         written,
     )))
+}
+
+/// A page of a session build: planned now (with the hash of its data when
+/// it was planned by a step that keeps it), or as a memo holds it, with
+/// the hash of its data and the data when it was planned now.
+enum Item<'a> {
+    Own(PageOut, Option<u64>),
+    Shared(
+        &'a PageOut,
+        u64,
+        Option<serde_json::Map<String, serde_json::Value>>,
+    ),
+}
+
+impl Item<'_> {
+    fn page(&self) -> &PageOut {
+        match self {
+            Item::Own(p, _) => p,
+            Item::Shared(p, _, _) => p,
+        }
+    }
+}
+
+/// A page of a session build: unchanged since the last (its key), or
+/// rendered.
+enum Done {
+    Same(u64),
+    New {
+        url: String,
+        key: u64,
+        html: Vec<u8>,
+        hash: (usize, u64),
+    },
+}
+
+/// What the last build of a session left in its output besides the
+/// files of [`crate::Session::written`]: its pages, and its sitemap.
+#[derive(Default)]
+pub(crate) struct Output {
+    /// Each page by its key (template, URL, data and everything every
+    /// page reads): its URL, the length and hash of its bytes, and the
+    /// last build that had it.
+    pages: rustc_hash::FxHashMap<u64, (String, (usize, u64), u64)>,
+    /// Each page's key by its URL.
+    urls: rustc_hash::FxHashMap<String, u64>,
+    /// The build under way.
+    now: u64,
+    /// The key of the sitemap's addresses, and the hash of its bytes.
+    sitemap: Option<(u64, (usize, u64))>,
+}
+
+/// Write a build to `out`: its pages (only those whose bytes changed,
+/// unless the output is not known, then every file through a staging
+/// folder like [`crate::build`]), `files` (the other files to write), with
+/// `hashes` every other file of the build; remove the files that are gone.
+fn write(
+    s: &mut crate::Session,
+    out: PathBuf,
+    pages: Vec<Done>,
+    files: &[(String, crate::OutFile)],
+    hashes: crate::OutputHashes,
+) -> Result<crate::Written> {
+    let known = s.knows(&out);
+    let previous = s.written.take();
+    let o = &mut s.output;
+    o.now += 1;
+    let now = o.now;
+    let total = pages.len() + hashes.len();
+    // The pages to write, and what the output holds now.
+    let mut new = Vec::new();
+    for d in pages {
+        match d {
+            Done::Same(key) => {
+                if let Some(e) = o.pages.get_mut(&key) {
+                    e.2 = now;
+                }
+            }
+            Done::New {
+                url,
+                key,
+                html,
+                hash,
+            } => {
+                let before = o.urls.get(&url).and_then(|k| o.pages.get(k)).map(|e| e.1);
+                o.pages.insert(key, (url.clone(), hash, now));
+                o.urls.insert(url.clone(), key);
+                if !known || before != Some(hash) {
+                    new.push((url, crate::OutFile::Bytes(html)));
+                }
+            }
+        }
+    }
+    // Pages gone: their address holds no page of this build.
+    let mut gone = Vec::new();
+    o.pages.retain(|k, (url, _, seen)| {
+        if *seen == now {
+            return true;
+        }
+        if o.urls.get(url) == Some(k) {
+            gone.push(std::mem::take(url));
+        }
+        false
+    });
+    for u in &gone {
+        o.urls.remove(u);
+    }
+    let r = match previous {
+        Some((_, old)) if known => (|| -> Result<crate::Written> {
+            let mut to_write: Vec<&(String, crate::OutFile)> = new.iter().collect();
+            to_write.extend(files.iter().filter(|(u, _)| old.get(u) != hashes.get(u)));
+            let written = crate::write_files(&out, &to_write)?;
+            // Nothing is removed where this build put a file.
+            let stays = |u: &String| hashes.contains_key(u) || o.urls.contains_key(u);
+            let removed = crate::remove_files(&out, old.keys().chain(&gone).filter(|u| !stays(u)));
+            Ok(crate::Written {
+                written,
+                removed,
+                unchanged: total - written,
+            })
+        })(),
+        _ => (|| -> Result<crate::Written> {
+            let staging = crate::output::Staging::create(&out)?;
+            new.par_iter()
+                .chain(files.par_iter())
+                .try_for_each(|(url, f)| match f {
+                    crate::OutFile::Bytes(b) => staging.write(url, b),
+                    crate::OutFile::Copy(path) => staging.copy(url, path),
+                })?;
+            staging.commit()?;
+            Ok(crate::Written {
+                written: total,
+                ..crate::Written::default()
+            })
+        })(),
+    };
+    match r {
+        Ok(w) => {
+            s.written = Some((out, hashes));
+            Ok(w)
+        }
+        Err(e) => {
+            s.output = Output::default();
+            Err(e)
+        }
+    }
 }
 
 /// `RUNGS_TIMINGS=1`: how long each step of a session build took, in

@@ -274,6 +274,23 @@ fn every_kind_of_edit_matches_a_cold_build() {
     b.check("add an asset");
     b.write("content/img/pic.png", "still not a png!");
     b.check("edit an asset");
+
+    // A page's address taken over by a copied file, and back.
+    b.write("content/swap.md", "# Swap\n\nA page.\n");
+    b.check("add a page");
+    b.remove("content/swap.md");
+    b.write("content/swap/index.html", "<p>a copied file</p>\n");
+    b.check("a copied file where the page was");
+    b.remove("content/swap/index.html");
+    b.write("content/swap.md", "# Swap\n\nThe page again.\n");
+    b.check("the page again where the copied file was");
+
+    // Every address in the sitemap moves.
+    b.write(
+        "rungs.yml",
+        &format!("{CONFIG}base_url: https://example.org/handbook/\n"),
+    );
+    b.check("set base_url");
 }
 
 #[test]
