@@ -219,6 +219,12 @@ impl<K: Hash + Eq, V: Clone> Generations<K, V> {
     fn insert(&mut self, k: K, v: V) {
         self.map.insert(k, (v, self.now));
     }
+    /// Keep `k` (when known) for this build.
+    fn touch(&mut self, k: &K) {
+        if let Some(e) = self.map.get_mut(k) {
+            e.1 = self.now;
+        }
+    }
     /// Forget everything.
     fn forget(&mut self) {
         self.map.clear();
@@ -298,6 +304,9 @@ pub struct Memo {
     doc_data: Mutex<rustc_hash::FxHashMap<String, Arc<DocPage>>>,
     sections: Shared<u64, Arc<[crate::search::PageSection]>>,
     tracks: Shared<u64, TrackPlan>,
+    /// Each track's pages, as [`Memo::tracks`] holds them (by key), under
+    /// everything its pages read.
+    track_lists: Shared<u64, Arc<Vec<(u64, TrackPlan)>>>,
     /// Each finished track's hashes, by its address (the track is kept
     /// with them, so the address is not reused while they are known).
     track_hashes: Shared<usize, (Arc<Track>, Arc<TrackHashes>)>,
@@ -307,9 +316,10 @@ pub struct Memo {
     links: Mutex<Option<(usize, u64)>>,
     /// What [`Memo::ladder_pages`] planned in the build under way.
     known: Mutex<Known>,
-    /// The search index files of the last build, and the writing of the
-    /// next ones when it is under way (see [`settle`]).
-    search_urls: Vec<String>,
+    /// The search index files of the last build (kept apart from
+    /// [`crate::Session::written`]), and the writing of the next ones when
+    /// it is under way (see [`settle`]).
+    search: crate::OutputHashes,
     pending: Mutex<Option<Deferred>>,
 }
 
@@ -317,8 +327,9 @@ pub struct Memo {
 /// index of a large handbook takes longer to make and write than the pages
 /// an edit changes, and the browser reloads when the pages are in place. The next
 /// build (and the end of the session) waits for it first. Gives the
-/// hashes of the files written.
-type Deferred = std::thread::JoinHandle<Result<crate::OutputHashes>>;
+/// hashes of the files written. It runs on rayon's threads, which live on:
+/// memory a thread that ended had allocated is slow to free.
+type Deferred = std::sync::mpsc::Receiver<std::thread::Result<Result<crate::OutputHashes>>>;
 
 /// Wait for the search index files of the last build, if they are still
 /// being written, and record them; if writing them failed, the output is
@@ -327,17 +338,12 @@ pub(crate) fn settle(s: &mut crate::Session) {
     let Some(job) = s.memo.pending.lock().unwrap().take() else {
         return;
     };
-    match job.join() {
-        Ok(Ok(new)) => {
-            if let Some((_, hashes)) = &mut s.written {
-                for u in &s.memo.search_urls {
-                    hashes.remove(u);
-                }
-                s.memo.search_urls = new.keys().cloned().collect();
-                hashes.extend(new);
-            }
+    match job.recv() {
+        Ok(Ok(Ok(new))) => s.memo.search = new,
+        _ => {
+            s.written = None;
+            s.memo.search.clear();
         }
-        _ => s.written = None,
     }
 }
 
@@ -371,6 +377,7 @@ impl Memo {
         self.doc_pages.lock().unwrap().turn(good);
         self.sections.lock().unwrap().turn(good);
         self.tracks.lock().unwrap().turn(good);
+        self.track_lists.lock().unwrap().turn(good);
         self.track_hashes.lock().unwrap().turn(good);
         self.classes.lock().unwrap().turn(good);
     }
@@ -687,11 +694,11 @@ impl Memo {
         // what level pages read of the other tracks (the same level there:
         // its number and heading). Each page's key adds the levels it shows.
         let none = ladder_pages::TrackExtras::default();
-        let per_track: Vec<Planned> = hb
+        let per_track: Vec<Vec<Planned>> = hb
             .tracks
             .par_iter()
             .enumerate()
-            .flat_map(|(ti, t)| {
+            .map(|(ti, t)| {
                 let x = extras.get(ti).unwrap_or(&none);
                 let h = &hashes[ti];
                 let rest: Vec<u64> = hashes
@@ -708,7 +715,16 @@ impl Memo {
                     &x.source_url,
                     &x.edit_url,
                 ));
-                let order = std::sync::OnceLock::new();
+                // A track whose pages read nothing new: its pages as they
+                // were (each kept in the memo too, for its next edit).
+                let whole_key = hash_of(&("track", track_key, &h.levels, rest));
+                if let Some(list) = self.track_lists.lock().unwrap().get(&whole_key) {
+                    let mut pages = self.tracks.lock().unwrap();
+                    for (k, _) in list.iter() {
+                        pages.touch(k);
+                    }
+                    return list.iter().map(|(_, p)| (Arc::clone(p), None)).collect();
+                }
                 // Classes read a level and the level below.
                 let pair = |i: usize| (h.levels[i], i.checked_sub(1).map(|j| h.levels[j]));
                 let level = |i: usize| {
@@ -725,7 +741,7 @@ impl Memo {
                     level: &level,
                     dimension: &dimension,
                 };
-                ladder_pages::track_page_list(t)
+                let planned: Vec<(u64, Planned)> = ladder_pages::track_page_list(t)
                     .into_par_iter()
                     .map(|p| {
                         let key = hash_of(&(
@@ -734,12 +750,23 @@ impl Memo {
                             &h.levels[p.levels_read(t)],
                             p.reads_other_tracks().then_some(rest),
                         ));
-                        self.planned(key, || {
-                            let order = order.get_or_init(|| ladder_pages::dimension_order(t));
-                            vec![ladder_pages::plan_track_page(hb, t, order, x, p, &classes)]
-                        })
+                        let planned = self.planned(key, || {
+                            vec![ladder_pages::plan_track_page(
+                                hb, t, &h.order, x, p, &classes,
+                            )]
+                        });
+                        (key, planned)
                     })
-                    .collect::<Vec<_>>()
+                    .collect();
+                let list = planned
+                    .iter()
+                    .map(|(k, (p, _))| (*k, Arc::clone(p)))
+                    .collect();
+                self.track_lists
+                    .lock()
+                    .unwrap()
+                    .insert(whole_key, Arc::new(list));
+                planned.into_iter().map(|(_, p)| p).collect()
             })
             .collect();
         // A cross-track page shows level n of every track that has it, and
@@ -761,17 +788,13 @@ impl Memo {
                     .collect();
                 let key = hash_of(&("cross", n, numbers_key, columns));
                 self.planned(key, || {
-                    let orders = orders.get_or_init(|| {
-                        hb.tracks
-                            .iter()
-                            .map(|t| ladder_pages::dimension_order(t))
-                            .collect::<Vec<_>>()
-                    });
+                    let orders = orders
+                        .get_or_init(|| hashes.iter().map(|h| h.order.clone()).collect::<Vec<_>>());
                     vec![ladder_pages::cross_level_page(hb, n, &numbers, orders)]
                 })
             })
             .collect();
-        LadderPlan::Remembered(per_track.into_iter().chain(cross).collect())
+        LadderPlan::Remembered(per_track.into_iter().flatten().chain(cross).collect())
     }
 }
 
@@ -795,6 +818,8 @@ struct TrackHashes {
     /// Whether its texts may hold media paths
     /// ([`ladder_pages::has_media`]).
     media: bool,
+    /// Its [`ladder_pages::dimension_order`].
+    order: Vec<Option<String>>,
 }
 
 fn track_hashes(t: &crate::ladder::model::Track) -> TrackHashes {
@@ -831,6 +856,7 @@ fn track_hashes(t: &crate::ladder::model::Track) -> TrackHashes {
         headings: hash_of(&headings),
         seen_from_others: hash_of(&(&t.id, &t.title, headings)),
         media: ladder_pages::has_media(t),
+        order: ladder_pages::dimension_order(t),
     }
 }
 
@@ -907,6 +933,7 @@ pub(crate) fn build(
         // plan them afresh.
         s.memo.begin();
         s.memo.tracks.lock().unwrap().forget();
+        s.memo.track_lists.lock().unwrap().forget();
         r = build_steps(s, opts, start);
     }
     let r = r.and_then(|r| {
@@ -1116,13 +1143,11 @@ fn build_steps(
         let h = memo.copy_hash(path)?;
         files.push((rel.clone(), Some(OutFile::Copy(path.clone())), h));
     }
-    let mut bytes: Vec<(String, Vec<u8>)> = renderer
+    let bytes: Vec<(String, Vec<u8>)> = renderer
         .assets
         .values()
         .map(|a| (a.url.clone(), a.bytes.clone()))
         .collect();
-    let sync_search: Vec<String> = search_files.iter().map(|(u, _)| u.clone()).collect();
-    bytes.extend(search_files.into_iter().map(|(r, t)| (r, t.into_bytes())));
     for (rel, b) in bytes {
         let h = content_hash(&b);
         files.push((rel, Some(OutFile::Bytes(b)), h));
@@ -1132,29 +1157,32 @@ fn build_steps(
         sitemap.0.map(OutFile::Bytes),
         sitemap.1,
     ));
-    let mut hashes: crate::OutputHashes = files.iter().map(|(u, _, h)| (u.clone(), *h)).collect();
-    // The last index's files stay until their replacement is written.
-    let old_search: crate::OutputHashes = match (&index, &s.written) {
-        (Some(_), Some((_, h))) => s
-            .memo
-            .search_urls
-            .iter()
-            .filter_map(|u| h.get(u).map(|x| (u.clone(), *x)))
-            .collect(),
-        _ => crate::OutputHashes::default(),
-    };
-    hashes.extend(old_search.iter().map(|(u, h)| (u.clone(), *h)));
-    let to_write: Vec<(String, OutFile)> = files
+    let hashes: crate::OutputHashes = files.iter().map(|(u, _, h)| (u.clone(), *h)).collect();
+    let mut to_write: Vec<(String, OutFile)> = files
         .into_iter()
         .filter_map(|(u, f, _)| f.map(|f| (u, f)))
         .collect();
+    // The search index made now is written with the rest; a deferred one
+    // replaces the last index's files, which stay until then.
+    let search_now: crate::OutputHashes = search_files
+        .iter()
+        .map(|(u, t)| (u.clone(), content_hash(t.as_bytes())))
+        .collect();
+    let searched = search_now.len() + s.memo.search.len() * usize::from(index.is_some());
+    to_write.extend(
+        search_files
+            .into_iter()
+            .map(|(u, t)| (u, OutFile::Bytes(t.into_bytes()))),
+    );
     let assets_count = site.assets.len() + renderer.assets.len();
-    let written = write(s, out.clone(), rendered, &to_write, hashes)?;
+    let written = write(s, out.clone(), rendered, &to_write, hashes, searched)?;
     s.output.sitemap = Some((sitemap_key, sitemap.1));
     match index {
         Some(input) => {
+            let old_search = std::mem::take(&mut s.memo.search);
+            let (tx, rx) = std::sync::mpsc::channel();
             // The model and documents go with it, to be dropped there too.
-            let job = std::thread::spawn(move || -> Result<crate::OutputHashes> {
+            let job = move || -> Result<crate::OutputHashes> {
                 let index = input.index(&handbook);
                 drop((handbook, docs, views));
                 let files: Vec<(String, OutFile)> = index
@@ -1171,10 +1199,13 @@ fn build_steps(
                     .collect();
                 crate::update_in_place(&out, &files, &new, &old_search)?;
                 Ok(new)
+            };
+            rayon::spawn(move || {
+                let _ = tx.send(std::panic::catch_unwind(std::panic::AssertUnwindSafe(job)));
             });
-            *s.memo.pending.lock().unwrap() = Some(job);
+            *s.memo.pending.lock().unwrap() = Some(rx);
         }
-        None => s.memo.search_urls = sync_search,
+        None => s.memo.search = search_now,
     }
     lap.lap("write");
     diags.sort();
@@ -1242,20 +1273,22 @@ pub(crate) struct Output {
 /// Write a build to `out`: its pages (only those whose bytes changed,
 /// unless the output is not known, then every file through a staging
 /// folder like [`crate::build`]), `files` (the other files to write), with
-/// `hashes` every other file of the build; remove the files that are gone.
+/// `hashes` every other file of the build but the `searched` files of the
+/// search index; remove the files that are gone.
 fn write(
     s: &mut crate::Session,
     out: PathBuf,
     pages: Vec<Done>,
     files: &[(String, crate::OutFile)],
     hashes: crate::OutputHashes,
+    searched: usize,
 ) -> Result<crate::Written> {
     let known = s.knows(&out);
     let previous = s.written.take();
     let o = &mut s.output;
     o.now += 1;
     let now = o.now;
-    let total = pages.len() + hashes.len();
+    let total = pages.len() + hashes.len() + searched;
     // The pages to write, and what the output holds now.
     let mut new = Vec::new();
     for d in pages {
@@ -1297,7 +1330,12 @@ fn write(
     let r = match previous {
         Some((_, old)) if known => (|| -> Result<crate::Written> {
             let mut to_write: Vec<&(String, crate::OutFile)> = new.iter().collect();
-            to_write.extend(files.iter().filter(|(u, _)| old.get(u) != hashes.get(u)));
+            // Files without a hash (the search index made now) are new.
+            to_write.extend(
+                files
+                    .iter()
+                    .filter(|(u, _)| hashes.get(u).map_or(true, |h| old.get(u) != Some(h))),
+            );
             let written = crate::write_files(&out, &to_write)?;
             // Nothing is removed where this build put a file.
             let stays = |u: &String| hashes.contains_key(u) || o.urls.contains_key(u);
