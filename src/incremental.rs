@@ -321,14 +321,22 @@ pub struct Memo {
     /// it is under way (see [`settle`]).
     search: crate::OutputHashes,
     pending: Mutex<Option<Deferred>>,
+    /// The number of the last search index started.
+    search_builds: Arc<std::sync::atomic::AtomicU64>,
+    search_pool: std::sync::OnceLock<Option<rayon::ThreadPool>>,
 }
 
 /// The search index of a build, made and written after its pages: the
 /// index of a large handbook takes longer to make and write than the pages
-/// an edit changes, and the browser reloads when the pages are in place. The next
-/// build (and the end of the session) waits for it first. Gives the
-/// hashes of the files written. It runs on rayon's threads, which live on:
-/// memory a thread that ended had allocated is slow to free.
+/// an edit changes, and the browser reloads when the pages are in place.
+/// The next build does not wait for it (unless it writes the whole
+/// output): its own index waits for it instead, and is made only when no
+/// newer build follows. The end of the session waits for it. Gives the
+/// hashes of the files written.
+///
+/// It runs on a thread pool of its own, one thread, which lives on (memory
+/// a thread that ended had allocated is slow to free) and leaves the other
+/// cores to the next build.
 type Deferred = std::sync::mpsc::Receiver<std::thread::Result<Result<crate::OutputHashes>>>;
 
 /// Wait for the search index files of the last build, if they are still
@@ -338,7 +346,31 @@ pub(crate) fn settle(s: &mut crate::Session) {
     let Some(job) = s.memo.pending.lock().unwrap().take() else {
         return;
     };
-    match job.recv() {
+    heard(s, job.recv());
+}
+
+/// [`settle`], but only when the search index is written already.
+fn settle_if_done(s: &mut crate::Session) {
+    let mut pending = s.memo.pending.lock().unwrap();
+    let done = match pending.as_ref().map(|job| job.try_recv()) {
+        Some(Err(std::sync::mpsc::TryRecvError::Empty)) | None => return,
+        Some(Ok(r)) => Ok(r),
+        Some(Err(std::sync::mpsc::TryRecvError::Disconnected)) => Err(std::sync::mpsc::RecvError),
+    };
+    *pending = None;
+    drop(pending);
+    heard(s, done);
+}
+
+/// Record how writing a search index ended.
+fn heard(
+    s: &mut crate::Session,
+    r: std::result::Result<
+        std::thread::Result<Result<crate::OutputHashes>>,
+        std::sync::mpsc::RecvError,
+    >,
+) {
+    match r {
         Ok(Ok(Ok(new))) => s.memo.search = new,
         _ => {
             s.written = None;
@@ -925,7 +957,7 @@ pub(crate) fn build(
     opts: &crate::BuildOptions,
 ) -> Result<(crate::BuildReport, crate::Written)> {
     let start = std::time::Instant::now();
-    settle(s);
+    settle_if_done(s);
     s.memo.begin();
     let mut r = build_steps(s, opts, start);
     if let Ok(None) = r {
@@ -963,6 +995,12 @@ fn build_steps(
         mut diags,
     } = crate::load_with(opts, &|f| memo.read(f))?;
     memo.keep_reads(&docs);
+    let out = crate::config::absolute(&layout.output);
+    // A build that writes the whole output does so once the last search
+    // index is written.
+    if !s.knows(&out) {
+        settle(s);
+    }
     lap.lap("load");
     let renderer = crate::theme_renderer(&layout, Some(&mut s.renderer))?;
     let theme_key = s.renderer.as_ref().map_or(0, |(files, _)| {
@@ -998,7 +1036,6 @@ fn build_steps(
     };
     // Ladder pages hold no sections: the documents' pages are enough.
     let input = crate::search_input(&handbook, &docs, &site, &sections, data_of);
-    let out = crate::config::absolute(&layout.output);
     // Into a known output, the search index is made and written after the
     // pages (see `Deferred`); otherwise it is part of the build.
     let defer = s.knows(&out);
@@ -1179,10 +1216,29 @@ fn build_steps(
     s.output.sitemap = Some((sitemap_key, sitemap.1));
     match index {
         Some(input) => {
-            let old_search = std::mem::take(&mut s.memo.search);
+            // The last index's files: known, or when its writing ends.
+            let last = s.memo.pending.lock().unwrap().take();
+            let mut old_search = std::mem::take(&mut s.memo.search);
+            let latest = Arc::clone(&s.memo.search_builds);
+            let this = latest.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1;
             let (tx, rx) = std::sync::mpsc::channel();
             // The model and documents go with it, to be dropped there too.
             let job = move || -> Result<crate::OutputHashes> {
+                if let Some(last) = last {
+                    old_search = match last.recv() {
+                        Ok(Ok(r)) => r?,
+                        _ => {
+                            return Err(crate::diagnostics::Diagnostic::error(
+                                "writing the search index stopped (a bug in rungs)",
+                            )
+                            .into())
+                        }
+                    };
+                }
+                // A newer build's index follows: the last one stays.
+                if latest.load(std::sync::atomic::Ordering::SeqCst) != this {
+                    return Ok(old_search);
+                }
                 let index = input.index(&handbook);
                 drop((handbook, docs, views));
                 let files: Vec<(String, OutFile)> = index
@@ -1200,9 +1256,20 @@ fn build_steps(
                 crate::update_in_place(&out, &files, &new, &old_search)?;
                 Ok(new)
             };
-            rayon::spawn(move || {
+            let run = move || {
                 let _ = tx.send(std::panic::catch_unwind(std::panic::AssertUnwindSafe(job)));
+            };
+            let pool = s.memo.search_pool.get_or_init(|| {
+                rayon::ThreadPoolBuilder::new()
+                    .num_threads(1)
+                    .thread_name(|_| "rungs-search".into())
+                    .build()
+                    .ok()
             });
+            match pool {
+                Some(pool) => pool.spawn(run),
+                None => rayon::spawn(run),
+            }
             *s.memo.pending.lock().unwrap() = Some(rx);
         }
         None => s.memo.search = search_now,
