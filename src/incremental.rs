@@ -199,44 +199,61 @@ impl<T: Clone> FileEntry<T> {
     }
 }
 
-/// A map of remembered answers that keeps only what the last build used:
-/// each entry notes the last build that used it, and the end of a good
-/// build drops the others in one pass (no entry moves between maps).
+/// A map of remembered answers that keeps mostly what the last build
+/// used: each entry notes the last build that used it, and the end of a
+/// good build drops the others in one pass (no entry moves between maps)
+/// once they are more than an eighth of the map; until then the pass is
+/// not worth its time.
 struct Generations<K, V> {
     map: rustc_hash::FxHashMap<K, (V, u64)>,
     /// The build under way.
     now: u64,
+    /// How many entries the build under way used.
+    used: usize,
 }
 
 impl<K: Hash + Eq, V: Clone> Generations<K, V> {
     fn get(&mut self, k: &K) -> Option<V> {
-        let now = self.now;
+        let (now, used) = (self.now, &mut self.used);
         self.map.get_mut(k).map(|e| {
-            e.1 = now;
+            if e.1 != now {
+                e.1 = now;
+                *used += 1;
+            }
             e.0.clone()
         })
     }
     fn insert(&mut self, k: K, v: V) {
-        self.map.insert(k, (v, self.now));
+        match self.map.insert(k, (v, self.now)) {
+            Some((_, t)) if t == self.now => {}
+            _ => self.used += 1,
+        }
     }
     /// Keep `k` (when known) for this build.
     fn touch(&mut self, k: &K) {
         if let Some(e) = self.map.get_mut(k) {
-            e.1 = self.now;
+            if e.1 != self.now {
+                e.1 = self.now;
+                self.used += 1;
+            }
         }
     }
     /// Forget everything.
     fn forget(&mut self) {
         self.map.clear();
+        self.used = 0;
     }
 
-    /// Forget what this build did not use; after a failed build, which
-    /// may have stopped before using much, forget nothing.
+    /// Forget what this build did not use, when that is worth a pass;
+    /// after a failed build, which may have stopped before using much,
+    /// forget nothing.
     fn turn(&mut self, good: bool) {
-        if good {
+        let unused = self.map.len().saturating_sub(self.used);
+        if good && unused > self.map.len() / 8 {
             let now = self.now;
             self.map.retain(|_, e| e.1 == now);
         }
+        self.used = 0;
         self.now += 1;
     }
 }
@@ -246,6 +263,7 @@ impl<K, V> Default for Generations<K, V> {
         Generations {
             map: rustc_hash::FxHashMap::default(),
             now: 0,
+            used: 0,
         }
     }
 }
@@ -261,17 +279,6 @@ type PlannedPage = (PageOut, u64);
 
 /// A track's planned pages.
 type TrackPlan = Arc<Vec<PlannedPage>>;
-
-/// The pages planned by [`Memo::ladder_pages`] in this build: URL →
-/// template, data hash, and the data when it was planned in this build.
-pub type Known = rustc_hash::FxHashMap<
-    String,
-    (
-        &'static str,
-        u64,
-        Option<serde_json::Map<String, serde_json::Value>>,
-    ),
->;
 
 /// A document's planned page, the warnings planning it gave, and the hash
 /// of its data.
@@ -314,8 +321,6 @@ pub struct Memo {
     copies: Mutex<HashMap<PathBuf, FileEntry<(usize, u64)>>>,
     /// The link map of the build under way: its address and hash.
     links: Mutex<Option<(usize, u64)>>,
-    /// What [`Memo::ladder_pages`] planned in the build under way.
-    known: Mutex<Known>,
     /// The search index files of the last build (kept apart from
     /// [`crate::Session::written`]), and the writing of the next ones when
     /// it is under way (see [`settle`]).
@@ -392,7 +397,6 @@ impl Memo {
     /// Start a build: forget the link map and pages of the last one.
     pub fn begin(&self) {
         *self.links.lock().unwrap() = None;
-        self.known.lock().unwrap().clear();
         self.doc_data.lock().unwrap().clear();
     }
 
@@ -412,11 +416,6 @@ impl Memo {
         self.track_lists.lock().unwrap().turn(good);
         self.track_hashes.lock().unwrap().turn(good);
         self.classes.lock().unwrap().turn(good);
-    }
-
-    /// What this build's ladder pages were planned from (see [`Known`]).
-    pub fn take_known(&self) -> Known {
-        std::mem::take(&mut *self.known.lock().unwrap())
     }
 
     /// [`crate::read_source`], remembered while the file is unchanged.
@@ -662,10 +661,6 @@ impl PlanSteps for Memo {
             v
         });
         diags.lock().unwrap().extend(v.1.clone());
-        self.known
-            .lock()
-            .unwrap()
-            .insert(v.0.url.clone(), (v.0.template, v.2, None));
         let page = without_data(&v.0);
         self.doc_data.lock().unwrap().insert(page.url.clone(), v);
         page
@@ -1018,7 +1013,6 @@ fn build_steps(
         &layout, &docs, &assets, &handbook, &views, &mut diags, memo,
     );
     let ladder = memo.ladder_plans(&handbook, &extras);
-    let mut known = memo.take_known();
     lap.lap("plan");
     let doc_data = std::mem::take(&mut *memo.doc_data.lock().unwrap());
     // A document page's sections are remembered under its data's hash
@@ -1055,16 +1049,14 @@ fn build_steps(
     // planned in this build.
     let mut own = std::mem::take(&mut site.pages);
     let not_found = own.pop();
-    let mut own_item = |mut p: PageOut| match known.remove(&p.url) {
-        Some((template, h, data)) if template == p.template => {
-            if let Some(data) = data {
-                p.data = data;
-            }
+    let own_item = |p: PageOut| match doc_data.get(&p.url) {
+        Some(d) if d.0.template == p.template => {
+            let h = d.2;
             Item::Own(p, Some(h))
         }
         _ => Item::Own(p, None),
     };
-    let mut items: Vec<Item<'_>> = own.into_iter().map(&mut own_item).collect();
+    let mut items: Vec<Item<'_>> = own.into_iter().map(own_item).collect();
     let (plans, mut fresh): (Vec<TrackPlan>, Vec<_>) = match ladder {
         LadderPlan::Fresh(pages) => {
             items.extend(pages.into_iter().map(|p| Item::Own(p, None)));
@@ -1079,7 +1071,7 @@ fn build_steps(
                 .map(|(p, h)| Item::Shared(p, *h, fresh.as_mut().and_then(Iterator::next))),
         );
     }
-    items.extend(not_found.map(&mut own_item));
+    items.extend(not_found.map(own_item));
     items.push(own_item(crate::search::search_page()));
     let page_count = items.len();
     // The sitemap is made again only when its addresses changed.
@@ -1477,5 +1469,37 @@ impl Laps {
         if self.0.is_some() {
             eprintln!("timings: {what}");
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Generations;
+
+    #[test]
+    fn generations_drop_the_unused_once_they_are_many() {
+        let mut g: Generations<u32, u32> = Generations::default();
+        for k in 0..16 {
+            g.insert(k, k);
+        }
+        g.turn(true);
+        // One unused entry in 16: kept, and usable.
+        for k in 1..16 {
+            assert_eq!(g.get(&k), Some(k));
+        }
+        g.turn(true);
+        assert_eq!(g.map.len(), 16);
+        assert_eq!(g.get(&0), Some(0));
+        // Half unused: only what this build used stays.
+        for k in 1..8 {
+            g.touch(&k);
+        }
+        g.turn(true);
+        let mut kept: Vec<u32> = g.map.keys().copied().collect();
+        kept.sort();
+        assert_eq!(kept, (0..8).collect::<Vec<_>>());
+        // A failed build forgets nothing.
+        g.turn(false);
+        assert_eq!(g.map.len(), 8);
     }
 }
