@@ -23,6 +23,9 @@
 //! plan a track's page       the track without its levels, its level
 //!                           headings, its extras, the levels the page
 //!                           shows, the other tracks' level headings
+//! a track's pages together the track, its levels, the other tracks'
+//!                           level headings (each page is also remembered
+//!                           alone, for the track's next edit)
 //! plan a cross-track page   its level in every track, all level numbers
 //! render a page             template, data hash, the shared context, the
 //!                           theme
