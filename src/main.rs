@@ -14,22 +14,28 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 /// For `rungs serve` and `rungs watch`, which rebuild on every save: memory
 /// mimalloc hands back to the system is reset (`MADV_FREE`) rather than
-/// decommitted (`MADV_DONTNEED`), so that the next rebuild finds it still
-/// mapped. Decommitting what a rebuild and its search index freed, and
-/// faulting it back in, took about a third of a rebuild at 10,000 pages.
-/// The kernel still reclaims reset memory when it runs short; until then
-/// it counts as resident.
+/// decommitted (`MADV_DONTNEED`), and only 5 s after it was freed rather
+/// than 1 s, so that the next rebuild finds it still mapped. Decommitting
+/// what a rebuild and its search index freed, and faulting it back in,
+/// took about a third of a rebuild at 10,000 pages; resetting it a second
+/// after it was freed, a fifth at 1,000. The kernel still reclaims reset
+/// memory when it runs short; until then it counts as resident.
 fn keep_freed_memory_mapped() {
     extern "C" {
         fn mi_option_set(option: std::os::raw::c_int, value: std::os::raw::c_long);
     }
-    // `mi_option_purge_decommits` in mimalloc.h (the sixth option since
-    // mimalloc 1.x, where it was `mi_option_reset_decommits`); the Rust
-    // bindings do not name it.
+    // `mi_option_purge_decommits` and `mi_option_purge_delay` in
+    // mimalloc.h (named `reset_decommits` and `reset_delay` before
+    // mimalloc 2); the Rust bindings name the options around them (4 and
+    // 6, 14 and 16) but not these.
     const MI_OPTION_PURGE_DECOMMITS: std::os::raw::c_int = 5;
+    const MI_OPTION_PURGE_DELAY: std::os::raw::c_int = 15;
     // SAFETY: mimalloc is linked as the global allocator; setting an
     // option is thread-safe and takes effect at the next purge.
-    unsafe { mi_option_set(MI_OPTION_PURGE_DECOMMITS, 0) }
+    unsafe {
+        mi_option_set(MI_OPTION_PURGE_DECOMMITS, 0);
+        mi_option_set(MI_OPTION_PURGE_DELAY, 5000);
+    }
 }
 
 #[derive(Parser)]
