@@ -23,6 +23,9 @@
 //! plan a track's page       the track without its levels, its level
 //!                           headings, its extras, the levels the page
 //!                           shows, the other tracks' level headings
+//! a track's pages together the track, its levels, the other tracks'
+//!                           level headings (each page is also remembered
+//!                           alone, for the track's next edit)
 //! plan a cross-track page   its level in every track, all level numbers
 //! render a page             template, data hash, the shared context, the
 //!                           theme
@@ -199,38 +202,61 @@ impl<T: Clone> FileEntry<T> {
     }
 }
 
-/// A map of remembered answers that keeps only what the last build used:
-/// each entry notes the last build that used it, and the end of a good
-/// build drops the others in one pass (no entry moves between maps).
+/// A map of remembered answers that keeps mostly what the last build
+/// used: each entry notes the last build that used it, and the end of a
+/// good build drops the others in one pass (no entry moves between maps)
+/// once they are more than an eighth of the map; until then the pass is
+/// not worth its time.
 struct Generations<K, V> {
     map: rustc_hash::FxHashMap<K, (V, u64)>,
     /// The build under way.
     now: u64,
+    /// How many entries the build under way used.
+    used: usize,
 }
 
 impl<K: Hash + Eq, V: Clone> Generations<K, V> {
     fn get(&mut self, k: &K) -> Option<V> {
-        let now = self.now;
+        let (now, used) = (self.now, &mut self.used);
         self.map.get_mut(k).map(|e| {
-            e.1 = now;
+            if e.1 != now {
+                e.1 = now;
+                *used += 1;
+            }
             e.0.clone()
         })
     }
     fn insert(&mut self, k: K, v: V) {
-        self.map.insert(k, (v, self.now));
+        match self.map.insert(k, (v, self.now)) {
+            Some((_, t)) if t == self.now => {}
+            _ => self.used += 1,
+        }
+    }
+    /// Keep `k` (when known) for this build.
+    fn touch(&mut self, k: &K) {
+        if let Some(e) = self.map.get_mut(k) {
+            if e.1 != self.now {
+                e.1 = self.now;
+                self.used += 1;
+            }
+        }
     }
     /// Forget everything.
     fn forget(&mut self) {
         self.map.clear();
+        self.used = 0;
     }
 
-    /// Forget what this build did not use; after a failed build, which
-    /// may have stopped before using much, forget nothing.
+    /// Forget what this build did not use, when that is worth a pass;
+    /// after a failed build, which may have stopped before using much,
+    /// forget nothing.
     fn turn(&mut self, good: bool) {
-        if good {
+        let unused = self.map.len().saturating_sub(self.used);
+        if good && unused > self.map.len() / 8 {
             let now = self.now;
             self.map.retain(|_, e| e.1 == now);
         }
+        self.used = 0;
         self.now += 1;
     }
 }
@@ -240,6 +266,7 @@ impl<K, V> Default for Generations<K, V> {
         Generations {
             map: rustc_hash::FxHashMap::default(),
             now: 0,
+            used: 0,
         }
     }
 }
@@ -255,17 +282,6 @@ type PlannedPage = (PageOut, u64);
 
 /// A track's planned pages.
 type TrackPlan = Arc<Vec<PlannedPage>>;
-
-/// The pages planned by [`Memo::ladder_pages`] in this build: URL →
-/// template, data hash, and the data when it was planned in this build.
-pub type Known = rustc_hash::FxHashMap<
-    String,
-    (
-        &'static str,
-        u64,
-        Option<serde_json::Map<String, serde_json::Value>>,
-    ),
->;
 
 /// A document's planned page, the warnings planning it gave, and the hash
 /// of its data.
@@ -298,6 +314,9 @@ pub struct Memo {
     doc_data: Mutex<rustc_hash::FxHashMap<String, Arc<DocPage>>>,
     sections: Shared<u64, Arc<[crate::search::PageSection]>>,
     tracks: Shared<u64, TrackPlan>,
+    /// Each track's pages, as [`Memo::tracks`] holds them (by key), under
+    /// everything its pages read.
+    track_lists: Shared<u64, Arc<Vec<(u64, TrackPlan)>>>,
     /// Each finished track's hashes, by its address (the track is kept
     /// with them, so the address is not reused while they are known).
     track_hashes: Shared<usize, (Arc<Track>, Arc<TrackHashes>)>,
@@ -305,20 +324,28 @@ pub struct Memo {
     copies: Mutex<HashMap<PathBuf, FileEntry<(usize, u64)>>>,
     /// The link map of the build under way: its address and hash.
     links: Mutex<Option<(usize, u64)>>,
-    /// What [`Memo::ladder_pages`] planned in the build under way.
-    known: Mutex<Known>,
-    /// The search index files of the last build, and the writing of the
-    /// next ones when it is under way (see [`settle`]).
-    search_urls: Vec<String>,
+    /// The search index files of the last build (kept apart from
+    /// [`crate::Session::written`]), and the writing of the next ones when
+    /// it is under way (see [`settle`]).
+    search: crate::OutputHashes,
     pending: Mutex<Option<Deferred>>,
+    /// The number of the last search index started.
+    search_builds: Arc<std::sync::atomic::AtomicU64>,
+    search_pool: std::sync::OnceLock<Option<rayon::ThreadPool>>,
 }
 
 /// The search index of a build, made and written after its pages: the
 /// index of a large handbook takes longer to make and write than the pages
-/// an edit changes, and the browser reloads when the pages are in place. The next
-/// build (and the end of the session) waits for it first. Gives the
+/// an edit changes, and the browser reloads when the pages are in place.
+/// The next build does not wait for it (unless it writes the whole
+/// output): its own index waits for it instead, and is made only when no
+/// newer build follows. The end of the session waits for it. Gives the
 /// hashes of the files written.
-type Deferred = std::thread::JoinHandle<Result<crate::OutputHashes>>;
+///
+/// It runs on a thread pool of its own, one thread, which lives on (memory
+/// a thread that ended had allocated is slow to free) and leaves the other
+/// cores to the next build.
+type Deferred = std::sync::mpsc::Receiver<std::thread::Result<Result<crate::OutputHashes>>>;
 
 /// Wait for the search index files of the last build, if they are still
 /// being written, and record them; if writing them failed, the output is
@@ -327,17 +354,36 @@ pub(crate) fn settle(s: &mut crate::Session) {
     let Some(job) = s.memo.pending.lock().unwrap().take() else {
         return;
     };
-    match job.join() {
-        Ok(Ok(new)) => {
-            if let Some((_, hashes)) = &mut s.written {
-                for u in &s.memo.search_urls {
-                    hashes.remove(u);
-                }
-                s.memo.search_urls = new.keys().cloned().collect();
-                hashes.extend(new);
-            }
+    heard(s, job.recv());
+}
+
+/// [`settle`], but only when the search index is written already.
+fn settle_if_done(s: &mut crate::Session) {
+    let mut pending = s.memo.pending.lock().unwrap();
+    let done = match pending.as_ref().map(|job| job.try_recv()) {
+        Some(Err(std::sync::mpsc::TryRecvError::Empty)) | None => return,
+        Some(Ok(r)) => Ok(r),
+        Some(Err(std::sync::mpsc::TryRecvError::Disconnected)) => Err(std::sync::mpsc::RecvError),
+    };
+    *pending = None;
+    drop(pending);
+    heard(s, done);
+}
+
+/// Record how writing a search index ended.
+fn heard(
+    s: &mut crate::Session,
+    r: std::result::Result<
+        std::thread::Result<Result<crate::OutputHashes>>,
+        std::sync::mpsc::RecvError,
+    >,
+) {
+    match r {
+        Ok(Ok(Ok(new))) => s.memo.search = new,
+        _ => {
+            s.written = None;
+            s.memo.search.clear();
         }
-        _ => s.written = None,
     }
 }
 
@@ -354,7 +400,6 @@ impl Memo {
     /// Start a build: forget the link map and pages of the last one.
     pub fn begin(&self) {
         *self.links.lock().unwrap() = None;
-        self.known.lock().unwrap().clear();
         self.doc_data.lock().unwrap().clear();
     }
 
@@ -371,13 +416,9 @@ impl Memo {
         self.doc_pages.lock().unwrap().turn(good);
         self.sections.lock().unwrap().turn(good);
         self.tracks.lock().unwrap().turn(good);
+        self.track_lists.lock().unwrap().turn(good);
         self.track_hashes.lock().unwrap().turn(good);
         self.classes.lock().unwrap().turn(good);
-    }
-
-    /// What this build's ladder pages were planned from (see [`Known`]).
-    pub fn take_known(&self) -> Known {
-        std::mem::take(&mut *self.known.lock().unwrap())
     }
 
     /// [`crate::read_source`], remembered while the file is unchanged.
@@ -623,10 +664,6 @@ impl PlanSteps for Memo {
             v
         });
         diags.lock().unwrap().extend(v.1.clone());
-        self.known
-            .lock()
-            .unwrap()
-            .insert(v.0.url.clone(), (v.0.template, v.2, None));
         let page = without_data(&v.0);
         self.doc_data.lock().unwrap().insert(page.url.clone(), v);
         page
@@ -657,27 +694,41 @@ impl PlanSteps for Memo {
         })
     }
 
+    /// The session plans ladder pages through [`Memo::ladder_plans`];
+    /// this answers what [`crate::site::Cold`] would.
     fn ladder_pages(
         &self,
         hb: &crate::ladder::model::Handbook,
         extras: &[ladder_pages::TrackExtras],
     ) -> Vec<PageOut> {
+        ladder_pages::plan(hb, extras)
+    }
+}
+
+impl Memo {
+    /// The ladder pages of `hb` ([`ladder_pages::plan`]), each track's and
+    /// each cross-track page's remembered under what it reads.
+    fn ladder_plans(
+        &self,
+        hb: &crate::ladder::model::Handbook,
+        extras: &[ladder_pages::TrackExtras],
+    ) -> LadderPlan {
         // Media paths rebased for every page: planned afresh.
         let hashes: Vec<Arc<TrackHashes>> =
             hb.tracks.par_iter().map(|t| self.track_hashes(t)).collect();
         if hashes.iter().any(|h| h.media) {
-            return ladder_pages::plan(hb, extras);
+            return LadderPlan::Fresh(ladder_pages::plan(hb, extras));
         }
         // Per track: what every page reads of the track (all but its
         // levels; the levels' numbers and headings), each level's hash, and
         // what level pages read of the other tracks (the same level there:
         // its number and heading). Each page's key adds the levels it shows.
         let none = ladder_pages::TrackExtras::default();
-        let per_track: Vec<Planned> = hb
+        let per_track: Vec<Vec<Planned>> = hb
             .tracks
             .par_iter()
             .enumerate()
-            .flat_map(|(ti, t)| {
+            .map(|(ti, t)| {
                 let x = extras.get(ti).unwrap_or(&none);
                 let h = &hashes[ti];
                 let rest: Vec<u64> = hashes
@@ -694,7 +745,16 @@ impl PlanSteps for Memo {
                     &x.source_url,
                     &x.edit_url,
                 ));
-                let order = std::sync::OnceLock::new();
+                // A track whose pages read nothing new: its pages as they
+                // were (each kept in the memo too, for its next edit).
+                let whole_key = hash_of(&("track", track_key, &h.levels, rest));
+                if let Some(list) = self.track_lists.lock().unwrap().get(&whole_key) {
+                    let mut pages = self.tracks.lock().unwrap();
+                    for (k, _) in list.iter() {
+                        pages.touch(k);
+                    }
+                    return list.iter().map(|(_, p)| (Arc::clone(p), None)).collect();
+                }
                 // Classes read a level and the level below.
                 let pair = |i: usize| (h.levels[i], i.checked_sub(1).map(|j| h.levels[j]));
                 let level = |i: usize| {
@@ -711,7 +771,7 @@ impl PlanSteps for Memo {
                     level: &level,
                     dimension: &dimension,
                 };
-                ladder_pages::track_page_list(t)
+                let planned: Vec<(u64, Planned)> = ladder_pages::track_page_list(t)
                     .into_par_iter()
                     .map(|p| {
                         let key = hash_of(&(
@@ -720,12 +780,23 @@ impl PlanSteps for Memo {
                             &h.levels[p.levels_read(t)],
                             p.reads_other_tracks().then_some(rest),
                         ));
-                        self.planned(key, || {
-                            let order = order.get_or_init(|| ladder_pages::dimension_order(t));
-                            vec![ladder_pages::plan_track_page(hb, t, order, x, p, &classes)]
-                        })
+                        let planned = self.planned(key, || {
+                            vec![ladder_pages::plan_track_page(
+                                hb, t, &h.order, x, p, &classes,
+                            )]
+                        });
+                        (key, planned)
                     })
-                    .collect::<Vec<_>>()
+                    .collect();
+                let list = planned
+                    .iter()
+                    .map(|(k, (p, _))| (*k, Arc::clone(p)))
+                    .collect();
+                self.track_lists
+                    .lock()
+                    .unwrap()
+                    .insert(whole_key, Arc::new(list));
+                planned.into_iter().map(|(_, p)| p).collect()
             })
             .collect();
         // A cross-track page shows level n of every track that has it, and
@@ -747,28 +818,21 @@ impl PlanSteps for Memo {
                     .collect();
                 let key = hash_of(&("cross", n, numbers_key, columns));
                 self.planned(key, || {
-                    let orders = orders.get_or_init(|| {
-                        hb.tracks
-                            .iter()
-                            .map(|t| ladder_pages::dimension_order(t))
-                            .collect::<Vec<_>>()
-                    });
+                    let orders = orders
+                        .get_or_init(|| hashes.iter().map(|h| h.order.clone()).collect::<Vec<_>>());
                     vec![ladder_pages::cross_level_page(hb, n, &numbers, orders)]
                 })
             })
             .collect();
-        let mut known = self.known.lock().unwrap();
-        let mut out = Vec::new();
-        for (plan, fresh) in per_track.into_iter().chain(cross) {
-            let mut fresh = fresh.map(Vec::into_iter);
-            for (p, h) in plan.iter() {
-                let data = fresh.as_mut().and_then(Iterator::next);
-                known.insert(p.url.clone(), (p.template, *h, data));
-                out.push(without_data(p));
-            }
-        }
-        out
+        LadderPlan::Remembered(per_track.into_iter().flatten().chain(cross).collect())
     }
+}
+
+/// The ladder pages of a build: planned afresh, with their data, or
+/// through the memo.
+enum LadderPlan {
+    Fresh(Vec<PageOut>),
+    Remembered(Vec<Planned>),
 }
 
 /// What the ladder pages read of one track.
@@ -784,6 +848,8 @@ struct TrackHashes {
     /// Whether its texts may hold media paths
     /// ([`ladder_pages::has_media`]).
     media: bool,
+    /// Its [`ladder_pages::dimension_order`].
+    order: Vec<Option<String>>,
 }
 
 fn track_hashes(t: &crate::ladder::model::Track) -> TrackHashes {
@@ -820,6 +886,7 @@ fn track_hashes(t: &crate::ladder::model::Track) -> TrackHashes {
         headings: hash_of(&headings),
         seen_from_others: hash_of(&(&t.id, &t.title, headings)),
         media: ladder_pages::has_media(t),
+        order: ladder_pages::dimension_order(t),
     }
 }
 
@@ -888,7 +955,7 @@ pub(crate) fn build(
     opts: &crate::BuildOptions,
 ) -> Result<(crate::BuildReport, crate::Written)> {
     let start = std::time::Instant::now();
-    settle(s);
+    settle_if_done(s);
     s.memo.begin();
     let mut r = build_steps(s, opts, start);
     if let Ok(None) = r {
@@ -896,6 +963,7 @@ pub(crate) fn build(
         // plan them afresh.
         s.memo.begin();
         s.memo.tracks.lock().unwrap().forget();
+        s.memo.track_lists.lock().unwrap().forget();
         r = build_steps(s, opts, start);
     }
     let r = r.and_then(|r| {
@@ -925,6 +993,12 @@ fn build_steps(
         mut diags,
     } = crate::load_with(opts, &|f| memo.read(f))?;
     memo.keep_reads(&docs);
+    let out = crate::config::absolute(&layout.output);
+    // A build that writes the whole output does so once the last search
+    // index is written.
+    if !s.knows(&out) {
+        settle(s);
+    }
     lap.lap("load");
     let renderer = crate::theme_renderer(&layout, Some(&mut s.renderer))?;
     let theme_key = s.renderer.as_ref().map_or(0, |(files, _)| {
@@ -936,9 +1010,12 @@ fn build_steps(
     let (handbook, mut views) = crate::ladder::recognise_all_with(&docs, &mut diags, memo);
     let docs = crate::apply_views(docs, &mut views);
     lap.lap("recognise");
-    let mut site =
-        crate::site::plan_with(&layout, &docs, &assets, &handbook, &views, &mut diags, memo);
-    let known = memo.take_known();
+    // Document pages (with home and, last, 404) as `plan_with` plans
+    // them; ladder pages each track's at a time, shared with the memo.
+    let (mut site, extras) = crate::site::plan_documents_with(
+        &layout, &docs, &assets, &handbook, &views, &mut diags, memo,
+    );
+    let ladder = memo.ladder_plans(&handbook, &extras);
     lap.lap("plan");
     let doc_data = std::mem::take(&mut *memo.doc_data.lock().unwrap());
     // A document page's sections are remembered under its data's hash
@@ -954,8 +1031,8 @@ fn build_steps(
         Some(d) => &d.0.data,
         None => &p.data,
     };
+    // Ladder pages hold no sections: the documents' pages are enough.
     let input = crate::search_input(&handbook, &docs, &site, &sections, data_of);
-    let out = crate::config::absolute(&layout.output);
     // Into a known output, the search index is made and written after the
     // pages (see `Deferred`); otherwise it is part of the build.
     let defer = s.knows(&out);
@@ -964,50 +1041,83 @@ fn build_steps(
     } else {
         (input.index(&handbook).files(), None)
     };
-    site.pages.push(crate::search::search_page());
     lap.lap("search");
 
     let base = crate::base_context(&layout, &renderer, &site);
     let base_key = hash_of(&(theme_key, hash_map(&base)));
     let canonical_base = layout.config.base_url_normalised();
-    let page_count = site.pages.len();
-    let sitemap_text = crate::sitemap(
-        site.pages
-            .iter()
-            .filter(|p| p.in_sitemap)
-            .map(|p| p.url.clone())
-            .collect(),
-        canonical_base.as_deref(),
-    );
-    // Unless the output is known, every page is rendered and written.
-    let unknown = rustc_hash::FxHashMap::default();
-    let old_keys = if s.knows(&out) {
-        &s.page_keys
-    } else {
-        &unknown
+    // Every page in `plan_with`'s order, then the search page. Document
+    // pages come with the hash of their data (their data is in
+    // `doc_data`), ladder pages with it and with their data when it was
+    // planned in this build.
+    let mut own = std::mem::take(&mut site.pages);
+    let not_found = own.pop();
+    let own_item = |p: PageOut| match doc_data.get(&p.url) {
+        Some(d) if d.0.template == p.template => {
+            let h = d.2;
+            Item::Own(p, Some(h))
+        }
+        _ => Item::Own(p, None),
     };
-    let old_hashes = s.written.as_ref().map(|(_, h)| h);
-    // Ladder pages come with the hash of their data, and with the data
-    // when it was planned in this build.
-    let mut known = known;
-    let pages: Vec<(PageOut, Option<u64>)> = std::mem::take(&mut site.pages)
-        .into_iter()
-        .map(|mut p| match known.remove(&p.url) {
-            Some((template, h, data)) if template == p.template => {
-                if let Some(data) = data {
-                    p.data = data;
-                }
-                (p, Some(h))
-            }
-            _ => (p, None),
-        })
-        .collect();
+    let mut items: Vec<Item<'_>> = own.into_iter().map(own_item).collect();
+    let (plans, mut fresh): (Vec<TrackPlan>, Vec<_>) = match ladder {
+        LadderPlan::Fresh(pages) => {
+            items.extend(pages.into_iter().map(|p| Item::Own(p, None)));
+            (Vec::new(), Vec::new())
+        }
+        LadderPlan::Remembered(plans) => plans.into_iter().unzip(),
+    };
+    for (plan, fresh) in plans.iter().zip(&mut fresh) {
+        let mut fresh = fresh.take().map(Vec::into_iter);
+        items.extend(
+            plan.iter()
+                .map(|(p, h)| Item::Shared(p, *h, fresh.as_mut().and_then(Iterator::next))),
+        );
+    }
+    items.extend(not_found.map(own_item));
+    items.push(own_item(crate::search::search_page()));
+    let page_count = items.len();
+    // The sitemap is made again only when its addresses changed.
+    let known_out = s.knows(&out);
+    let sitemap_key = {
+        let mut h = FastHasher::default();
+        canonical_base.hash(&mut h);
+        for p in items.iter().map(Item::page).filter(|p| p.in_sitemap) {
+            h.write(p.url.as_bytes());
+        }
+        h.finish()
+    };
+    let sitemap: (Option<Vec<u8>>, (usize, u64)) = match s.output.sitemap {
+        Some((k, h)) if k == sitemap_key && known_out => (None, h),
+        _ => {
+            let text = crate::sitemap(
+                items
+                    .iter()
+                    .map(Item::page)
+                    .filter(|p| p.in_sitemap)
+                    .map(|p| p.url.clone())
+                    .collect(),
+                canonical_base.as_deref(),
+            )
+            .into_bytes();
+            let h = content_hash(&text);
+            (Some(text), h)
+        }
+    };
+    // Unless the output is known, every page is rendered and written.
+    if !known_out {
+        s.output = Output::default();
+    }
+    let pages_before = &s.output.pages;
     // A remembered page, planned without its data, that must be rendered.
     let stale = std::sync::atomic::AtomicBool::new(false);
-    let rendered_count = std::sync::atomic::AtomicUsize::new(0);
-    let rendered: Vec<(Built, u64)> = pages
+    let rendered: Vec<Done> = items
         .into_par_iter()
-        .map(|(p, planned)| -> Result<(Built, u64)> {
+        .map(|item| -> Result<Done> {
+            let (p, planned) = match &item {
+                Item::Own(p, planned) => (p, *planned),
+                Item::Shared(p, h, _) => (*p, Some(*h)),
+            };
             let data_key = match planned {
                 Some(h) => h,
                 None => hash_map(&p.data),
@@ -1019,23 +1129,32 @@ fn build_steps(
                 canonical_base.as_deref(),
                 data_key,
             ));
-            let same = old_keys.get(&p.url) == Some(&key);
-            if let Some(h) = old_hashes.and_then(|h| h.get(&p.url)).filter(|_| same) {
-                return Ok(((p.url, None, *h), key));
+            if pages_before.contains_key(&key) {
+                return Ok(Done::Same(key));
             }
-            let data = match doc_data.get(&p.url) {
-                Some(d) if p.data.is_empty() => d.0.data.clone(),
-                _ => p.data,
+            let (url, template, data) = match item {
+                Item::Own(p, _) => {
+                    let data = match doc_data.get(&p.url) {
+                        Some(d) if p.data.is_empty() => d.0.data.clone(),
+                        _ => p.data,
+                    };
+                    (p.url, p.template, data)
+                }
+                Item::Shared(p, _, data) => (p.url.clone(), p.template, data.unwrap_or_default()),
             };
             if planned.is_some() && data.is_empty() {
                 stale.store(true, std::sync::atomic::Ordering::Relaxed);
-                return Ok(((p.url, None, (0, 0)), key));
+                return Ok(Done::Same(key));
             }
-            let ctx = crate::page_context(&base, &p.url, data, canonical_base.as_deref());
-            let html = renderer.render(p.template, &ctx)?.into_bytes();
-            rendered_count.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            let h = content_hash(&html);
-            Ok(((p.url, Some(OutFile::Bytes(html)), h), key))
+            let ctx = crate::page_context(&base, &url, data, canonical_base.as_deref());
+            let html = renderer.render(template, &ctx)?.into_bytes();
+            let hash = content_hash(&html);
+            Ok(Done::New {
+                url,
+                key,
+                html,
+                hash,
+            })
         })
         .collect::<Result<_>>()?;
     if stale.into_inner() {
@@ -1044,54 +1163,77 @@ fn build_steps(
     lap.lap("render");
     lap.note(&format!(
         "{} of {page_count} pages rendered",
-        rendered_count.into_inner()
+        rendered
+            .iter()
+            .filter(|d| matches!(d, Done::New { .. }))
+            .count()
     ));
-    let mut page_keys =
-        rustc_hash::FxHashMap::with_capacity_and_hasher(rendered.len(), Default::default());
-    let mut files: Vec<Built> = Vec::with_capacity(rendered.len() + search_files.len() + 8);
-    for (b, key) in rendered {
-        page_keys.insert(b.0.clone(), key);
-        files.push(b);
-    }
+    // Every other file: copied sources, the theme's assets, the search
+    // index (when made now), the sitemap.
+    let mut files: Vec<Built> = Vec::with_capacity(site.assets.len() + search_files.len() + 8);
     for (rel, path) in &site.assets {
         let h = memo.copy_hash(path)?;
         files.push((rel.clone(), Some(OutFile::Copy(path.clone())), h));
     }
-    let mut bytes: Vec<(String, Vec<u8>)> = renderer
+    let bytes: Vec<(String, Vec<u8>)> = renderer
         .assets
         .values()
         .map(|a| (a.url.clone(), a.bytes.clone()))
         .collect();
-    let sync_search: Vec<String> = search_files.iter().map(|(u, _)| u.clone()).collect();
-    bytes.extend(search_files.into_iter().map(|(r, t)| (r, t.into_bytes())));
-    bytes.push(("sitemap.xml".into(), sitemap_text.into_bytes()));
     for (rel, b) in bytes {
         let h = content_hash(&b);
         files.push((rel, Some(OutFile::Bytes(b)), h));
     }
-    let mut hashes: crate::OutputHashes = files.iter().map(|(u, _, h)| (u.clone(), *h)).collect();
-    // The last index's files stay until their replacement is written.
-    let old_search: crate::OutputHashes = match (&index, &s.written) {
-        (Some(_), Some((_, h))) => s
-            .memo
-            .search_urls
-            .iter()
-            .filter_map(|u| h.get(u).map(|x| (u.clone(), *x)))
-            .collect(),
-        _ => crate::OutputHashes::default(),
-    };
-    hashes.extend(old_search.iter().map(|(u, h)| (u.clone(), *h)));
-    let to_write: Vec<(String, OutFile)> = files
+    files.push((
+        "sitemap.xml".into(),
+        sitemap.0.map(OutFile::Bytes),
+        sitemap.1,
+    ));
+    let hashes: crate::OutputHashes = files.iter().map(|(u, _, h)| (u.clone(), *h)).collect();
+    let mut to_write: Vec<(String, OutFile)> = files
         .into_iter()
         .filter_map(|(u, f, _)| f.map(|f| (u, f)))
         .collect();
+    // The search index made now is written with the rest; a deferred one
+    // replaces the last index's files, which stay until then.
+    let search_now: crate::OutputHashes = search_files
+        .iter()
+        .map(|(u, t)| (u.clone(), content_hash(t.as_bytes())))
+        .collect();
+    let searched = search_now.len() + s.memo.search.len() * usize::from(index.is_some());
+    to_write.extend(
+        search_files
+            .into_iter()
+            .map(|(u, t)| (u, OutFile::Bytes(t.into_bytes()))),
+    );
     let assets_count = site.assets.len() + renderer.assets.len();
-    let written = s.write(out.clone(), &to_write, hashes)?;
-    s.page_keys = page_keys;
+    let written = write(s, out.clone(), rendered, &to_write, hashes, searched)?;
+    s.output.sitemap = Some((sitemap_key, sitemap.1));
     match index {
         Some(input) => {
+            // The last index's files: known, or when its writing ends.
+            let last = s.memo.pending.lock().unwrap().take();
+            let mut old_search = std::mem::take(&mut s.memo.search);
+            let latest = Arc::clone(&s.memo.search_builds);
+            let this = latest.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1;
+            let (tx, rx) = std::sync::mpsc::channel();
             // The model and documents go with it, to be dropped there too.
-            let job = std::thread::spawn(move || -> Result<crate::OutputHashes> {
+            let job = move || -> Result<crate::OutputHashes> {
+                if let Some(last) = last {
+                    old_search = match last.recv() {
+                        Ok(Ok(r)) => r?,
+                        _ => {
+                            return Err(crate::diagnostics::Diagnostic::error(
+                                "writing the search index stopped (a bug in rungs)",
+                            )
+                            .into())
+                        }
+                    };
+                }
+                // A newer build's index follows: the last one stays.
+                if latest.load(std::sync::atomic::Ordering::SeqCst) != this {
+                    return Ok(old_search);
+                }
                 let index = input.index(&handbook);
                 drop((handbook, docs, views));
                 let files: Vec<(String, OutFile)> = index
@@ -1108,10 +1250,24 @@ fn build_steps(
                     .collect();
                 crate::update_in_place(&out, &files, &new, &old_search)?;
                 Ok(new)
+            };
+            let run = move || {
+                let _ = tx.send(std::panic::catch_unwind(std::panic::AssertUnwindSafe(job)));
+            };
+            let pool = s.memo.search_pool.get_or_init(|| {
+                rayon::ThreadPoolBuilder::new()
+                    .num_threads(1)
+                    .thread_name(|_| "rungs-search".into())
+                    .build()
+                    .ok()
             });
-            *s.memo.pending.lock().unwrap() = Some(job);
+            match pool {
+                Some(pool) => pool.spawn(run),
+                None => rayon::spawn(run),
+            }
+            *s.memo.pending.lock().unwrap() = Some(rx);
         }
-        None => s.memo.search_urls = sync_search,
+        None => s.memo.search = search_now,
     }
     lap.lap("write");
     diags.sort();
@@ -1125,6 +1281,158 @@ fn build_steps(
         },
         written,
     )))
+}
+
+/// A page of a session build: planned now (with the hash of its data when
+/// it was planned by a step that keeps it), or as a memo holds it, with
+/// the hash of its data and the data when it was planned now.
+enum Item<'a> {
+    Own(PageOut, Option<u64>),
+    Shared(
+        &'a PageOut,
+        u64,
+        Option<serde_json::Map<String, serde_json::Value>>,
+    ),
+}
+
+impl Item<'_> {
+    fn page(&self) -> &PageOut {
+        match self {
+            Item::Own(p, _) => p,
+            Item::Shared(p, _, _) => p,
+        }
+    }
+}
+
+/// A page of a session build: unchanged since the last (its key), or
+/// rendered.
+enum Done {
+    Same(u64),
+    New {
+        url: String,
+        key: u64,
+        html: Vec<u8>,
+        hash: (usize, u64),
+    },
+}
+
+/// What the last build of a session left in its output besides the
+/// files of [`crate::Session::written`]: its pages, and its sitemap.
+#[derive(Default)]
+pub(crate) struct Output {
+    /// Each page by its key (template, URL, data and everything every
+    /// page reads): its URL, the length and hash of its bytes, and the
+    /// last build that had it.
+    pages: rustc_hash::FxHashMap<u64, (String, (usize, u64), u64)>,
+    /// Each page's key by its URL.
+    urls: rustc_hash::FxHashMap<String, u64>,
+    /// The build under way.
+    now: u64,
+    /// The key of the sitemap's addresses, and the hash of its bytes.
+    sitemap: Option<(u64, (usize, u64))>,
+}
+
+/// Write a build to `out`: its pages (only those whose bytes changed,
+/// unless the output is not known, then every file through a staging
+/// folder like [`crate::build`]), `files` (the other files to write), with
+/// `hashes` every other file of the build but the `searched` files of the
+/// search index; remove the files that are gone.
+fn write(
+    s: &mut crate::Session,
+    out: PathBuf,
+    pages: Vec<Done>,
+    files: &[(String, crate::OutFile)],
+    hashes: crate::OutputHashes,
+    searched: usize,
+) -> Result<crate::Written> {
+    let known = s.knows(&out);
+    let previous = s.written.take();
+    let o = &mut s.output;
+    o.now += 1;
+    let now = o.now;
+    let total = pages.len() + hashes.len() + searched;
+    // The pages to write, and what the output holds now.
+    let mut new = Vec::new();
+    for d in pages {
+        match d {
+            Done::Same(key) => {
+                if let Some(e) = o.pages.get_mut(&key) {
+                    e.2 = now;
+                }
+            }
+            Done::New {
+                url,
+                key,
+                html,
+                hash,
+            } => {
+                let before = o.urls.get(&url).and_then(|k| o.pages.get(k)).map(|e| e.1);
+                o.pages.insert(key, (url.clone(), hash, now));
+                o.urls.insert(url.clone(), key);
+                if !known || before != Some(hash) {
+                    new.push((url, crate::OutFile::Bytes(html)));
+                }
+            }
+        }
+    }
+    // Pages gone: their address holds no page of this build.
+    let mut gone = Vec::new();
+    o.pages.retain(|k, (url, _, seen)| {
+        if *seen == now {
+            return true;
+        }
+        if o.urls.get(url) == Some(k) {
+            gone.push(std::mem::take(url));
+        }
+        false
+    });
+    for u in &gone {
+        o.urls.remove(u);
+    }
+    let r = match previous {
+        Some((_, old)) if known => (|| -> Result<crate::Written> {
+            let mut to_write: Vec<&(String, crate::OutFile)> = new.iter().collect();
+            // Files without a hash (the search index made now) are new.
+            to_write.extend(
+                files
+                    .iter()
+                    .filter(|(u, _)| hashes.get(u).map_or(true, |h| old.get(u) != Some(h))),
+            );
+            let written = crate::write_files(&out, &to_write)?;
+            // Nothing is removed where this build put a file.
+            let stays = |u: &String| hashes.contains_key(u) || o.urls.contains_key(u);
+            let removed = crate::remove_files(&out, old.keys().chain(&gone).filter(|u| !stays(u)));
+            Ok(crate::Written {
+                written,
+                removed,
+                unchanged: total - written,
+            })
+        })(),
+        _ => (|| -> Result<crate::Written> {
+            let staging = crate::output::Staging::create(&out)?;
+            new.par_iter()
+                .chain(files.par_iter())
+                .try_for_each(|(url, f)| match f {
+                    crate::OutFile::Bytes(b) => staging.write(url, b),
+                    crate::OutFile::Copy(path) => staging.copy(url, path),
+                })?;
+            staging.commit()?;
+            Ok(crate::Written {
+                written: total,
+                ..crate::Written::default()
+            })
+        })(),
+    };
+    match r {
+        Ok(w) => {
+            s.written = Some((out, hashes));
+            Ok(w)
+        }
+        Err(e) => {
+            s.output = Output::default();
+            Err(e)
+        }
+    }
 }
 
 /// `RUNGS_TIMINGS=1`: how long each step of a session build took, in
@@ -1164,5 +1472,37 @@ impl Laps {
         if self.0.is_some() {
             eprintln!("timings: {what}");
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Generations;
+
+    #[test]
+    fn generations_drop_the_unused_once_they_are_many() {
+        let mut g: Generations<u32, u32> = Generations::default();
+        for k in 0..16 {
+            g.insert(k, k);
+        }
+        g.turn(true);
+        // One unused entry in 16: kept, and usable.
+        for k in 1..16 {
+            assert_eq!(g.get(&k), Some(k));
+        }
+        g.turn(true);
+        assert_eq!(g.map.len(), 16);
+        assert_eq!(g.get(&0), Some(0));
+        // Half unused: only what this build used stays.
+        for k in 1..8 {
+            g.touch(&k);
+        }
+        g.turn(true);
+        let mut kept: Vec<u32> = g.map.keys().copied().collect();
+        kept.sort();
+        assert_eq!(kept, (0..8).collect::<Vec<_>>());
+        // A failed build forgets nothing.
+        g.turn(false);
+        assert_eq!(g.map.len(), 8);
     }
 }

@@ -466,10 +466,10 @@ fn render_site(
 #[derive(Default)]
 pub struct Session {
     renderer: Option<CachedRenderer>,
-    /// The output folder and what the last build left in it.
+    /// The output folder and the files the last build left in it, but
+    /// its pages and sitemap, which `output` knows.
     written: Option<(PathBuf, OutputHashes)>,
-    /// The key of each page the last build left in the output.
-    page_keys: rustc_hash::FxHashMap<String, u64>,
+    output: incremental::Output,
     memo: incremental::Memo,
 }
 
@@ -509,41 +509,6 @@ impl Session {
     fn knows(&self, out: &Path) -> bool {
         matches!(&self.written, Some((dir, _)) if dir == out && out.is_dir())
     }
-
-    /// Write a build to `out`: `files` are the files to write (every file
-    /// unless [`Session::knows`] the output), `hashes` every file of the
-    /// build.
-    fn write(
-        &mut self,
-        out: PathBuf,
-        files: &[(String, OutFile)],
-        hashes: OutputHashes,
-    ) -> Result<Written> {
-        let known = self.knows(&out);
-        let previous = self.written.take();
-        match previous {
-            Some((_, old)) if known => {
-                let mut w = update_in_place(&out, files, &hashes, &old)?;
-                w.unchanged = hashes.len() - w.written;
-                self.written = Some((out, hashes));
-                Ok(w)
-            }
-            _ => {
-                let staging = output::Staging::create(&out)?;
-                files.par_iter().try_for_each(|(url, f)| match f {
-                    OutFile::Bytes(b) => staging.write(url, b),
-                    OutFile::Copy(path) => staging.copy(url, path),
-                })?;
-                staging.commit()?;
-                let n = hashes.len();
-                self.written = Some((out, hashes));
-                Ok(Written {
-                    written: n,
-                    ..Written::default()
-                })
-            }
-        }
-    }
 }
 
 /// Write the files whose hash changed (each through a temporary file
@@ -559,7 +524,23 @@ fn update_in_place(
         .iter()
         .filter(|(url, _)| old.get(url) != hashes.get(url))
         .collect();
-    changed.par_iter().try_for_each(|(url, f)| -> Result<()> {
+    write_files(out, &changed)?;
+    let removed = remove_files(out, old.keys().filter(|u| !hashes.contains_key(*u)));
+    Ok(Written {
+        written: changed.len(),
+        removed,
+        unchanged: files.len() - changed.len(),
+    })
+}
+
+/// Write `files` into `out`, each through a temporary file renamed over
+/// the old one, so that a reader never sees half a file.
+fn write_files<F: std::borrow::Borrow<(String, OutFile)> + Sync>(
+    out: &Path,
+    files: &[F],
+) -> Result<usize> {
+    files.par_iter().try_for_each(|f| -> Result<()> {
+        let (url, f) = f.borrow();
         let path = out.join(url);
         if let Some(p) = path.parent() {
             std::fs::create_dir_all(p).map_err(|e| diagnostics::Error::io(p, "create", e))?;
@@ -575,8 +556,14 @@ fn update_in_place(
             diagnostics::Error::io(&path, "replace", e)
         })
     })?;
+    Ok(files.len())
+}
+
+/// Remove the files at `urls` from `out`, and the folders they leave
+/// empty; how many were there.
+fn remove_files<'a>(out: &Path, urls: impl Iterator<Item = &'a String>) -> usize {
     let mut removed = 0;
-    for url in old.keys().filter(|u| !hashes.contains_key(*u)) {
+    for url in urls {
         let path = out.join(url);
         if std::fs::remove_file(&path).is_ok() {
             removed += 1;
@@ -590,11 +577,7 @@ fn update_in_place(
             dir = d.parent();
         }
     }
-    Ok(Written {
-        written: changed.len(),
-        removed,
-        unchanged: files.len() - changed.len(),
-    })
+    removed
 }
 
 /// The search index of a planned site: the handbook, plus the headings of

@@ -12,22 +12,37 @@ use std::process::ExitCode;
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-/// How long freed memory is kept before it goes back to the system.
-/// mimalloc 3 keeps it for a second; a build frees hundreds of MB at the
-/// end of one stage (the recognised documents, the search postings) just
-/// before the next allocates in other sizes, so at 10,000 pages its peak
-/// was that much higher (see BENCHMARKS.md). `MIMALLOC_PURGE_DELAY` in
-/// the environment still wins.
-const PURGE_DELAY_MS: std::ffi::c_long = 10;
-
-fn tune_allocator() {
-    // `mi_option_purge_delay` in mimalloc.h; libmimalloc-sys names only
-    // some of the options.
+/// mimalloc's options for this run. `MIMALLOC_PURGE_DELAY` in the
+/// environment still wins over the delay set here.
+///
+/// - A one-off build (`rebuilds` false) returns freed memory 10 ms after
+///   it was freed, not mimalloc 3's 1 s: a build frees hundreds of MB at
+///   the end of one stage (the recognised documents, the search postings)
+///   just before the next allocates in other sizes, so at 10,000 pages
+///   its peak was that much higher (see BENCHMARKS.md).
+/// - `rungs serve` and `rungs watch` (`rebuilds` true), which rebuild on
+///   every save: memory handed back is reset (`MADV_FREE`) rather than
+///   decommitted (`MADV_DONTNEED`), and only 5 s after it was freed, so
+///   that the next rebuild finds it still mapped. Decommitting what a
+///   rebuild and its search index freed, and faulting it back in, took
+///   about a third of a rebuild at 10,000 pages; resetting it a second
+///   after it was freed, a fifth at 1,000. The kernel still reclaims
+///   reset memory when it runs short; until then it counts as resident.
+fn tune_allocator(rebuilds: bool) {
+    // `mi_option_purge_decommits` and `mi_option_purge_delay` in
+    // mimalloc.h; libmimalloc-sys names only some of the options.
+    const PURGE_DECOMMITS: libmimalloc_sys::mi_option_t = 5;
     const PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
-    if std::env::var_os("MIMALLOC_PURGE_DELAY").is_none() {
-        // SAFETY: sets a plain integer option; mimalloc reads options
-        // atomically and allows setting them at any time.
-        unsafe { libmimalloc_sys::mi_option_set(PURGE_DELAY, PURGE_DELAY_MS) }
+    let delay_ms = if rebuilds { 5000 } else { 10 };
+    // SAFETY: sets plain integer options; mimalloc reads options
+    // atomically and allows setting them at any time.
+    unsafe {
+        if rebuilds {
+            libmimalloc_sys::mi_option_set(PURGE_DECOMMITS, 0);
+        }
+        if std::env::var_os("MIMALLOC_PURGE_DELAY").is_none() {
+            libmimalloc_sys::mi_option_set(PURGE_DELAY, delay_ms);
+        }
     }
 }
 
@@ -145,7 +160,6 @@ fn finish(r: rungs::diagnostics::Result<()>) -> ExitCode {
 }
 
 fn main() -> ExitCode {
-    tune_allocator();
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {
@@ -158,6 +172,10 @@ fn main() -> ExitCode {
             };
         }
     };
+    tune_allocator(matches!(
+        cli.command,
+        Command::Serve { .. } | Command::Watch { .. }
+    ));
     match cli.command {
         Command::Build {
             path,

@@ -116,6 +116,12 @@ impl Bench {
         }
     }
 
+    /// Rebuild with the session without waiting for its search index.
+    fn build_only(&mut self) {
+        let served = self.served();
+        self.session.build(&self.opts(&served)).unwrap();
+    }
+
     /// A broken edit: the session fails and leaves the output as it was.
     fn check_broken(&mut self, what: &str) {
         let before = snapshot(&self.served());
@@ -274,6 +280,35 @@ fn every_kind_of_edit_matches_a_cold_build() {
     b.check("add an asset");
     b.write("content/img/pic.png", "still not a png!");
     b.check("edit an asset");
+
+    // A page's address taken over by a copied file, and back.
+    b.write("content/swap.md", "# Swap\n\nA page.\n");
+    b.check("add a page");
+    b.remove("content/swap.md");
+    b.write("content/swap/index.html", "<p>a copied file</p>\n");
+    b.check("a copied file where the page was");
+    b.remove("content/swap/index.html");
+    b.write("content/swap.md", "# Swap\n\nThe page again.\n");
+    b.check("the page again where the copied file was");
+
+    // Edits built back to back: each search index waits for the last,
+    // and one that a newer build follows is not made at all.
+    b.write(
+        "content/quick.md",
+        "# Quick\n\nWords for the index: zephyr.\n",
+    );
+    b.build_only();
+    b.replace("content/quick.md", "zephyr", "quetzal");
+    b.build_only();
+    b.remove("content/quick.md");
+    b.check("three edits built back to back");
+
+    // Every address in the sitemap moves.
+    b.write(
+        "rungs.yml",
+        &format!("{CONFIG}base_url: https://example.org/handbook/\n"),
+    );
+    b.check("set base_url");
 }
 
 #[test]

@@ -200,7 +200,9 @@ fn watch_plan(opts: &BuildOptions) -> watch::WatchPlan {
     }
 }
 
-/// Rebuild on every change until `stop`; `on_build` hears each outcome.
+/// Rebuild on every change until `stop`; `on_build` hears each outcome,
+/// and whether another change came while it was built (then the next
+/// build follows at once).
 fn rebuild_loop(
     mut session: crate::Session,
     mut watcher: watch::SourceWatcher,
@@ -210,8 +212,10 @@ fn rebuild_loop(
     mut on_build: impl FnMut(
         &watch::Change,
         std::result::Result<(&BuildReport, crate::Written), &Error>,
+        bool,
     ),
 ) -> Result<()> {
+    let mut untold_since = None;
     while !stop.is_stopped() {
         let Some(change) = watcher.next_change(POLL) else {
             continue;
@@ -247,9 +251,17 @@ fn rebuild_loop(
                 }
             }
         }
-        match build_and_report(&mut session, opts, quiet, false) {
-            Ok((r, w)) => on_build(&change, Ok((&r, w))),
-            Err(e) => on_build(&change, Err(&e)),
+        let outcome = build_and_report(&mut session, opts, quiet, false);
+        // Browsers hear of a burst that goes on after its next build, but
+        // of a continuous stream of changes at least every MAX_WAIT.
+        let since = *untold_since.get_or_insert_with(std::time::Instant::now);
+        let more = watcher.pending() && since.elapsed() < watch::MAX_WAIT;
+        if !more {
+            untold_since = None;
+        }
+        match outcome {
+            Ok((r, w)) => on_build(&change, Ok((&r, w)), more),
+            Err(e) => on_build(&change, Err(&e), more),
         }
     }
     Ok(())
@@ -283,7 +295,7 @@ pub fn watch(opts: &WatchOptions) -> Result<()> {
         &opts.build,
         opts.quiet,
         &opts.stop,
-        |_, _| {},
+        |_, _, _| {},
     )
 }
 
@@ -363,23 +375,39 @@ pub fn serve(opts: &ServeOptions, ready: impl FnOnce(SocketAddr)) -> Result<()> 
         open_browser(&url_for(addr));
     }
 
+    // Whether browsers show an error; what the builds not yet told
+    // (those followed at once by another) changed, and whether only
+    // stylesheets.
     let mut failed = hub.last_error().is_some();
+    let mut untold = false;
+    let mut css_only = true;
     let result = rebuild_loop(
         session,
         watcher,
         &build,
         opts.quiet,
         &opts.stop,
-        |change, outcome| {
+        |change, outcome, more| {
+            css_only &= change.css_only();
+            if let Ok((_, w)) = &outcome {
+                untold |= w.written > 0 || w.removed > 0;
+            }
+            // A burst that went on while it was built: tell browsers once,
+            // after the build that follows.
+            if more {
+                return;
+            }
             match outcome {
                 // The tail of a burst that changed nothing more: nothing
                 // to reload (after an error, the reload clears the overlay).
-                Ok((_, w)) if w.written == 0 && w.removed == 0 && !failed => {}
-                Ok(_) if change.css_only() && !failed => hub.send(Event::Css),
+                Ok(_) if !untold && !failed => {}
+                Ok(_) if css_only && !failed => hub.send(Event::Css),
                 Ok(_) => hub.send(Event::Reload),
                 Err(e) => hub.send(Event::Error(e.to_string())),
             }
             failed = outcome.is_err();
+            untold = false;
+            css_only = true;
         },
     );
     opts.stop.stop();

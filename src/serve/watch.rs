@@ -12,8 +12,14 @@ use std::time::{Duration, Instant};
 
 /// Quiet time that ends a burst of events.
 pub const DEBOUNCE: Duration = Duration::from_millis(20);
+/// Quiet time that starts a build once every file a burst changed is
+/// complete: closed after writing, or renamed into place (an atomic save).
+/// The next event of a burst follows within microseconds; a build that
+/// starts before the burst is over is followed by one more, and browsers
+/// hear of the burst once (see [`SourceWatcher::pending`]).
+pub const SETTLED: Duration = Duration::from_millis(3);
 /// A continuous stream of events still rebuilds at least this often.
-const MAX_WAIT: Duration = Duration::from_millis(1000);
+pub const MAX_WAIT: Duration = Duration::from_millis(1000);
 
 /// What to watch and what to ignore.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -97,10 +103,53 @@ impl Change {
     }
 }
 
+/// What the watcher hears about one path.
+enum Heard {
+    /// The path changed; `true` when it is complete now (renamed into
+    /// place), `false` when more may follow (written, created, removed).
+    Changed(PathBuf, bool),
+    /// The path was closed after writing: complete, unless written again.
+    Closed(PathBuf),
+}
+
+/// What an event says about its paths: nothing for an event that changes
+/// nothing (a read), else whether each path is complete.
+fn heard(kind: &EventKind, paths: Vec<PathBuf>) -> Vec<Heard> {
+    use notify::event::{AccessKind, AccessMode, MetadataKind, ModifyKind, RenameMode};
+    match kind {
+        EventKind::Access(AccessKind::Close(AccessMode::Write)) => {
+            paths.into_iter().map(Heard::Closed).collect()
+        }
+        EventKind::Access(_)
+        | EventKind::Modify(ModifyKind::Metadata(MetadataKind::AccessTime)) => Vec::new(),
+        // A rename's source is gone (and its name may be written anew, as
+        // vim does); its destination is complete.
+        EventKind::Modify(ModifyKind::Name(RenameMode::To)) => {
+            paths.into_iter().map(|p| Heard::Changed(p, true)).collect()
+        }
+        EventKind::Modify(ModifyKind::Name(RenameMode::Both)) => {
+            let n = paths.len();
+            paths
+                .into_iter()
+                .enumerate()
+                .map(|(i, p)| Heard::Changed(p, i + 1 == n))
+                .collect()
+        }
+        _ => paths
+            .into_iter()
+            .map(|p| Heard::Changed(p, false))
+            .collect(),
+    }
+}
+
 /// A running watcher; dropping it stops watching.
 pub struct SourceWatcher {
     _watcher: notify::RecommendedWatcher,
-    rx: Receiver<PathBuf>,
+    rx: Receiver<Heard>,
+    /// A change heard by [`SourceWatcher::pending`], not yet gathered.
+    early: std::cell::RefCell<Option<Heard>>,
+    /// When the last event of the last change gathered was heard.
+    last: std::cell::Cell<Instant>,
     plan: WatchPlan,
 }
 
@@ -119,7 +168,7 @@ impl SourceWatcher {
         let mut watcher = notify::recommended_watcher(move |res: notify::Result<notify::Event>| {
             // Lost events (an overflowing queue, an error) mean "something
             // changed": rebuild everything.
-            let rescan = filter.recursive[0].clone();
+            let rescan = Heard::Changed(filter.recursive[0].clone(), false);
             let ev = match res {
                 Ok(ev) if ev.need_rescan() => {
                     let _ = tx.send(rescan);
@@ -131,19 +180,10 @@ impl SourceWatcher {
                     return;
                 }
             };
-            let ignored = matches!(
-                ev.kind,
-                EventKind::Access(_)
-                    | EventKind::Modify(notify::event::ModifyKind::Metadata(
-                        notify::event::MetadataKind::AccessTime,
-                    ))
-            );
-            if ignored {
-                return;
-            }
-            for p in ev.paths {
-                if filter.relevant(&p) {
-                    let _ = tx.send(p);
+            for h in heard(&ev.kind, ev.paths) {
+                let (Heard::Changed(p, _) | Heard::Closed(p)) = &h;
+                if filter.relevant(p) {
+                    let _ = tx.send(h);
                 }
             }
         })
@@ -161,6 +201,8 @@ impl SourceWatcher {
         Ok(SourceWatcher {
             _watcher: watcher,
             rx,
+            early: std::cell::RefCell::new(None),
+            last: std::cell::Cell::new(Instant::now()),
             plan,
         })
     }
@@ -171,29 +213,75 @@ impl SourceWatcher {
     }
 
     /// Wait up to `timeout` for a change, then gather the rest of its
-    /// burst. `None` when nothing changed in time.
+    /// burst: until [`DEBOUNCE`] passes with no event, or only
+    /// [`SETTLED`] once every changed file is complete. `None` when
+    /// nothing changed in time.
     pub fn next_change(&self, timeout: Duration) -> Option<Change> {
-        let first = match self.rx.recv_timeout(timeout) {
-            Ok(p) => p,
-            Err(RecvTimeoutError::Timeout) => return None,
-            Err(RecvTimeoutError::Disconnected) => {
-                std::thread::sleep(timeout);
-                return None;
+        let first = match self.early.take() {
+            Some(h) => h,
+            None => match self.rx.recv_timeout(timeout) {
+                Ok(h) => h,
+                Err(RecvTimeoutError::Timeout) => return None,
+                Err(RecvTimeoutError::Disconnected) => {
+                    std::thread::sleep(timeout);
+                    return None;
+                }
+            },
+        };
+        // A file closed with no change heard: its change was gathered
+        // with the last burst (every write is heard before its close).
+        let Heard::Changed(first, done) = first else {
+            return None;
+        };
+        let mut change = Change { paths: vec![] };
+        // The changed files that may not be complete yet.
+        let mut open: Vec<PathBuf> = Vec::new();
+        let mut add = |p: PathBuf, done: bool, open: &mut Vec<PathBuf>| {
+            if done {
+                open.retain(|q| *q != p);
+            } else if !open.contains(&p) {
+                open.push(p.clone());
+            }
+            if !change.paths.contains(&p) {
+                change.paths.push(p);
             }
         };
-        let mut change = Change { paths: vec![first] };
+        add(first, done, &mut open);
         let start = Instant::now();
+        self.last.set(start);
         while start.elapsed() < MAX_WAIT {
-            match self.rx.recv_timeout(DEBOUNCE) {
-                Ok(p) => {
-                    if !change.paths.contains(&p) {
-                        change.paths.push(p);
-                    }
-                }
+            let quiet = if open.is_empty() { SETTLED } else { DEBOUNCE };
+            match self.rx.recv_timeout(quiet) {
+                Ok(Heard::Changed(p, done)) => add(p, done, &mut open),
+                Ok(Heard::Closed(p)) => open.retain(|q| *q != p),
                 Err(_) => break,
             }
+            self.last.set(Instant::now());
         }
         Some(change)
+    }
+
+    /// Whether the burst of the last [`SourceWatcher::next_change`] went
+    /// on: a change heard since, or until [`DEBOUNCE`] after its last
+    /// event (a build that started once its files were complete may end
+    /// sooner). `serve` then builds again before telling browsers, so that
+    /// a burst is one reload, as with a plain debounce.
+    pub fn pending(&self) -> bool {
+        if self.early.borrow().is_some() {
+            return true;
+        }
+        let until = self.last.get() + DEBOUNCE;
+        loop {
+            let wait = until.saturating_duration_since(Instant::now());
+            match self.rx.recv_timeout(wait) {
+                Ok(h @ Heard::Changed(..)) => {
+                    *self.early.borrow_mut() = Some(h);
+                    return true;
+                }
+                Ok(Heard::Closed(_)) => {}
+                Err(_) => return false,
+            }
+        }
     }
 }
 
@@ -233,5 +321,39 @@ mod tests {
         assert!(c(&["/a/x.css", "/b/Y.CSS"]).css_only());
         assert!(!c(&["/a/x.css", "/a/b.md"]).css_only());
         assert!(!c(&[]).css_only());
+    }
+
+    #[test]
+    fn what_events_say() {
+        use notify::event::{AccessKind, AccessMode, DataChange, ModifyKind, RenameMode};
+        let p = |v: &[&str]| v.iter().map(PathBuf::from).collect::<Vec<_>>();
+        let said = |k: EventKind, v: &[&str]| -> Vec<(String, Option<bool>)> {
+            heard(&k, p(v))
+                .into_iter()
+                .map(|h| match h {
+                    Heard::Changed(p, done) => (p.display().to_string(), Some(done)),
+                    Heard::Closed(p) => (p.display().to_string(), None),
+                })
+                .collect()
+        };
+        let written = EventKind::Modify(ModifyKind::Data(DataChange::Any));
+        assert_eq!(said(written, &["a"]), [("a".into(), Some(false))]);
+        let closed = EventKind::Access(AccessKind::Close(AccessMode::Write));
+        assert_eq!(said(closed, &["a"]), [("a".into(), None)]);
+        let read = EventKind::Access(AccessKind::Close(AccessMode::Read));
+        assert!(said(read, &["a"]).is_empty());
+        let to = EventKind::Modify(ModifyKind::Name(RenameMode::To));
+        assert_eq!(said(to, &["a"]), [("a".into(), Some(true))]);
+        // vim moves the file away and writes it anew: the old name is not
+        // complete until then.
+        let from = EventKind::Modify(ModifyKind::Name(RenameMode::From));
+        assert_eq!(said(from, &["a"]), [("a".into(), Some(false))]);
+        let both = EventKind::Modify(ModifyKind::Name(RenameMode::Both));
+        assert_eq!(
+            said(both, &["a", "b"]),
+            [("a".into(), Some(false)), ("b".into(), Some(true))]
+        );
+        let removed = EventKind::Remove(notify::event::RemoveKind::File);
+        assert_eq!(said(removed, &["a"]), [("a".into(), Some(false))]);
     }
 }

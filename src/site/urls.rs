@@ -34,6 +34,15 @@ pub fn doc_url(rel: &str, slug: Option<&str>) -> String {
 }
 
 fn slug_segment(s: &str) -> String {
+    // Already a slug (`level-007`): as it is, which is what slugify gives.
+    let plain = |w: &str| {
+        !w.is_empty()
+            && w.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+    };
+    if s.split('-').all(plain) {
+        return s.to_string();
+    }
     let s = slugify(s);
     if s.is_empty() {
         "page".into()
@@ -122,6 +131,20 @@ mod tests {
         assert_eq!(doc_url("guides/_index.md", None), "guides/index.html");
         assert_eq!(doc_url("README.md", None), "index.html");
         assert_eq!(doc_url("a/b.txt", Some("Custom")), "a/custom/index.html");
+        // Names that are slugs already stay as they are; others do not.
+        for name in [
+            "level-007",
+            "a",
+            "x-1-y",
+            "-a",
+            "a-",
+            "a--b",
+            "A-b",
+            "é-a",
+            "a_b",
+        ] {
+            assert_eq!(slug_segment(name), slugify(name), "{name}");
+        }
     }
 
     #[test]
