@@ -28,6 +28,9 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 ///   about a third of a rebuild at 10,000 pages; resetting it a second
 ///   after it was freed, a fifth at 1,000. The kernel still reclaims
 ///   reset memory when it runs short; until then it counts as resident.
+///   `serve` switches to this after its first build, which it makes as
+///   a one-off build (that build holds every page at once, and freed
+///   memory kept mapped raised its peak by a fifth).
 fn tune_allocator(rebuilds: bool) {
     // `mi_option_purge_decommits` and `mi_option_purge_delay` in
     // mimalloc.h; libmimalloc-sys names only some of the options.
@@ -172,10 +175,9 @@ fn main() -> ExitCode {
             };
         }
     };
-    tune_allocator(matches!(
-        cli.command,
-        Command::Serve { .. } | Command::Watch { .. }
-    ));
+    // `serve` makes its first build as `build` does (it holds every page
+    // of it at once) and tunes for rebuilds once it serves.
+    tune_allocator(matches!(cli.command, Command::Watch { .. }));
     match cli.command {
         Command::Build {
             path,
@@ -293,6 +295,7 @@ fn main() -> ExitCode {
             opts.quiet = quiet;
             finish(rungs::serve::stop_on_ctrlc(&opts.stop).and_then(|_| {
                 rungs::serve::serve(&opts, |addr| {
+                    tune_allocator(true);
                     println!("serving {} (Ctrl-C to stop)", rungs::serve::url_for(addr));
                 })
             }))
