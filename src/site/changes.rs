@@ -440,8 +440,20 @@ pub fn classify_refs(
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
+
+    /// A small seeded random number source for randomised tests: each call
+    /// gives a number below `n` (a linear congruential generator).
+    pub(crate) fn rng(seed: u64) -> impl FnMut(usize) -> usize {
+        let mut seed = seed;
+        move |n| {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            ((seed >> 33) as usize) % n
+        }
+    }
     use crate::ladder::model::Rich;
 
     fn e(id: &str, dim: Option<&str>, text: &str) -> Expectation {
@@ -557,13 +569,7 @@ mod tests {
             "owns", "the", "deploy", "pipeline", "team", "reviews", "code", "Leads", "planning",
             "of", "a", "design",
         ];
-        let mut seed = 7u64;
-        let mut next = |n: usize| {
-            seed = seed
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            ((seed >> 33) as usize) % n
-        };
+        let mut next = rng(7);
         for round in 0..200 {
             let level = |tag: &str, next: &mut dyn FnMut(usize) -> usize| -> Vec<Expectation> {
                 (0..1 + next(8))
@@ -679,13 +685,7 @@ mod tests {
             "\u{85}",
             "a\u{a0}b",
         ];
-        let mut seed = 11u64;
-        let mut next = |n: usize| {
-            seed = seed
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            ((seed >> 33) as usize) % n
-        };
+        let mut next = rng(11);
         for round in 0..3000 {
             // Short texts mostly; some over 100 tokens, where `TextDiff`
             // diffs ids of its own.

@@ -1324,13 +1324,7 @@ mod tests {
             "owns", "the", "deploy", "pipeline", "team", "reviews", "code", "of",
         ];
         let dims = ["a", "b", "c"];
-        let mut seed = 5u64;
-        let mut next = |n: usize| {
-            seed = seed
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            ((seed >> 33) as usize) % n
-        };
+        let mut next = crate::site::changes::tests::rng(5);
         let (mut reused, mut afresh, mut beside) = (0, 0, 0);
         for round in 0..300 {
             let mut t = Track {
