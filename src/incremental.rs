@@ -614,7 +614,7 @@ impl RecogniseSteps for Memo {
             }
         })
     }
-    fn ids(&self, key: u64, make: &dyn Fn() -> Vec<Vec<String>>) -> Arc<TrackIds> {
+    fn ids(&self, key: u64, make: &dyn Fn() -> Vec<Vec<(usize, String)>>) -> Arc<TrackIds> {
         memoised(&self.ids, key, &|| {
             make()
                 .into_iter()

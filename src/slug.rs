@@ -39,49 +39,48 @@ pub fn title_case(s: &str) -> String {
 }
 
 /// Hands out slugs unique within one scope (`x`, `x-2`, `x-3`, …).
+///
+/// A slug handed out is remembered by a 64-bit hash of its text, not the
+/// text (a large handbook's expectation ids would otherwise be held twice).
+/// Two different slugs with the same hash would give the second a suffix
+/// it did not need; slugs stay unique, and the same input gives the same
+/// slugs.
 #[derive(Debug, Default, Clone)]
-pub struct SlugSet(Slugs<'static>);
+pub struct SlugSet {
+    used: rustc_hash::FxHashSet<u64>,
+    /// The next suffix to try for a base already taken.
+    next: rustc_hash::FxHashMap<u64, usize>,
+}
 
 impl SlugSet {
     pub fn unique(&mut self, base: &str) -> String {
-        self.0.unique(Cow::Owned(base.to_string())).into_owned()
+        self.unique_cow(base).into_owned()
+    }
+
+    /// [`SlugSet::unique`], handing back `base` itself (no copy) when it is
+    /// not taken yet.
+    pub fn unique_cow<'a>(&mut self, base: &'a str) -> Cow<'a, str> {
+        let base = if base.is_empty() { "section" } else { base };
+        let h = crate::incremental::hash_of(base);
+        if self.used.insert(h) {
+            return Cow::Borrowed(base);
+        }
+        let n = self.next.entry(h).or_insert(2);
+        loop {
+            let candidate = format!("{base}-{n}");
+            *n += 1;
+            if self
+                .used
+                .insert(crate::incremental::hash_of(candidate.as_str()))
+            {
+                return Cow::Owned(candidate);
+            }
+        }
     }
 
     /// Mark `slug` as taken (an id the author wrote).
     pub fn reserve(&mut self, slug: &str) {
-        self.0.used.insert(Cow::Owned(slug.to_string()));
-    }
-}
-
-/// [`SlugSet`] over bases that may be borrowed: a base not taken yet is
-/// handed back as it came, without a copy (for the many expectation ids of
-/// a large handbook).
-#[derive(Debug, Default, Clone)]
-pub struct Slugs<'a> {
-    used: rustc_hash::FxHashSet<Cow<'a, str>>,
-    next: rustc_hash::FxHashMap<Cow<'a, str>, usize>,
-}
-
-impl<'a> Slugs<'a> {
-    pub fn unique(&mut self, base: Cow<'a, str>) -> Cow<'a, str> {
-        let base = if base.is_empty() {
-            Cow::Borrowed("section")
-        } else {
-            base
-        };
-        if !self.used.contains(base.as_ref()) {
-            self.used.insert(base.clone());
-            return base;
-        }
-        let n = self.next.entry(base.clone()).or_insert(2);
-        loop {
-            let candidate = format!("{base}-{n}");
-            *n += 1;
-            if !self.used.contains(candidate.as_str()) {
-                self.used.insert(Cow::Owned(candidate.clone()));
-                return Cow::Owned(candidate);
-            }
-        }
+        self.used.insert(crate::incremental::hash_of(slug));
     }
 }
 
@@ -110,5 +109,10 @@ mod tests {
         assert_eq!(s.unique("a"), "a-2");
         assert_eq!(s.unique("a"), "a-3");
         assert_eq!(s.unique(""), "section");
+        // A suffixed slug is taken too; one the author wrote is skipped.
+        assert_eq!(s.unique("a-2"), "a-2-2");
+        s.reserve("b");
+        assert_eq!(s.unique("b"), "b-2");
+        assert_eq!(s.unique_cow("c"), std::borrow::Cow::Borrowed("c"));
     }
 }

@@ -464,7 +464,7 @@ mod tests {
         fn ids(
             &self,
             k: u64,
-            make: &dyn Fn() -> Vec<Vec<String>>,
+            make: &dyn Fn() -> Vec<Vec<(usize, String)>>,
         ) -> std::sync::Arc<crate::ladder::TrackIds> {
             crate::ladder::Fresh.ids(k, make)
         }

@@ -299,7 +299,7 @@ pub trait RecogniseSteps: Sync {
     fn bases(&self, key: u64, make: &dyn Fn() -> Vec<String>) -> Arc<Bases>;
     /// Each track's expectation ids `make` gives (from every track's id
     /// and bases, whose hashes make `key`), with a hash of each track's.
-    fn ids(&self, key: u64, make: &dyn Fn() -> Vec<Vec<String>>) -> Arc<TrackIds>;
+    fn ids(&self, key: u64, make: &dyn Fn() -> Vec<Vec<(usize, String)>>) -> Arc<TrackIds>;
     /// The finished track (ids given) `make` gives, remembered under `key`.
     fn finished(&self, key: u64, make: &dyn Fn() -> Track) -> Arc<Track>;
 }
@@ -312,9 +312,11 @@ pub struct Bases {
     pub hash: u64,
 }
 
-/// Each track's expectation ids, in order, and a hash of them (0 when
-/// nothing is remembered).
-pub type TrackIds = Vec<(Vec<String>, u64)>;
+/// Each track's expectation ids where they are not their bases (made
+/// unique with a suffix): position in the track's list and id, and a hash
+/// of them (0 when nothing is remembered). Most ids are their bases, so a
+/// large handbook does not hold its ids twice.
+pub type TrackIds = Vec<(Vec<(usize, String)>, u64)>;
 
 /// Every step of [`recognise_all_with`] done afresh.
 pub struct Fresh;
@@ -337,7 +339,7 @@ impl RecogniseSteps for Fresh {
             hash: 0,
         })
     }
-    fn ids(&self, _: u64, make: &dyn Fn() -> Vec<Vec<String>>) -> Arc<TrackIds> {
+    fn ids(&self, _: u64, make: &dyn Fn() -> Vec<Vec<(usize, String)>>) -> Arc<TrackIds> {
         Arc::new(make().into_iter().map(|ids| (ids, 0)).collect())
     }
     fn finished(&self, _: u64, make: &dyn Fn() -> Track) -> Arc<Track> {
@@ -511,37 +513,48 @@ pub fn recognise_all_with(
             .collect::<Vec<_>>(),
     );
     let all_ids = steps.ids(ids_key, &|| {
-        let mut exp_ids = crate::slug::Slugs::default();
+        let mut exp_ids = SlugSet::default();
         tracks
             .iter()
             .map(|(_, _, _, bases)| {
                 bases
                     .list
                     .iter()
-                    .map(|b| exp_ids.unique(std::borrow::Cow::Borrowed(b)).into_owned())
+                    .enumerate()
+                    .filter_map(|(k, b)| match exp_ids.unique_cow(b) {
+                        std::borrow::Cow::Borrowed(id) if id == b => None,
+                        id => Some((k, id.into_owned())),
+                    })
                     .collect()
             })
             .collect()
     });
-    // The bases are not needed any more (when remembered, they stay in the
-    // memo): a cold build lets them go before tracks are copied.
-    for t in &mut tracks {
-        t.3 = Arc::default();
-    }
     let used_up: Arc<file_per_level::Merged> = Arc::default();
-    for ((at, pre_key, id, _), (ids, ids_hash)) in tracks.iter().zip(all_ids.iter()) {
-        let finished_key = hash_of(&("finished", pre_key, id, ids_hash));
+    for ((at, pre_key, id, bases), (ids, ids_hash)) in tracks.iter_mut().zip(all_ids.iter()) {
+        let finished_key = hash_of(&("finished", pre_key, &*id, ids_hash));
         let t = at.get(&merged, &results);
+        // The bases become the ids: moved when nothing else holds them (a
+        // cold build), copied when they are remembered.
+        let owned_bases = Mutex::new(Arc::get_mut(bases).map(|b| std::mem::take(&mut b.list)));
         hb.tracks.push(steps.finished(finished_key, &|| {
             let mut t = Track::clone(t);
             t.id = id.clone();
             assign_anti_pattern_ids(&mut t.anti_patterns);
+            let mut owned = owned_bases.lock().unwrap_or_else(|e| e.into_inner());
+            let mut exceptions = ids.iter().peekable();
             let all = t.levels.iter_mut().flat_map(|l| &mut l.expectations);
-            for (e, id) in all.zip(ids.iter()) {
-                e.id = id.to_string();
+            for (k, e) in all.enumerate() {
+                e.id = match exceptions.next_if(|(at, _)| *at == k) {
+                    Some((_, id)) => id.clone(),
+                    None => match owned.as_mut() {
+                        Some(list) => std::mem::take(&mut list[k]),
+                        None => bases.list[k].clone(),
+                    },
+                };
             }
             t
         }));
+        *bases = Arc::default();
         if let TrackAt::Merged(gi) = *at {
             merged[gi].1 = used_up.clone();
         }
