@@ -363,7 +363,8 @@ fn join_terms(blocks: Vec<Vec<(String, Postings)>>) -> BTreeMap<String, Postings
 
 /// A document's facets: track, level, kind and dimension, as indexes
 /// into the values `meta.js` lists.
-type Facet = (Option<usize>, Option<u32>, usize, Option<usize>);
+/// (Indexes are 32-bit: a large handbook holds half a million of these.)
+type Facet = (Option<u32>, Option<u32>, u8, Option<u32>);
 
 /// Writes the index files of the documents `blocks` yields (twice: first
 /// for the terms, facets and ids, then for the chunks): the term shards
@@ -414,10 +415,12 @@ fn write_blocks<'a, E: Send>(
                 }
             });
             facets.push((
-                d.track.as_deref().and_then(|t| track_of.get(t).copied()),
+                d.track
+                    .as_deref()
+                    .and_then(|t| track_of.get(t).map(|&i| i as u32)),
                 d.level,
-                kind_of(d.kind),
-                dim,
+                kind_of(d.kind) as u8,
+                dim.map(|i| i as u32),
             ));
         }
         term_blocks.extend(terms_of_blocks(first, &block));
@@ -432,7 +435,7 @@ fn write_blocks<'a, E: Send>(
         .map(|x| dims.binary_search(&x.as_str()).unwrap_or(0))
         .collect();
     for f in &mut facets {
-        f.3 = f.3.map(|i| place[i]);
+        f.3 = f.3.map(|i| place[i as usize] as u32);
     }
 
     // Term shards; the postings go once they are written.
@@ -490,20 +493,22 @@ fn write_blocks<'a, E: Send>(
     // Per id; the ids a track leaves unused repeat the facets before
     // them (no posting names them), so they cost no run of their own.
     let n = ids.last().map_or(0, |l| l + 1);
-    let mut f = Vec::with_capacity(n);
-    for (x, id) in facets.iter().zip(&ids) {
-        while f.len() < *id {
-            f.push(*f.last().expect("the first id is 0"));
-        }
-        f.push(*x);
-    }
+    let (ids_of, facets_of) = (&ids, &facets);
+    let per_id = || {
+        let mut at = 0;
+        (0..n).map(move |id| {
+            while ids_of.get(at + 1).is_some_and(|&next| next <= id) {
+                at += 1;
+            }
+            facets_of[at]
+        })
+    };
     let facets_json = json!({
-        "track": rle(f.iter().map(|x| x.0)),
-        "level": rle(f.iter().map(|x| x.1)),
-        "kind": rle(f.iter().map(|x| x.2)),
-        "dim": rle(f.iter().map(|x| x.3)),
+        "track": rle(per_id().map(|x| x.0)),
+        "level": rle(per_id().map(|x| x.1)),
+        "kind": rle(per_id().map(|x| x.2)),
+        "dim": rle(per_id().map(|x| x.3)),
     });
-    drop(f);
     write(
         "search/facets.js".into(),
         wrap(&json!({ "facets": facets_json }).to_string()),

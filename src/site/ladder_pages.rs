@@ -970,18 +970,27 @@ pub fn plan_batches<E>(
             give(b, false)
         })?;
     }
+    give(Vec::new(), true)?;
     let numbers = all_level_numbers(hb);
     let orders: Vec<_> = hb.tracks.iter().map(|t| dimension_order(t)).collect();
-    for chunk in numbers.chunks(BATCH) {
+    for chunk in numbers.chunks(cross_level_batch(hb.tracks.len())) {
         give(
             chunk
                 .par_iter()
                 .map(|&n| cross_level_page(hb, n, &numbers, &orders))
                 .collect(),
-            false,
+            true,
         )?;
     }
-    give(Vec::new(), true)
+    Ok(())
+}
+
+/// How many cross-track pages [`plan_batches`] plans at a time: each holds
+/// one level of every track, so about as much as [`BATCH`] track pages
+/// when there are four tracks, less with more, but never fewer than the
+/// threads that plan them.
+fn cross_level_batch(tracks: usize) -> usize {
+    (BATCH * 4 / tracks.max(1)).clamp(rayon::current_num_threads(), BATCH)
 }
 
 /// One page of a track, as [`track_page_list`] lists them and
