@@ -325,7 +325,9 @@ impl SearchInput {
 const TERM_BLOCK: usize = 4096;
 
 /// Tracks whose documents are made at once by [`SearchInput::write_index`].
-const TRACKS_PER_BLOCK: usize = 4;
+/// Tracks whose documents are made at once by [`SearchInput::write_index`]:
+/// as many as hold about this many entries (at least one track).
+const DOCS_PER_BLOCK: usize = 2 * TERM_BLOCK;
 
 /// The index's documents, a block at a time, in order.
 type Blocks<'a> = Box<dyn Iterator<Item = Cow<'a, [SearchDoc]>> + 'a>;
@@ -613,12 +615,15 @@ fn doc_blocks<'a>(
     skill_url: &'a dyn Fn(&str) -> Option<String>,
     sections: &'a [std::sync::Arc<[PageSection]>],
 ) -> impl Iterator<Item = Vec<SearchDoc>> + 'a {
-    // Tracks are indexed in parallel, then joined in order.
-    let tracks = hb.tracks.chunks(TRACKS_PER_BLOCK).map(|ts| {
-        ts.par_iter()
-            .map(|t| track_docs(t))
-            .collect::<Vec<_>>()
-            .concat()
+    // Tracks are indexed in parallel, then joined in order, each track's
+    // entries let go of as they are joined.
+    let tracks = track_blocks(&hb.tracks).map(|ts| {
+        let parts: Vec<Vec<SearchDoc>> = ts.par_iter().map(|t| track_docs(t)).collect();
+        let mut all = Vec::with_capacity(parts.iter().map(Vec::len).sum());
+        for p in parts {
+            all.extend(p);
+        }
+        all
     });
     let skills = std::iter::once_with(move || skill_docs(hb, skill_url, sections));
     let mut flat = sections.iter().flat_map(|s| s.iter());
@@ -633,6 +638,31 @@ fn doc_blocks<'a>(
             b.retain(|d| !d.text.trim().is_empty() || d.section.is_some());
             b
         })
+}
+
+/// `tracks` in runs of about [`DOCS_PER_BLOCK`] entries (expectations and
+/// levels, the most of a track's entries), at least one track each.
+fn track_blocks(
+    tracks: &[std::sync::Arc<Track>],
+) -> impl Iterator<Item = &[std::sync::Arc<Track>]> {
+    let mut rest = tracks;
+    std::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
+        }
+        let mut docs = 0;
+        let n = rest
+            .iter()
+            .position(|t| {
+                docs +=
+                    t.levels.len() + t.levels.iter().map(|l| l.expectations.len()).sum::<usize>();
+                docs >= DOCS_PER_BLOCK
+            })
+            .map_or(rest.len(), |i| i + 1);
+        let (block, after) = rest.split_at(n);
+        rest = after;
+        Some(block)
+    })
 }
 
 /// Facet values: (id, title) of every track and of every skill with a page.
@@ -1186,6 +1216,39 @@ mod tests {
         ] {
             assert_eq!(stem(w), s, "{w}");
         }
+    }
+
+    #[test]
+    fn track_blocks_hold_about_a_block_of_entries_each() {
+        use crate::ladder::model::{Expectation, Level};
+        let track = |levels: usize, per_level: usize| {
+            std::sync::Arc::new(Track {
+                levels: (0..levels)
+                    .map(|n| Level {
+                        number: n as u32 + 1,
+                        expectations: vec![Expectation::default(); per_level],
+                        ..Level::default()
+                    })
+                    .collect(),
+                ..Track::default()
+            })
+        };
+        // Entries: 1,100; 5,000; 9,000 (over a block alone); 300; 300.
+        let tracks = vec![
+            track(100, 10),
+            track(1000, 4),
+            track(1000, 8),
+            track(100, 2),
+            track(100, 2),
+        ];
+        let sizes: Vec<usize> = track_blocks(&tracks).map(|b| b.len()).collect();
+        assert_eq!(sizes, vec![3, 2]);
+        let big = vec![track(3000, 3), track(3000, 3)];
+        assert_eq!(
+            track_blocks(&big).map(|b| b.len()).collect::<Vec<_>>(),
+            vec![1, 1]
+        );
+        assert_eq!(track_blocks(&[]).count(), 0);
     }
 
     #[test]
