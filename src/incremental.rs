@@ -296,7 +296,13 @@ pub struct Memo {
     reads: Mutex<HashMap<PathBuf, FileEntry<Arc<ReadValue>>>>,
     recognised: Shared<u64, Recognised>,
     merged: Shared<u64, Arc<Merged>>,
-    bases: Shared<u64, Arc<Bases>>,
+    /// A track's bases, with the keys of its levels' (which a build that
+    /// uses the track's keeps).
+    bases: Shared<u64, (Arc<Bases>, Arc<[u64]>)>,
+    /// One level's bases ([`crate::ladder::level_bases`]), by
+    /// [`crate::ladder::level_bases_key`]: an edit of one level of a
+    /// track makes only that level's again.
+    level_bases: Shared<u64, Arc<[String]>>,
     ids: Shared<u64, Arc<TrackIds>>,
     finished: Shared<u64, Arc<Track>>,
     fragments: Shared<u64, Arc<(DocHtml, Diagnostics)>>,
@@ -408,6 +414,7 @@ impl Memo {
         self.recognised.lock().unwrap().turn(good);
         self.merged.lock().unwrap().turn(good);
         self.bases.lock().unwrap().turn(good);
+        self.level_bases.lock().unwrap().turn(good);
         self.ids.lock().unwrap().turn(good);
         self.finished.lock().unwrap().turn(good);
         self.fragments.lock().unwrap().turn(good);
@@ -605,14 +612,42 @@ impl RecogniseSteps for Memo {
     fn merged(&self, key: u64, make: &dyn Fn() -> Merged) -> Arc<Merged> {
         memoised(&self.merged, key, make)
     }
-    fn bases(&self, key: u64, make: &dyn Fn() -> Vec<String>) -> Arc<Bases> {
-        memoised(&self.bases, key, &|| {
-            let list = make();
-            Bases {
-                hash: hash_of(&list),
-                list,
+    fn bases(&self, key: u64, t: &Track) -> Arc<Bases> {
+        if let Some((b, levels)) = self.bases.lock().unwrap().get(&key) {
+            let mut known = self.level_bases.lock().unwrap();
+            for k in levels.iter() {
+                known.touch(k);
             }
-        })
+            return b;
+        }
+        let per_level: Vec<(u64, Arc<[String]>)> = t
+            .levels
+            .par_iter()
+            .map(|l| {
+                let k = crate::ladder::level_bases_key(l);
+                let hit = self.level_bases.lock().unwrap().get(&k);
+                let v = hit.unwrap_or_else(|| {
+                    let v: Arc<[String]> = crate::ladder::level_bases(l).into();
+                    self.level_bases.lock().unwrap().insert(k, Arc::clone(&v));
+                    v
+                });
+                (k, v)
+            })
+            .collect();
+        let list: Vec<String> = per_level
+            .iter()
+            .flat_map(|(_, v)| v.iter().cloned())
+            .collect();
+        let b = Arc::new(Bases {
+            hash: hash_of(&list),
+            list,
+        });
+        let levels: Arc<[u64]> = per_level.iter().map(|(k, _)| *k).collect();
+        self.bases
+            .lock()
+            .unwrap()
+            .insert(key, (Arc::clone(&b), levels));
+        b
     }
     fn ids(&self, key: u64, make: &dyn Fn() -> Vec<Vec<String>>) -> Arc<TrackIds> {
         memoised(&self.ids, key, &|| {
