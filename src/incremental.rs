@@ -293,7 +293,9 @@ type TitledHtml = (String, DocHtml);
 /// The remembered steps of a session.
 #[derive(Default)]
 pub struct Memo {
-    reads: Mutex<HashMap<PathBuf, FileEntry<Arc<ReadValue>>>>,
+    reads: Mutex<Reads>,
+    /// The content tree's files as last listed, and what changed since.
+    tree: Mutex<Tree>,
     recognised: Shared<u64, Recognised>,
     merged: Shared<u64, Arc<Merged>>,
     /// A track's bases, with the keys of its levels' (which a build that
@@ -393,6 +395,26 @@ fn heard(
     }
 }
 
+/// The remembered reads of files, by path.
+#[derive(Default)]
+struct Reads {
+    files: rustc_hash::FxHashMap<PathBuf, FileEntry<Arc<ReadValue>>>,
+    /// In a build told what changed ([`Memo::list`]): the files that did;
+    /// every other file is as it was read.
+    changed: Option<rustc_hash::FxHashSet<PathBuf>>,
+}
+
+/// What a session knows of its content tree's files.
+#[derive(Default)]
+struct Tree {
+    /// The files of the last listing, under a key of the layout it read,
+    /// and the index of each by its absolute path.
+    listing: Option<(u64, Vec<SourceFile>, rustc_hash::FxHashMap<PathBuf, usize>)>,
+    /// The paths changed since that listing as a watcher heard them; `None`
+    /// when not known.
+    changed: Option<Vec<PathBuf>>,
+}
+
 /// A read that succeeded: the file's kind and rel (part of its key), the
 /// document and the warnings.
 struct ReadValue {
@@ -428,8 +450,74 @@ impl Memo {
         self.classes.lock().unwrap().turn(good);
     }
 
+    /// What changed before the next build: `changed` (see
+    /// [`crate::Session::build_after`]), or not known.
+    pub(crate) fn changed(&self, changed: Option<&[PathBuf]>) {
+        let mut tree = self.tree.lock().unwrap();
+        match (changed, &mut tree.changed) {
+            (Some(paths), Some(all)) => all.extend(paths.iter().cloned()),
+            _ => tree.changed = None,
+        }
+    }
+
+    /// The files of the content tree ([`crate::list_sources`]): those of
+    /// the last listing when the build was told what changed since and
+    /// every change was to a file listed then, which is still a file
+    /// (then [`Memo::read`] looks only at the changed files).
+    fn list(&self, layout: &crate::config::SiteLayout) -> Result<Vec<SourceFile>> {
+        let key = hash_of(&(
+            &layout.content,
+            &layout.output,
+            &layout.config.markdown_extensions,
+            &layout.config.ignore,
+        ));
+        let mut tree = self.tree.lock().unwrap();
+        // From now on, the changes since this listing.
+        let changed = tree.changed.replace(Vec::new());
+        if let (Some(changed), Some((k, files, by_path))) = (changed, &tree.listing) {
+            let mut listed = rustc_hash::FxHashSet::default();
+            let known = *k == key
+                && changed.iter().all(|p| match by_path.get(p) {
+                    Some(&i) if p.is_file() => {
+                        listed.insert(files[i].path.clone());
+                        true
+                    }
+                    _ => false,
+                });
+            if known {
+                self.reads.lock().unwrap().changed = Some(listed);
+                return Ok(files.clone());
+            }
+        }
+        self.reads.lock().unwrap().changed = None;
+        tree.listing = None;
+        let files = crate::list_sources(layout)?;
+        let by_path = files
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (crate::config::absolute(&f.path), i))
+            .collect();
+        tree.listing = Some((key, files.clone(), by_path));
+        Ok(files)
+    }
+
     /// [`crate::read_source`], remembered while the file is unchanged.
     pub fn read(&self, f: &SourceFile) -> crate::ReadResult {
+        let known = |v: &Arc<ReadValue>| v.rel == f.rel && v.kind == f.kind;
+        {
+            let reads = self.reads.lock().unwrap();
+            let unchanged = reads.changed.as_ref().is_some_and(|c| !c.contains(&f.path));
+            let hit = reads
+                .files
+                .get(&f.path)
+                .filter(|_| unchanged)
+                .map(|e| Arc::clone(&e.value))
+                .filter(known);
+            drop(reads);
+            if let Some(v) = hit {
+                return (Ok(v.doc.clone()), v.diags.clone());
+            }
+        }
         let seen = SystemTime::now();
         let now = stamp(&f.path);
         if let Some(now) = now {
@@ -437,35 +525,43 @@ impl Memo {
                 .reads
                 .lock()
                 .unwrap()
+                .files
                 .get(&f.path)
                 .and_then(|e| e.get(now))
-                .filter(|v| v.rel == f.rel && v.kind == f.kind);
+                .filter(known);
             if let Some(v) = hit {
                 return (Ok(v.doc.clone()), v.diags.clone());
             }
         }
         let (r, d) = crate::read_source(f);
-        if let (Ok(doc), Some(stamp)) = (&r, now) {
-            let value = Arc::new(ReadValue {
-                rel: f.rel.clone(),
-                kind: f.kind,
-                doc: doc.clone(),
-                diags: d.clone(),
-            });
-            self.reads
-                .lock()
-                .unwrap()
-                .insert(f.path.clone(), FileEntry { stamp, seen, value });
+        let mut reads = self.reads.lock().unwrap();
+        match (&r, now) {
+            (Ok(doc), Some(stamp)) => {
+                let value = Arc::new(ReadValue {
+                    rel: f.rel.clone(),
+                    kind: f.kind,
+                    doc: doc.clone(),
+                    diags: d.clone(),
+                });
+                reads
+                    .files
+                    .insert(f.path.clone(), FileEntry { stamp, seen, value });
+            }
+            // What was read of it before is not what it holds now.
+            _ => {
+                reads.files.remove(&f.path);
+            }
         }
         (r, d)
     }
 
     /// Forget files that are gone from the content tree.
     pub fn keep_reads(&self, files: &[SourceDoc]) {
-        let live: std::collections::HashSet<&PathBuf> = files.iter().map(|d| &d.path).collect();
+        let live: rustc_hash::FxHashSet<&PathBuf> = files.iter().map(|d| &d.path).collect();
         self.reads
             .lock()
             .unwrap()
+            .files
             .retain(|p, e| live.contains(p) || e.value.doc.is_none());
     }
 
@@ -1026,7 +1122,7 @@ fn build_steps(
         docs,
         assets,
         mut diags,
-    } = crate::load_with(opts, &|f| memo.read(f))?;
+    } = crate::load_listed(opts, &|layout| memo.list(layout), &|f| memo.read(f))?;
     memo.keep_reads(&docs);
     let out = crate::config::absolute(&layout.output);
     // A build that writes the whole output does so once the last search
