@@ -353,6 +353,9 @@ pub struct Memo {
 /// It runs on a thread pool of its own, one thread, which lives on (memory
 /// a thread that ended had allocated is slow to free) and leaves the other
 /// cores to the next build.
+/// How long after its build's pages a search index is started.
+const SEARCH_AFTER: Duration = Duration::from_millis(60);
+
 type Deferred = std::sync::mpsc::Receiver<std::thread::Result<Result<crate::OutputHashes>>>;
 
 /// Wait for the search index files of the last build, if they are still
@@ -1361,6 +1364,9 @@ fn build_steps(
                         }
                     };
                 }
+                // The reload the pages just written bring (a page, its
+                // stylesheets and scripts) is served first.
+                std::thread::sleep(SEARCH_AFTER);
                 // A newer build's index follows: the last one stays.
                 if latest.load(std::sync::atomic::Ordering::SeqCst) != this {
                     return Ok(old_search);
