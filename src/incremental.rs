@@ -1243,6 +1243,13 @@ fn build_steps(
         s.output = Output::default();
     }
     let pages_before = &s.output.pages;
+    // Into an output not known, every page goes through a staging folder:
+    // each is written there as soon as it is rendered, so that the
+    // build never holds every page's bytes at once.
+    let staging = match known_out {
+        true => None,
+        false => Some(crate::output::Staging::create(&out)?),
+    };
     // A remembered page, planned without its data, that must be rendered.
     let stale = std::sync::atomic::AtomicBool::new(false);
     let rendered: Vec<Done> = items
@@ -1283,6 +1290,13 @@ fn build_steps(
             let ctx = crate::page_context(&base, &url, data, canonical_base.as_deref());
             let html = renderer.render(template, &ctx)?.into_bytes();
             let hash = content_hash(&html);
+            let html = match &staging {
+                Some(staging) => {
+                    staging.write(&url, &html)?;
+                    None
+                }
+                None => Some(html),
+            };
             Ok(Done::New {
                 url,
                 key,
@@ -1341,7 +1355,15 @@ fn build_steps(
             .map(|(u, t)| (u, OutFile::Bytes(t.into_bytes()))),
     );
     let assets_count = site.assets.len() + renderer.assets.len();
-    let written = write(s, out.clone(), rendered, &to_write, hashes, searched)?;
+    let written = write(
+        s,
+        out.clone(),
+        rendered,
+        staging,
+        &to_write,
+        hashes,
+        searched,
+    )?;
     s.output.sitemap = Some((sitemap_key, sitemap.1));
     match index {
         Some(input) => {
@@ -1448,7 +1470,8 @@ enum Done {
     New {
         url: String,
         key: u64,
-        html: Vec<u8>,
+        /// `None` when written to the build's staging folder already.
+        html: Option<Vec<u8>>,
         hash: (usize, u64),
     },
 }
@@ -1470,14 +1493,16 @@ pub(crate) struct Output {
 }
 
 /// Write a build to `out`: its pages (only those whose bytes changed,
-/// unless the output is not known, then every file through a staging
-/// folder like [`crate::build`]), `files` (the other files to write), with
-/// `hashes` every other file of the build but the `searched` files of the
-/// search index; remove the files that are gone.
+/// unless the output is not known, then every file through `staging`,
+/// which holds the pages already, like [`crate::build`]), `files` (the
+/// other files to write), with `hashes` every other file of the build but
+/// the `searched` files of the search index; remove the files that are
+/// gone.
 fn write(
     s: &mut crate::Session,
     out: PathBuf,
     pages: Vec<Done>,
+    staging: Option<crate::output::Staging>,
     files: &[(String, crate::OutFile)],
     hashes: crate::OutputHashes,
     searched: usize,
@@ -1506,7 +1531,7 @@ fn write(
                 let before = o.urls.get(&url).and_then(|k| o.pages.get(k)).map(|e| e.1);
                 o.pages.insert(key, (url.clone(), hash, now));
                 o.urls.insert(url.clone(), key);
-                if !known || before != Some(hash) {
+                if let Some(html) = html.filter(|_| !known || before != Some(hash)) {
                     new.push((url, crate::OutFile::Bytes(html)));
                 }
             }
@@ -1527,7 +1552,7 @@ fn write(
         o.urls.remove(u);
     }
     let r = match previous {
-        Some((_, old)) if known => (|| -> Result<crate::Written> {
+        Some((_, old)) if known && staging.is_none() => (|| -> Result<crate::Written> {
             let mut to_write: Vec<&(String, crate::OutFile)> = new.iter().collect();
             // Files without a hash (the search index made now) are new.
             to_write.extend(
@@ -1546,7 +1571,10 @@ fn write(
             })
         })(),
         _ => (|| -> Result<crate::Written> {
-            let staging = crate::output::Staging::create(&out)?;
+            let staging = match staging {
+                Some(staging) => staging,
+                None => crate::output::Staging::create(&out)?,
+            };
             new.par_iter()
                 .chain(files.par_iter())
                 .try_for_each(|(url, f)| match f {
