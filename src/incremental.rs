@@ -846,6 +846,7 @@ impl Memo {
         &self,
         hb: &crate::ladder::model::Handbook,
         extras: &[ladder_pages::TrackExtras],
+        early: Option<&Early<'_>>,
     ) -> LadderPlan {
         // Media paths rebased for every page: planned afresh.
         let hashes: Vec<Arc<TrackHashes>> =
@@ -914,7 +915,7 @@ impl Memo {
                             &h.levels[p.levels_read(t)],
                             p.reads_other_tracks().then_some(rest),
                         ));
-                        let planned = self.planned(key, || {
+                        let planned = self.planned(key, early, || {
                             vec![ladder_pages::plan_track_page(
                                 hb, t, &h.order, x, p, &classes,
                             )]
@@ -951,7 +952,7 @@ impl Memo {
                     })
                     .collect();
                 let key = hash_of(&("cross", n, numbers_key, columns));
-                self.planned(key, || {
+                self.planned(key, early, || {
                     let orders = orders
                         .get_or_init(|| hashes.iter().map(|h| h.order.clone()).collect::<Vec<_>>());
                     vec![ladder_pages::cross_level_page(hb, n, &numbers, orders)]
@@ -1041,8 +1042,14 @@ impl Memo {
     }
 
     /// The pages `plan` makes, remembered under `key` without their data
-    /// (each with its data's hash); the data when they were planned now.
-    fn planned(&self, key: u64, plan: impl FnOnce() -> Vec<PageOut>) -> Planned {
+    /// (each with its data's hash); the data when they were planned now,
+    /// or, given `early`, each page rendered then.
+    fn planned(
+        &self,
+        key: u64,
+        early: Option<&Early<'_>>,
+        plan: impl FnOnce() -> Vec<PageOut>,
+    ) -> Planned {
         if let Some(p) = self.tracks.lock().unwrap().get(&key) {
             return (p, None);
         }
@@ -1051,7 +1058,11 @@ impl Memo {
             .map(|mut p| {
                 let data = std::mem::take(&mut p.data);
                 let h = hash_map(&data);
-                ((p, h), data)
+                let fresh = match early {
+                    Some(render) => Fresh::Done(render(p.url.clone(), p.template, data, h)),
+                    None => Fresh::Data(data),
+                };
+                ((p, h), fresh)
             })
             .unzip();
         let p = Arc::new(pages);
@@ -1060,12 +1071,21 @@ impl Memo {
     }
 }
 
-/// Pages planned or remembered by [`Memo::planned`], and their data when
-/// planned now.
-type Planned = (
-    TrackPlan,
-    Option<Vec<serde_json::Map<String, serde_json::Value>>>,
-);
+/// Pages planned or remembered by [`Memo::planned`], and their data (or
+/// the pages rendered) when planned now.
+type Planned = (TrackPlan, Option<Vec<Fresh>>);
+
+/// A page planned now: its data, or the page rendered from it.
+enum Fresh {
+    Data(serde_json::Map<String, serde_json::Value>),
+    Done(Result<Done>),
+}
+
+/// Renders a page (URL, template, data and its hash) as soon as it is
+/// planned, into an output not known: its data is dropped at once.
+type Early<'a> = dyn Fn(String, &'static str, serde_json::Map<String, serde_json::Value>, u64) -> Result<Done>
+    + Sync
+    + 'a;
 
 fn without_data(p: &PageOut) -> PageOut {
     PageOut {
@@ -1149,7 +1169,52 @@ fn build_steps(
     let (mut site, extras) = crate::site::plan_documents_with(
         &layout, &docs, &assets, &handbook, &views, &mut diags, memo,
     );
-    let ladder = memo.ladder_plans(&handbook, &extras);
+    let base = crate::base_context(&layout, &renderer, &site);
+    let base_key = hash_of(&(theme_key, hash_map(&base)));
+    let canonical_base = layout.config.base_url_normalised();
+    let known_out = s.knows(&out);
+    // Into an output not known, every page goes through a staging folder:
+    // each is written there as soon as it is rendered, and ladder pages
+    // are rendered as soon as they are planned, so that the build never
+    // holds every page's data or bytes at once.
+    let staging = match known_out {
+        true => None,
+        false => Some(crate::output::Staging::create(&out)?),
+    };
+    let page_key = |template: &str, url: &str, data_key: u64| {
+        hash_of(&(base_key, template, url, canonical_base.as_deref(), data_key))
+    };
+    let render = |url: String,
+                  template: &'static str,
+                  data: serde_json::Map<String, serde_json::Value>,
+                  key: u64|
+     -> Result<Done> {
+        let ctx = crate::page_context(&base, &url, data, canonical_base.as_deref());
+        let html = renderer.render(template, &ctx)?.into_bytes();
+        let hash = content_hash(&html);
+        let html = match &staging {
+            Some(staging) => {
+                staging.write(&url, &html)?;
+                None
+            }
+            None => Some(html),
+        };
+        Ok(Done::New {
+            url,
+            key,
+            html,
+            hash,
+        })
+    };
+    let early = |url: String, template, data, data_key| {
+        let key = page_key(template, &url, data_key);
+        render(url, template, data, key)
+    };
+    let ladder = memo.ladder_plans(
+        &handbook,
+        &extras,
+        staging.is_some().then_some(&early as &Early<'_>),
+    );
     lap.lap("plan");
     let doc_data = std::mem::take(&mut *memo.doc_data.lock().unwrap());
     // A document page's sections are remembered under its data's hash
@@ -1177,9 +1242,6 @@ fn build_steps(
     };
     lap.lap("search");
 
-    let base = crate::base_context(&layout, &renderer, &site);
-    let base_key = hash_of(&(theme_key, hash_map(&base)));
-    let canonical_base = layout.config.base_url_normalised();
     // Every page in `plan_with`'s order, then the search page. Document
     // pages come with the hash of their data (their data is in
     // `doc_data`), ladder pages with it and with their data when it was
@@ -1212,7 +1274,6 @@ fn build_steps(
     items.push(own_item(crate::search::search_page()));
     let page_count = items.len();
     // The sitemap is made again only when its addresses changed.
-    let known_out = s.knows(&out);
     let sitemap_key = {
         let mut h = FastHasher::default();
         canonical_base.hash(&mut h);
@@ -1243,13 +1304,6 @@ fn build_steps(
         s.output = Output::default();
     }
     let pages_before = &s.output.pages;
-    // Into an output not known, every page goes through a staging folder:
-    // each is written there as soon as it is rendered, so that the
-    // build never holds every page's bytes at once.
-    let staging = match known_out {
-        true => None,
-        false => Some(crate::output::Staging::create(&out)?),
-    };
     // A remembered page, planned without its data, that must be rendered.
     let stale = std::sync::atomic::AtomicBool::new(false);
     let rendered: Vec<Done> = items
@@ -1263,14 +1317,9 @@ fn build_steps(
                 Some(h) => h,
                 None => hash_map(&p.data),
             };
-            let key = hash_of(&(
-                base_key,
-                p.template,
-                &p.url,
-                canonical_base.as_deref(),
-                data_key,
-            ));
-            if pages_before.contains_key(&key) {
+            let key = page_key(p.template, &p.url, data_key);
+            let rendered = matches!(&item, Item::Shared(_, _, Some(Fresh::Done(_))));
+            if !rendered && pages_before.contains_key(&key) {
                 return Ok(Done::Same(key));
             }
             let (url, template, data) = match item {
@@ -1281,28 +1330,15 @@ fn build_steps(
                     };
                     (p.url, p.template, data)
                 }
-                Item::Shared(p, _, data) => (p.url.clone(), p.template, data.unwrap_or_default()),
+                Item::Shared(_, _, Some(Fresh::Done(done))) => return done,
+                Item::Shared(p, _, Some(Fresh::Data(data))) => (p.url.clone(), p.template, data),
+                Item::Shared(p, _, None) => (p.url.clone(), p.template, Default::default()),
             };
             if planned.is_some() && data.is_empty() {
                 stale.store(true, std::sync::atomic::Ordering::Relaxed);
                 return Ok(Done::Same(key));
             }
-            let ctx = crate::page_context(&base, &url, data, canonical_base.as_deref());
-            let html = renderer.render(template, &ctx)?.into_bytes();
-            let hash = content_hash(&html);
-            let html = match &staging {
-                Some(staging) => {
-                    staging.write(&url, &html)?;
-                    None
-                }
-                None => Some(html),
-            };
-            Ok(Done::New {
-                url,
-                key,
-                html,
-                hash,
-            })
+            render(url, template, data, key)
         })
         .collect::<Result<_>>()?;
     if stale.into_inner() {
@@ -1447,11 +1483,7 @@ fn build_steps(
 /// the hash of its data and the data when it was planned now.
 enum Item<'a> {
     Own(PageOut, Option<u64>),
-    Shared(
-        &'a PageOut,
-        u64,
-        Option<serde_json::Map<String, serde_json::Value>>,
-    ),
+    Shared(&'a PageOut, u64, Option<Fresh>),
 }
 
 impl Item<'_> {
