@@ -6,11 +6,17 @@
 //!
 //! ```text
 //! step                      key
-//! read a source file        path, rel, kind, mtime, length
+//! list the content tree     the layout; kept while every change a
+//!                           watcher told of is to a file listed
+//!                           ([`crate::Session::build_after`])
+//! read a source file        path, rel, kind, mtime, length (told what
+//!                           changed: unchanged files are not looked at)
 //! recognise a document      its path, rel, frontmatter and body
 //! merge one-level files     the keys of the group's documents and of the
 //!                           folder's index document
 //! id bases of a track       the track as recognised or merged
+//! id bases of a level       its number, its expectations' dimensions
+//!                           and texts
 //! expectation ids           every track's id and the hash of its bases
 //! finish a track (ids)      that, its id, its expectations' ids
 //! hash a finished track     the track itself (the same Arc)
@@ -36,6 +42,9 @@
 //! (document pages keep theirs, which is about their source's size): when a
 //! page must be rendered although its data did not change (the theme or
 //! the navigation did), the build plans every page afresh ([`build`]).
+//! Into an output not known (the first build), each ladder page is
+//! rendered and written to the staging folder as soon as it is planned,
+//! so that no build holds every page's data at once.
 //!
 //! Every key is a pure function of the step's inputs, so a stale entry can
 //! never be used. Pages whose key is unchanged since the last written
