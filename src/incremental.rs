@@ -250,10 +250,9 @@ impl<K: Hash + Eq, V: Clone> Generations<K, V> {
             }
         }
     }
-    /// Forget everything.
-    fn forget(&mut self) {
-        self.map.clear();
-        self.used = 0;
+    /// Forget the entries whose value `keep` rejects.
+    fn retain(&mut self, mut keep: impl FnMut(&V) -> bool) {
+        self.map.retain(|_, e| keep(&e.0));
     }
 
     /// Forget what this build did not use, when that is worth a pass;
@@ -331,6 +330,9 @@ pub struct Memo {
     doc_data: Mutex<rustc_hash::FxHashMap<String, Arc<DocPage>>>,
     sections: Shared<u64, Arc<[crate::search::PageSection]>>,
     tracks: Shared<u64, TrackPlan>,
+    /// The plans (by address) of the pages the build under way found
+    /// remembered without their data but had to render.
+    stale: Mutex<rustc_hash::FxHashSet<usize>>,
     /// Each track's pages, as [`Memo::tracks`] holds them (by key), under
     /// everything its pages read.
     track_lists: Shared<u64, Arc<Vec<(u64, TrackPlan)>>>,
@@ -440,6 +442,7 @@ impl Memo {
     /// Start a build: forget the link map and pages of the last one.
     pub fn begin(&self) {
         *self.links.lock().unwrap() = None;
+        self.stale.lock().unwrap().clear();
         self.doc_data.lock().unwrap().clear();
     }
 
@@ -1122,11 +1125,19 @@ pub(crate) fn build(
     s.memo.begin();
     let mut r = build_steps(s, opts, start);
     if let Ok(None) = r {
-        // Pages remembered without their data must be rendered again:
-        // plan them afresh.
+        // Pages remembered without their data must be rendered again (the
+        // theme or the navigation changed, or a file is back to an earlier
+        // text): their plans are forgotten, and planned afresh.
+        let stale = std::mem::take(&mut *s.memo.stale.lock().unwrap());
+        let all = stale.contains(&0);
+        let fresh = |p: &TrackPlan| !all && !stale.contains(&(Arc::as_ptr(p) as usize));
         s.memo.begin();
-        s.memo.tracks.lock().unwrap().forget();
-        s.memo.track_lists.lock().unwrap().forget();
+        s.memo.tracks.lock().unwrap().retain(fresh);
+        s.memo
+            .track_lists
+            .lock()
+            .unwrap()
+            .retain(|list| list.iter().all(|(_, p)| fresh(p)));
         r = build_steps(s, opts, start);
     }
     let r = r.and_then(|r| {
@@ -1272,11 +1283,19 @@ fn build_steps(
         }
         LadderPlan::Remembered(plans) => plans.into_iter().unzip(),
     };
+    // The plans made now, which the memo holds without their data.
+    let planned_now: Vec<usize> = plans
+        .iter()
+        .zip(&fresh)
+        .filter(|(_, f)| f.is_some())
+        .map(|(p, _)| Arc::as_ptr(p) as usize)
+        .collect();
     for (plan, fresh) in plans.iter().zip(&mut fresh) {
         let mut fresh = fresh.take().map(Vec::into_iter);
+        let id = Arc::as_ptr(plan) as usize;
         items.extend(
             plan.iter()
-                .map(|(p, h)| Item::Shared(p, *h, fresh.as_mut().and_then(Iterator::next))),
+                .map(|(p, h)| Item::Shared(p, *h, fresh.as_mut().and_then(Iterator::next), id)),
         );
     }
     items.extend(not_found.map(own_item));
@@ -1313,21 +1332,22 @@ fn build_steps(
         s.output = Output::default();
     }
     let pages_before = &s.output.pages;
-    // A remembered page, planned without its data, that must be rendered.
-    let stale = std::sync::atomic::AtomicBool::new(false);
+    // A remembered page, planned without its data, that must be rendered:
+    // the plan it is in.
+    let stale = &memo.stale;
     let rendered: Vec<Done> = items
         .into_par_iter()
         .map(|item| -> Result<Done> {
             let (p, planned) = match &item {
                 Item::Own(p, planned) => (p, *planned),
-                Item::Shared(p, h, _) => (*p, Some(*h)),
+                Item::Shared(p, h, _, _) => (*p, Some(*h)),
             };
             let data_key = match planned {
                 Some(h) => h,
                 None => hash_map(&p.data),
             };
             let key = page_key(p.template, &p.url, data_key);
-            let rendered = matches!(&item, Item::Shared(_, _, Some(Fresh::Done(_))));
+            let rendered = matches!(&item, Item::Shared(_, _, Some(Fresh::Done(_)), _));
             if !rendered && pages_before.contains_key(&key) {
                 return Ok(Done::Same(key));
             }
@@ -1339,19 +1359,29 @@ fn build_steps(
                     };
                     (p.url, p.template, data)
                 }
-                Item::Shared(_, _, Some(Fresh::Done(done))) => return done,
-                Item::Shared(p, _, Some(Fresh::Data(data))) => (p.url.clone(), p.template, data),
-                Item::Shared(p, _, None) => (p.url.clone(), p.template, Default::default()),
+                Item::Shared(_, _, Some(Fresh::Done(done)), _) => return done,
+                Item::Shared(p, _, Some(Fresh::Data(data)), _) => (p.url.clone(), p.template, data),
+                Item::Shared(_, _, None, plan) => {
+                    stale.lock().unwrap().insert(plan);
+                    return Ok(Done::Same(key));
+                }
             };
             if planned.is_some() && data.is_empty() {
-                stale.store(true, std::sync::atomic::Ordering::Relaxed);
+                // A document page's data comes with it (0: plan every
+                // page afresh).
+                stale.lock().unwrap().insert(0);
                 return Ok(Done::Same(key));
             }
             render(url, template, data, key)
         })
         .collect::<Result<_>>()?;
-    if stale.into_inner() {
-        return Ok(None);
+    {
+        let mut stale = stale.lock().unwrap();
+        if !stale.is_empty() {
+            // Planned again, they would come without their data.
+            stale.extend(planned_now);
+            return Ok(None);
+        }
     }
     lap.lap("render");
     lap.note(&format!(
@@ -1489,17 +1519,18 @@ fn build_steps(
 
 /// A page of a session build: planned now (with the hash of its data when
 /// it was planned by a step that keeps it), or as a memo holds it, with
-/// the hash of its data and the data when it was planned now.
+/// the hash of its data, the data (or the page) when it was planned now,
+/// and the address of the plan it is in.
 enum Item<'a> {
     Own(PageOut, Option<u64>),
-    Shared(&'a PageOut, u64, Option<Fresh>),
+    Shared(&'a PageOut, u64, Option<Fresh>, usize),
 }
 
 impl Item<'_> {
     fn page(&self) -> &PageOut {
         match self {
             Item::Own(p, _) => p,
-            Item::Shared(p, _, _) => p,
+            Item::Shared(p, _, _, _) => p,
         }
     }
 }

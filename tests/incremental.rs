@@ -454,6 +454,20 @@ fn edits_of_long_tracks(mut b: Bench) {
         "Expectation 1.2 (reworded)",
     );
     b.check("edit a level in the second window");
+    // Back to the text of the first build: its pages are remembered (from
+    // that build) without their data, and planned again.
+    b.replace(
+        "content/backend/level-017.md",
+        "Expectation 1.2 (reworded)",
+        "Expectation 1.2",
+    );
+    b.check("undo the edit");
+    b.replace(
+        "content/backend/level-017.md",
+        "Expectation 1.2",
+        "Expectation 1.2 (reworded)",
+    );
+    b.check("redo the edit");
     // Level 13, first of the second window, is marked against level 12:
     // the second window of each dimension page reads the last level of
     // the first.
