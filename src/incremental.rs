@@ -6,11 +6,17 @@
 //!
 //! ```text
 //! step                      key
-//! read a source file        path, rel, kind, mtime, length
+//! list the content tree     the layout; kept while every change a
+//!                           watcher told of is to a file listed
+//!                           ([`crate::Session::build_after`])
+//! read a source file        path, rel, kind, mtime, length (told what
+//!                           changed: unchanged files are not looked at)
 //! recognise a document      its path, rel, frontmatter and body
 //! merge one-level files     the keys of the group's documents and of the
 //!                           folder's index document
 //! id bases of a track       the track as recognised or merged
+//! id bases of a level       its number, its expectations' dimensions
+//!                           and texts
 //! expectation ids           every track's id and the hash of its bases
 //! finish a track (ids)      that, its id, its expectations' ids
 //! hash a finished track     the track itself (the same Arc)
@@ -36,6 +42,9 @@
 //! (document pages keep theirs, which is about their source's size): when a
 //! page must be rendered although its data did not change (the theme or
 //! the navigation did), the build plans every page afresh ([`build`]).
+//! Into an output not known (the first build), each ladder page is
+//! rendered and written to the staging folder as soon as it is planned,
+//! so that no build holds every page's data at once.
 //!
 //! Every key is a pure function of the step's inputs, so a stale entry can
 //! never be used. Pages whose key is unchanged since the last written
@@ -241,10 +250,9 @@ impl<K: Hash + Eq, V: Clone> Generations<K, V> {
             }
         }
     }
-    /// Forget everything.
-    fn forget(&mut self) {
-        self.map.clear();
-        self.used = 0;
+    /// Forget the entries whose value `keep` rejects.
+    fn retain(&mut self, mut keep: impl FnMut(&V) -> bool) {
+        self.map.retain(|_, e| keep(&e.0));
     }
 
     /// Forget what this build did not use, when that is worth a pass;
@@ -293,10 +301,18 @@ type TitledHtml = (String, DocHtml);
 /// The remembered steps of a session.
 #[derive(Default)]
 pub struct Memo {
-    reads: Mutex<HashMap<PathBuf, FileEntry<Arc<ReadValue>>>>,
+    reads: Mutex<Reads>,
+    /// The content tree's files as last listed, and what changed since.
+    tree: Mutex<Tree>,
     recognised: Shared<u64, Recognised>,
     merged: Shared<u64, Arc<Merged>>,
-    bases: Shared<u64, Arc<Bases>>,
+    /// A track's bases, with the keys of its levels' (which a build that
+    /// uses the track's keeps).
+    bases: Shared<u64, (Arc<Bases>, Arc<[u64]>)>,
+    /// One level's bases ([`crate::ladder::level_bases`]), by
+    /// [`crate::ladder::level_bases_key`]: an edit of one level of a
+    /// track makes only that level's again.
+    level_bases: Shared<u64, Arc<[String]>>,
     ids: Shared<u64, Arc<TrackIds>>,
     finished: Shared<u64, Arc<Track>>,
     fragments: Shared<u64, Arc<(DocHtml, Diagnostics)>>,
@@ -314,6 +330,9 @@ pub struct Memo {
     doc_data: Mutex<rustc_hash::FxHashMap<String, Arc<DocPage>>>,
     sections: Shared<u64, Arc<[crate::search::PageSection]>>,
     tracks: Shared<u64, TrackPlan>,
+    /// The plans (by address) of the pages the build under way found
+    /// remembered without their data but had to render.
+    stale: Mutex<rustc_hash::FxHashSet<usize>>,
     /// Each track's pages, as [`Memo::tracks`] holds them (by key), under
     /// everything its pages read.
     track_lists: Shared<u64, Arc<Vec<(u64, TrackPlan)>>>,
@@ -345,6 +364,9 @@ pub struct Memo {
 /// It runs on a thread pool of its own, one thread, which lives on (memory
 /// a thread that ended had allocated is slow to free) and leaves the other
 /// cores to the next build.
+/// How long after its build's pages a search index is started.
+const SEARCH_AFTER: Duration = Duration::from_millis(60);
+
 type Deferred = std::sync::mpsc::Receiver<std::thread::Result<Result<crate::OutputHashes>>>;
 
 /// Wait for the search index files of the last build, if they are still
@@ -387,6 +409,26 @@ fn heard(
     }
 }
 
+/// The remembered reads of files, by path.
+#[derive(Default)]
+struct Reads {
+    files: rustc_hash::FxHashMap<PathBuf, FileEntry<Arc<ReadValue>>>,
+    /// In a build told what changed ([`Memo::list`]): the files that did;
+    /// every other file is as it was read.
+    changed: Option<rustc_hash::FxHashSet<PathBuf>>,
+}
+
+/// What a session knows of its content tree's files.
+#[derive(Default)]
+struct Tree {
+    /// The files of the last listing, under a key of the layout it read,
+    /// and the index of each by its absolute path.
+    listing: Option<(u64, Vec<SourceFile>, rustc_hash::FxHashMap<PathBuf, usize>)>,
+    /// The paths changed since that listing as a watcher heard them; `None`
+    /// when not known.
+    changed: Option<Vec<PathBuf>>,
+}
+
 /// A read that succeeded: the file's kind and rel (part of its key), the
 /// document and the warnings.
 struct ReadValue {
@@ -400,6 +442,7 @@ impl Memo {
     /// Start a build: forget the link map and pages of the last one.
     pub fn begin(&self) {
         *self.links.lock().unwrap() = None;
+        self.stale.lock().unwrap().clear();
         self.doc_data.lock().unwrap().clear();
     }
 
@@ -408,6 +451,7 @@ impl Memo {
         self.recognised.lock().unwrap().turn(good);
         self.merged.lock().unwrap().turn(good);
         self.bases.lock().unwrap().turn(good);
+        self.level_bases.lock().unwrap().turn(good);
         self.ids.lock().unwrap().turn(good);
         self.finished.lock().unwrap().turn(good);
         self.fragments.lock().unwrap().turn(good);
@@ -421,8 +465,74 @@ impl Memo {
         self.classes.lock().unwrap().turn(good);
     }
 
+    /// What changed before the next build: `changed` (see
+    /// [`crate::Session::build_after`]), or not known.
+    pub(crate) fn changed(&self, changed: Option<&[PathBuf]>) {
+        let mut tree = self.tree.lock().unwrap();
+        match (changed, &mut tree.changed) {
+            (Some(paths), Some(all)) => all.extend(paths.iter().cloned()),
+            _ => tree.changed = None,
+        }
+    }
+
+    /// The files of the content tree ([`crate::list_sources`]): those of
+    /// the last listing when the build was told what changed since and
+    /// every change was to a file listed then, which is still a file
+    /// (then [`Memo::read`] looks only at the changed files).
+    fn list(&self, layout: &crate::config::SiteLayout) -> Result<Vec<SourceFile>> {
+        let key = hash_of(&(
+            &layout.content,
+            &layout.output,
+            &layout.config.markdown_extensions,
+            &layout.config.ignore,
+        ));
+        let mut tree = self.tree.lock().unwrap();
+        // From now on, the changes since this listing.
+        let changed = tree.changed.replace(Vec::new());
+        if let (Some(changed), Some((k, files, by_path))) = (changed, &tree.listing) {
+            let mut listed = rustc_hash::FxHashSet::default();
+            let known = *k == key
+                && changed.iter().all(|p| match by_path.get(p) {
+                    Some(&i) if p.is_file() => {
+                        listed.insert(files[i].path.clone());
+                        true
+                    }
+                    _ => false,
+                });
+            if known {
+                self.reads.lock().unwrap().changed = Some(listed);
+                return Ok(files.clone());
+            }
+        }
+        self.reads.lock().unwrap().changed = None;
+        tree.listing = None;
+        let files = crate::list_sources(layout)?;
+        let by_path = files
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (crate::config::absolute(&f.path), i))
+            .collect();
+        tree.listing = Some((key, files.clone(), by_path));
+        Ok(files)
+    }
+
     /// [`crate::read_source`], remembered while the file is unchanged.
     pub fn read(&self, f: &SourceFile) -> crate::ReadResult {
+        let known = |v: &Arc<ReadValue>| v.rel == f.rel && v.kind == f.kind;
+        {
+            let reads = self.reads.lock().unwrap();
+            let unchanged = reads.changed.as_ref().is_some_and(|c| !c.contains(&f.path));
+            let hit = reads
+                .files
+                .get(&f.path)
+                .filter(|_| unchanged)
+                .map(|e| Arc::clone(&e.value))
+                .filter(known);
+            drop(reads);
+            if let Some(v) = hit {
+                return (Ok(v.doc.clone()), v.diags.clone());
+            }
+        }
         let seen = SystemTime::now();
         let now = stamp(&f.path);
         if let Some(now) = now {
@@ -430,35 +540,43 @@ impl Memo {
                 .reads
                 .lock()
                 .unwrap()
+                .files
                 .get(&f.path)
                 .and_then(|e| e.get(now))
-                .filter(|v| v.rel == f.rel && v.kind == f.kind);
+                .filter(known);
             if let Some(v) = hit {
                 return (Ok(v.doc.clone()), v.diags.clone());
             }
         }
         let (r, d) = crate::read_source(f);
-        if let (Ok(doc), Some(stamp)) = (&r, now) {
-            let value = Arc::new(ReadValue {
-                rel: f.rel.clone(),
-                kind: f.kind,
-                doc: doc.clone(),
-                diags: d.clone(),
-            });
-            self.reads
-                .lock()
-                .unwrap()
-                .insert(f.path.clone(), FileEntry { stamp, seen, value });
+        let mut reads = self.reads.lock().unwrap();
+        match (&r, now) {
+            (Ok(doc), Some(stamp)) => {
+                let value = Arc::new(ReadValue {
+                    rel: f.rel.clone(),
+                    kind: f.kind,
+                    doc: doc.clone(),
+                    diags: d.clone(),
+                });
+                reads
+                    .files
+                    .insert(f.path.clone(), FileEntry { stamp, seen, value });
+            }
+            // What was read of it before is not what it holds now.
+            _ => {
+                reads.files.remove(&f.path);
+            }
         }
         (r, d)
     }
 
     /// Forget files that are gone from the content tree.
     pub fn keep_reads(&self, files: &[SourceDoc]) {
-        let live: std::collections::HashSet<&PathBuf> = files.iter().map(|d| &d.path).collect();
+        let live: rustc_hash::FxHashSet<&PathBuf> = files.iter().map(|d| &d.path).collect();
         self.reads
             .lock()
             .unwrap()
+            .files
             .retain(|p, e| live.contains(p) || e.value.doc.is_none());
     }
 
@@ -605,14 +723,42 @@ impl RecogniseSteps for Memo {
     fn merged(&self, key: u64, make: &dyn Fn() -> Merged) -> Arc<Merged> {
         memoised(&self.merged, key, make)
     }
-    fn bases(&self, key: u64, make: &dyn Fn() -> Vec<String>) -> Arc<Bases> {
-        memoised(&self.bases, key, &|| {
-            let list = make();
-            Bases {
-                hash: hash_of(&list),
-                list,
+    fn bases(&self, key: u64, t: &Track) -> Arc<Bases> {
+        if let Some((b, levels)) = self.bases.lock().unwrap().get(&key) {
+            let mut known = self.level_bases.lock().unwrap();
+            for k in levels.iter() {
+                known.touch(k);
             }
-        })
+            return b;
+        }
+        let per_level: Vec<(u64, Arc<[String]>)> = t
+            .levels
+            .par_iter()
+            .map(|l| {
+                let k = crate::ladder::level_bases_key(l);
+                let hit = self.level_bases.lock().unwrap().get(&k);
+                let v = hit.unwrap_or_else(|| {
+                    let v: Arc<[String]> = crate::ladder::level_bases(l).into();
+                    self.level_bases.lock().unwrap().insert(k, Arc::clone(&v));
+                    v
+                });
+                (k, v)
+            })
+            .collect();
+        let list: Vec<String> = per_level
+            .iter()
+            .flat_map(|(_, v)| v.iter().cloned())
+            .collect();
+        let b = Arc::new(Bases {
+            hash: hash_of(&list),
+            list,
+        });
+        let levels: Arc<[u64]> = per_level.iter().map(|(k, _)| *k).collect();
+        self.bases
+            .lock()
+            .unwrap()
+            .insert(key, (Arc::clone(&b), levels));
+        b
     }
     fn ids(&self, key: u64, make: &dyn Fn() -> Vec<Vec<(usize, String)>>) -> Arc<TrackIds> {
         memoised(&self.ids, key, &|| {
@@ -712,6 +858,7 @@ impl Memo {
         &self,
         hb: &crate::ladder::model::Handbook,
         extras: &[ladder_pages::TrackExtras],
+        early: Option<&Early<'_>>,
     ) -> LadderPlan {
         // Media paths rebased for every page: planned afresh.
         let hashes: Vec<Arc<TrackHashes>> =
@@ -780,7 +927,7 @@ impl Memo {
                             &h.levels[p.levels_read(t)],
                             p.reads_other_tracks().then_some(rest),
                         ));
-                        let planned = self.planned(key, || {
+                        let planned = self.planned(key, early, || {
                             vec![ladder_pages::plan_track_page(
                                 hb, t, &h.order, x, p, &classes,
                             )]
@@ -817,7 +964,7 @@ impl Memo {
                     })
                     .collect();
                 let key = hash_of(&("cross", n, numbers_key, columns));
-                self.planned(key, || {
+                self.planned(key, early, || {
                     let orders = orders
                         .get_or_init(|| hashes.iter().map(|h| h.order.clone()).collect::<Vec<_>>());
                     vec![ladder_pages::cross_level_page(hb, n, &numbers, orders)]
@@ -907,8 +1054,14 @@ impl Memo {
     }
 
     /// The pages `plan` makes, remembered under `key` without their data
-    /// (each with its data's hash); the data when they were planned now.
-    fn planned(&self, key: u64, plan: impl FnOnce() -> Vec<PageOut>) -> Planned {
+    /// (each with its data's hash); the data when they were planned now,
+    /// or, given `early`, each page rendered then.
+    fn planned(
+        &self,
+        key: u64,
+        early: Option<&Early<'_>>,
+        plan: impl FnOnce() -> Vec<PageOut>,
+    ) -> Planned {
         if let Some(p) = self.tracks.lock().unwrap().get(&key) {
             return (p, None);
         }
@@ -917,7 +1070,11 @@ impl Memo {
             .map(|mut p| {
                 let data = std::mem::take(&mut p.data);
                 let h = hash_map(&data);
-                ((p, h), data)
+                let fresh = match early {
+                    Some(render) => Fresh::Done(render(p.url.clone(), p.template, data, h)),
+                    None => Fresh::Data(data),
+                };
+                ((p, h), fresh)
             })
             .unzip();
         let p = Arc::new(pages);
@@ -926,12 +1083,21 @@ impl Memo {
     }
 }
 
-/// Pages planned or remembered by [`Memo::planned`], and their data when
-/// planned now.
-type Planned = (
-    TrackPlan,
-    Option<Vec<serde_json::Map<String, serde_json::Value>>>,
-);
+/// Pages planned or remembered by [`Memo::planned`], and their data (or
+/// the pages rendered) when planned now.
+type Planned = (TrackPlan, Option<Vec<Fresh>>);
+
+/// A page planned now: its data, or the page rendered from it.
+enum Fresh {
+    Data(serde_json::Map<String, serde_json::Value>),
+    Done(Result<Done>),
+}
+
+/// Renders a page (URL, template, data and its hash) as soon as it is
+/// planned, into an output not known: its data is dropped at once.
+type Early<'a> = dyn Fn(String, &'static str, serde_json::Map<String, serde_json::Value>, u64) -> Result<Done>
+    + Sync
+    + 'a;
 
 fn without_data(p: &PageOut) -> PageOut {
     PageOut {
@@ -959,11 +1125,19 @@ pub(crate) fn build(
     s.memo.begin();
     let mut r = build_steps(s, opts, start);
     if let Ok(None) = r {
-        // Pages remembered without their data must be rendered again:
-        // plan them afresh.
+        // Pages remembered without their data must be rendered again (the
+        // theme or the navigation changed, or a file is back to an earlier
+        // text): their plans are forgotten, and planned afresh.
+        let stale = std::mem::take(&mut *s.memo.stale.lock().unwrap());
+        let all = stale.contains(&0);
+        let fresh = |p: &TrackPlan| !all && !stale.contains(&(Arc::as_ptr(p) as usize));
         s.memo.begin();
-        s.memo.tracks.lock().unwrap().forget();
-        s.memo.track_lists.lock().unwrap().forget();
+        s.memo.tracks.lock().unwrap().retain(fresh);
+        s.memo
+            .track_lists
+            .lock()
+            .unwrap()
+            .retain(|list| list.iter().all(|(_, p)| fresh(p)));
         r = build_steps(s, opts, start);
     }
     let r = r.and_then(|r| {
@@ -991,7 +1165,7 @@ fn build_steps(
         docs,
         assets,
         mut diags,
-    } = crate::load_with(opts, &|f| memo.read(f))?;
+    } = crate::load_listed(opts, &|layout| memo.list(layout), &|f| memo.read(f))?;
     memo.keep_reads(&docs);
     let out = crate::config::absolute(&layout.output);
     // A build that writes the whole output does so once the last search
@@ -1015,7 +1189,52 @@ fn build_steps(
     let (mut site, extras) = crate::site::plan_documents_with(
         &layout, &docs, &assets, &handbook, &views, &mut diags, memo,
     );
-    let ladder = memo.ladder_plans(&handbook, &extras);
+    let base = crate::base_context(&layout, &renderer, &site);
+    let base_key = hash_of(&(theme_key, hash_map(&base)));
+    let canonical_base = layout.config.base_url_normalised();
+    let known_out = s.knows(&out);
+    // Into an output not known, every page goes through a staging folder:
+    // each is written there as soon as it is rendered, and ladder pages
+    // are rendered as soon as they are planned, so that the build never
+    // holds every page's data or bytes at once.
+    let staging = match known_out {
+        true => None,
+        false => Some(crate::output::Staging::create(&out)?),
+    };
+    let page_key = |template: &str, url: &str, data_key: u64| {
+        hash_of(&(base_key, template, url, canonical_base.as_deref(), data_key))
+    };
+    let render = |url: String,
+                  template: &'static str,
+                  data: serde_json::Map<String, serde_json::Value>,
+                  key: u64|
+     -> Result<Done> {
+        let ctx = crate::page_context(&base, &url, data, canonical_base.as_deref());
+        let html = renderer.render(template, &ctx)?.into_bytes();
+        let hash = content_hash(&html);
+        let html = match &staging {
+            Some(staging) => {
+                staging.write(&url, &html)?;
+                None
+            }
+            None => Some(html),
+        };
+        Ok(Done::New {
+            url,
+            key,
+            html,
+            hash,
+        })
+    };
+    let early = |url: String, template, data, data_key| {
+        let key = page_key(template, &url, data_key);
+        render(url, template, data, key)
+    };
+    let ladder = memo.ladder_plans(
+        &handbook,
+        &extras,
+        staging.is_some().then_some(&early as &Early<'_>),
+    );
     lap.lap("plan");
     let doc_data = std::mem::take(&mut *memo.doc_data.lock().unwrap());
     // A document page's sections are remembered under its data's hash
@@ -1043,9 +1262,6 @@ fn build_steps(
     };
     lap.lap("search");
 
-    let base = crate::base_context(&layout, &renderer, &site);
-    let base_key = hash_of(&(theme_key, hash_map(&base)));
-    let canonical_base = layout.config.base_url_normalised();
     // Every page in `plan_with`'s order, then the search page. Document
     // pages come with the hash of their data (their data is in
     // `doc_data`), ladder pages with it and with their data when it was
@@ -1067,18 +1283,25 @@ fn build_steps(
         }
         LadderPlan::Remembered(plans) => plans.into_iter().unzip(),
     };
+    // The plans made now, which the memo holds without their data.
+    let planned_now: Vec<usize> = plans
+        .iter()
+        .zip(&fresh)
+        .filter(|(_, f)| f.is_some())
+        .map(|(p, _)| Arc::as_ptr(p) as usize)
+        .collect();
     for (plan, fresh) in plans.iter().zip(&mut fresh) {
         let mut fresh = fresh.take().map(Vec::into_iter);
+        let id = Arc::as_ptr(plan) as usize;
         items.extend(
             plan.iter()
-                .map(|(p, h)| Item::Shared(p, *h, fresh.as_mut().and_then(Iterator::next))),
+                .map(|(p, h)| Item::Shared(p, *h, fresh.as_mut().and_then(Iterator::next), id)),
         );
     }
     items.extend(not_found.map(own_item));
     items.push(own_item(crate::search::search_page()));
     let page_count = items.len();
     // The sitemap is made again only when its addresses changed.
-    let known_out = s.knows(&out);
     let sitemap_key = {
         let mut h = FastHasher::default();
         canonical_base.hash(&mut h);
@@ -1109,27 +1332,23 @@ fn build_steps(
         s.output = Output::default();
     }
     let pages_before = &s.output.pages;
-    // A remembered page, planned without its data, that must be rendered.
-    let stale = std::sync::atomic::AtomicBool::new(false);
+    // A remembered page, planned without its data, that must be rendered:
+    // the plan it is in.
+    let stale = &memo.stale;
     let rendered: Vec<Done> = items
         .into_par_iter()
         .map(|item| -> Result<Done> {
             let (p, planned) = match &item {
                 Item::Own(p, planned) => (p, *planned),
-                Item::Shared(p, h, _) => (*p, Some(*h)),
+                Item::Shared(p, h, _, _) => (*p, Some(*h)),
             };
             let data_key = match planned {
                 Some(h) => h,
                 None => hash_map(&p.data),
             };
-            let key = hash_of(&(
-                base_key,
-                p.template,
-                &p.url,
-                canonical_base.as_deref(),
-                data_key,
-            ));
-            if pages_before.contains_key(&key) {
+            let key = page_key(p.template, &p.url, data_key);
+            let rendered = matches!(&item, Item::Shared(_, _, Some(Fresh::Done(_)), _));
+            if !rendered && pages_before.contains_key(&key) {
                 return Ok(Done::Same(key));
             }
             let (url, template, data) = match item {
@@ -1140,25 +1359,29 @@ fn build_steps(
                     };
                     (p.url, p.template, data)
                 }
-                Item::Shared(p, _, data) => (p.url.clone(), p.template, data.unwrap_or_default()),
+                Item::Shared(_, _, Some(Fresh::Done(done)), _) => return done,
+                Item::Shared(p, _, Some(Fresh::Data(data)), _) => (p.url.clone(), p.template, data),
+                Item::Shared(_, _, None, plan) => {
+                    stale.lock().unwrap().insert(plan);
+                    return Ok(Done::Same(key));
+                }
             };
             if planned.is_some() && data.is_empty() {
-                stale.store(true, std::sync::atomic::Ordering::Relaxed);
+                // A document page's data comes with it (0: plan every
+                // page afresh).
+                stale.lock().unwrap().insert(0);
                 return Ok(Done::Same(key));
             }
-            let ctx = crate::page_context(&base, &url, data, canonical_base.as_deref());
-            let html = renderer.render(template, &ctx)?.into_bytes();
-            let hash = content_hash(&html);
-            Ok(Done::New {
-                url,
-                key,
-                html,
-                hash,
-            })
+            render(url, template, data, key)
         })
         .collect::<Result<_>>()?;
-    if stale.into_inner() {
-        return Ok(None);
+    {
+        let mut stale = stale.lock().unwrap();
+        if !stale.is_empty() {
+            // Planned again, they would come without their data.
+            stale.extend(planned_now);
+            return Ok(None);
+        }
     }
     lap.lap("render");
     lap.note(&format!(
@@ -1207,7 +1430,15 @@ fn build_steps(
             .map(|(u, t)| (u, OutFile::Bytes(t.into_bytes()))),
     );
     let assets_count = site.assets.len() + renderer.assets.len();
-    let written = write(s, out.clone(), rendered, &to_write, hashes, searched)?;
+    let written = write(
+        s,
+        out.clone(),
+        rendered,
+        staging,
+        &to_write,
+        hashes,
+        searched,
+    )?;
     s.output.sitemap = Some((sitemap_key, sitemap.1));
     match index {
         Some(input) => {
@@ -1230,6 +1461,9 @@ fn build_steps(
                         }
                     };
                 }
+                // The reload the pages just written bring (a page, its
+                // stylesheets and scripts) is served first.
+                std::thread::sleep(SEARCH_AFTER);
                 // A newer build's index follows: the last one stays.
                 if latest.load(std::sync::atomic::Ordering::SeqCst) != this {
                     return Ok(old_search);
@@ -1285,21 +1519,18 @@ fn build_steps(
 
 /// A page of a session build: planned now (with the hash of its data when
 /// it was planned by a step that keeps it), or as a memo holds it, with
-/// the hash of its data and the data when it was planned now.
+/// the hash of its data, the data (or the page) when it was planned now,
+/// and the address of the plan it is in.
 enum Item<'a> {
     Own(PageOut, Option<u64>),
-    Shared(
-        &'a PageOut,
-        u64,
-        Option<serde_json::Map<String, serde_json::Value>>,
-    ),
+    Shared(&'a PageOut, u64, Option<Fresh>, usize),
 }
 
 impl Item<'_> {
     fn page(&self) -> &PageOut {
         match self {
             Item::Own(p, _) => p,
-            Item::Shared(p, _, _) => p,
+            Item::Shared(p, _, _, _) => p,
         }
     }
 }
@@ -1311,7 +1542,8 @@ enum Done {
     New {
         url: String,
         key: u64,
-        html: Vec<u8>,
+        /// `None` when written to the build's staging folder already.
+        html: Option<Vec<u8>>,
         hash: (usize, u64),
     },
 }
@@ -1333,14 +1565,16 @@ pub(crate) struct Output {
 }
 
 /// Write a build to `out`: its pages (only those whose bytes changed,
-/// unless the output is not known, then every file through a staging
-/// folder like [`crate::build`]), `files` (the other files to write), with
-/// `hashes` every other file of the build but the `searched` files of the
-/// search index; remove the files that are gone.
+/// unless the output is not known, then every file through `staging`,
+/// which holds the pages already, like [`crate::build`]), `files` (the
+/// other files to write), with `hashes` every other file of the build but
+/// the `searched` files of the search index; remove the files that are
+/// gone.
 fn write(
     s: &mut crate::Session,
     out: PathBuf,
     pages: Vec<Done>,
+    staging: Option<crate::output::Staging>,
     files: &[(String, crate::OutFile)],
     hashes: crate::OutputHashes,
     searched: usize,
@@ -1369,7 +1603,7 @@ fn write(
                 let before = o.urls.get(&url).and_then(|k| o.pages.get(k)).map(|e| e.1);
                 o.pages.insert(key, (url.clone(), hash, now));
                 o.urls.insert(url.clone(), key);
-                if !known || before != Some(hash) {
+                if let Some(html) = html.filter(|_| !known || before != Some(hash)) {
                     new.push((url, crate::OutFile::Bytes(html)));
                 }
             }
@@ -1390,7 +1624,7 @@ fn write(
         o.urls.remove(u);
     }
     let r = match previous {
-        Some((_, old)) if known => (|| -> Result<crate::Written> {
+        Some((_, old)) if known && staging.is_none() => (|| -> Result<crate::Written> {
             let mut to_write: Vec<&(String, crate::OutFile)> = new.iter().collect();
             // Files without a hash (the search index made now) are new.
             to_write.extend(
@@ -1409,7 +1643,10 @@ fn write(
             })
         })(),
         _ => (|| -> Result<crate::Written> {
-            let staging = crate::output::Staging::create(&out)?;
+            let staging = match staging {
+                Some(staging) => staging,
+                None => crate::output::Staging::create(&out)?,
+            };
             new.par_iter()
                 .chain(files.par_iter())
                 .try_for_each(|(url, f)| match f {

@@ -86,16 +86,32 @@ pub fn load_with(
     opts: &BuildOptions,
     read: &(dyn Fn(&source::SourceFile) -> ReadResult + Sync),
 ) -> Result<Loaded> {
-    let mut layout = config::SiteLayout::resolve(&opts.path, opts.out.as_deref())?;
-    if let Some(url) = &opts.base_url {
-        layout.config.base_url = Some(url.clone());
-    }
-    let files = source::discover(
+    load_listed(opts, &list_sources, read)
+}
+
+/// The files of a site's content tree ([`source::discover`]).
+pub fn list_sources(layout: &config::SiteLayout) -> Result<Vec<source::SourceFile>> {
+    source::discover(
         &layout.content,
         &layout.output,
         &layout.config.markdown_extensions,
         &layout.config.ignore,
-    )?;
+    )
+}
+
+/// [`load_with`], the content tree's files given by `list` (which must
+/// answer what [`list_sources`] would; `rungs serve` remembers them while
+/// no file is added or removed).
+pub(crate) fn load_listed(
+    opts: &BuildOptions,
+    list: &dyn Fn(&config::SiteLayout) -> Result<Vec<source::SourceFile>>,
+    read: &(dyn Fn(&source::SourceFile) -> ReadResult + Sync),
+) -> Result<Loaded> {
+    let mut layout = config::SiteLayout::resolve(&opts.path, opts.out.as_deref())?;
+    if let Some(url) = &opts.base_url {
+        layout.config.base_url = Some(url.clone());
+    }
+    let files = list(&layout)?;
     // rungs.yml is configuration, never content, even when `content: .`
     // puts it inside the content tree.
     let config_file = layout
@@ -495,6 +511,22 @@ impl Session {
     /// Build, redoing and writing only what changed since this session's
     /// last build.
     pub fn build(&mut self, opts: &BuildOptions) -> Result<(BuildReport, Written)> {
+        self.memo.changed(None);
+        incremental::build(self, opts)
+    }
+
+    /// [`Session::build`] when `changed` (absolute paths, as a file
+    /// watcher that was watching the site since before the last build
+    /// began heard them) are the only files that changed since the last
+    /// build: the build then neither walks the content tree again (unless
+    /// a file was added or removed) nor looks at the files that did not
+    /// change.
+    pub fn build_after(
+        &mut self,
+        opts: &BuildOptions,
+        changed: &[PathBuf],
+    ) -> Result<(BuildReport, Written)> {
+        self.memo.changed(Some(changed));
         incremental::build(self, opts)
     }
 

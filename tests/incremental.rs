@@ -11,11 +11,15 @@ use std::time::{Duration, SystemTime};
 /// A site under edit, a session building it, and a clock that gives every
 /// written file a modification time of its own (in the past, so that the
 /// session may trust it; see `incremental::Stamp`).
+/// When `heard` is kept, each build is told the paths changed since the
+/// last, as `rungs serve` tells it what its watcher heard
+/// (`Session::build_after`).
 struct Bench {
     dir: tempfile::TempDir,
     session: rungs::Session,
     tick: u64,
     steps: usize,
+    heard: Option<Vec<PathBuf>>,
 }
 
 impl Bench {
@@ -25,6 +29,37 @@ impl Bench {
             session: rungs::Session::new(),
             tick: 0,
             steps: 0,
+            heard: None,
+        }
+    }
+
+    /// A bench whose builds are told what changed.
+    fn told() -> Bench {
+        Bench {
+            heard: Some(Vec::new()),
+            ..Bench::new()
+        }
+    }
+
+    fn hear(&mut self, rel: &str) {
+        let p = self.path(rel);
+        if let Some(h) = &mut self.heard {
+            h.push(p);
+        }
+    }
+
+    /// A session build, told what changed when the bench keeps it.
+    fn build(
+        &mut self,
+        out: &Path,
+    ) -> rungs::diagnostics::Result<(rungs::BuildReport, rungs::Written)> {
+        let opts = self.opts(out);
+        match &mut self.heard {
+            Some(h) => {
+                let paths = std::mem::take(h);
+                self.session.build_after(&opts, &paths)
+            }
+            None => self.session.build(&opts),
         }
     }
 
@@ -42,6 +77,7 @@ impl Bench {
 
     /// Write `text` at `rel` with a fresh past modification time.
     fn write(&mut self, rel: &str, text: &str) {
+        self.hear(rel);
         let p = self.path(rel);
         std::fs::create_dir_all(p.parent().unwrap()).unwrap();
         std::fs::write(&p, text).unwrap();
@@ -67,10 +103,13 @@ impl Bench {
     }
 
     fn remove(&mut self, rel: &str) {
+        self.hear(rel);
         std::fs::remove_file(self.path(rel)).unwrap();
     }
 
     fn rename(&mut self, from: &str, to: &str) {
+        self.hear(from);
+        self.hear(to);
         std::fs::rename(self.path(from), self.path(to)).unwrap();
     }
 
@@ -91,7 +130,7 @@ impl Bench {
         self.steps += 1;
         let served = self.served();
         let cold = self.root().join(format!("cold-{}", self.steps));
-        let inc = self.session.build(&self.opts(&served));
+        let inc = self.build(&served);
         self.session.wait();
         let full = rungs::build(&self.opts(&cold));
         match (inc, full) {
@@ -119,16 +158,13 @@ impl Bench {
     /// Rebuild with the session without waiting for its search index.
     fn build_only(&mut self) {
         let served = self.served();
-        self.session.build(&self.opts(&served)).unwrap();
+        self.build(&served).unwrap();
     }
 
     /// A broken edit: the session fails and leaves the output as it was.
     fn check_broken(&mut self, what: &str) {
         let before = snapshot(&self.served());
-        assert!(
-            self.session.build(&self.opts(&self.served())).is_err(),
-            "{what}: should fail"
-        );
+        assert!(self.build(&self.served()).is_err(), "{what}: should fail");
         assert!(before == snapshot(&self.served()), "{what}: output moved");
     }
 }
@@ -167,7 +203,15 @@ const CONFIG: &str = "title: Incremental\ncontent: content\noutput: public\n";
 
 #[test]
 fn every_kind_of_edit_matches_a_cold_build() {
-    let mut b = Bench::new();
+    every_kind_of_edit(Bench::new());
+}
+
+#[test]
+fn every_kind_of_edit_matches_a_cold_build_when_told_what_changed() {
+    every_kind_of_edit(Bench::told());
+}
+
+fn every_kind_of_edit(mut b: Bench) {
     b.write("rungs.yml", CONFIG);
     copy_dir(&repo().join("tests/fixtures/mixed"), "content", &mut b);
     b.write(
@@ -260,6 +304,8 @@ fn every_kind_of_edit_matches_a_cold_build() {
 
     b.write("content/levels/one.md", "---\ntrack: [sre\n---\nbroken\n");
     b.check_broken("broken frontmatter");
+    b.replace("content/guide.md", "Handbook guide", "The handbook guide");
+    b.check_broken("another file edited while one is broken");
     b.write(
         "content/levels/one.md",
         "---\ntrack: sre\nlevel: 1\nrole: On-call engineer\n---\n\n## Operations\n\n- Takes a shift\n",
@@ -313,8 +359,16 @@ fn every_kind_of_edit_matches_a_cold_build() {
 
 #[test]
 fn edits_of_the_seeds_match_a_cold_build() {
+    edits_of_the_seeds(Bench::new());
+}
+
+#[test]
+fn edits_of_the_seeds_match_a_cold_build_when_told_what_changed() {
+    edits_of_the_seeds(Bench::told());
+}
+
+fn edits_of_the_seeds(mut b: Bench) {
     let Some(seeds) = seeds() else { return };
-    let mut b = Bench::new();
     b.write("rungs.yml", CONFIG);
     for e in std::fs::read_dir(&seeds).unwrap().filter_map(Result::ok) {
         let name = e.file_name().to_string_lossy().into_owned();
@@ -369,10 +423,18 @@ fn level_file(track: &str, n: u32, extra: &str) -> String {
 
 #[test]
 fn edits_of_long_tracks_match_a_cold_build() {
+    edits_of_long_tracks(Bench::new());
+}
+
+#[test]
+fn edits_of_long_tracks_match_a_cold_build_when_told_what_changed() {
+    edits_of_long_tracks(Bench::told());
+}
+
+fn edits_of_long_tracks(mut b: Bench) {
     // Past 12 levels, track and dimension pages are windows, comparisons
     // link their neighbours and the glance links on: all of it must follow
     // an edit.
-    let mut b = Bench::new();
     b.write("rungs.yml", CONFIG);
     for track in ["backend", "data"] {
         b.write(
@@ -392,6 +454,20 @@ fn edits_of_long_tracks_match_a_cold_build() {
         "Expectation 1.2 (reworded)",
     );
     b.check("edit a level in the second window");
+    // Back to the text of the first build: its pages are remembered (from
+    // that build) without their data, and planned again.
+    b.replace(
+        "content/backend/level-017.md",
+        "Expectation 1.2 (reworded)",
+        "Expectation 1.2",
+    );
+    b.check("undo the edit");
+    b.replace(
+        "content/backend/level-017.md",
+        "Expectation 1.2",
+        "Expectation 1.2 (reworded)",
+    );
+    b.check("redo the edit");
     // Level 13, first of the second window, is marked against level 12:
     // the second window of each dimension page reads the last level of
     // the first.

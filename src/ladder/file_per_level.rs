@@ -454,12 +454,8 @@ mod tests {
             self.0.lock().unwrap().push(Box::new(m.clone()));
             m
         }
-        fn bases(
-            &self,
-            k: u64,
-            make: &dyn Fn() -> Vec<String>,
-        ) -> std::sync::Arc<crate::ladder::Bases> {
-            crate::ladder::Fresh.bases(k, make)
+        fn bases(&self, k: u64, t: &Track) -> std::sync::Arc<crate::ladder::Bases> {
+            crate::ladder::Fresh.bases(k, t)
         }
         fn ids(
             &self,

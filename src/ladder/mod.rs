@@ -75,7 +75,7 @@ pub mod titled_levels;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::slug::{slugify, SlugSet};
 use crate::source::SourceDoc;
-use model::{AntiPattern, Handbook, PlainPage, Skill, SourceRef, Track};
+use model::{AntiPattern, Handbook, Level, PlainPage, Skill, SourceRef, Track};
 use rayon::prelude::*;
 
 /// A recogniser of tracks: claims part of a document as one or more tracks.
@@ -294,9 +294,9 @@ pub trait RecogniseSteps: Sync {
         key: u64,
         make: &dyn Fn() -> file_per_level::Merged,
     ) -> Arc<file_per_level::Merged>;
-    /// The id bases of a track's expectations `make` gives, remembered
-    /// under `key`.
-    fn bases(&self, key: u64, make: &dyn Fn() -> Vec<String>) -> Arc<Bases>;
+    /// The id bases of the expectations of `t` ([`expectation_bases`]),
+    /// remembered under `key` (which covers `t`).
+    fn bases(&self, key: u64, t: &Track) -> Arc<Bases>;
     /// Each track's expectation ids `make` gives (from every track's id
     /// and bases, whose hashes make `key`), with a hash of each track's.
     fn ids(&self, key: u64, make: &dyn Fn() -> Vec<Vec<(usize, String)>>) -> Arc<TrackIds>;
@@ -333,9 +333,9 @@ impl RecogniseSteps for Fresh {
     ) -> Arc<file_per_level::Merged> {
         Arc::new(make())
     }
-    fn bases(&self, _: u64, make: &dyn Fn() -> Vec<String>) -> Arc<Bases> {
+    fn bases(&self, _: u64, t: &Track) -> Arc<Bases> {
         Arc::new(Bases {
-            list: make(),
+            list: expectation_bases(t),
             hash: 0,
         })
     }
@@ -475,7 +475,7 @@ pub fn recognise_all_with(
                 })
                 .unwrap_or_else(|| slugify(&t.title));
             let id = track_ids.unique(&base);
-            let bases = steps.bases(pre_key, &|| expectation_bases(t));
+            let bases = steps.bases(pre_key, t);
             tracks.push((at, pre_key, id, bases));
         }
         if !kept {
@@ -593,22 +593,40 @@ impl TrackAt {
 
 /// The bases of the ids of a track's expectations, in order:
 /// `l<level>-<dimension>-<first words>`, each cut short.
-fn expectation_bases(t: &Track) -> Vec<String> {
-    t.levels
+pub fn expectation_bases(t: &Track) -> Vec<String> {
+    t.levels.iter().flat_map(level_bases).collect()
+}
+
+/// [`expectation_bases`] of one level's expectations: they read its
+/// number and its expectations' dimensions and texts
+/// ([`level_bases_key`]).
+pub fn level_bases(l: &Level) -> Vec<String> {
+    l.expectations
         .iter()
-        .flat_map(|l| {
-            l.expectations.iter().map(move |e| {
-                let mut base = format!("l{}", l.number);
-                if let Some(d) = &e.dimension {
-                    base.push('-');
-                    base.push_str(&short(d, 24));
-                }
+        .map(|e| {
+            let mut base = format!("l{}", l.number);
+            if let Some(d) = &e.dimension {
                 base.push('-');
-                base.push_str(&short(&slugify(&blocks::first_words(&e.text.text, 4)), 32));
-                base.trim_end_matches('-').to_string()
-            })
+                base.push_str(&short(d, 24));
+            }
+            base.push('-');
+            base.push_str(&short(&slugify(&blocks::first_words(&e.text.text, 4)), 32));
+            base.trim_end_matches('-').to_string()
         })
         .collect()
+}
+
+/// A key of what [`level_bases`] reads of `l`.
+pub fn level_bases_key(l: &Level) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = crate::incremental::FastHasher::default();
+    l.number.hash(&mut h);
+    l.expectations.len().hash(&mut h);
+    for e in &l.expectations {
+        e.dimension.as_deref().hash(&mut h);
+        (*e.text.text).hash(&mut h);
+    }
+    h.finish()
 }
 
 /// A slug cut at a word boundary to at most `max` bytes.

@@ -151,9 +151,14 @@ fn build_and_report(
     session: &mut crate::Session,
     opts: &BuildOptions,
     quiet: bool,
-    first: bool,
+    change: Option<&watch::Change>,
 ) -> std::result::Result<(BuildReport, crate::Written), Error> {
-    match session.build(opts) {
+    let first = change.is_none();
+    let built = match change {
+        Some(c) => session.build_after(opts, &c.paths),
+        None => session.build(opts),
+    };
+    match built {
         Ok((r, w)) => {
             for w in &r.warnings {
                 eprint!("{w}");
@@ -251,7 +256,7 @@ fn rebuild_loop(
                 }
             }
         }
-        let outcome = build_and_report(&mut session, opts, quiet, false);
+        let outcome = build_and_report(&mut session, opts, quiet, Some(&change));
         // Browsers hear of a burst that goes on after its next build, but
         // of a continuous stream of changes at least every MAX_WAIT.
         let since = *untold_since.get_or_insert_with(std::time::Instant::now);
@@ -282,7 +287,7 @@ pub fn watch(opts: &WatchOptions) -> Result<()> {
     check_site(&opts.build)?;
     let watcher = watch::SourceWatcher::start(watch_plan(&opts.build))?;
     let mut session = crate::Session::new();
-    let _ = build_and_report(&mut session, &opts.build, opts.quiet, true);
+    let _ = build_and_report(&mut session, &opts.build, opts.quiet, None);
     if !opts.quiet {
         println!(
             "watching {} for changes (Ctrl-C to stop)",
@@ -343,7 +348,7 @@ pub fn serve(opts: &ServeOptions, ready: impl FnOnce(SocketAddr)) -> Result<()> 
     let watcher = watch::SourceWatcher::start(watch_plan(&build))?;
     let hub = Arc::new(Broadcaster::default());
     let mut session = crate::Session::new();
-    if let Err(e) = build_and_report(&mut session, &build, opts.quiet, true) {
+    if let Err(e) = build_and_report(&mut session, &build, opts.quiet, None) {
         hub.send(Event::Error(e.to_string()));
     }
 
