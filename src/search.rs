@@ -1115,7 +1115,7 @@ pub fn search_page() -> crate::site::PageOut {
     }
 }
 
-const STOP: &[&str] = &[
+pub(crate) const STOP: &[&str] = &[
     "a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "in", "is", "it", "of", "on",
     "or", "that", "the", "their", "this", "to", "with",
 ];

@@ -6,7 +6,7 @@ use crate::ladder::model::Expectation;
 use crate::render::highlight::escape_html_into;
 use rustc_hash::FxHashMap;
 use serde::Serialize;
-use similar::{capture_diff_slices, Algorithm, ChangeTag, DiffTag, TextDiff};
+use similar::{capture_diff_slices, Algorithm, ChangeTag, DiffTag};
 
 /// How an expectation relates to the level below.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -61,13 +61,31 @@ fn fold(s: &str) -> String {
     out
 }
 
-/// Similarity of two texts by words, 0.0 to 1.0.
+/// Similarity of two texts by words, 0.0 to 1.0: twice the words they
+/// share in the same order (their longest common subsequence) over the
+/// words of both, stop words left out and words compared by stem. (Spaces do not count: counted as tokens, they
+/// made any two sentences of a similar length about half alike.)
 pub fn similarity(a: &str, b: &str) -> f32 {
     let (a, b) = (fold(a), fold(b));
-    if a.is_empty() && b.is_empty() {
-        return 1.0;
+    let mut ids = Words::default();
+    let texts = [a, b];
+    let f = fold_all(&texts, &mut ids);
+    folded_similarity(&f[0], &f[1])
+}
+
+/// Length of the longest common subsequence of `a` and `b` (dynamic
+/// programming, one row).
+fn lcs_len(a: &[u32], b: &[u32]) -> u32 {
+    let mut row = vec![0u32; b.len() + 1];
+    for &x in a {
+        let mut diag = 0;
+        for (j, &y) in b.iter().enumerate() {
+            let up = row[j + 1];
+            row[j + 1] = if x == y { diag + 1 } else { up.max(row[j]) };
+            diag = up;
+        }
     }
-    TextDiff::from_words(&a, &b).ratio()
+    row[b.len()]
 }
 
 /// `s` cut into runs of whitespace and runs of anything else, as
@@ -193,20 +211,17 @@ pub fn word_diff_html(old: &str, new: &str) -> String {
 }
 
 /// Below this similarity two expectations are different expectations.
-const REWORD_THRESHOLD: f32 = 0.5;
+const REWORD_THRESHOLD: f32 = 0.3;
 
 /// An expectation's text folded once for matching: the folded string and
 /// its words as sorted ids (for a cheap bound on similarity).
 struct Folded<'a> {
     text: &'a str,
-    /// The words as the diff sees them: ids, with [`SPACE`] between.
+    /// The words in order, as ids ([`Words`]), stop words left out.
     tokens: Vec<u32>,
     /// Word ids, sorted.
     words: Vec<u32>,
 }
-
-/// The token id of the single space between two folded words.
-const SPACE: u32 = u32::MAX;
 
 impl Folded<'_> {
     /// Tokens the word diff sees: words and the single spaces between them.
@@ -215,21 +230,40 @@ impl Folded<'_> {
     }
 }
 
-/// `texts` (folded by [`fold`]) with their words as ids from `ids`.
-fn fold_all<'a>(texts: &'a [String], ids: &mut FxHashMap<&'a str, u32>) -> Vec<Folded<'a>> {
+/// Word ids for matching: a word's id is its stem's ([`crate::search::stem`]),
+/// so that `incident` and `incidents` are one word.
+#[derive(Default)]
+struct Words<'a> {
+    words: FxHashMap<&'a str, u32>,
+    stems: FxHashMap<String, u32>,
+}
+
+impl<'a> Words<'a> {
+    fn id(&mut self, word: &'a str) -> u32 {
+        if let Some(&id) = self.words.get(word) {
+            return id;
+        }
+        let n = self.stems.len() as u32;
+        let id = *self.stems.entry(crate::search::stem(word)).or_insert(n);
+        self.words.insert(word, id);
+        id
+    }
+}
+
+/// `texts` (folded by [`fold`]) with their words as ids from `ids`, stop
+/// words ([`crate::search::STOP`]) left out: what two expectations share
+/// is their meaning, not their `the` and `and`.
+fn fold_all<'a>(texts: &'a [String], ids: &mut Words<'a>) -> Vec<Folded<'a>> {
     texts
         .iter()
         .map(|text| {
             let mut tokens = Vec::new();
-            let mut words = Vec::new();
-            for w in text.split(' ').filter(|w| !w.is_empty()) {
-                let id = intern(ids, w);
-                if !tokens.is_empty() {
-                    tokens.push(SPACE);
+            for w in text.split(' ') {
+                if !w.is_empty() && !crate::search::STOP.contains(&w) {
+                    tokens.push(ids.id(w));
                 }
-                tokens.push(id);
-                words.push(id);
             }
+            let mut words = tokens.clone();
             words.sort_unstable();
             Folded {
                 text: text.as_str(),
@@ -259,8 +293,7 @@ fn similarity_bound(a: &Folded, b: &Folded) -> f32 {
             }
         }
     }
-    let spaces = a.words.len().min(b.words.len()).saturating_sub(1);
-    2.0 * (shared + spaces) as f32 / len as f32
+    2.0 * shared as f32 / len as f32
 }
 
 /// Word similarity of two folded texts, 0.0 to 1.0 (as [`similarity`]:
@@ -278,7 +311,7 @@ fn folded_similarity(a: &Folded, b: &Folded) -> f32 {
     };
     match lcs_len_64(&short.tokens, &long.tokens) {
         Some(m) => 2.0 * m as f32 / len as f32,
-        None => TextDiff::from_words(a.text, b.text).ratio(),
+        None => 2.0 * lcs_len(&short.tokens, &long.tokens) as f32 / len as f32,
     }
 }
 
@@ -351,8 +384,7 @@ pub fn classify_refs(
     };
     let cur_text: Vec<String> = current.iter().map(|e| fold(&e.text.text)).collect();
     let prev_text: Vec<String> = previous.iter().map(|e| fold(&e.text.text)).collect();
-    let words = cur_text.iter().chain(&prev_text).map(|t| t.len() / 4).sum();
-    let mut ids = FxHashMap::with_capacity_and_hasher(words, Default::default());
+    let mut ids = Words::default();
     let cur = fold_all(&cur_text, &mut ids);
     let prev = fold_all(&prev_text, &mut ids);
     // Folded text → indices below, in order.
@@ -442,6 +474,7 @@ pub fn classify_refs(
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
+    use similar::TextDiff;
 
     /// A small seeded random number source for randomised tests: each call
     /// gives a number below `n` (a linear congruential generator).
@@ -492,6 +525,38 @@ pub(crate) mod tests {
         );
         assert_eq!(c[1].change, Change::Unchanged);
         assert_eq!(c[2].change, Change::New);
+    }
+
+    #[test]
+    fn unrelated_sentences_are_not_rewordings() {
+        // Alike only in their small words and their length.
+        let prev = vec![e(
+            "a",
+            Some("tech"),
+            "Designs database schemas and API contracts that others can extend",
+        )];
+        let cur = vec![e(
+            "b",
+            Some("tech"),
+            "Mentors senior engineers and sponsors their growth into larger scope",
+        )];
+        assert!(similarity(&prev[0].text.text, &cur[0].text.text) < 0.2);
+        assert_eq!(classify(&cur, Some(&prev))[0].change, Change::New);
+        // The same expectation grown: its words kept in order, a plural
+        // the same word.
+        let cur = vec![e(
+            "b",
+            Some("tech"),
+            "Sets technical direction across several service areas and resolves design disagreements",
+        )];
+        let prev = vec![e(
+            "a",
+            Some("tech"),
+            "Sets technical direction for a service area and writes the design documents",
+        )];
+        let c = classify(&cur, Some(&prev));
+        assert_eq!(c[0].change, Change::Reworded);
+        assert_eq!(c[0].previous_id.as_deref(), Some("a"));
     }
 
     #[test]
