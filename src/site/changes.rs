@@ -527,6 +527,22 @@ pub(crate) mod tests {
         assert_eq!(c[2].change, Change::New);
     }
 
+    /// The dynamic-programming LCS (texts over 64 words) agrees with the
+    /// bit-parallel one, and long texts are measured the same way.
+    #[test]
+    fn long_texts_use_the_same_measure() {
+        let mut r = rng(7);
+        for _ in 0..300 {
+            let a: Vec<u32> = (0..r(40)).map(|_| r(6) as u32).collect();
+            let b: Vec<u32> = (0..r(40)).map(|_| r(6) as u32).collect();
+            assert_eq!(Some(lcs_len(&a, &b)), lcs_len_64(&a, &b), "{a:?} {b:?}");
+        }
+        let long = |w: &str| vec![w; 80].join(" ");
+        assert_eq!(similarity(&long("ships"), &long("ships")), 1.0);
+        let half = format!("{} {}", long("ships"), long("mentors"));
+        assert!((similarity(&long("ships"), &half) - 2.0 * 80.0 / 240.0).abs() < 1e-6);
+    }
+
     #[test]
     fn unrelated_sentences_are_not_rewordings() {
         // Alike only in their small words and their length.
