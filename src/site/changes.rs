@@ -120,9 +120,7 @@ fn intern<'a>(ids: &mut FxHashMap<&'a str, u32>, word: &'a str) -> u32 {
     *ids.entry(word).or_insert(n)
 }
 
-/// Word-level diff of `old` → `new` as HTML: runs of removed words in
-/// `<del>`, added words in `<ins>`, spaces between two changed words
-/// joined into the run.
+/// Word-level diff of `old` → `new` as HTML ([`diff_html`]).
 ///
 /// The alignment is `similar`'s word diff (`TextDiff::from_words`: the
 /// same tokens, Myers' algorithm, the same clean-up of its operations),
@@ -154,58 +152,65 @@ pub fn word_diff_html(old: &str, new: &str) -> String {
             .map(move |t| (first_tag, *t))
             .chain(second.iter().map(|t| (ChangeTag::Insert, *t)))
     });
-    // Runs of one tag, as ranges of `parts`.
-    let mut parts: Vec<&str> = Vec::with_capacity(a.len() + b.len());
-    let mut runs: Vec<(ChangeTag, usize, usize)> = Vec::new();
-    for (tag, value) in changes {
-        let blank = value.trim().is_empty();
-        let tag = match tag {
-            ChangeTag::Delete if blank => continue,
-            ChangeTag::Insert if blank => ChangeTag::Equal,
-            t => t,
-        };
-        parts.push(value);
-        let end = parts.len();
-        match runs.last_mut() {
-            Some((t, _, e)) if *t == tag => *e = end,
-            _ => runs.push((tag, end - 1, end)),
-        }
-    }
-    let blank_run =
-        |r: &(ChangeTag, usize, usize)| parts[r.1..r.2].iter().all(|p| p.trim().is_empty());
-    // `<ins>a</ins> <ins>b</ins>` → `<ins>a b</ins>`: runs merged, each a
-    // list of runs of `runs` (consecutive, so a range of them).
-    let mut merged: Vec<(ChangeTag, usize, usize)> = Vec::new();
+    diff_html(changes, old.len() + new.len() + 32)
+}
+
+/// HTML of a word diff given as its tokens (words and runs of spaces) in
+/// order, each kept, removed or added. A stretch of changed words (with
+/// only spaces between them) shows as its removed words in one `<del>`,
+/// then its added words in one `<ins>`: `<del>small, clearly
+/// defined</del><ins>features within one</ins>`, not a `<del>` and an
+/// `<ins>` per word. Spaces show as spaces, whether kept, removed or added
+/// (HTML folds a run of them into one).
+fn diff_html<'a>(tokens: impl Iterator<Item = (ChangeTag, &'a str)>, capacity: usize) -> String {
+    let blank = |t: &str| t.trim().is_empty();
+    let tokens: Vec<(ChangeTag, &str)> = tokens
+        .map(|(tag, t)| {
+            if blank(t) {
+                (ChangeTag::Equal, t)
+            } else {
+                (tag, t)
+            }
+        })
+        .collect();
+    let mut out = String::with_capacity(capacity);
     let mut i = 0;
-    while i < runs.len() {
-        let tag = runs[i].0;
-        let absorbs = tag == ChangeTag::Equal
-            && blank_run(&runs[i])
-            && i + 1 < runs.len()
-            && merged.last().is_some_and(|(t, _, _)| *t == runs[i + 1].0);
-        if absorbs {
-            merged.last_mut().expect("checked").2 = runs[i + 1].2;
-            i += 2;
+    while i < tokens.len() {
+        if tokens[i].0 == ChangeTag::Equal {
+            escape_html_into(tokens[i].1, &mut out);
+            i += 1;
             continue;
         }
-        match merged.last_mut() {
-            Some((t, _, e)) if *t == tag => *e = runs[i].2,
-            _ => merged.push(runs[i]),
+        // The stretch of changes from `i`: changed words, and the spaces
+        // between two of them.
+        let mut end = i + 1;
+        let mut j = end;
+        while j < tokens.len() {
+            match tokens[j].0 {
+                ChangeTag::Equal if blank(tokens[j].1) => j += 1,
+                ChangeTag::Equal => break,
+                _ => {
+                    j += 1;
+                    end = j;
+                }
+            }
         }
-        i += 1;
-    }
-    let mut out = String::with_capacity(old.len() + new.len() + 32);
-    for (tag, from, to) in merged {
-        let (open, close) = match tag {
-            ChangeTag::Equal => ("", ""),
-            ChangeTag::Delete => ("<del>", "</del>"),
-            ChangeTag::Insert => ("<ins>", "</ins>"),
-        };
-        out.push_str(open);
-        parts[from..to]
-            .iter()
-            .for_each(|p| escape_html_into(p, &mut out));
-        out.push_str(close);
+        for (tag, open, close) in [
+            (ChangeTag::Delete, "<del>", "</del>"),
+            (ChangeTag::Insert, "<ins>", "</ins>"),
+        ] {
+            let mut words = tokens[i..end].iter().filter(|(t, _)| *t == tag);
+            if let Some((_, first)) = words.next() {
+                out.push_str(open);
+                escape_html_into(first, &mut out);
+                for (_, w) in words {
+                    out.push(' ');
+                    escape_html_into(w, &mut out);
+                }
+                out.push_str(close);
+            }
+        }
+        i = end;
     }
     out
 }
@@ -681,56 +686,15 @@ pub(crate) mod tests {
         }
     }
 
-    /// The word diff as it was made with `similar`'s `TextDiff` over
-    /// strings: [`word_diff_html`] must give the same HTML.
+    /// The word diff of `similar`'s `TextDiff` over strings:
+    /// [`word_diff_html`] must align the words the same way.
     fn word_diff_html_by_text_diff(old: &str, new: &str) -> String {
         let diff = TextDiff::from_words(old, new);
-        let mut runs: Vec<(ChangeTag, String)> = Vec::new();
-        for change in diff.iter_all_changes() {
-            let value = change.value();
-            let tag = match change.tag() {
-                ChangeTag::Delete if value.trim().is_empty() => continue,
-                ChangeTag::Insert if value.trim().is_empty() => ChangeTag::Equal,
-                t => t,
-            };
-            match runs.last_mut() {
-                Some((t, text)) if *t == tag => text.push_str(value),
-                _ => runs.push((tag, value.to_string())),
-            }
-        }
-        let mut merged: Vec<(ChangeTag, String)> = Vec::new();
-        let mut i = 0;
-        while i < runs.len() {
-            let (tag, text) = &runs[i];
-            let absorbs = *tag == ChangeTag::Equal
-                && text.trim().is_empty()
-                && i + 1 < runs.len()
-                && merged.last().is_some_and(|(t, _)| *t == runs[i + 1].0);
-            if absorbs {
-                let last = merged.last_mut().expect("checked");
-                last.1.push_str(text);
-                last.1.push_str(&runs[i + 1].1);
-                i += 2;
-                continue;
-            }
-            match merged.last_mut() {
-                Some((t, acc)) if t == tag => acc.push_str(text),
-                _ => merged.push((*tag, text.clone())),
-            }
-            i += 1;
-        }
-        let mut out = String::new();
-        for (tag, text) in merged {
-            let (open, close) = match tag {
-                ChangeTag::Equal => ("", ""),
-                ChangeTag::Delete => ("<del>", "</del>"),
-                ChangeTag::Insert => ("<ins>", "</ins>"),
-            };
-            out.push_str(open);
-            out.push_str(&crate::render::highlight::escape_html(&text));
-            out.push_str(close);
-        }
-        out
+        let changes: Vec<(ChangeTag, &str)> = diff
+            .iter_all_changes()
+            .map(|c| (c.tag(), c.value()))
+            .collect();
+        diff_html(changes.into_iter(), 0)
     }
 
     #[test]
@@ -804,6 +768,24 @@ pub(crate) mod tests {
                 "round {round}: {old:?} -> {new:?}"
             );
         }
+    }
+
+    #[test]
+    fn removed_words_keep_the_space_between_them() {
+        // Two removed words in a row read as two words, not one.
+        assert_eq!(
+            word_diff_html("mentors others on runbooks", "documents runbooks"),
+            "<del>mentors others on</del><ins>documents</ins> runbooks"
+        );
+        assert_eq!(word_diff_html("a b c", "a c"), "a <del>b</del> c");
+        // Words changed one for one read as one change, not a word each.
+        assert_eq!(
+            word_diff_html(
+                "Ships small, clearly defined changes to one service",
+                "Ships features within one service"
+            ),
+            "Ships <del>small, clearly defined changes to</del><ins>features within</ins> one service"
+        );
     }
 
     #[test]
