@@ -66,16 +66,12 @@ fn fold(s: &str) -> String {
 /// words of both, stop words left out and words compared by stem. (Spaces do not count: counted as tokens, they
 /// made any two sentences of a similar length about half alike.)
 pub fn similarity(a: &str, b: &str) -> f32 {
-    let (a, b) = (fold(a), fold(b));
-    let mut ids = Words::default();
-    let texts = [a, b];
-    let f = fold_all(&texts, &mut ids);
-    folded_similarity(&f[0], &f[1])
+    folded_similarity(&Folded::new(a), &Folded::new(b))
 }
 
 /// Length of the longest common subsequence of `a` and `b` (dynamic
 /// programming, one row).
-fn lcs_len(a: &[u32], b: &[u32]) -> u32 {
+fn lcs_len<T: PartialEq + Copy>(a: &[T], b: &[T]) -> u32 {
     let mut row = vec![0u32; b.len() + 1];
     for &x in a {
         let mut diag = 0;
@@ -168,64 +164,59 @@ fn word_diff<'a>(old: &'a str, new: &'a str) -> Vec<(ChangeTag, &'a str)> {
 /// Below this similarity two expectations are different expectations.
 const REWORD_THRESHOLD: f32 = 0.3;
 
-/// An expectation's text folded once for matching: the folded string and
-/// its words as sorted ids (for a cheap bound on similarity).
-struct Folded<'a> {
-    text: &'a str,
-    /// The words in order, as ids ([`Words`]), stop words left out.
-    tokens: Vec<u32>,
-    /// Word ids, sorted.
-    words: Vec<u32>,
+/// An expectation's text as classification compares it, folded once
+/// ([`fold_level`]) for every comparison it takes part in.
+#[derive(Debug, Clone)]
+pub struct Folded {
+    /// The text folded by [`fold`]: exact repeats are found by it.
+    text: String,
+    /// The words in order, stop words left out, each as the hash of its
+    /// stem ([`crate::search::stem`]), so that `incident` and `incidents`
+    /// are one word.
+    tokens: Vec<u64>,
+    /// `tokens`, sorted (for a cheap bound on similarity).
+    words: Vec<u64>,
 }
 
-impl Folded<'_> {
-    /// Tokens the word diff sees: words and the single spaces between them.
+impl Folded {
+    /// `text` folded for matching. Stop words ([`crate::search::STOP`])
+    /// are left out: what two expectations share is their meaning, not
+    /// their `the` and `and`.
+    pub fn new(text: &str) -> Folded {
+        let text = fold(text);
+        let tokens: Vec<u64> = text
+            .split(' ')
+            .filter(|w| !w.is_empty() && !crate::search::STOP.contains(w))
+            .map(stem_id)
+            .collect();
+        let mut words = tokens.clone();
+        words.sort_unstable();
+        Folded {
+            text,
+            tokens,
+            words,
+        }
+    }
+
+    /// Tokens the word diff sees.
     fn tokens(&self) -> usize {
         self.tokens.len()
     }
 }
 
-/// Word ids for matching: a word's id is its stem's ([`crate::search::stem`]),
-/// so that `incident` and `incidents` are one word.
-#[derive(Default)]
-struct Words<'a> {
-    words: FxHashMap<&'a str, u32>,
-    stems: FxHashMap<String, u32>,
+/// A word's id for matching: the hash of its stem (SipHash with fixed
+/// keys, 64 bits: two different stems share one with odds of about one
+/// in 10^19 a pair).
+fn stem_id(word: &str) -> u64 {
+    use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher};
+    BuildHasherDefault::<DefaultHasher>::default().hash_one(crate::search::stem(word))
 }
 
-impl<'a> Words<'a> {
-    fn id(&mut self, word: &'a str) -> u32 {
-        if let Some(&id) = self.words.get(word) {
-            return id;
-        }
-        let n = self.stems.len() as u32;
-        let id = *self.stems.entry(crate::search::stem(word)).or_insert(n);
-        self.words.insert(word, id);
-        id
-    }
-}
-
-/// `texts` (folded by [`fold`]) with their words as ids from `ids`, stop
-/// words ([`crate::search::STOP`]) left out: what two expectations share
-/// is their meaning, not their `the` and `and`.
-fn fold_all<'a>(texts: &'a [String], ids: &mut Words<'a>) -> Vec<Folded<'a>> {
-    texts
+/// Each expectation of a level folded for matching ([`Folded`]).
+pub fn fold_level(expectations: &[Expectation]) -> Vec<Folded> {
+    expectations
         .iter()
-        .map(|text| {
-            let mut tokens = Vec::new();
-            for w in text.split(' ') {
-                if !w.is_empty() && !crate::search::STOP.contains(&w) {
-                    tokens.push(ids.id(w));
-                }
-            }
-            let mut words = tokens.clone();
-            words.sort_unstable();
-            Folded {
-                text: text.as_str(),
-                tokens,
-                words,
-            }
-        })
+        .map(|e| Folded::new(&e.text.text))
         .collect()
 }
 
@@ -273,7 +264,7 @@ fn folded_similarity(a: &Folded, b: &Folded) -> f32 {
 /// Length of the longest common subsequence of `a` (at most 64 tokens)
 /// and `b`, bit-parallel (Allison–Dix / Hyyrö): one machine word per
 /// token of `b`. `None` when `a` is longer than 64 tokens.
-fn lcs_len_64(a: &[u32], b: &[u32]) -> Option<u32> {
+fn lcs_len_64(a: &[u64], b: &[u64]) -> Option<u32> {
     if a.len() > 64 {
         return None;
     }
@@ -300,34 +291,34 @@ fn lcs_len_64(a: &[u32], b: &[u32]) -> Option<u32> {
 /// Classify each of `current` against `previous` (the level below, `None`
 /// for the first level). An expectation below is matched at most once;
 /// expectations in the same dimension are preferred.
-///
-/// Each text is folded once; exact repeats are found by hash; for the
-/// rest, a word-overlap bound orders the candidates below and a word diff
-/// runs only while a candidate could still beat the best one found, so
-/// the result is the same as diffing every pair.
 pub fn classify(current: &[Expectation], previous: Option<&[Expectation]>) -> Vec<Classified> {
-    classify_with(current, previous, &|old, new| word_diff_html(old, new))
+    let (cur, prev) = (fold_level(current), previous.map(fold_level));
+    let cur_e: Vec<&Expectation> = current.iter().collect();
+    let cur_f: Vec<&Folded> = cur.iter().collect();
+    let prev_e: Option<Vec<&Expectation>> = previous.map(|p| p.iter().collect());
+    let prev_f: Option<Vec<&Folded>> = prev.as_ref().map(|p| p.iter().collect());
+    classify_folded(
+        (&cur_e, &cur_f),
+        prev_e.as_deref().zip(prev_f.as_deref()),
+        &word_diff_html,
+    )
 }
 
-/// [`classify`], with `diff` making the word diff of a rewording (old
-/// text, new text), for a caller that already has some.
-pub fn classify_with(
-    current: &[Expectation],
-    previous: Option<&[Expectation]>,
+/// [`classify`] of expectations picked from levels, their texts already
+/// folded ([`fold_level`]): each slice of expectations comes with its
+/// folded texts. `diff` makes the word diff of a rewording (old text, new
+/// text), for a caller that already has some.
+///
+/// Exact repeats are found by hash; for the rest, a word-overlap bound
+/// orders the candidates below and a word diff runs only while a candidate
+/// could still beat the best one found, so the result is the same as
+/// diffing every pair.
+pub fn classify_folded(
+    (current, cur): (&[&Expectation], &[&Folded]),
+    previous: Option<(&[&Expectation], &[&Folded])>,
     diff: &dyn Fn(&str, &str) -> String,
 ) -> Vec<Classified> {
-    let current: Vec<&Expectation> = current.iter().collect();
-    let previous: Option<Vec<&Expectation>> = previous.map(|p| p.iter().collect());
-    classify_refs(&current, previous.as_deref(), diff)
-}
-
-/// [`classify_with`] of expectations picked from a level.
-pub fn classify_refs(
-    current: &[&Expectation],
-    previous: Option<&[&Expectation]>,
-    diff: &dyn Fn(&str, &str) -> String,
-) -> Vec<Classified> {
-    let Some(previous) = previous else {
+    let Some((previous, prev)) = previous else {
         return current
             .iter()
             .map(|_| Classified {
@@ -337,21 +328,16 @@ pub fn classify_refs(
             })
             .collect();
     };
-    let cur_text: Vec<String> = current.iter().map(|e| fold(&e.text.text)).collect();
-    let prev_text: Vec<String> = previous.iter().map(|e| fold(&e.text.text)).collect();
-    let mut ids = Words::default();
-    let cur = fold_all(&cur_text, &mut ids);
-    let prev = fold_all(&prev_text, &mut ids);
     // Folded text → indices below, in order.
     let mut by_text: FxHashMap<&str, Vec<usize>> = FxHashMap::default();
     for (j, f) in prev.iter().enumerate() {
-        by_text.entry(f.text).or_default().push(j);
+        by_text.entry(f.text.as_str()).or_default().push(j);
     }
     let mut used = vec![false; previous.len()];
     let mut out: Vec<Option<Classified>> = vec![None; current.len()];
     // Exact repeats first, so a rewording never steals an unchanged match.
     for (i, e) in current.iter().enumerate() {
-        let Some(same) = by_text.get(cur[i].text) else {
+        let Some(same) = by_text.get(cur[i].text.as_str()) else {
             continue;
         };
         if let Some(&j) = same
@@ -383,7 +369,7 @@ pub fn classify_refs(
         candidates.extend(
             (0..previous.len())
                 .filter(|&j| !used[j])
-                .map(|j| (j, similarity_bound(&prev[j], &cur[i]) - penalty(j)))
+                .map(|j| (j, similarity_bound(prev[j], cur[i]) - penalty(j)))
                 .filter(|&(_, bound)| bound >= REWORD_THRESHOLD),
         );
         // Highest bound first; among equal bounds the later one first, as
@@ -396,7 +382,7 @@ pub fn classify_refs(
                     break;
                 }
             }
-            let s = folded_similarity(&prev[j], &cur[i]) - penalty(j);
+            let s = folded_similarity(prev[j], cur[i]) - penalty(j);
             if s < REWORD_THRESHOLD {
                 continue;
             }
@@ -487,8 +473,8 @@ pub(crate) mod tests {
     fn long_texts_use_the_same_measure() {
         let mut r = rng(7);
         for _ in 0..300 {
-            let a: Vec<u32> = (0..r(40)).map(|_| r(6) as u32).collect();
-            let b: Vec<u32> = (0..r(40)).map(|_| r(6) as u32).collect();
+            let a: Vec<u64> = (0..r(40)).map(|_| r(6) as u64).collect();
+            let b: Vec<u64> = (0..r(40)).map(|_| r(6) as u64).collect();
             assert_eq!(Some(lcs_len(&a, &b)), lcs_len_64(&a, &b), "{a:?} {b:?}");
         }
         let long = |w: &str| vec![w; 80].join(" ");

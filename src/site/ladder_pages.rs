@@ -13,7 +13,7 @@
 //! levels/<n>/                          level n in every track
 //! ```
 
-use super::changes::{classify, classify_refs, word_diff_html, Change, Classified};
+use super::changes::{classify_folded, fold_level, word_diff_html, Change, Classified, Folded};
 use super::PageOut;
 use crate::ladder::model::{AntiPattern, Expectation, Handbook, Level, Track};
 use rayon::prelude::*;
@@ -648,11 +648,28 @@ fn compare_page(t: &Track, order: &[Option<String>]) -> PageOut {
 /// order, and each took the best of them (the penalty for crossing
 /// dimensions does not touch expectations of one dimension).
 pub fn dimension_classes(t: &Track, mine: &[Classified], i: usize, dim: &str) -> Vec<Classified> {
+    let cur = fold_level(&t.levels[i].expectations);
+    let prev = i
+        .checked_sub(1)
+        .map(|j| fold_level(&t.levels[j].expectations));
+    dimension_classes_folded(t, mine, i, dim, &cur, prev.as_deref())
+}
+
+/// [`dimension_classes`], with the texts of level `i` (`cur`) and of the
+/// level below (`prev`) already folded ([`fold_level`]).
+fn dimension_classes_folded(
+    t: &Track,
+    mine: &[Classified],
+    i: usize,
+    dim: &str,
+    cur: &[Folded],
+    prev: Option<&[Folded]>,
+) -> Vec<Classified> {
     let l = &t.levels[i];
-    let in_dim = |e: &&Expectation| e.dimension.as_deref() == Some(dim);
-    let Some(below) = i.checked_sub(1).map(|j| &t.levels[j]) else {
-        let cur: Vec<&Expectation> = l.expectations.iter().filter(in_dim).collect();
-        return classify_refs(&cur, None, &|_, _| String::new());
+    let in_dim = |e: &Expectation| e.dimension.as_deref() == Some(dim);
+    let (cur_e, cur_f) = picked(l, cur, in_dim);
+    let (Some(below), Some(prev)) = (i.checked_sub(1).map(|j| &t.levels[j]), prev) else {
+        return classify_folded((&cur_e, &cur_f), None, &|_, _| String::new());
     };
     let matched = matched_below(l, below, mine);
     if matched.as_deref().is_some_and(|m| !crosses(l, m, dim)) {
@@ -674,21 +691,34 @@ pub fn dimension_classes(t: &Track, mine: &[Classified], i: usize, dim: &str) ->
         .zip(matched.iter().flatten())
     {
         if let (Some(old), Some(d)) = (old, c.diff_html.as_deref()) {
-            if in_dim(&e) && in_dim(old) {
+            if in_dim(e) && in_dim(old) {
                 known.insert((&*old.text.text, &*e.text.text), d);
             }
         }
     }
-    let cur: Vec<&Expectation> = l.expectations.iter().filter(in_dim).collect();
-    let prev: Vec<&Expectation> = below.expectations.iter().filter(in_dim).collect();
-    classify_refs(
-        &cur,
-        Some(&prev),
+    let (prev_e, prev_f) = picked(below, prev, in_dim);
+    classify_folded(
+        (&cur_e, &cur_f),
+        Some((&prev_e, &prev_f)),
         &|old, new| match known.get(&(old, new)) {
             Some(d) => d.to_string(),
             None => word_diff_html(old, new),
         },
     )
+}
+
+/// The expectations of `l` that `keep` keeps, with their folded texts
+/// (`folded`: [`fold_level`] of `l`).
+fn picked<'a>(
+    l: &'a Level,
+    folded: &'a [Folded],
+    keep: impl Fn(&Expectation) -> bool,
+) -> (Vec<&'a Expectation>, Vec<&'a Folded>) {
+    l.expectations
+        .iter()
+        .zip(folded)
+        .filter(|(e, _)| keep(e))
+        .unzip()
 }
 
 /// For each expectation of `l`, the one of `below` that `mine` (`l`
@@ -1069,10 +1099,28 @@ pub struct Classes<'a> {
 
 /// Level `i` of `t` classified against the level below.
 pub fn classify_level(t: &Track, i: usize) -> Vec<Classified> {
+    let cur = fold_level(&t.levels[i].expectations);
     let prev = i
         .checked_sub(1)
-        .map(|j| t.levels[j].expectations.as_slice());
-    classify(&t.levels[i].expectations, prev)
+        .map(|j| fold_level(&t.levels[j].expectations));
+    classify_level_folded(t, i, &cur, prev.as_deref())
+}
+
+/// [`classify_level`], with the texts of level `i` (`cur`) and of the
+/// level below (`prev`) already folded ([`fold_level`]).
+fn classify_level_folded(
+    t: &Track,
+    i: usize,
+    cur: &[Folded],
+    prev: Option<&[Folded]>,
+) -> Vec<Classified> {
+    let (cur_e, cur_f) = picked(&t.levels[i], cur, |_| true);
+    let below = (i.checked_sub(1).zip(prev)).map(|(j, f)| picked(&t.levels[j], f, |_| true));
+    classify_folded(
+        (&cur_e, &cur_f),
+        below.as_ref().map(|(e, f)| (e.as_slice(), f.as_slice())),
+        &word_diff_html,
+    )
 }
 
 /// Plans page `p` of track `t`. `order`: [`dimension_order`] of `t`; `hb`
@@ -1105,13 +1153,30 @@ fn track_batches<E>(
     x: &TrackExtras,
     sink: &mut dyn FnMut(Vec<PageOut>) -> Result<(), E>,
 ) -> Result<(), E> {
+    // Each level's texts are folded once, for its own classes and those
+    // of the level above.
+    let folded: Vec<Vec<Folded>> = t
+        .levels
+        .par_iter()
+        .map(|l| fold_level(&l.expectations))
+        .collect();
+    let below = |i: usize| i.checked_sub(1).map(|j| folded[j].as_slice());
     let levels: Vec<Arc<Vec<Classified>>> = (0..t.levels.len())
         .into_par_iter()
-        .map(|i| Arc::new(classify_level(t, i)))
+        .map(|i| Arc::new(classify_level_folded(t, i, &folded[i], below(i))))
         .collect();
     let classes = Classes {
         level: &|i| Arc::clone(&levels[i]),
-        dimension: &|i, d| Arc::new(dimension_classes(t, &levels[i], i, d)),
+        dimension: &|i, d| {
+            Arc::new(dimension_classes_folded(
+                t,
+                &levels[i],
+                i,
+                d,
+                &folded[i],
+                below(i),
+            ))
+        },
     };
     let order = dimension_order(t);
     for batch in track_page_list(t).chunks(BATCH) {
@@ -1222,6 +1287,7 @@ fn place_media(data: Map<String, Value>, url: &str) -> Map<String, Value> {
 mod tests {
     use super::*;
     use crate::ladder::model::*;
+    use crate::site::changes::classify;
 
     #[test]
     fn media_paths_follow_the_page() {
