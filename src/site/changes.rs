@@ -95,7 +95,7 @@ fn intern<'a>(ids: &mut FxHashMap<&'a str, u32>, word: &'a str) -> u32 {
 /// words in one `<ins>` (`<del>small, clearly defined</del><ins>features
 /// within one</ins>`), not a `<del>` and an `<ins>` per word. Words are
 /// split at whitespace and compared exactly; the alignment keeps as many
-/// words as can be kept in order (Myers' diff over the words as ids).
+/// words as can be kept in order ([`word_diff`]).
 /// Words are joined by single spaces, as HTML shows them anyway.
 pub fn word_diff_html(old: &str, new: &str) -> String {
     let mut out = String::with_capacity(old.len() + new.len() + 32);
@@ -140,6 +140,45 @@ pub fn word_diff_html(old: &str, new: &str) -> String {
 fn word_diff<'a>(old: &'a str, new: &'a str) -> Vec<(ChangeTag, &'a str)> {
     let a: Vec<&str> = old.split_whitespace().collect();
     let b: Vec<&str> = new.split_whitespace().collect();
+    if a.len() * b.len() > SMALL_DIFF {
+        return myers_word_diff(&a, &b);
+    }
+    // The longest common subsequence of every pair of suffixes, then a
+    // walk that keeps a word whenever keeping it is part of one.
+    let w = b.len() + 1;
+    let mut lcs = vec![0u16; (a.len() + 1) * w];
+    for i in (0..a.len()).rev() {
+        for j in (0..b.len()).rev() {
+            lcs[i * w + j] = if a[i] == b[j] {
+                lcs[(i + 1) * w + j + 1] + 1
+            } else {
+                lcs[(i + 1) * w + j].max(lcs[i * w + j + 1])
+            };
+        }
+    }
+    let mut out = Vec::with_capacity(a.len() + b.len());
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() || j < b.len() {
+        if i < a.len() && j < b.len() && a[i] == b[j] {
+            out.push((ChangeTag::Equal, a[i]));
+            (i, j) = (i + 1, j + 1);
+        } else if j == b.len() || (i < a.len() && lcs[(i + 1) * w + j] >= lcs[i * w + j + 1]) {
+            out.push((ChangeTag::Delete, a[i]));
+            i += 1;
+        } else {
+            out.push((ChangeTag::Insert, b[j]));
+            j += 1;
+        }
+    }
+    out
+}
+
+/// Above this many word pairs, [`word_diff`] runs Myers' diff (time and
+/// memory by the words that differ) rather than a table of every pair.
+const SMALL_DIFF: usize = 10_000;
+
+/// [`word_diff`] of long texts: Myers' diff over the words as ids.
+fn myers_word_diff<'a>(a: &[&'a str], b: &[&'a str]) -> Vec<(ChangeTag, &'a str)> {
     let mut ids: FxHashMap<&str, u32> =
         FxHashMap::with_capacity_and_hasher(a.len() + b.len(), Default::default());
     let ai: Vec<u32> = a.iter().map(|t| intern(&mut ids, t)).collect();
