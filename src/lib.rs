@@ -356,8 +356,13 @@ fn render_site(
         mut diags,
     } = load(opts)?;
     mem_lap("load");
-    let renderer = theme_renderer(&layout, cache)?;
-    let (handbook, mut views) = ladder::recognise_all(&docs, &mut diags);
+    // The theme compiles (tens of milliseconds of template parsing) while
+    // the documents are recognised.
+    let (renderer, (handbook, mut views)) = rayon::join(
+        || theme_renderer(&layout, cache),
+        || ladder::recognise_all(&docs, &mut diags),
+    );
+    let renderer = renderer?;
     mem_lap("recognise");
     let docs = apply_views(docs, &mut views);
 
