@@ -332,6 +332,7 @@ mod tests {
             },
             body: body.into(),
             body_line_offset: 0,
+            line_starts: Default::default(),
         }
     }
 

@@ -331,6 +331,7 @@ pub(crate) mod tests {
             frontmatter: Frontmatter::default(),
             body: body.into(),
             body_line_offset: 0,
+            line_starts: Default::default(),
         }
     }
 

@@ -135,10 +135,7 @@ pub fn recognise_doc(doc: &SourceDoc, diags: &mut Diagnostics) -> DocLadder {
     let normalised = banner_rules::normalise(&doc.body);
     let ndoc;
     let doc = if normalised.len() == doc.body.len() && *normalised != *doc.body {
-        ndoc = SourceDoc {
-            body: normalised.into(),
-            ..doc.clone()
-        };
+        ndoc = doc.with_body(normalised.into());
         &ndoc
     } else {
         doc
@@ -682,6 +679,7 @@ mod tests {
             frontmatter: Frontmatter::default(),
             body: body.into(),
             body_line_offset: 0,
+            line_starts: Default::default(),
         }
     }
 

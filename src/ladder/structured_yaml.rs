@@ -915,6 +915,7 @@ mod tests {
             },
             body: "".into(),
             body_line_offset: 0,
+            line_starts: Default::default(),
         }
     }
 

@@ -965,6 +965,7 @@ pub(crate) fn test_doc(body: &str, lines: usize) -> SourceDoc {
         frontmatter: Default::default(),
         body: body.into(),
         body_line_offset: lines,
+        line_starts: Default::default(),
     }
 }
 

@@ -523,10 +523,7 @@ pub fn doc_page(
     let title = doc_title(doc);
     let slotted;
     let doc = if is_skill {
-        slotted = SourceDoc {
-            body: skill_slots(doc).into(),
-            ..doc.clone()
-        };
+        slotted = doc.with_body(skill_slots(doc).into());
         &slotted
     } else {
         doc
@@ -842,10 +839,7 @@ pub fn plan_documents_batches<E>(
             let notes_html = i.and_then(|i| {
                 let doc = &docs[i];
                 let view = views.get(&*doc.rel)?;
-                let rest = SourceDoc {
-                    body: unclaimed(&doc.body, &view.spans).into(),
-                    ..doc.clone()
-                };
+                let rest = doc.with_body(unclaimed(&doc.body, &view.spans).into());
                 let (body, shift) = page_body(&rest, &doc_title(doc));
                 let body = strip_first_h1(&body);
                 if markdown::plain_text(&body).is_empty() {

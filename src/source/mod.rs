@@ -26,18 +26,42 @@ pub struct SourceDoc {
     /// Number of lines before `body` starts (frontmatter), so that a line
     /// inside `body` maps to `line + body_line_offset` in the file.
     pub body_line_offset: usize,
+    /// Where `body`'s lines start, made on the first [`SourceDoc::line_of`].
+    /// A document made from another with a different body must not copy
+    /// it: see [`SourceDoc::with_body`].
+    pub line_starts: LineStarts,
 }
+
+/// The byte offsets at which the lines of a text after its first start
+/// (made once, on first use), so that finding the line of an offset is a
+/// binary search rather than a count of the newlines before it: a
+/// document's thousandth bullet no longer counts the 999 lines above it.
+#[derive(Debug, Clone, Default)]
+pub struct LineStarts(std::sync::OnceLock<Box<[u32]>>);
 
 impl SourceDoc {
     /// 1-based line in the file of a byte offset into `body`.
     pub fn line_of(&self, offset: usize) -> usize {
-        let offset = offset.min(self.body.len());
-        self.body.as_bytes()[..offset]
-            .iter()
-            .filter(|&&b| b == b'\n')
-            .count()
-            + 1
-            + self.body_line_offset
+        let starts = self.line_starts.0.get_or_init(|| {
+            let newlines = self.body.bytes().enumerate().filter(|(_, b)| *b == b'\n');
+            // Offsets past 4 GiB (no such markdown is read) saturate.
+            newlines
+                .map(|(i, _)| u32::try_from(i + 1).unwrap_or(u32::MAX))
+                .collect()
+        });
+        // Lines that start at or before `offset`: the newlines before it.
+        let offset = u32::try_from(offset).unwrap_or(u32::MAX);
+        starts.partition_point(|&s| s <= offset) + 1 + self.body_line_offset
+    }
+
+    /// This document with another body (of the same file: a normalised or
+    /// partial text), its line index made anew.
+    pub fn with_body(&self, body: std::sync::Arc<str>) -> SourceDoc {
+        SourceDoc {
+            body,
+            line_starts: LineStarts::default(),
+            ..self.clone()
+        }
     }
 
     /// A warning located at a byte offset of the body.
@@ -123,6 +147,7 @@ pub fn read_doc(file: &SourceFile, diags: &mut Diagnostics) -> Result<Option<Sou
         frontmatter,
         body: body.into(),
         body_line_offset: offset,
+        line_starts: LineStarts::default(),
     }))
 }
 
@@ -171,6 +196,7 @@ pub fn read_data(file: &SourceFile, diags: &mut Diagnostics) -> Result<Option<So
         },
         body: "".into(),
         body_line_offset: lines,
+        line_starts: LineStarts::default(),
     }))
 }
 
@@ -189,5 +215,27 @@ mod tests {
     fn crlf_and_bom_are_normalised() {
         let s = decode_text(b"\xEF\xBB\xBFa\r\nb".to_vec(), std::path::Path::new("x")).unwrap();
         assert_eq!(s, "a\nb");
+    }
+
+    #[test]
+    fn line_of_an_offset_counts_the_newlines_before_it() {
+        let doc = SourceDoc {
+            path: "x.md".into(),
+            rel: "x.md".into(),
+            frontmatter: Frontmatter::default(),
+            body: "ab\ncd\n\nef".into(),
+            body_line_offset: 3,
+            line_starts: LineStarts::default(),
+        };
+        let count =
+            |d: &SourceDoc, o: usize| d.body[..o.min(d.body.len())].matches('\n').count() + 1 + 3;
+        for o in 0..=doc.body.len() + 2 {
+            assert_eq!(doc.line_of(o), count(&doc, o), "offset {o}");
+        }
+        // Another body: its own lines, not the first one's.
+        let other = doc.with_body("\n\n\n\nz".into());
+        for o in 0..=other.body.len() {
+            assert_eq!(other.line_of(o), count(&other, o), "offset {o}");
+        }
     }
 }
