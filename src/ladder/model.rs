@@ -57,6 +57,11 @@ impl Rich {
     /// From a markdown fragment (inline or block).
     pub fn from_markdown(src: &str) -> Rich {
         let src = src.trim();
+        if is_plain_words(src) {
+            // Markdown would give the text back as it is.
+            let text = src.split_whitespace().collect::<Vec<_>>().join(" ");
+            return Rich::shared(src, src.to_string(), text);
+        }
         Rich::shared(
             src,
             crate::render::markdown::render_plain(src),
@@ -96,6 +101,42 @@ impl Rich {
     pub fn is_empty(&self) -> bool {
         self.text.trim().is_empty() && !self.html.contains("<img")
     }
+}
+
+/// Whether markdown renders `src` (trimmed) as itself, both as HTML and as
+/// text: one line starting with a letter, with none of the characters
+/// that start markup, entities, escapes or smart punctuation. Most
+/// expectations are such plain sentences, and skip the markdown parser.
+fn is_plain_words(src: &str) -> bool {
+    src.starts_with(|c: char| c.is_ascii_alphabetic())
+        && !src.bytes().any(|b| {
+            matches!(
+                b,
+                b'\n'
+                    | b'\r'
+                    | b'\\'
+                    | b'`'
+                    | b'*'
+                    | b'_'
+                    | b'['
+                    | b']'
+                    | b'!'
+                    | b'<'
+                    | b'>'
+                    | b'&'
+                    | b'~'
+                    | b'|'
+                    | b'$'
+                    | b'#'
+                    | b'\''
+                    | b'"'
+                    | b'{'
+                    | b'}'
+                    | b'^'
+            )
+        })
+        && !src.contains("--")
+        && !src.contains("..")
 }
 
 /// Which authoring shape a track or skill was recognised from.
@@ -289,6 +330,90 @@ mod tests {
         // A copy (merging, giving ids) copies no text.
         let copy = r.clone();
         assert!(Arc::ptr_eq(&r.source, &copy.source));
+    }
+
+    /// Plain sentences skip the markdown parser: on random texts of
+    /// markup characters and words, the forms are the parser's.
+    #[test]
+    fn plain_words_are_what_markdown_makes_of_them() {
+        let pieces = [
+            "Owns",
+            "the",
+            " ",
+            "  ",
+            "\t",
+            "-",
+            "--",
+            ".",
+            "..",
+            "1.",
+            "1)",
+            "+",
+            "*",
+            "_",
+            "`",
+            "[",
+            "]",
+            "(",
+            ")",
+            "!",
+            "<",
+            ">",
+            "&",
+            "~",
+            "|",
+            "$",
+            "#",
+            "'",
+            "\"",
+            "{",
+            "}",
+            "^",
+            ":",
+            "\\",
+            "é",
+            "\u{a0}",
+            "\n",
+            "http://x.org",
+            "www.x.org",
+            "=",
+            "a@b.org",
+            "%",
+            ";",
+        ];
+        let mut seed = 5u64;
+        let mut plain = 0;
+        for round in 0..20_000 {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            let n = 1 + (seed >> 60) as usize;
+            // Mostly words, so that plain texts come up often.
+            let src: String = (0..n)
+                .map(|k| {
+                    let r = (seed >> (k * 5 % 55)) as usize;
+                    if r % 3 == 0 {
+                        pieces[r / 3 % pieces.len()]
+                    } else {
+                        ["Ships", " ", "x"][r % 3]
+                    }
+                })
+                .collect();
+            let src = src.trim();
+            if !is_plain_words(src) {
+                continue;
+            }
+            plain += 1;
+            let fast = Rich::from_markdown(src);
+            let html = crate::render::markdown::render_plain(src);
+            let text = crate::render::markdown::plain_text(src);
+            assert_eq!(
+                (&*fast.html, &*fast.text),
+                (html.as_str(), text.as_str()),
+                "round {round}: {src:?}"
+            );
+        }
+        assert!(plain > 1000, "{plain} plain texts");
     }
 
     #[test]
