@@ -4,6 +4,7 @@
 use crate::render::markdown;
 use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 use std::ops::Range;
+use std::rc::Rc;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum BlockKind {
@@ -35,8 +36,40 @@ impl Block {
     }
 }
 
-/// Split `body` into its top-level blocks.
-pub fn blocks(body: &str) -> Vec<Block> {
+/// How many texts [`blocks`] remembers on each thread.
+const REMEMBERED: usize = 4;
+
+/// A text [`blocks`] split (a copy, to compare with) and its blocks.
+type Split = (Box<str>, Rc<[Block]>);
+
+thread_local! {
+    /// The texts [`blocks`] split last on this thread, newest last.
+    static LAST: std::cell::RefCell<Vec<Split>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Split `body` into its top-level blocks. Every recogniser splits the
+/// document it is given, so the blocks of the last few texts are
+/// remembered (per thread) and handed out again for the same text.
+pub fn blocks(body: &str) -> Rc<[Block]> {
+    if let Some(hit) = LAST.with_borrow(|last| {
+        last.iter()
+            .find(|(text, _)| **text == *body)
+            .map(|(_, b)| Rc::clone(b))
+    }) {
+        return hit;
+    }
+    let made: Rc<[Block]> = split(body).into();
+    LAST.with_borrow_mut(|last| {
+        if last.len() == REMEMBERED {
+            last.remove(0);
+        }
+        last.push((body.into(), Rc::clone(&made)));
+    });
+    made
+}
+
+/// [`blocks`], made.
+fn split(body: &str) -> Vec<Block> {
     let mut out: Vec<Block> = Vec::new();
     let mut depth = 0usize;
     for (event, range) in Parser::new_ext(body, markdown::options()).into_offset_iter() {
@@ -234,6 +267,21 @@ pub fn title_case_stem(stem: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The same text is split once; another text (even at the same
+    /// address, once the first is gone) is split on its own.
+    #[test]
+    fn a_text_is_split_once() {
+        let a = String::from("# A\n\n- x\n");
+        let first = blocks(&a);
+        assert!(Rc::ptr_eq(&first, &blocks(&a.clone())));
+        drop(a);
+        let b = String::from("para\n\n# B\n");
+        let other = blocks(&b);
+        assert!(!Rc::ptr_eq(&first, &other));
+        assert_eq!(other[0].kind, BlockKind::Paragraph);
+        assert_eq!(first[0].kind, BlockKind::Heading(1));
+    }
 
     #[test]
     fn splits_blocks() {

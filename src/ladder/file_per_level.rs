@@ -120,7 +120,7 @@ pub fn recognise(doc: &SourceDoc, diags: &mut Diagnostics) -> Option<Claim<Vec<T
         .min();
     let mut dim: Option<String> = None;
     let mut skipping = false;
-    for b in &bl {
+    for b in bl.iter() {
         if let Some(d) = b.heading_depth() {
             if Some(d) == depth {
                 skipping = super::anti_patterns::is_heading(&b.text);

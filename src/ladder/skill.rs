@@ -136,7 +136,7 @@ pub fn checklists(doc: &SourceDoc) -> Claim<Vec<Checklist>> {
     let mut heading: Option<String> = None;
     let mut ids = SlugSet::default();
     let mut item_ids: Vec<SlugSet> = Vec::new();
-    for b in &bl {
+    for b in bl.iter() {
         if b.heading_depth().is_some() {
             heading = Some(blocks::strip_numbering(&b.text).to_string());
             continue;
