@@ -213,60 +213,103 @@ pub fn doc_title(doc: &SourceDoc) -> String {
 
 /// The text of the document's first `# ` heading (ATX or setext).
 pub fn first_h1(body: &str) -> Option<String> {
-    use pulldown_cmark::{Event, HeadingLevel, Parser, Tag, TagEnd};
-    let mut in_h1 = false;
-    let mut text = String::new();
-    for e in Parser::new_ext(body, markdown::options()) {
-        match e {
-            Event::Start(Tag::Heading {
-                level: HeadingLevel::H1,
-                ..
-            }) => in_h1 = true,
-            Event::End(TagEnd::Heading(HeadingLevel::H1)) => {
-                let t = text.trim().to_string();
-                return (!t.is_empty()).then_some(t);
+    H1s::of(body).first
+}
+
+/// What [`first_h1`], [`strip_first_h1`] and [`page_body`] read of a body's
+/// `# ` headings, found in one pass of the parser.
+struct H1s {
+    /// The first block, when it is an H1: its byte range.
+    leading: Option<std::ops::Range<usize>>,
+    /// Whether `first` is the leading H1's text.
+    first_is_leading: bool,
+    /// The text of the first H1 (the first non-empty one), and of the
+    /// next.
+    first: Option<String>,
+    second: Option<String>,
+}
+
+impl H1s {
+    fn of(body: &str) -> H1s {
+        use pulldown_cmark::{Event, HeadingLevel, Parser, Tag, TagEnd};
+        let mut out = H1s {
+            leading: None,
+            first_is_leading: false,
+            first: None,
+            second: None,
+        };
+        let mut started = false;
+        let mut text: Option<String> = None;
+        for (e, range) in Parser::new_ext(body, markdown::options()).into_offset_iter() {
+            match e {
+                Event::Start(Tag::Heading {
+                    level: HeadingLevel::H1,
+                    ..
+                }) => {
+                    if !started {
+                        out.leading = Some(range);
+                    }
+                    started = true;
+                    text = Some(String::new());
+                }
+                Event::Start(_) => started = true,
+                Event::End(TagEnd::Heading(HeadingLevel::H1)) => {
+                    // (An end's range is its element's, as its start's is.)
+                    let t = text.take().unwrap_or_default().trim().to_string();
+                    if t.is_empty() {
+                        continue;
+                    }
+                    if out.first.is_none() {
+                        out.first_is_leading = out.leading.as_ref() == Some(&range);
+                        out.first = Some(t);
+                    } else {
+                        out.second = Some(t);
+                        break;
+                    }
+                }
+                Event::Text(t) | Event::Code(t) => {
+                    if let Some(text) = &mut text {
+                        text.push_str(&t);
+                    }
+                }
+                _ => {}
             }
-            Event::Text(t) | Event::Code(t) if in_h1 => text.push_str(&t),
-            _ => {}
         }
+        out
     }
-    None
+}
+
+/// `body` without its leading H1 block (`range`), its lines kept.
+fn without(body: &str, range: std::ops::Range<usize>) -> String {
+    let mut s = String::with_capacity(body.len());
+    s.push_str(&body[..range.start]);
+    s.extend(body[range.clone()].matches('\n').map(|_| '\n'));
+    s.push_str(&body[range.end..]);
+    s
 }
 
 /// Remove the document's leading H1 (it becomes the page's h1). Only an
 /// H1 that is the first block counts; line count is kept.
 pub fn strip_first_h1(body: &str) -> String {
-    use pulldown_cmark::{Event, HeadingLevel, Tag};
-    let first = pulldown_cmark::Parser::new_ext(body, markdown::options())
-        .into_offset_iter()
-        .find(|(e, _)| matches!(e, Event::Start(_)));
-    if let Some((
-        Event::Start(Tag::Heading {
-            level: HeadingLevel::H1,
-            ..
-        }),
-        range,
-    )) = first
-    {
-        let mut s = String::with_capacity(body.len());
-        s.push_str(&body[..range.start]);
-        s.extend(body[range.clone()].matches('\n').map(|_| '\n'));
-        s.push_str(&body[range.end..]);
-        return s;
+    match H1s::of(body).leading {
+        Some(range) => without(body, range),
+        None => body.to_string(),
     }
-    body.to_string()
 }
 
 /// The body to render under a page h1 of `title`, and how far to shift its
-/// headings: a leading H1 equal to the title is dropped; any other H1 stays,
-/// one level down, so the page keeps a single h1.
+/// headings: a leading H1 equal to the title is dropped (when it is the
+/// only H1); any other H1 stays, one level down, so the page keeps a
+/// single h1.
 pub fn page_body(doc: &SourceDoc, title: &str) -> (String, u8) {
-    let stripped = strip_first_h1(&doc.body);
-    let h1 = first_h1(&doc.body);
-    if h1.as_deref() == Some(title) && first_h1(&stripped).is_none() {
-        return (stripped, 0);
+    let h1s = H1s::of(&doc.body);
+    if let Some(range) = h1s.leading.clone() {
+        // Without the leading H1 (the first), the next one would be first.
+        if h1s.first_is_leading && h1s.first.as_deref() == Some(title) && h1s.second.is_none() {
+            return (without(&doc.body, range), 0);
+        }
     }
-    let shift = u8::from(h1.is_some());
+    let shift = u8::from(h1s.first.is_some());
     (doc.body.to_string(), shift)
 }
 
@@ -892,6 +935,120 @@ pub fn plan_documents_batches<E>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The parse-per-question versions [`H1s`] replaced.
+    mod before {
+        use super::*;
+        use pulldown_cmark::{Event, HeadingLevel, Parser, Tag, TagEnd};
+
+        pub fn first_h1(body: &str) -> Option<String> {
+            let mut in_h1 = false;
+            let mut text = String::new();
+            for e in Parser::new_ext(body, markdown::options()) {
+                match e {
+                    Event::Start(Tag::Heading {
+                        level: HeadingLevel::H1,
+                        ..
+                    }) => {
+                        in_h1 = true;
+                        text.clear();
+                    }
+                    Event::End(TagEnd::Heading(HeadingLevel::H1)) => {
+                        in_h1 = false;
+                        let t = text.trim().to_string();
+                        if !t.is_empty() {
+                            return Some(t);
+                        }
+                    }
+                    Event::Text(t) | Event::Code(t) if in_h1 => text.push_str(&t),
+                    _ => {}
+                }
+            }
+            None
+        }
+
+        pub fn strip_first_h1(body: &str) -> String {
+            let first = Parser::new_ext(body, markdown::options())
+                .into_offset_iter()
+                .find(|(e, _)| matches!(e, Event::Start(_)));
+            if let Some((
+                Event::Start(Tag::Heading {
+                    level: HeadingLevel::H1,
+                    ..
+                }),
+                range,
+            )) = first
+            {
+                return without(body, range);
+            }
+            body.to_string()
+        }
+
+        pub fn page_body(body: &str, title: &str) -> (String, u8) {
+            let stripped = strip_first_h1(body);
+            let h1 = first_h1(body);
+            if h1.as_deref() == Some(title) && first_h1(&stripped).is_none() {
+                return (stripped, 0);
+            }
+            (body.to_string(), u8::from(h1.is_some()))
+        }
+    }
+
+    /// One pass over the headings answers as one parse per question did,
+    /// on random bodies of H1s (ATX, setext, empty, quoted), other blocks
+    /// and code.
+    #[test]
+    fn h1s_in_one_pass_match_a_parse_per_question() {
+        let pieces = [
+            "# Title\n",
+            "#\n",
+            "# Other\n",
+            "Title\n=====\n",
+            "para\n",
+            "\n",
+            "> # Title\n",
+            "- # Title\n",
+            "## Sub\n",
+            "```\n# not\n```\n",
+            "# `code` title\n",
+            "    # indented\n",
+        ];
+        let mut seed = 9u64;
+        for round in 0..3000 {
+            seed = seed
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            let n = (seed >> 61) as usize + 1;
+            let body: String = (0..n)
+                .map(|k| pieces[(seed >> (7 * k + 3)) as usize % pieces.len()])
+                .collect();
+            let doc = SourceDoc {
+                path: "x.md".into(),
+                rel: "x.md".into(),
+                frontmatter: Default::default(),
+                body: body.as_str().into(),
+                body_line_offset: 0,
+                line_starts: Default::default(),
+            };
+            assert_eq!(
+                first_h1(&body),
+                before::first_h1(&body),
+                "round {round}: {body:?}"
+            );
+            assert_eq!(
+                strip_first_h1(&body),
+                before::strip_first_h1(&body),
+                "{body:?}"
+            );
+            for title in ["Title", "Other", "code title"] {
+                assert_eq!(
+                    page_body(&doc, title),
+                    before::page_body(&body, title),
+                    "{body:?}"
+                );
+            }
+        }
+    }
 
     #[test]
     fn unclaimed_drops_spans_and_keeps_lines() {
