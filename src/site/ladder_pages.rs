@@ -328,11 +328,12 @@ fn matrix_rows(t: &Track, order: &[Option<String>], levels: &[Level]) -> Vec<Val
             let cells: Vec<Value> = levels
                 .iter()
                 .map(|l| {
+                    let url = level_url(t, l.number);
                     Value::Array(
                         l.expectations
                             .iter()
                             .filter(|e| &e.dimension == d)
-                            .map(|e| json!({"id": e.id, "html": e.text.html, "url": format!("{}#{}", level_url(t, l.number), e.id)}))
+                            .map(|e| json!({"id": e.id, "html": e.text.html, "url": format!("{url}#{}", e.id)}))
                             .collect(),
                     )
                 })
@@ -489,6 +490,7 @@ fn compare_column(
     l: &Level,
     classes: Option<&[Classified]>,
 ) -> Value {
+    let url = level_url(t, l.number);
     let rows: Vec<Value> = order
         .iter()
         .map(|d| {
@@ -498,7 +500,7 @@ fn compare_column(
                 .enumerate()
                 .filter(|(_, e)| &e.dimension == d)
                 .map(|(k, e)| {
-                    let mut v = json!({"id": e.id, "html": e.text.html, "examples": e.examples.iter().map(|x| &x.html).collect::<Vec<_>>(), "url": format!("{}#{}", level_url(t, l.number), e.id), "change": null, "diff_html": null});
+                    let mut v = json!({"id": e.id, "html": e.text.html, "examples": e.examples.iter().map(|x| &x.html).collect::<Vec<_>>(), "url": format!("{url}#{}", e.id), "change": null, "diff_html": null});
                     if let Some(c) = classes {
                         v["change"] = json!(c[k].change);
                         v["diff_html"] = json!(c[k].diff_html);
@@ -519,7 +521,7 @@ fn compare_column(
     object([
         ("number", json!(l.number)),
         ("heading", json!(level_heading(t, l))),
-        ("url", json!(level_url(t, l.number))),
+        ("url", json!(url)),
         ("summary", json!(l.summary.as_ref().map(|s| &s.html))),
         ("rows", Value::Array(rows)),
         (
@@ -779,17 +781,18 @@ fn dimension_page(
         .map(|i| {
             let l = &t.levels[i];
             let classes = (classes.dimension)(i, &d.id);
+            let url = level_url(t, l.number);
             let items: Vec<Value> = l
                 .expectations
                 .iter()
                 .filter(|e| e.dimension.as_deref() == Some(&d.id))
                 .zip(classes.iter())
-                .map(|(e, c)| json!({"id": e.id, "html": e.text.html, "url": format!("{}#{}", level_url(t, l.number), e.id), "change": c.change, "diff_html": c.diff_html}))
+                .map(|(e, c)| json!({"id": e.id, "html": e.text.html, "url": format!("{url}#{}", e.id), "change": c.change, "diff_html": c.diff_html}))
                 .collect();
             object([
                 ("number", json!(l.number)),
                 ("heading", json!(level_heading(t, l))),
-                ("url", json!(level_url(t, l.number))),
+                ("url", json!(url)),
                 ("items", Value::Array(items)),
             ])
         })
