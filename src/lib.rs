@@ -302,6 +302,8 @@ fn apply_views(
             if let Some(v) = views.get_mut(&*d.rel) {
                 d.body = std::sync::Arc::clone(&v.body);
             }
+            // Recognition's line index goes (made again if a page warns).
+            d.line_starts = source::LineStarts::default();
             d
         })
         .collect()
