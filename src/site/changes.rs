@@ -246,10 +246,28 @@ impl Folded {
 /// A word's id for matching: the hash of its stem (SipHash with fixed
 /// keys, 64 bits: two different stems share one with odds of about one
 /// in 10^19 a pair).
+/// Words are few and repeat, so each thread remembers the ids of the
+/// words it has met (up to [`STEMS_KEPT`], then starts afresh).
 fn stem_id(word: &str) -> u64 {
     use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher};
-    BuildHasherDefault::<DefaultHasher>::default().hash_one(crate::search::stem(word))
+    thread_local! {
+        static IDS: std::cell::RefCell<FxHashMap<Box<str>, u64>> = Default::default();
+    }
+    IDS.with_borrow_mut(|ids| {
+        if let Some(&id) = ids.get(word) {
+            return id;
+        }
+        if ids.len() >= STEMS_KEPT {
+            ids.clear();
+        }
+        let id = BuildHasherDefault::<DefaultHasher>::default().hash_one(crate::search::stem(word));
+        ids.insert(word.into(), id);
+        id
+    })
 }
+
+/// How many word ids [`stem_id`] keeps per thread.
+const STEMS_KEPT: usize = 50_000;
 
 /// Each expectation of a level folded for matching ([`Folded`]).
 pub fn fold_level(expectations: &[Expectation]) -> Vec<Folded> {
