@@ -230,18 +230,25 @@ fn pages_reload_broken_edits_and_deletes() {
     );
 
     // A burst of saves is one rebuild.
+    let burst = std::time::Instant::now();
     for i in 0..5 {
         write(
             c.join("alpha.md"),
             &format!("---\ntitle: Alpha\n---\nAlpha text v{i}\n"),
         );
     }
+    let burst = burst.elapsed();
     ev.expect("reload");
     assert!(get(p, "/alpha/").text().contains("Alpha text v4"));
-    assert!(
-        ev.next(Duration::from_millis(300)).is_none(),
-        "one rebuild per burst"
-    );
+    let again = ev.next(Duration::from_millis(300));
+    // Only a burst written within the 20 ms browsers wait for quiet is
+    // one reload; on a machine so loaded that the five writes took longer,
+    // they may fairly be two.
+    if burst < Duration::from_millis(15) {
+        assert!(again.is_none(), "one rebuild per burst ({burst:?})");
+    } else if again.is_some() {
+        eprintln!("note: the burst took {burst:?}; a second reload is allowed");
+    }
 
     // A broken edit keeps the last good page and reports the file.
     write(c.join("alpha.md"), "---\ntitle: [x\n---\nBroken\n");
