@@ -66,6 +66,17 @@ if (spec.axe && spec.axe.track) {
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     assert(overflow <= 1, `page scrolls sideways by ${overflow}px`);
   });
+  await check("every expectation of a level page gets a copy-link button for its anchor", async (page) => {
+    await page.goto(url(spec.axe.level));
+    const rows = await page.$$eval("li.expectation[id]", (lis) => lis.map((li) => {
+      const b = li.querySelector("button.copy-link");
+      return { id: li.id, anchor: b && b.getAttribute("data-anchor"), shown: !!b && !b.hidden && b.offsetParent !== null };
+    }));
+    assert(rows.length > 0, "the level page lists expectations");
+    for (const r of rows) {
+      assert(r.anchor === r.id && r.shown, `expectation ${r.id}: button for ${r.anchor}, shown ${r.shown}`);
+    }
+  });
   await check("a level page prints without navigation", async (page) => {
     await page.goto(url(spec.axe.level));
     await page.emulateMedia({ media: "print" });

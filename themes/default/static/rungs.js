@@ -3,7 +3,18 @@
   "use strict";
   document.documentElement.classList.add("js");
 
-  // Copy-link buttons next to every expectation.
+  // A copy-link button beside every expectation's permalink (made here:
+  // without the script it could not copy anything). A theme may also write
+  // the buttons itself (`button.copy-link` with `data-anchor`).
+  document.querySelectorAll(".expectation-tools a.permalink[href^='#']").forEach(function (a) {
+    if (a.parentNode.querySelector("button.copy-link")) return;
+    var b = document.createElement("button");
+    b.type = "button";
+    b.className = "copy-link";
+    b.textContent = "Copy link";
+    b.setAttribute("data-anchor", a.getAttribute("href").slice(1));
+    a.parentNode.appendChild(b);
+  });
   document.querySelectorAll("button.copy-link").forEach(function (b) {
     b.hidden = false;
     b.addEventListener("click", function () {
