@@ -122,8 +122,9 @@ pub struct SearchDoc {
 /// before the first), with the heading's id and text.
 #[derive(Debug, Clone)]
 pub struct PageSection {
-    pub page_url: String,
-    pub page_title: String,
+    /// The page's address and title, shared by its sections.
+    pub page_url: std::sync::Arc<str>,
+    pub page_title: std::sync::Arc<str>,
     /// The heading's id and text; `None` for the text before it.
     pub heading: Option<(String, String)>,
     /// Plain body text (code blocks left out); empty for skill pages,
@@ -151,9 +152,11 @@ fn level_heading(t: &Track, n: u32) -> String {
 pub fn page_sections(page_url: &str, page_title: &str, html: &str, body: bool) -> Vec<PageSection> {
     use scraper::{ElementRef, Html, Node};
     let frag = Html::parse_fragment(html);
+    let (page_url, page_title): (std::sync::Arc<str>, std::sync::Arc<str>) =
+        (page_url.into(), page_title.into());
     let mut out = vec![PageSection {
-        page_url: page_url.to_string(),
-        page_title: page_title.to_string(),
+        page_url: page_url.clone(),
+        page_title: page_title.clone(),
         heading: None,
         text: String::new(),
     }];
@@ -166,8 +169,8 @@ pub fn page_sections(page_url: &str, page_title: &str, html: &str, body: bool) -
                     if let Some(id) = e.value().attr("id") {
                         let t: String = e.text().collect();
                         out.push(PageSection {
-                            page_url: page_url.to_string(),
-                            page_title: page_title.to_string(),
+                            page_url: page_url.clone(),
+                            page_title: page_title.clone(),
                             heading: Some((id.to_string(), squash(&t))),
                             text: String::new(),
                         });
@@ -776,7 +779,7 @@ fn skill_docs(
             let anchor = sections
                 .iter()
                 .flat_map(|s| s.iter())
-                .filter(|h| h.page_url == page)
+                .filter(|h| *h.page_url == *page)
                 .filter_map(|h| h.heading.as_ref())
                 .find(|(_, text)| *text == c.title)
                 .map(|(id, _)| format!("{page}#{id}"))
@@ -800,11 +803,11 @@ fn skill_docs(
 fn section_doc(s: &PageSection) -> SearchDoc {
     let url = match &s.heading {
         Some((id, _)) => format!("{}#{id}", s.page_url),
-        None => s.page_url.clone(),
+        None => s.page_url.to_string(),
     };
     SearchDoc {
         kind: Kind::Page,
-        title: s.page_title.clone(),
+        title: s.page_title.to_string(),
         section: s.heading.as_ref().map(|(_, t)| t.clone()),
         text: s.text.clone(),
         url,
