@@ -122,8 +122,9 @@ pub struct SearchDoc {
 /// before the first), with the heading's id and text.
 #[derive(Debug, Clone)]
 pub struct PageSection {
-    pub page_url: String,
-    pub page_title: String,
+    /// The page's address and title, shared by its sections.
+    pub page_url: std::sync::Arc<str>,
+    pub page_title: std::sync::Arc<str>,
     /// The heading's id and text; `None` for the text before it.
     pub heading: Option<(String, String)>,
     /// Plain body text (code blocks left out); empty for skill pages,
@@ -151,9 +152,11 @@ fn level_heading(t: &Track, n: u32) -> String {
 pub fn page_sections(page_url: &str, page_title: &str, html: &str, body: bool) -> Vec<PageSection> {
     use scraper::{ElementRef, Html, Node};
     let frag = Html::parse_fragment(html);
+    let (page_url, page_title): (std::sync::Arc<str>, std::sync::Arc<str>) =
+        (page_url.into(), page_title.into());
     let mut out = vec![PageSection {
-        page_url: page_url.to_string(),
-        page_title: page_title.to_string(),
+        page_url: page_url.clone(),
+        page_title: page_title.clone(),
         heading: None,
         text: String::new(),
     }];
@@ -166,8 +169,8 @@ pub fn page_sections(page_url: &str, page_title: &str, html: &str, body: bool) -
                     if let Some(id) = e.value().attr("id") {
                         let t: String = e.text().collect();
                         out.push(PageSection {
-                            page_url: page_url.to_string(),
-                            page_title: page_title.to_string(),
+                            page_url: page_url.clone(),
+                            page_title: page_title.clone(),
                             heading: Some((id.to_string(), squash(&t))),
                             text: String::new(),
                         });
@@ -233,9 +236,14 @@ impl SearchIndex {
     pub fn terms(&self) -> BTreeMap<String, Vec<(usize, u32)>> {
         // Documents are tokenised in parallel blocks, each stemming every
         // distinct word once; the blocks' postings are then joined in order.
-        join_terms(terms_of_blocks(0, &self.docs))
+        let mut lists = TermLists::default();
+        for block in terms_of_blocks(0, &self.docs) {
+            lists.add(block);
+        }
+        lists
+            .into_sorted()
             .into_iter()
-            .map(|(t, p)| (t, p.into_iter().map(|p| (p.doc(), p.weight())).collect()))
+            .map(|(t, p)| (t, TermLists::postings(&p).collect()))
             .collect()
     }
 
@@ -341,26 +349,76 @@ fn terms_of_blocks(first: usize, docs: &[SearchDoc]) -> Vec<Vec<(String, Posting
         .collect()
 }
 
-/// The blocks' postings joined in order, by term. Each term's list is
-/// sized first and allocated once, and each block goes as soon as it is
-/// joined, so that the postings are never held twice.
-fn join_terms(blocks: Vec<Vec<(String, Postings)>>) -> BTreeMap<String, Postings> {
-    let mut sizes: FxHashMap<&str, usize> = FxHashMap::default();
-    for (t, p) in blocks.iter().flatten() {
-        *sizes.entry(t.as_str()).or_default() += p.len();
-    }
-    let mut all: FxHashMap<String, Postings> = sizes
-        .into_iter()
-        .map(|(t, n)| (t.to_string(), Vec::with_capacity(n)))
-        .collect();
-    for block in blocks {
-        for (t, p) in block {
-            if let Some(list) = all.get_mut(&t) {
-                list.extend(p);
+/// Every term's postings, joined a block of documents at a time, each
+/// term's list kept as bytes: for each document in order, its gap from
+/// the one before (the first from 0) and its weight, as a LEB128 number
+/// (`gap << WEIGHT_BITS | weight`). Most gaps are small, so a posting
+/// takes one or two bytes rather than a [`Posting`]'s four.
+#[derive(Default)]
+struct TermLists {
+    index: FxHashMap<String, usize>,
+    /// By the term's place in `index`: the list, and its last document.
+    lists: Vec<(Vec<u8>, usize)>,
+}
+
+impl TermLists {
+    /// Adds the postings of a block of documents, which come after every
+    /// document added so far.
+    fn add(&mut self, block: Vec<(String, Postings)>) {
+        for (t, postings) in block {
+            let i = match self.index.get(&t) {
+                Some(&i) => i,
+                None => {
+                    self.index.insert(t, self.lists.len());
+                    self.lists.push((Vec::new(), 0));
+                    self.lists.len() - 1
+                }
+            };
+            let (bytes, last) = &mut self.lists[i];
+            for p in postings {
+                let mut v = ((p.doc() - *last) as u64) << WEIGHT_BITS | p.weight() as u64;
+                while v >= 0x80 {
+                    bytes.push(v as u8 | 0x80);
+                    v >>= 7;
+                }
+                bytes.push(v as u8);
+                *last = p.doc();
             }
         }
     }
-    all.into_iter().collect()
+
+    /// The terms, sorted, each with its list.
+    fn into_sorted(self) -> Vec<(String, Vec<u8>)> {
+        let mut lists: Vec<Option<Vec<u8>>> =
+            self.lists.into_iter().map(|(b, _)| Some(b)).collect();
+        let mut terms: Vec<(String, usize)> = self.index.into_iter().collect();
+        terms.sort_unstable();
+        terms
+            .into_iter()
+            .map(|(t, i)| (t, lists[i].take().unwrap_or_default()))
+            .collect()
+    }
+
+    /// The postings (document, weight) of a list, in order.
+    fn postings(bytes: &[u8]) -> impl Iterator<Item = (usize, u32)> + '_ {
+        let mut at = 0;
+        let mut doc = 0;
+        std::iter::from_fn(move || {
+            let mut v: u64 = 0;
+            let mut shift = 0;
+            loop {
+                let b = *bytes.get(at)?;
+                at += 1;
+                v |= u64::from(b & 0x7f) << shift;
+                shift += 7;
+                if b < 0x80 {
+                    break;
+                }
+            }
+            doc += (v >> WEIGHT_BITS) as usize;
+            Some((doc, (v & ((1 << WEIGHT_BITS) - 1)) as u32))
+        })
+    }
 }
 
 /// A document's facets: track, level, kind and dimension, as indexes
@@ -393,7 +451,7 @@ fn write_blocks<'a, E: Send>(
     let mut dim_names: Vec<String> = Vec::new();
     let mut levels: Vec<u32> = Vec::new();
     let mut facets: Vec<Facet> = Vec::new();
-    let mut term_blocks: Vec<Vec<(String, Postings)>> = Vec::new();
+    let mut lists = TermLists::default();
     for block in blocks() {
         let first = facets.len();
         for d in block.iter() {
@@ -425,7 +483,9 @@ fn write_blocks<'a, E: Send>(
                 dim.map(|i| i as u32),
             ));
         }
-        term_blocks.extend(terms_of_blocks(first, &block));
+        for terms in terms_of_blocks(first, &block) {
+            lists.add(terms);
+        }
     }
     levels.sort_unstable();
     levels.dedup();
@@ -443,13 +503,14 @@ fn write_blocks<'a, E: Send>(
     // Term shards; the postings go once they are written.
     let shard_names: Vec<String> = {
         // Each term's postings go as soon as they are encoded.
-        let sized: Vec<(String, String)> = join_terms(term_blocks)
+        let sized: Vec<(String, String)> = lists
+            .into_sorted()
             .into_par_iter()
             .map(|(t, postings)| {
-                let p: Vec<(usize, u32)> = postings
-                    .into_iter()
-                    .map(|p| (ids[p.doc()], p.weight()))
+                let p: Vec<(usize, u32)> = TermLists::postings(&postings)
+                    .map(|(d, w)| (ids[d], w))
                     .collect();
+                drop(postings);
                 let encoded = encode_postings(&p);
                 (t, encoded)
             })
@@ -718,7 +779,7 @@ fn skill_docs(
             let anchor = sections
                 .iter()
                 .flat_map(|s| s.iter())
-                .filter(|h| h.page_url == page)
+                .filter(|h| *h.page_url == *page)
                 .filter_map(|h| h.heading.as_ref())
                 .find(|(_, text)| *text == c.title)
                 .map(|(id, _)| format!("{page}#{id}"))
@@ -742,11 +803,11 @@ fn skill_docs(
 fn section_doc(s: &PageSection) -> SearchDoc {
     let url = match &s.heading {
         Some((id, _)) => format!("{}#{id}", s.page_url),
-        None => s.page_url.clone(),
+        None => s.page_url.to_string(),
     };
     SearchDoc {
         kind: Kind::Page,
-        title: s.page_title.clone(),
+        title: s.page_title.to_string(),
         section: s.heading.as_ref().map(|(_, t)| t.clone()),
         text: s.text.clone(),
         url,

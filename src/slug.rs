@@ -6,10 +6,18 @@ use std::borrow::Cow;
 /// Letters of any script are kept; everything else becomes a single `-`.
 pub fn slugify(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
+    slugify_into(&mut out, text);
+    out
+}
+
+/// [`slugify`], appended to `out` (a dash only between two words of
+/// `text`, none before its first).
+pub fn slugify_into(out: &mut String, text: &str) {
+    let start = out.len();
     let mut dash = false;
     for c in text.chars() {
         if c.is_alphanumeric() {
-            if dash && !out.is_empty() {
+            if dash && out.len() > start {
                 out.push('-');
             }
             dash = false;
@@ -20,7 +28,6 @@ pub fn slugify(text: &str) -> String {
             dash = true;
         }
     }
-    out
 }
 
 /// `incident-response` → `Incident Response` (file and folder names as titles).

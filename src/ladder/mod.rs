@@ -291,8 +291,10 @@ pub trait RecogniseSteps: Sync {
         key: u64,
         make: &dyn Fn() -> file_per_level::Merged,
     ) -> Arc<file_per_level::Merged>;
-    /// The id bases of the expectations of `t` ([`expectation_bases`]),
-    /// remembered under `key` (which covers `t`).
+    /// The id bases of the expectations of `t` (each level's [`level_bases`]),
+    /// remembered under `key` (which covers `t`); or, when nothing is
+    /// remembered, none (an empty list): they are then made as they are
+    /// used, a track at a time.
     fn bases(&self, key: u64, t: &Track) -> Arc<Bases>;
     /// Each track's expectation ids `make` gives (from every track's id
     /// and bases, whose hashes make `key`), with a hash of each track's.
@@ -302,7 +304,8 @@ pub trait RecogniseSteps: Sync {
 }
 
 /// The id bases of a track's expectations, in order, and a hash of them
-/// (0 when nothing is remembered).
+/// (0 when nothing is remembered, and no list: see
+/// [`RecogniseSteps::bases`]).
 #[derive(Debug, Default)]
 pub struct Bases {
     pub list: Vec<String>,
@@ -330,11 +333,8 @@ impl RecogniseSteps for Fresh {
     ) -> Arc<file_per_level::Merged> {
         Arc::new(make())
     }
-    fn bases(&self, _: u64, t: &Track) -> Arc<Bases> {
-        Arc::new(Bases {
-            list: expectation_bases(t),
-            hash: 0,
-        })
+    fn bases(&self, _: u64, _: &Track) -> Arc<Bases> {
+        Arc::default()
     }
     fn ids(&self, _: u64, make: &dyn Fn() -> Vec<Vec<(usize, String)>>) -> Arc<TrackIds> {
         Arc::new(make().into_iter().map(|ids| (ids, 0)).collect())
@@ -513,16 +513,15 @@ pub fn recognise_all_with(
         let mut exp_ids = SlugSet::default();
         tracks
             .iter()
-            .map(|(_, _, _, bases)| {
-                bases
-                    .list
-                    .iter()
-                    .enumerate()
-                    .filter_map(|(k, b)| match exp_ids.unique_cow(b) {
-                        std::borrow::Cow::Borrowed(id) if id == b => None,
-                        id => Some((k, id.into_owned())),
-                    })
-                    .collect()
+            .map(|(at, _, _, bases)| {
+                let mut ids = Vec::new();
+                for_each_base(at.get(&merged, &results), bases, |k, b| {
+                    match exp_ids.unique_cow(b) {
+                        std::borrow::Cow::Borrowed(id) if id == b => {}
+                        id => ids.push((k, id.into_owned())),
+                    }
+                });
+                ids
             })
             .collect()
     });
@@ -530,24 +529,21 @@ pub fn recognise_all_with(
     for ((at, pre_key, id, bases), (ids, ids_hash)) in tracks.iter_mut().zip(all_ids.iter()) {
         let finished_key = hash_of(&("finished", pre_key, &*id, ids_hash));
         let t = at.get(&merged, &results);
-        // The bases become the ids: moved when nothing else holds them (a
-        // cold build), copied when they are remembered.
-        let owned_bases = Mutex::new(Arc::get_mut(bases).map(|b| std::mem::take(&mut b.list)));
         hb.tracks.push(steps.finished(finished_key, &|| {
             let mut t = Track::clone(t);
             t.id = id.clone();
             assign_anti_pattern_ids(&mut t.anti_patterns);
-            let mut owned = owned_bases.lock().unwrap_or_else(|e| e.into_inner());
+            let mut given = Vec::new();
             let mut exceptions = ids.iter().peekable();
-            let all = t.levels.iter_mut().flat_map(|l| &mut l.expectations);
-            for (k, e) in all.enumerate() {
-                e.id = match exceptions.next_if(|(at, _)| *at == k) {
+            for_each_base(&t, bases, |k, b| {
+                given.push(match exceptions.next_if(|(at, _)| *at == k) {
                     Some((_, id)) => id.clone(),
-                    None => match owned.as_mut() {
-                        Some(list) => std::mem::take(&mut list[k]),
-                        None => bases.list[k].clone(),
-                    },
-                };
+                    None => b.to_string(),
+                });
+            });
+            let all = t.levels.iter_mut().flat_map(|l| &mut l.expectations);
+            for (e, id) in all.zip(given) {
+                e.id = id;
             }
             t
         }));
@@ -557,6 +553,28 @@ pub fn recognise_all_with(
         }
     }
     (hb, views)
+}
+
+/// Hands each expectation's id base to `f`, in order, with its place in
+/// the track: from `bases` when they are remembered, else made one at a
+/// time.
+fn for_each_base(t: &Track, bases: &Bases, mut f: impl FnMut(usize, &str)) {
+    let count: usize = t.levels.iter().map(|l| l.expectations.len()).sum();
+    if bases.list.len() == count {
+        for (k, b) in bases.list.iter().enumerate() {
+            f(k, b);
+        }
+        return;
+    }
+    let mut base = String::new();
+    let all = t
+        .levels
+        .iter()
+        .flat_map(|l| l.expectations.iter().map(move |e| (l.number, e)));
+    for (k, (n, e)) in all.enumerate() {
+        push_base(&mut base, n, e);
+        f(k, &base);
+    }
 }
 
 /// The one-level track of a document (one file of a track written one
@@ -588,29 +606,44 @@ impl TrackAt {
     }
 }
 
-/// The bases of the ids of a track's expectations, in order:
-/// `l<level>-<dimension>-<first words>`, each cut short.
-pub fn expectation_bases(t: &Track) -> Vec<String> {
-    t.levels.iter().flat_map(level_bases).collect()
-}
-
-/// [`expectation_bases`] of one level's expectations: they read its
-/// number and its expectations' dimensions and texts
-/// ([`level_bases_key`]).
+/// The bases of the ids of a level's expectations, in order
+/// ([`push_base`]): they read its number and its expectations' dimensions
+/// and texts ([`level_bases_key`]).
 pub fn level_bases(l: &Level) -> Vec<String> {
+    let mut base = String::new();
     l.expectations
         .iter()
         .map(|e| {
-            let mut base = format!("l{}", l.number);
-            if let Some(d) = &e.dimension {
-                base.push('-');
-                base.push_str(&short(d, 24));
-            }
-            base.push('-');
-            base.push_str(&short(&slugify(&blocks::first_words(&e.text.text, 4)), 32));
-            base.trim_end_matches('-').to_string()
+            push_base(&mut base, l.number, e);
+            base.as_str().into()
         })
         .collect()
+}
+
+/// The id base of `e`, an expectation of level `level`, in `out` (which
+/// it clears): `l<level>-<dimension>-<first words>`, each cut short.
+fn push_base(out: &mut String, level: u32, e: &model::Expectation) {
+    use std::fmt::Write;
+    out.clear();
+    let _ = write!(out, "l{level}");
+    if let Some(d) = &e.dimension {
+        out.push('-');
+        let start = out.len();
+        out.push_str(d);
+        shorten(out, start, 24);
+    }
+    out.push('-');
+    let start = out.len();
+    // The first four words, as [`blocks::first_words`] gives them: the
+    // spaces between them become single dashes either way.
+    let text = &e.text.text;
+    let end = text.split_whitespace().take(4).last().map_or(0, |w| {
+        w.as_ptr() as usize - text.as_ptr() as usize + w.len()
+    });
+    crate::slug::slugify_into(out, &text[..end]);
+    shorten(out, start, 32);
+    let kept = out.trim_end_matches('-').len();
+    out.truncate(kept);
 }
 
 /// A key of what [`level_bases`] reads of `l`.
@@ -628,18 +661,24 @@ pub fn level_bases_key(l: &Level) -> u64 {
 
 /// A slug cut at a word boundary to at most `max` bytes.
 fn short(slug: &str, max: usize) -> String {
+    let mut s = slug.to_string();
+    shorten(&mut s, 0, max);
+    s
+}
+
+/// [`short`] of what `out` holds from `start` on, in place.
+fn shorten(out: &mut String, start: usize, max: usize) {
+    let slug = &out[start..];
     if slug.len() <= max {
-        return slug.to_string();
+        return;
     }
     let mut cut = max;
     while !slug.is_char_boundary(cut) {
         cut -= 1;
     }
     let s = &slug[..cut];
-    s.rfind('-')
-        .filter(|&p| p > 0)
-        .map_or(s, |p| &s[..p])
-        .to_string()
+    let keep = s.rfind('-').filter(|&p| p > 0).unwrap_or(cut);
+    out.truncate(start + keep);
 }
 
 /// Ids unique within one list (a track's or a skill's), in order.
