@@ -140,7 +140,7 @@ pub fn word_diff_html(old: &str, new: &str) -> String {
 fn word_diff<'a>(old: &'a str, new: &'a str) -> Vec<(ChangeTag, &'a str)> {
     let a: Vec<&str> = old.split_whitespace().collect();
     let b: Vec<&str> = new.split_whitespace().collect();
-    if a.len() * b.len() > SMALL_DIFF {
+    if a.len().saturating_mul(b.len()) > SMALL_DIFF {
         return myers_word_diff(&a, &b);
     }
     // The longest common subsequence of every pair of suffixes, then a
