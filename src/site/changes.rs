@@ -204,8 +204,9 @@ fn myers_word_diff<'a>(a: &[&'a str], b: &[&'a str]) -> Vec<(ChangeTag, &'a str)
 const REWORD_THRESHOLD: f32 = 0.3;
 
 /// An expectation's text as classification compares it, folded once
-/// ([`fold_level`]) for every comparison it takes part in.
-#[derive(Debug, Clone)]
+/// ([`fold_level`]) for every comparison it takes part in. The default is
+/// a text not folded (a placeholder for one that is not compared).
+#[derive(Debug, Clone, Default)]
 pub struct Folded {
     /// The text folded by [`fold`]: exact repeats are found by it.
     text: String,

@@ -650,10 +650,18 @@ fn compare_page(t: &Track, order: &[Option<String>]) -> PageOut {
 /// order, and each took the best of them (the penalty for crossing
 /// dimensions does not touch expectations of one dimension).
 pub fn dimension_classes(t: &Track, mine: &[Classified], i: usize, dim: &str) -> Vec<Classified> {
-    let cur = fold_level(&t.levels[i].expectations);
-    let prev = i
-        .checked_sub(1)
-        .map(|j| fold_level(&t.levels[j].expectations));
+    // Only the texts in `dim` are compared: the others are not folded.
+    let fold = |l: &Level| -> Vec<Folded> {
+        l.expectations
+            .iter()
+            .map(|e| match e.dimension.as_deref() == Some(dim) {
+                true => Folded::new(&e.text.text),
+                false => Folded::default(),
+            })
+            .collect()
+    };
+    let cur = fold(&t.levels[i]);
+    let prev = i.checked_sub(1).map(|j| fold(&t.levels[j]));
     dimension_classes_folded(t, mine, i, dim, &cur, prev.as_deref())
 }
 
