@@ -205,10 +205,17 @@ pub fn render_fragment(
 
 /// Title of a document: frontmatter, else its first H1, else its file name.
 pub fn doc_title(doc: &SourceDoc) -> String {
-    if let Some(t) = &doc.frontmatter.title {
-        return t.clone();
-    }
-    first_h1(&doc.body).unwrap_or_else(|| doc.name_title())
+    doc_title_with(doc, || first_h1(&doc.body))
+}
+
+/// [`doc_title`], its first H1 from `first_h1` (asked only when the
+/// frontmatter has no title).
+fn doc_title_with(doc: &SourceDoc, first_h1: impl FnOnce() -> Option<String>) -> String {
+    doc.frontmatter
+        .title
+        .clone()
+        .or_else(first_h1)
+        .unwrap_or_else(|| doc.name_title())
 }
 
 /// The text of the document's first `# ` heading (ATX or setext).
@@ -302,7 +309,11 @@ pub fn strip_first_h1(body: &str) -> String {
 /// only H1); any other H1 stays, one level down, so the page keeps a
 /// single h1.
 pub fn page_body(doc: &SourceDoc, title: &str) -> (String, u8) {
-    let h1s = H1s::of(&doc.body);
+    page_body_with(doc, title, H1s::of(&doc.body))
+}
+
+/// [`page_body`], the body's H1s already found.
+fn page_body_with(doc: &SourceDoc, title: &str, h1s: H1s) -> (String, u8) {
     if let Some(range) = h1s.leading.clone() {
         // Without the leading H1 (the first), the next one would be first.
         if h1s.first_is_leading && h1s.first.as_deref() == Some(title) && h1s.second.is_none() {
@@ -563,15 +574,17 @@ pub fn doc_page(
     links: &LinkMap,
     diags: &Mutex<Diagnostics>,
 ) -> (String, DocHtml) {
-    let title = doc_title(doc);
+    // One parse finds the title (unless the frontmatter gives it) and the
+    // body's leading H1; a skill's page body is another text.
+    let h1s = H1s::of(&doc.body);
+    let title = doc_title_with(doc, || h1s.first.clone());
     let slotted;
-    let doc = if is_skill {
+    let (doc, (body, shift)) = if is_skill {
         slotted = doc.with_body(skill_slots(doc).into());
-        &slotted
+        (&slotted, page_body(&slotted, &title))
     } else {
-        doc
+        (doc, page_body_with(doc, &title, h1s))
     };
-    let (body, shift) = page_body(doc, &title);
     let frag = Fragment {
         doc,
         page_url: url,
