@@ -281,10 +281,21 @@ pub fn fold_level(expectations: &[Expectation]) -> Vec<Folded> {
 /// An upper bound of [`similarity`] from the words alone: a diff cannot
 /// match more tokens than the two texts share.
 fn similarity_bound(a: &Folded, b: &Folded) -> f32 {
-    let len = a.tokens() + b.tokens();
+    bound_of(shared_words(a, b), a.tokens() + b.tokens())
+}
+
+/// [`similarity_bound`] of two texts that share `shared` words and have
+/// `len` tokens together.
+fn bound_of(shared: usize, len: usize) -> f32 {
     if len == 0 {
         return 1.0;
     }
+    2.0 * shared as f32 / len as f32
+}
+
+/// How many words `a` and `b` share, a repeated word counted as often as
+/// it is in both.
+fn shared_words(a: &Folded, b: &Folded) -> usize {
     let (mut i, mut j, mut shared) = (0, 0, 0usize);
     while i < a.words.len() && j < b.words.len() {
         match a.words[i].cmp(&b.words[j]) {
@@ -297,7 +308,53 @@ fn similarity_bound(a: &Folded, b: &Folded) -> f32 {
             }
         }
     }
-    2.0 * shared as f32 / len as f32
+    shared
+}
+
+/// The words of a level's folded texts, for counting the words each text
+/// of another level shares with every one of them at once
+/// ([`WordIndex::shared`]) instead of a pair at a time: most pairs share
+/// no word, and are never looked at.
+struct WordIndex {
+    /// (word, text, times the word is in the text), sorted by word.
+    entries: Vec<(u64, u32, u32)>,
+}
+
+impl WordIndex {
+    fn new(texts: &[&Folded]) -> WordIndex {
+        let mut entries = Vec::with_capacity(texts.iter().map(|f| f.words.len()).sum());
+        for (j, f) in texts.iter().enumerate() {
+            for (w, n) in runs(&f.words) {
+                entries.push((w, j as u32, n));
+            }
+        }
+        entries.sort_unstable_by_key(|e| e.0);
+        WordIndex { entries }
+    }
+
+    /// Into `shared` (one zeroed slot per indexed text) the words `text`
+    /// shares with each indexed text, as [`shared_words`] counts them;
+    /// the texts sharing any are pushed to `touched`. Zero `shared` at
+    /// `touched` before the next call.
+    fn shared(&self, text: &Folded, shared: &mut [u32], touched: &mut Vec<usize>) {
+        for (w, n) in runs(&text.words) {
+            let from = self.entries.partition_point(|e| e.0 < w);
+            for &(_, j, m) in self.entries[from..].iter().take_while(|e| e.0 == w) {
+                let j = j as usize;
+                if shared[j] == 0 {
+                    touched.push(j);
+                }
+                shared[j] += n.min(m);
+            }
+        }
+    }
+}
+
+/// Each distinct word of sorted `words` with how many times it is there.
+fn runs(words: &[u64]) -> impl Iterator<Item = (u64, u32)> + '_ {
+    words
+        .chunk_by(|a, b| a == b)
+        .map(|run| (run[0], run.len() as u32))
 }
 
 /// Word similarity of two folded texts, 0.0 to 1.0 (as [`similarity`]:
@@ -412,6 +469,8 @@ pub fn classify_folded(
         }
     }
     let mut candidates: Vec<(usize, f32)> = Vec::with_capacity(previous.len());
+    let index = WordIndex::new(prev);
+    let (mut shared, mut touched) = (vec![0u32; previous.len()], Vec::new());
     for (i, e) in current.iter().enumerate() {
         if out[i].is_some() {
             continue;
@@ -424,12 +483,26 @@ pub fn classify_folded(
             }
         };
         candidates.clear();
-        candidates.extend(
-            (0..previous.len())
-                .filter(|&j| !used[j])
-                .map(|j| (j, similarity_bound(prev[j], cur[i]) - penalty(j)))
-                .filter(|&(_, bound)| bound >= REWORD_THRESHOLD),
-        );
+        if cur[i].tokens() == 0 {
+            // Only texts with no words either can match it (bound 1.0).
+            candidates.extend(
+                (0..previous.len())
+                    .filter(|&j| !used[j])
+                    .map(|j| (j, similarity_bound(prev[j], cur[i]) - penalty(j)))
+                    .filter(|&(_, bound)| bound >= REWORD_THRESHOLD),
+            );
+        } else {
+            // A text below sharing no word has bound 0.
+            index.shared(cur[i], &mut shared, &mut touched);
+            for &j in &touched {
+                let bound = bound_of(shared[j] as usize, cur[i].tokens() + prev[j].tokens());
+                if !used[j] && bound - penalty(j) >= REWORD_THRESHOLD {
+                    candidates.push((j, bound - penalty(j)));
+                }
+                shared[j] = 0;
+            }
+            touched.clear();
+        }
         // Highest bound first; among equal bounds the later one first, as
         // the best score keeps the last of equals.
         candidates.sort_by(|a, b| b.1.total_cmp(&a.1).then(b.0.cmp(&a.0)));
@@ -676,6 +749,34 @@ pub(crate) mod tests {
                 })
                 .collect();
             assert_eq!(got, classify_all_pairs(&cur, &prev), "round {round}");
+        }
+    }
+
+    #[test]
+    fn word_index_counts_shared_words_as_the_pairwise_merge() {
+        let words = [
+            "deploy", "pipeline", "team", "code", "review", "the", "plan",
+        ];
+        let mut next = rng(11);
+        for round in 0..100 {
+            let texts: Vec<Folded> = (0..1 + next(9))
+                .map(|_| {
+                    let t: Vec<&str> = (0..next(9)).map(|_| words[next(words.len())]).collect();
+                    Folded::new(&t.join(" "))
+                })
+                .collect();
+            let refs: Vec<&Folded> = texts.iter().collect();
+            let index = WordIndex::new(&refs);
+            let (mut shared, mut touched) = (vec![0u32; refs.len()], Vec::new());
+            for a in &texts {
+                index.shared(a, &mut shared, &mut touched);
+                for (j, b) in refs.iter().enumerate() {
+                    assert_eq!(shared[j] as usize, shared_words(a, b), "round {round}");
+                    assert_eq!(touched.contains(&j), shared[j] > 0, "round {round}");
+                }
+                touched.iter().for_each(|&j| shared[j] = 0);
+                touched.clear();
+            }
         }
     }
 
