@@ -961,7 +961,16 @@ impl<'a> Processor<'a> {
             Node::Comment(_, _) => (),
             // rungs patch: text is written as bytes, not through the formatter.
             Node::Text(ref s) | Node::Raw(_, ref s, _) => write.write_all(s.as_bytes())?,
-            Node::VariableBlock(_, ref expr) => self.eval_expression(expr)?.render(write)?,
+            // rungs patch: a macro call's output goes straight to `write`,
+            // not into a string of its own that is checked and copied.
+            Node::VariableBlock(_, ref expr) => match expr.val {
+                ExprVal::MacroCall(ref macro_call)
+                    if !expr.negated && expr.filters.iter().all(|f| f.name == "safe") =>
+                {
+                    self.eval_macro_call(macro_call, write)?
+                }
+                _ => self.eval_expression(expr)?.render(write)?,
+            },
             Node::Set(_, ref set) => self.eval_set(set)?,
             Node::FilterSection(_, FilterSection { ref filter, ref body }, _) => {
                 let body = render_to_string(
