@@ -605,8 +605,11 @@ impl<'a> Processor<'a> {
                         }
                     }
                     LogicOperator::Eq | LogicOperator::NotEq => {
-                        let mut lhs_val = self.eval_expression(lhs)?;
-                        let mut rhs_val = self.eval_expression(rhs)?;
+                        // rungs patch: operands are compared unescaped (escaping
+                        // is one-to-one, so the result is the same, and a
+                        // string is not copied and escaped only to be compared).
+                        let mut lhs_val = self.safe_eval_expression(lhs)?;
+                        let mut rhs_val = self.safe_eval_expression(rhs)?;
 
                         // Monomorphize number vals.
                         if lhs_val.is_number() || rhs_val.is_number() {
@@ -632,8 +635,10 @@ impl<'a> Processor<'a> {
                 }
             }
             ExprVal::Ident(_) => {
+                // rungs patch: truthiness of the unescaped value (the same:
+                // escaping empties no string), not of an escaped copy.
                 let mut res = self
-                    .eval_expression(bool_expr)
+                    .safe_eval_expression(bool_expr)
                     .unwrap_or(Cow::Owned(Value::Bool(false)))
                     .is_truthy();
                 if bool_expr.negated {
