@@ -16,12 +16,17 @@ pub fn slugify_into(out: &mut String, text: &str) {
     let start = out.len();
     let mut dash = false;
     for c in text.chars() {
-        if c.is_alphanumeric() {
+        if c.is_ascii_alphanumeric() || (!c.is_ascii() && c.is_alphanumeric()) {
             if dash && out.len() > start {
                 out.push('-');
             }
             dash = false;
-            out.extend(c.to_lowercase());
+            if c.is_ascii() {
+                // The common case, without a lowercase iterator.
+                out.push(c.to_ascii_lowercase());
+            } else {
+                out.extend(c.to_lowercase());
+            }
         } else if c == '\'' || c == '’' {
             // "don't" → "dont"
         } else {
@@ -107,6 +112,32 @@ mod tests {
             "engineering-management"
         );
         assert_eq!(slugify("Ünïcode Straße"), "ünïcode-straße");
+    }
+
+    #[test]
+    fn slugs_fold_every_character_as_unicode_says() {
+        // The reference: any alphanumeric lowercased by `char::to_lowercase`.
+        let reference = |text: &str| {
+            let mut out = String::new();
+            let mut dash = false;
+            for c in text.chars() {
+                if c.is_alphanumeric() {
+                    if dash && !out.is_empty() {
+                        out.push('-');
+                    }
+                    dash = false;
+                    out.extend(c.to_lowercase());
+                } else if c != '\'' && c != '’' {
+                    dash = true;
+                }
+            }
+            out
+        };
+        let chars = (0u32..0x600).chain([0x130, 0x1E9E, 0x2160, 0x3042, 0x1F980]);
+        for c in chars.filter_map(char::from_u32) {
+            let text = format!("Ab{c}x {c}Z");
+            assert_eq!(slugify(&text), reference(&text), "{c:?}");
+        }
     }
 
     #[test]
