@@ -822,13 +822,13 @@ fn section_doc(s: &PageSection) -> SearchDoc {
 fn track_docs(t: &Track) -> Vec<SearchDoc> {
     let mut docs = Vec::new();
     let mut push = |d: SearchDoc| docs.push(d);
-    let dim_title = |id: &Option<String>| {
+    let dim_title = |id: &Option<std::sync::Arc<str>>| {
         id.as_ref().map(|id| {
             t.dimensions
                 .iter()
-                .find(|d| &d.id == id)
+                .find(|d| d.id == *id)
                 .map(|d| d.title.clone())
-                .unwrap_or_else(|| id.clone())
+                .unwrap_or_else(|| id.to_string())
         })
     };
     push(SearchDoc {

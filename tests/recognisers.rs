@@ -40,7 +40,7 @@ fn ic_levels_at_depth_four_with_dimensions_and_anti_patterns() {
             (3, "Senior Data Engineer")
         ]
     );
-    let dims: Vec<_> = t.dimensions.iter().map(|d| d.id.as_str()).collect();
+    let dims: Vec<_> = t.dimensions.iter().map(|d| &*d.id).collect();
     assert_eq!(dims, ["delivery", "collaboration"]);
     let l1 = &t.levels[0];
     assert_eq!(l1.expectations.len(), 3);

@@ -90,7 +90,7 @@ fn levels_as_rows_build_a_page_per_level() {
 
     let quality = track(&hb, "quality-engineering");
     assert_eq!(numbers(quality), [1, 2, 3]);
-    let dims: Vec<_> = quality.dimensions.iter().map(|d| d.id.as_str()).collect();
+    let dims: Vec<_> = quality.dimensions.iter().map(|d| &*d.id).collect();
     assert_eq!(dims, ["testing", "tooling", "release"]);
     assert_eq!(quality.levels[0].expectations.len(), 3);
     assert_eq!(quality.levels[1].expectations[2].source.line, 12);

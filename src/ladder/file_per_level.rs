@@ -14,6 +14,7 @@ use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::slug::SlugSet;
 use crate::source::SourceDoc;
 use std::borrow::Cow;
+use std::sync::Arc;
 
 /// Highest level number frontmatter may name. Frontmatter `level:` says
 /// outright that the file is a level, so it is not held to the heading
@@ -118,7 +119,7 @@ pub fn recognise(doc: &SourceDoc, diags: &mut Diagnostics) -> Option<Claim<Vec<T
         .filter_map(|b| b.heading_depth())
         .filter(|d| *d >= 2)
         .min();
-    let mut dim: Option<String> = None;
+    let mut dim: Option<Arc<str>> = None;
     let mut skipping = false;
     for b in bl.iter() {
         if let Some(d) = b.heading_depth() {
@@ -262,6 +263,8 @@ pub fn merge_group<'a>(
             ids.reserve(&d.id);
         }
         let mut ok = true;
+        // The document's dimension ids and the track's for them.
+        let mut renamed: Vec<(Arc<str>, Arc<str>)> = Vec::new();
         for mut level in t.levels {
             if target.levels.iter().any(|l| l.number == level.number) {
                 diags.push(warn(
@@ -276,13 +279,21 @@ pub fn merge_group<'a>(
                 continue;
             }
             for e in &mut level.expectations {
-                if let Some(old) = &e.dimension {
-                    let title = t
-                        .dimensions
-                        .iter()
-                        .find(|d| &d.id == old)
-                        .map_or(old.clone(), |d| d.title.clone());
-                    e.dimension = Some(dimension_id(&mut target, &mut ids, &title));
+                if let Some(old) = e.dimension.take() {
+                    let new = match renamed.iter().find(|(o, _)| *o == old) {
+                        Some((_, new)) => new.clone(),
+                        None => {
+                            let title = t
+                                .dimensions
+                                .iter()
+                                .find(|d| d.id == old)
+                                .map_or(&*old, |d| d.title.as_str());
+                            let new = dimension_id(&mut target, &mut ids, title);
+                            renamed.push((old.clone(), new.clone()));
+                            new
+                        }
+                    };
+                    e.dimension = Some(new);
                 }
             }
             target.levels.push(level);
@@ -352,7 +363,7 @@ mod tests {
         let dims: Vec<_> = l
             .expectations
             .iter()
-            .map(|e| e.dimension.clone().unwrap())
+            .map(|e| e.dimension.as_deref().unwrap())
             .collect();
         assert_eq!(dims, ["craft", "review", "impact"]);
         assert!(dg.is_empty());

@@ -11,6 +11,7 @@ use crate::diagnostics::Diagnostics;
 use crate::slug::{slugify, SlugSet};
 use crate::source::SourceDoc;
 use std::ops::Range;
+use std::sync::Arc;
 
 /// The label word (`level`, `l`, `p`, `ic`), so that `Q3` and `Level 4`
 /// are not taken for one scale.
@@ -140,7 +141,7 @@ pub fn recognise(doc: &SourceDoc, diags: &mut Diagnostics) -> Option<Claim<Vec<T
             source: SourceRef::at(doc, head.range.start),
             ..Level::default()
         };
-        let mut dim: Option<String> = None;
+        let mut dim: Option<Arc<str>> = None;
         let mut skip_to: Option<u8> = None;
         for b in &bl[idx + 1..end] {
             if let Some(d) = b.heading_depth() {
@@ -228,7 +229,7 @@ pub(crate) fn list_expectations(
     doc: &SourceDoc,
     body: &str,
     b: &Block,
-    dim: &Option<String>,
+    dim: &Option<Arc<str>>,
     labels: bool,
     track: &mut Track,
     dim_ids: &mut SlugSet,
@@ -264,7 +265,7 @@ pub(crate) fn level_block(
     doc: &SourceDoc,
     body: &str,
     b: &Block,
-    dim: &Option<String>,
+    dim: &Option<Arc<str>>,
     labels: bool,
     track: &mut Track,
     dim_ids: &mut SlugSet,
@@ -306,12 +307,12 @@ pub(crate) fn level_block(
 }
 
 /// The id of the dimension titled `title`, adding it to the track if new.
-pub(crate) fn dimension_id(track: &mut Track, ids: &mut SlugSet, title: &str) -> String {
+pub(crate) fn dimension_id(track: &mut Track, ids: &mut SlugSet, title: &str) -> Arc<str> {
     let title = title.trim().trim_end_matches(':').trim();
     if let Some(d) = track.dimensions.iter().find(|d| d.title == title) {
         return d.id.clone();
     }
-    let id = ids.unique(&slugify(title));
+    let id: Arc<str> = ids.unique(&slugify(title)).into();
     track.dimensions.push(Dimension {
         id: id.clone(),
         title: title.to_string(),

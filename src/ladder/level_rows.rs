@@ -28,6 +28,7 @@ use crate::diagnostics::Diagnostics;
 use crate::slug::{slugify, SlugSet};
 use crate::source::SourceDoc;
 use std::collections::HashSet;
+use std::sync::Arc;
 
 /// What [`read`] made of a grid.
 #[derive(Debug)]
@@ -424,7 +425,7 @@ fn build(
     let src = |offset: usize| SourceRef::at(doc, offset);
     let mut slugs = SlugSet::default();
     let mut dims: Vec<Dimension> = Vec::new();
-    let mut dim_id = |t: &str, dims: &mut Vec<Dimension>| -> String {
+    let mut dim_id = |t: &str, dims: &mut Vec<Dimension>| -> Arc<str> {
         let t = if t.trim().is_empty() {
             "Expectations"
         } else {
@@ -433,7 +434,7 @@ fn build(
         if let Some(d) = dims.iter().find(|d| key(&d.title) == key(t)) {
             return d.id.clone();
         }
-        let id = slugs.unique(&slugify(t));
+        let id: Arc<str> = slugs.unique(&slugify(t)).into();
         dims.push(Dimension {
             id: id.clone(),
             title: t.to_string(),
@@ -601,7 +602,7 @@ mod tests {
             .iter()
             .map(|e| {
                 (
-                    e.dimension.clone().unwrap_or_default(),
+                    e.dimension.as_deref().unwrap_or_default().to_string(),
                     e.text.text.to_string(),
                 )
             })
@@ -670,7 +671,7 @@ mod tests {
         let (t, d) = pipe(body);
         assert!(d.is_empty(), "{d:?}");
         let t = &t[0];
-        let dims: Vec<_> = t.dimensions.iter().map(|d| d.id.as_str()).collect();
+        let dims: Vec<_> = t.dimensions.iter().map(|d| &*d.id).collect();
         assert_eq!(dims, ["scope", "craft"]);
         assert_eq!(
             texts(&t.levels[0]),

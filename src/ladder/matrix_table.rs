@@ -864,7 +864,7 @@ After the table.
         assert_eq!(t.levels[0].source.line, 12);
         assert_eq!(t.roles[0].source.line, 10);
         assert_eq!(t.source.line, 8);
-        let dims: Vec<_> = t.dimensions.iter().map(|d| d.id.as_str()).collect();
+        let dims: Vec<_> = t.dimensions.iter().map(|d| &*d.id).collect();
         assert_eq!(dims, ["scope", "craft"]);
         // Levels 1 and 2 share the column: two list items, empty craft.
         for l in &t.levels[..2] {

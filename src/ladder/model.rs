@@ -220,8 +220,9 @@ pub struct Level {
 /// A dimension (competency, area) in which expectations are grouped.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub struct Dimension {
-    /// Slug, unique within the track.
-    pub id: String,
+    /// Slug, unique within the track (shared: every expectation of the
+    /// dimension holds it).
+    pub id: Arc<str>,
     pub title: String,
 }
 
@@ -231,9 +232,9 @@ pub struct Expectation {
     /// Stable slug from track, level, dimension and text; unique in the
     /// handbook; the permalink anchor on the level page.
     pub id: String,
-    /// The [`Dimension::id`] it belongs to; `None` for expectations written
-    /// straight under a level.
-    pub dimension: Option<String>,
+    /// The [`Dimension::id`] it belongs to (the track's string, shared);
+    /// `None` for expectations written straight under a level.
+    pub dimension: Option<Arc<str>>,
     /// The expectation itself (nested bullets kept as a nested list).
     pub text: Rich,
     /// Examples attached to the expectation (shown collapsed).

@@ -278,7 +278,7 @@ Prose after.
         assert_eq!(t.levels.len(), 4);
         assert_eq!(t.levels[0].label, "1 - 2");
         assert_eq!(t.levels[0].source.line, 7);
-        let dims: Vec<_> = t.dimensions.iter().map(|d| d.id.as_str()).collect();
+        let dims: Vec<_> = t.dimensions.iter().map(|d| &*d.id).collect();
         assert_eq!(dims, ["scope", "tools"]);
         let l1: Vec<_> = t.levels[0]
             .expectations

@@ -375,7 +375,7 @@ fn texts(cx: &mut Cx, v: &Value, path: &[PathSeg], what: &str) -> Vec<(String, u
 fn dimension(track: &mut Track, ids: &mut SlugSet, key: &str, title: String) -> String {
     let id = ids.unique(&slugify(key));
     track.dimensions.push(Dimension {
-        id: id.clone(),
+        id: id.as_str().into(),
         title,
     });
     id
@@ -587,7 +587,7 @@ fn examples_list(cx: &mut Cx, v: &Value, path: &[PathSeg], dim: &str) -> Vec<Exp
 
 fn expectation(dim: &str, text: &str, examples: Vec<String>, source: SourceRef) -> Expectation {
     Expectation {
-        dimension: Some(dim.to_string()).filter(|d| !d.is_empty()),
+        dimension: Some(dim.into()).filter(|d: &std::sync::Arc<str>| !d.is_empty()),
         text: Rich::from_markdown(text),
         examples: examples.iter().map(|x| Rich::from_markdown(x)).collect(),
         source,
@@ -954,7 +954,7 @@ topics:
         let dims: Vec<_> = t
             .dimensions
             .iter()
-            .map(|d| (d.id.as_str(), d.title.as_str()))
+            .map(|d| (&*d.id, d.title.as_str()))
             .collect();
         assert_eq!(
             dims,
