@@ -40,9 +40,14 @@ fn seed_000_heading_ladder() {
         .summary
         .as_ref()
         .unwrap()
-        .text
+        .text()
         .starts_with("Can operate"));
-    assert!(t.description.as_ref().unwrap().text.starts_with("Bridging"));
+    assert!(t
+        .description
+        .as_ref()
+        .unwrap()
+        .text()
+        .starts_with("Bridging"));
     assert!(diags.is_empty(), "{diags:?}");
 }
 

@@ -38,8 +38,8 @@ fn file_per_level_merges_documents_into_tracks() {
     let design = &hb.tracks[0];
     assert_eq!(design.title, "Product Design");
     assert_eq!(
-        design.description.as_ref().unwrap().text,
-        "Designers shape what we build.".into()
+        design.description.as_ref().unwrap().text(),
+        "Designers shape what we build."
     );
     assert_eq!(design.levels.len(), 2);
     let platform = &hb.tracks[1];

@@ -73,7 +73,7 @@ fn levels_as_rows_build_a_page_per_level() {
     assert_eq!(dims, ["Craft", "Delivery"]);
     assert_eq!(web.levels[2].title.as_deref(), Some("Senior Engineer"));
     // The description is prose, not the inline style block.
-    let desc = &web.description.as_ref().unwrap().text;
+    let desc = &web.description.as_ref().unwrap().text();
     assert!(
         desc.starts_with("How engineers on the web platform"),
         "{desc}"
@@ -234,7 +234,7 @@ fn one_track_split_over_tables_is_one_track() {
         .description
         .as_ref()
         .unwrap()
-        .text
+        .text()
         .starts_with("Backend engineers build the services"));
     let dims: Vec<_> = backend
         .dimensions

@@ -359,7 +359,7 @@ mod tests {
         let t = recognise(&d, &mut dg).unwrap().value.remove(0);
         let l = &t.levels[0];
         assert_eq!(l.number, 2);
-        assert_eq!(l.summary.as_ref().unwrap().text, "Grows.".into());
+        assert_eq!(l.summary.as_ref().unwrap().text(), "Grows.");
         let dims: Vec<_> = l
             .expectations
             .iter()
@@ -556,10 +556,7 @@ mod tests {
         assert_eq!(m.joined, [true]);
         let t = &m.track;
         assert_eq!(t.title, "Web Engineering");
-        assert_eq!(
-            t.description.as_ref().unwrap().text,
-            "All about the web.".into()
-        );
+        assert_eq!(t.description.as_ref().unwrap().text(), "All about the web.");
         assert_eq!(
             t.levels.iter().map(|l| l.number).collect::<Vec<_>>(),
             [1, 2]

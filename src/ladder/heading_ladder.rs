@@ -347,11 +347,11 @@ pub(crate) mod tests {
         let (t, d) = run("# Backend\n\nServers and such.\n\n## Level 1: Junior\nLearns.\n- Ships small fixes\n- Asks for help\n\n## Level 2 — Mid\nOwns features.\n- Designs a feature\n");
         let t = t.unwrap();
         assert_eq!(t.title, "Backend");
-        assert_eq!(t.description.unwrap().text, "Servers and such.".into());
+        assert_eq!(t.description.unwrap().text(), "Servers and such.");
         assert_eq!(t.levels.len(), 2);
         assert_eq!(t.levels[0].title.as_deref(), Some("Junior"));
         assert_eq!(t.levels[1].title.as_deref(), Some("Mid"));
-        assert_eq!(t.levels[0].summary.as_ref().unwrap().text, "Learns.".into());
+        assert_eq!(t.levels[0].summary.as_ref().unwrap().text(), "Learns.");
         assert_eq!(t.levels[0].expectations.len(), 2);
         assert_eq!(t.levels[0].source.line, 5);
         assert!(d.is_empty());
@@ -368,7 +368,7 @@ pub(crate) mod tests {
         assert_eq!(t.dimensions.len(), 2);
         let e = &t.levels[1].expectations;
         assert_eq!(e[0].dimension.as_deref(), Some("delivery"));
-        assert_eq!(e[0].text.text, "Finishes projects".into());
+        assert_eq!(e[0].text.text(), "Finishes projects");
         assert_eq!(e[1].dimension.as_deref(), Some("craft"));
         assert_eq!(
             t.levels[0].expectations[1].dimension.as_deref(),
@@ -381,7 +381,7 @@ pub(crate) mod tests {
         let (t, _) = run("### IC3\n- Leads a project\n  - with a plan\n  - and a review\n### IC4\n- Leads a team\n");
         let t = t.unwrap();
         let e = &t.levels[0].expectations[0];
-        assert!(e.text.html.contains("<ul>"), "{}", e.text.html);
+        assert!(e.text.html().contains("<ul>"), "{}", e.text.html());
         assert_eq!(t.levels[0].label, "IC3");
         let (t, _) = run("## P3: Senior\n- a\n## P4: Staff\n- b\n");
         assert_eq!(t.unwrap().levels[1].title.as_deref(), Some("Staff"));

@@ -603,7 +603,7 @@ mod tests {
             .map(|e| {
                 (
                     e.dimension.as_deref().unwrap_or_default().to_string(),
-                    e.text.text.to_string(),
+                    e.text.text().to_string(),
                 )
             })
             .collect()
@@ -644,8 +644,8 @@ mod tests {
         assert_eq!(l, [1, 2, 3]);
         assert_eq!(t.levels[0].title.as_deref(), Some("Apprentice"));
         assert_eq!(
-            t.levels[0].summary.as_ref().unwrap().text,
-            "Learns the stack with help.".into()
+            t.levels[0].summary.as_ref().unwrap().text(),
+            "Learns the stack with help."
         );
         assert_eq!(
             texts(&t.levels[0]),
@@ -660,8 +660,8 @@ mod tests {
         assert_eq!(t.levels[1].source.line, 8);
         assert!(t.levels[2].expectations.is_empty());
         assert_eq!(
-            t.levels[2].summary.as_ref().unwrap().text,
-            "To be written".into()
+            t.levels[2].summary.as_ref().unwrap().text(),
+            "To be written"
         );
     }
 
@@ -684,8 +684,8 @@ mod tests {
         assert_eq!(t.levels[1].expectations[1].source.line, 6);
         assert!(t.levels[2].expectations.is_empty());
         assert_eq!(
-            t.levels[2].summary.as_ref().unwrap().text,
-            "This level is not written yet.".into()
+            t.levels[2].summary.as_ref().unwrap().text(),
+            "This level is not written yet."
         );
     }
 
@@ -725,8 +725,8 @@ mod tests {
         assert_eq!(roles, [("Agent", 1, 2), ("Senior Agent", 3, 3)]);
         assert_eq!(t.levels[2].label, "L3");
         assert_eq!(
-            t.levels[2].expectations[0].text.text,
-            "Handles escalations".into()
+            t.levels[2].expectations[0].text.text(),
+            "Handles escalations"
         );
     }
 
@@ -738,8 +738,8 @@ mod tests {
         assert!(d.is_empty(), "{d:?}");
         assert!(t[0].levels[1].expectations.is_empty());
         assert_eq!(
-            t[0].levels[1].summary.as_ref().unwrap().text,
-            "This level is not written yet.".into()
+            t[0].levels[1].summary.as_ref().unwrap().text(),
+            "This level is not written yet."
         );
         assert_eq!(t[0].levels[0].expectations.len(), 2);
         // Levels as rows: a level row left empty.

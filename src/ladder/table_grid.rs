@@ -30,7 +30,7 @@ pub struct GridCell {
 
 impl GridCell {
     pub fn text(&self) -> &str {
-        self.rich.text.trim()
+        self.rich.text().trim()
     }
 }
 

@@ -112,9 +112,9 @@ fn object<const N: usize>(fields: [(&str, Value); N]) -> Value {
 fn expectation_json(e: &Expectation) -> Value {
     json!({
         "id": e.id,
-        "html": e.text.html,
-        "text": e.text.text,
-        "examples": e.examples.iter().map(|x| &x.html).collect::<Vec<_>>(),
+        "html": e.text.html(),
+        "text": e.text.text(),
+        "examples": e.examples.iter().map(|x| x.html()).collect::<Vec<_>>(),
         "line": e.source.line,
         "change": null,
         "diff_html": null,
@@ -126,7 +126,7 @@ fn anti_pattern_json(a: &AntiPattern) -> Value {
         "id": a.id,
         "label": a.label,
         "levels": a.levels,
-        "html": a.text.html,
+        "html": a.text.html(),
     })
 }
 
@@ -250,7 +250,7 @@ fn level_page(
             "label": l.label,
             "heading": heading,
             "roles": role_titles(t, l.number),
-            "summary": l.summary.as_ref().map(|s| s.html.clone()),
+            "summary": l.summary.as_ref().map(|s| s.html()),
         }),
     );
     extra.insert("groups".into(), Value::Array(groups));
@@ -314,7 +314,7 @@ fn level_columns(t: &Track, levels: &[Level]) -> Vec<Value> {
                 "heading": level_heading(t, l),
                 "title": l.title,
                 "url": level_url(t, l.number),
-                "summary": l.summary.as_ref().map(|s| s.html.clone()),
+                "summary": l.summary.as_ref().map(|s| s.html()),
             })
         })
         .collect()
@@ -333,7 +333,7 @@ fn matrix_rows(t: &Track, order: &[Option<Arc<str>>], levels: &[Level]) -> Vec<V
                         l.expectations
                             .iter()
                             .filter(|e| &e.dimension == d)
-                            .map(|e| json!({"id": e.id, "html": e.text.html, "url": format!("{url}#{}", e.id)}))
+                            .map(|e| json!({"id": e.id, "html": e.text.html(), "url": format!("{url}#{}", e.id)}))
                             .collect(),
                     )
                 })
@@ -358,7 +358,7 @@ fn track_json(t: &Track) -> Value {
         "title": t.title,
         "url": track_url(t),
         "compare_url": compare_url(t),
-        "description": t.description.as_ref().map(|d| d.html.clone()),
+        "description": t.description.as_ref().map(|d| d.html()),
     })
 }
 
@@ -500,7 +500,7 @@ fn compare_column(
                 .enumerate()
                 .filter(|(_, e)| &e.dimension == d)
                 .map(|(k, e)| {
-                    let mut v = json!({"id": e.id, "html": e.text.html, "examples": e.examples.iter().map(|x| &x.html).collect::<Vec<_>>(), "url": format!("{url}#{}", e.id), "change": null, "diff_html": null});
+                    let mut v = json!({"id": e.id, "html": e.text.html(), "examples": e.examples.iter().map(|x| x.html()).collect::<Vec<_>>(), "url": format!("{url}#{}", e.id), "change": null, "diff_html": null});
                     if let Some(c) = classes {
                         v["change"] = json!(c[k].change);
                         v["diff_html"] = json!(c[k].diff_html);
@@ -522,7 +522,7 @@ fn compare_column(
         ("number", json!(l.number)),
         ("heading", json!(level_heading(t, l))),
         ("url", json!(url)),
-        ("summary", json!(l.summary.as_ref().map(|s| &s.html))),
+        ("summary", json!(l.summary.as_ref().map(|s| s.html()))),
         ("rows", Value::Array(rows)),
         (
             "anti_patterns",
@@ -655,7 +655,7 @@ pub fn dimension_classes(t: &Track, mine: &[Classified], i: usize, dim: &str) ->
         l.expectations
             .iter()
             .map(|e| match e.dimension.as_deref() == Some(dim) {
-                true => Folded::new(&e.text.text),
+                true => Folded::new(e.text.text()),
                 false => Folded::default(),
             })
             .collect()
@@ -702,7 +702,7 @@ fn dimension_classes_folded(
     {
         if let (Some(old), Some(d)) = (old, c.diff_html.as_deref()) {
             if in_dim(e) && in_dim(old) {
-                known.insert((&*old.text.text, &*e.text.text), d);
+                known.insert((old.text.text(), e.text.text()), d);
             }
         }
     }
@@ -795,7 +795,7 @@ fn dimension_page(
                 .iter()
                 .filter(|e| e.dimension.as_deref() == Some(&d.id))
                 .zip(classes.iter())
-                .map(|(e, c)| json!({"id": e.id, "html": e.text.html, "url": format!("{url}#{}", e.id), "change": c.change, "diff_html": c.diff_html}))
+                .map(|(e, c)| json!({"id": e.id, "html": e.text.html(), "url": format!("{url}#{}", e.id), "change": c.change, "diff_html": c.diff_html}))
                 .collect();
             object([
                 ("number", json!(l.number)),
@@ -842,11 +842,11 @@ pub fn skill_json(s: &crate::ladder::model::Skill) -> Value {
         "id": s.id,
         "title": s.title,
         "shape": s.shape,
-        "description": s.description.as_ref().map(|d| d.html.clone()),
+        "description": s.description.as_ref().map(|d| d.html()),
         "scale": s.scale.iter().map(|m| json!({
             "number": m.number,
             "title": m.title,
-            "description": m.description.as_ref().map(|d| d.html.clone()),
+            "description": m.description.as_ref().map(|d| d.html()),
         })).collect::<Vec<_>>(),
         "target": s.target,
         "anti_patterns": s.anti_patterns.iter().map(anti_pattern_json).collect::<Vec<_>>(),
@@ -1228,19 +1228,23 @@ pub fn rebase_media(hb: &Handbook) -> Option<Handbook> {
         let t = Arc::make_mut(t);
         let file = t.source.file.clone();
         if let Some(d) = t.description.as_mut() {
-            d.html = rebase_html(&d.html, &file).into();
+            *d = d.with_html(&rebase_html(d.html(), &file));
         }
         for a in &mut t.anti_patterns {
-            a.text.html = rebase_html(&a.text.html, &a.source.file).into();
+            a.text = a
+                .text
+                .with_html(&rebase_html(a.text.html(), &a.source.file));
         }
         for l in &mut t.levels {
             if let Some(s) = l.summary.as_mut() {
-                s.html = rebase_html(&s.html, &l.source.file).into();
+                *s = s.with_html(&rebase_html(s.html(), &l.source.file));
             }
             for e in &mut l.expectations {
-                e.text.html = rebase_html(&e.text.html, &e.source.file).into();
+                e.text = e
+                    .text
+                    .with_html(&rebase_html(e.text.html(), &e.source.file));
                 for x in &mut e.examples {
-                    x.html = rebase_html(&x.html, &e.source.file).into();
+                    *x = x.with_html(&rebase_html(x.html(), &e.source.file));
                 }
             }
         }
@@ -1250,7 +1254,7 @@ pub fn rebase_media(hb: &Handbook) -> Option<Handbook> {
 
 /// Whether any text of `t` may hold a media path ([`rebase_media`]).
 pub fn has_media(t: &Track) -> bool {
-    let has = |r: &crate::ladder::model::Rich| r.html.contains("src");
+    let has = |r: &crate::ladder::model::Rich| r.html().contains("src");
     t.description.as_ref().is_some_and(has)
         || t.anti_patterns.iter().any(|a| has(&a.text))
         || t.levels.iter().any(|l| {
