@@ -124,7 +124,7 @@ fn handbook_ids_are_unique_and_stable() {
             .flat_map(|t| {
                 t.levels
                     .iter()
-                    .flat_map(|l| l.expectations.iter().map(|e| e.id.clone()))
+                    .flat_map(|l| l.expectations.iter().map(|e| e.id.to_string()))
             })
             .collect()
     };

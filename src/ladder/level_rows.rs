@@ -507,10 +507,10 @@ fn build(
                 let d = dim_id(&dim_title, &mut dims);
                 for (e, at) in &text_cell.expectations {
                     exps.push(Expectation {
-                        id: String::new(),
+                        id: Box::default(),
                         dimension: Some(d.clone()),
                         text: e.clone(),
-                        examples: Vec::new(),
+                        examples: Box::default(),
                         source: src(*at),
                     });
                 }
@@ -538,7 +538,7 @@ fn build(
         for n in g.label.levels() {
             let mut es = exps.clone();
             for (i, e) in es.iter_mut().enumerate() {
-                e.id = format!("l{n}-{}", i + 1);
+                e.id = format!("l{n}-{}", i + 1).into();
             }
             levels.push(Level {
                 number: n,

@@ -878,7 +878,7 @@ After the table.
             assert_eq!(l.expectations[0].source.line, 17);
             assert_eq!(l.expectations[1].source.line, 18);
         }
-        assert_eq!(t.levels[0].expectations[1].id, "l1-scope-2");
+        assert_eq!(t.levels[0].expectations[1].id, "l1-scope-2".into());
         let l3: Vec<_> = t.levels[2]
             .expectations
             .iter()

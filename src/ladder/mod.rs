@@ -543,7 +543,7 @@ pub fn recognise_all_with(
             });
             let all = t.levels.iter_mut().flat_map(|l| &mut l.expectations);
             for (e, id) in all.zip(given) {
-                e.id = id;
+                e.id = id.into();
             }
             t
         }));
@@ -837,7 +837,7 @@ mod tests {
             .flat_map(|t| {
                 t.levels
                     .iter()
-                    .flat_map(|l| l.expectations.iter().map(|e| e.id.clone()))
+                    .flat_map(|l| l.expectations.iter().map(|e| e.id.to_string()))
             })
             .collect();
         assert_eq!(ids[0], "l1-delivery-ships-a-very-long");
@@ -854,7 +854,7 @@ mod tests {
             .flat_map(|t| {
                 t.levels
                     .iter()
-                    .flat_map(|l| l.expectations.iter().map(|e| e.id.clone()))
+                    .flat_map(|l| l.expectations.iter().map(|e| e.id.to_string()))
             })
             .collect();
         assert_eq!(ids, ids2, "input order does not change ids");

@@ -312,15 +312,16 @@ pub struct Dimension {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize)]
 pub struct Expectation {
     /// Stable slug from track, level, dimension and text; unique in the
-    /// handbook; the permalink anchor on the level page.
-    pub id: String,
+    /// handbook; the permalink anchor on the level page. (A boxed string
+    /// and list: a large handbook holds hundreds of thousands.)
+    pub id: Box<str>,
     /// The [`Dimension::id`] it belongs to (the track's string, shared);
     /// `None` for expectations written straight under a level.
     pub dimension: Option<Arc<str>>,
     /// The expectation itself (nested bullets kept as a nested list).
     pub text: Rich,
     /// Examples attached to the expectation (shown collapsed).
-    pub examples: Vec<Rich>,
+    pub examples: Box<[Rich]>,
     pub source: SourceRef,
 }
 

@@ -587,10 +587,10 @@ fn build_track(
                 };
                 for (k, (e, at)) in c.expectations.iter().enumerate() {
                     expectations.push(Expectation {
-                        id: format!("l{n}-{}-{}", dim.id, k + 1),
+                        id: format!("l{n}-{}-{}", dim.id, k + 1).into(),
                         dimension: Some(dim.id.clone()),
                         text: e.clone(),
-                        examples: Vec::new(),
+                        examples: Box::default(),
                         source: src(*at),
                     });
                 }

@@ -407,7 +407,7 @@ pub fn classify_folded(
             out[i] = Some(Classified {
                 change: Change::Unchanged,
                 diff_html: None,
-                previous_id: Some(previous[j].id.clone()),
+                previous_id: Some(previous[j].id.to_string()),
             });
         }
     }
@@ -455,7 +455,7 @@ pub fn classify_folded(
                 Classified {
                     change: Change::Reworded,
                     diff_html: Some(diff(previous[j].text.text(), e.text.text())),
-                    previous_id: Some(previous[j].id.clone()),
+                    previous_id: Some(previous[j].id.to_string()),
                 }
             }
             None => Classified {

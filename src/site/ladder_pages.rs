@@ -739,11 +739,8 @@ fn matched_below<'a>(
     below: &'a Level,
     mine: &[Classified],
 ) -> Option<Vec<Option<&'a Expectation>>> {
-    let by_id: FxHashMap<&str, &Expectation> = below
-        .expectations
-        .iter()
-        .map(|e| (e.id.as_str(), e))
-        .collect();
+    let by_id: FxHashMap<&str, &Expectation> =
+        below.expectations.iter().map(|e| (&*e.id, e)).collect();
     if by_id.len() != below.expectations.len() || mine.len() != l.expectations.len() {
         return None;
     }
@@ -1462,7 +1459,7 @@ mod tests {
                         // other dimensions.
                         let crossing = t.levels[i].expectations.iter().zip(&mine).any(|(e, c)| {
                             t.levels[i - 1].expectations.iter().any(|b| {
-                                Some(b.id.as_str()) == c.previous_id.as_deref()
+                                Some(&*b.id) == c.previous_id.as_deref()
                                     && b.dimension != e.dimension
                             })
                         });
