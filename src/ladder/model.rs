@@ -68,7 +68,11 @@ impl Rich {
     pub fn from_markdown(src: &str) -> Rich {
         let src = src.trim();
         if is_plain_words(src) {
-            // Markdown would give the text back as it is.
+            // Markdown would give the text back as it is (whitespace
+            // folded, which most sentences already are).
+            if is_folded(src) {
+                return Rich::shared(src, src, src);
+            }
             let text = src.split_whitespace().collect::<Vec<_>>().join(" ");
             return Rich::shared(src, src, &text);
         }
@@ -93,6 +97,13 @@ impl Rich {
             end
         };
         let source = &source[..fit(source)];
+        if html_same && text_same {
+            return Rich {
+                all: source.into(),
+                source_len: source.len() as u32,
+                html_len: HTML_IS_SOURCE | TEXT_IS_SOURCE,
+            };
+        }
         let html = if html_same { "" } else { &html[..fit(html)] };
         let text = if text_same { "" } else { text };
         let mut all = String::with_capacity(source.len() + html.len() + text.len());
@@ -183,6 +194,21 @@ impl Serialize for Rich {
         st.serialize_field("text", self.text())?;
         st.end()
     }
+}
+
+/// Whether `s` is its words joined by single spaces (what
+/// `split_whitespace` and `join(" ")` make of it), `s` trimmed.
+fn is_folded(s: &str) -> bool {
+    let mut after_space = false;
+    s.chars().all(|c| {
+        let ok = if c == ' ' {
+            !after_space
+        } else {
+            !c.is_whitespace()
+        };
+        after_space = c == ' ';
+        ok
+    })
 }
 
 /// Whether markdown renders `src` (trimmed) as itself, both as HTML and as
@@ -418,6 +444,22 @@ mod tests {
         // A copy (merging, giving ids) copies no text.
         let copy = r.clone();
         assert!(Arc::ptr_eq(&r.all, &copy.all));
+    }
+
+    #[test]
+    fn folded_is_what_joining_the_words_gives() {
+        for s in [
+            "Owns it",
+            "Owns  it",
+            "Owns\tit",
+            "Owns\u{a0}it",
+            "Owns",
+            "a b c",
+            "a \nb",
+        ] {
+            let joined = s.split_whitespace().collect::<Vec<_>>().join(" ");
+            assert_eq!(is_folded(s), joined == s, "{s:?}");
+        }
     }
 
     /// Plain sentences skip the markdown parser: on random texts of
