@@ -510,7 +510,7 @@ fn build(
                         id: Box::default(),
                         dimension: Some(d.clone()),
                         text: e.clone(),
-                        examples: Box::default(),
+                        examples: Default::default(),
                         source: src(*at),
                     });
                 }

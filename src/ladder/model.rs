@@ -338,8 +338,9 @@ pub struct Dimension {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize)]
 pub struct Expectation {
     /// Stable slug from track, level, dimension and text; unique in the
-    /// handbook; the permalink anchor on the level page. (A boxed string
-    /// and list: a large handbook holds hundreds of thousands.)
+    /// handbook; the permalink anchor on the level page. (A boxed string,
+    /// as examples are a thin list: a large handbook holds hundreds of
+    /// thousands of expectations, most without examples.)
     pub id: Box<str>,
     /// The [`Dimension::id`] it belongs to (the track's string, shared);
     /// `None` for expectations written straight under a level.
@@ -347,8 +348,54 @@ pub struct Expectation {
     /// The expectation itself (nested bullets kept as a nested list).
     pub text: Rich,
     /// Examples attached to the expectation (shown collapsed).
-    pub examples: Box<[Rich]>,
+    pub examples: Examples,
     pub source: SourceRef,
+}
+
+/// A list of examples behind one pointer (8 bytes, nothing allocated
+/// when empty); read as a slice.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct Examples(Option<Box<Box<[Rich]>>>);
+
+impl std::ops::Deref for Examples {
+    type Target = [Rich];
+    fn deref(&self) -> &[Rich] {
+        self.0.as_deref().map_or(&[], |b| b)
+    }
+}
+
+impl std::ops::DerefMut for Examples {
+    fn deref_mut(&mut self) -> &mut [Rich] {
+        self.0.as_deref_mut().map_or(&mut [], |b| b)
+    }
+}
+
+impl FromIterator<Rich> for Examples {
+    fn from_iter<I: IntoIterator<Item = Rich>>(iter: I) -> Examples {
+        let all: Vec<Rich> = iter.into_iter().collect();
+        Examples((!all.is_empty()).then(|| Box::new(all.into_boxed_slice())))
+    }
+}
+
+/// As the slice (as a `Vec` would).
+impl std::hash::Hash for Examples {
+    fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
+        (**self).hash(h);
+    }
+}
+
+/// As the slice (as a `Vec` would).
+impl std::fmt::Debug for Examples {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
+    }
+}
+
+/// As a list.
+impl Serialize for Examples {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.iter())
+    }
 }
 
 /// Something to avoid, attached to some levels or to the whole track/skill.
@@ -444,6 +491,31 @@ mod tests {
         // A copy (merging, giving ids) copies no text.
         let copy = r.clone();
         assert!(Arc::ptr_eq(&r.all, &copy.all));
+    }
+
+    /// A large handbook holds hundreds of thousands of expectations:
+    /// every 8 bytes of one are megabytes of a build's peak memory.
+    #[test]
+    fn expectations_stay_small() {
+        assert_eq!(std::mem::size_of::<Rich>(), 24);
+        assert_eq!(std::mem::size_of::<Examples>(), 8);
+        assert!(std::mem::size_of::<Expectation>() <= 88);
+    }
+
+    #[test]
+    fn examples_read_and_write_as_a_list() {
+        let none: Examples = std::iter::empty().collect();
+        assert!(none.0.is_none() && none.is_empty());
+        let list = vec![Rich::from_markdown("One *x*"), Rich::from_markdown("Two")];
+        let ex: Examples = list.iter().cloned().collect();
+        assert_eq!(ex.len(), 2);
+        assert_eq!(ex[1].text(), "Two");
+        assert_eq!(
+            serde_json::to_string(&ex).unwrap(),
+            serde_json::to_string(&list).unwrap()
+        );
+        assert_eq!(format!("{ex:?}"), format!("{list:?}"));
+        assert_eq!(serde_json::to_string(&none).unwrap(), "[]");
     }
 
     #[test]

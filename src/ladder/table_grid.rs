@@ -590,7 +590,7 @@ fn build_track(
                         id: format!("l{n}-{}-{}", dim.id, k + 1).into(),
                         dimension: Some(dim.id.clone()),
                         text: e.clone(),
-                        examples: Box::default(),
+                        examples: Default::default(),
                         source: src(*at),
                     });
                 }

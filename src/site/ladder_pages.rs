@@ -1240,7 +1240,7 @@ pub fn rebase_media(hb: &Handbook) -> Option<Handbook> {
                 e.text = e
                     .text
                     .with_html(&rebase_html(e.text.html(), &e.source.file));
-                for x in &mut e.examples {
+                for x in e.examples.iter_mut() {
                     *x = x.with_html(&rebase_html(x.html(), &e.source.file));
                 }
             }
