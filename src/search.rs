@@ -822,7 +822,7 @@ fn section_doc(s: &PageSection) -> SearchDoc {
 fn track_docs(t: &Track) -> Vec<SearchDoc> {
     let mut docs = Vec::new();
     let mut push = |d: SearchDoc| docs.push(d);
-    let dim_title = |id: &Option<std::sync::Arc<str>>| {
+    let dim_title = |id: &Option<crate::ladder::model::DimensionId>| {
         id.as_ref().map(|id| {
             t.dimensions
                 .iter()

@@ -8,13 +8,12 @@
 use super::blocks::{self, BlockKind};
 use super::heading_ladder::dimension_id;
 use super::labels::parse_range;
-use super::model::{Level, Rich, Role, Shape, SourceRef, Track};
+use super::model::{DimensionId, Level, Rich, Role, Shape, SourceRef, Track};
 use super::{doc_title, Claim};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::slug::SlugSet;
 use crate::source::SourceDoc;
 use std::borrow::Cow;
-use std::sync::Arc;
 
 /// Highest level number frontmatter may name. Frontmatter `level:` says
 /// outright that the file is a level, so it is not held to the heading
@@ -119,7 +118,7 @@ pub fn recognise(doc: &SourceDoc, diags: &mut Diagnostics) -> Option<Claim<Vec<T
         .filter_map(|b| b.heading_depth())
         .filter(|d| *d >= 2)
         .min();
-    let mut dim: Option<Arc<str>> = None;
+    let mut dim: Option<DimensionId> = None;
     let mut skipping = false;
     for b in bl.iter() {
         if let Some(d) = b.heading_depth() {
@@ -264,7 +263,7 @@ pub fn merge_group<'a>(
         }
         let mut ok = true;
         // The document's dimension ids and the track's for them.
-        let mut renamed: Vec<(Arc<str>, Arc<str>)> = Vec::new();
+        let mut renamed: Vec<(DimensionId, DimensionId)> = Vec::new();
         for mut level in t.levels {
             if target.levels.iter().any(|l| l.number == level.number) {
                 diags.push(warn(

@@ -5,13 +5,14 @@
 
 use super::blocks::{self, Block, BlockKind};
 use super::labels::{parse_level_heading, LevelLabel};
-use super::model::{Dimension, Expectation, Level, Rich, Role, Shape, SourceRef, Track};
+use super::model::{
+    Dimension, DimensionId, Expectation, Level, Rich, Role, Shape, SourceRef, Track,
+};
 use super::{anti_patterns, doc_title, Claim};
 use crate::diagnostics::Diagnostics;
 use crate::slug::{slugify, SlugSet};
 use crate::source::SourceDoc;
 use std::ops::Range;
-use std::sync::Arc;
 
 /// The label word (`level`, `l`, `p`, `ic`), so that `Q3` and `Level 4`
 /// are not taken for one scale.
@@ -141,7 +142,7 @@ pub fn recognise(doc: &SourceDoc, diags: &mut Diagnostics) -> Option<Claim<Vec<T
             source: SourceRef::at(doc, head.range.start),
             ..Level::default()
         };
-        let mut dim: Option<Arc<str>> = None;
+        let mut dim: Option<DimensionId> = None;
         let mut skip_to: Option<u8> = None;
         for b in &bl[idx + 1..end] {
             if let Some(d) = b.heading_depth() {
@@ -229,7 +230,7 @@ pub(crate) fn list_expectations(
     doc: &SourceDoc,
     body: &str,
     b: &Block,
-    dim: &Option<Arc<str>>,
+    dim: &Option<DimensionId>,
     labels: bool,
     track: &mut Track,
     dim_ids: &mut SlugSet,
@@ -265,7 +266,7 @@ pub(crate) fn level_block(
     doc: &SourceDoc,
     body: &str,
     b: &Block,
-    dim: &Option<Arc<str>>,
+    dim: &Option<DimensionId>,
     labels: bool,
     track: &mut Track,
     dim_ids: &mut SlugSet,
@@ -307,12 +308,12 @@ pub(crate) fn level_block(
 }
 
 /// The id of the dimension titled `title`, adding it to the track if new.
-pub(crate) fn dimension_id(track: &mut Track, ids: &mut SlugSet, title: &str) -> Arc<str> {
+pub(crate) fn dimension_id(track: &mut Track, ids: &mut SlugSet, title: &str) -> DimensionId {
     let title = title.trim().trim_end_matches(':').trim();
     if let Some(d) = track.dimensions.iter().find(|d| d.title == title) {
         return d.id.clone();
     }
-    let id: Arc<str> = ids.unique(&slugify(title)).into();
+    let id: DimensionId = ids.unique(&slugify(title)).into();
     track.dimensions.push(Dimension {
         id: id.clone(),
         title: title.to_string(),

@@ -21,14 +21,13 @@
 //! left to [`super::table_grid`], which reads them as before.
 
 use super::labels::{parse_range, LevelLabel};
-use super::model::{Dimension, Expectation, Level, Rich, Role, SourceRef, Track};
+use super::model::{Dimension, DimensionId, Expectation, Level, Rich, Role, SourceRef, Track};
 use super::role_map::RoleMap;
 use super::table_grid::{self, Grid, GridCell};
 use crate::diagnostics::Diagnostics;
 use crate::slug::{slugify, SlugSet};
 use crate::source::SourceDoc;
 use std::collections::HashSet;
-use std::sync::Arc;
 
 /// What [`read`] made of a grid.
 #[derive(Debug)]
@@ -425,7 +424,7 @@ fn build(
     let src = |offset: usize| SourceRef::at(doc, offset);
     let mut slugs = SlugSet::default();
     let mut dims: Vec<Dimension> = Vec::new();
-    let mut dim_id = |t: &str, dims: &mut Vec<Dimension>| -> Arc<str> {
+    let mut dim_id = |t: &str, dims: &mut Vec<Dimension>| -> DimensionId {
         let t = if t.trim().is_empty() {
             "Expectations"
         } else {
@@ -434,7 +433,7 @@ fn build(
         if let Some(d) = dims.iter().find(|d| key(&d.title) == key(t)) {
             return d.id.clone();
         }
-        let id: Arc<str> = slugs.unique(&slugify(t)).into();
+        let id: DimensionId = slugs.unique(&slugify(t)).into();
         dims.push(Dimension {
             id: id.clone(),
             title: t.to_string(),

@@ -330,8 +330,59 @@ pub struct Level {
 pub struct Dimension {
     /// Slug, unique within the track (shared: every expectation of the
     /// dimension holds it).
-    pub id: Arc<str>,
+    pub id: DimensionId,
     pub title: String,
+}
+
+/// A dimension's id: a string shared by the track and each of its
+/// expectations, behind one pointer (8 bytes). Reads as a `str`.
+#[derive(Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct DimensionId(Arc<String>);
+
+impl std::ops::Deref for DimensionId {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl From<&str> for DimensionId {
+    fn from(s: &str) -> DimensionId {
+        DimensionId(Arc::new(s.to_string()))
+    }
+}
+
+impl From<String> for DimensionId {
+    fn from(s: String) -> DimensionId {
+        DimensionId(Arc::new(s))
+    }
+}
+
+/// As the string.
+impl std::hash::Hash for DimensionId {
+    fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
+        (**self).hash(h);
+    }
+}
+
+/// As the string.
+impl std::fmt::Debug for DimensionId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        (**self).fmt(f)
+    }
+}
+
+impl std::fmt::Display for DimensionId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self)
+    }
+}
+
+/// As the string.
+impl Serialize for DimensionId {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self)
+    }
 }
 
 /// One thing expected at a level.
@@ -344,7 +395,7 @@ pub struct Expectation {
     pub id: Box<str>,
     /// The [`Dimension::id`] it belongs to (the track's string, shared);
     /// `None` for expectations written straight under a level.
-    pub dimension: Option<Arc<str>>,
+    pub dimension: Option<DimensionId>,
     /// The expectation itself (nested bullets kept as a nested list).
     pub text: Rich,
     /// Examples attached to the expectation (shown collapsed).
@@ -499,7 +550,8 @@ mod tests {
     fn expectations_stay_small() {
         assert_eq!(std::mem::size_of::<Rich>(), 24);
         assert_eq!(std::mem::size_of::<Examples>(), 8);
-        assert!(std::mem::size_of::<Expectation>() <= 88);
+        assert!(std::mem::size_of::<Expectation>() <= 80);
+        assert_eq!(std::mem::size_of::<DimensionId>(), 8);
     }
 
     #[test]

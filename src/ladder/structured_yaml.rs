@@ -587,7 +587,7 @@ fn examples_list(cx: &mut Cx, v: &Value, path: &[PathSeg], dim: &str) -> Vec<Exp
 
 fn expectation(dim: &str, text: &str, examples: Vec<String>, source: SourceRef) -> Expectation {
     Expectation {
-        dimension: Some(dim.into()).filter(|d: &std::sync::Arc<str>| !d.is_empty()),
+        dimension: Some(dim.into()).filter(|d: &super::model::DimensionId| !d.is_empty()),
         text: Rich::from_markdown(text),
         examples: examples.iter().map(|x| Rich::from_markdown(x)).collect(),
         source,

@@ -850,7 +850,7 @@ fn merge(prev: &mut Read, t: Track, heading: Option<usize>, span: std::ops::Rang
     let mut ids = Vec::new();
     for d in t.dimensions {
         let id = slugs.unique(&d.id);
-        let shared: std::sync::Arc<str> = id.as_str().into();
+        let shared: super::model::DimensionId = id.as_str().into();
         renamed.push((d.id.clone(), shared.clone()));
         ids.push(id);
         prev.track.dimensions.push(Dimension {
@@ -925,7 +925,7 @@ fn name_groups(
     let mut slugs = SlugSet::default();
     let mut renamed = Vec::new();
     for d in &mut t.dimensions {
-        let id: std::sync::Arc<str> = slugs.unique(&slugify(&d.title)).into();
+        let id: super::model::DimensionId = slugs.unique(&slugify(&d.title)).into();
         renamed.push((d.id.clone(), id.clone()));
         d.id = id;
     }

@@ -481,7 +481,7 @@ pub fn recognise(doc: &SourceDoc, diags: &mut Diagnostics) -> Option<Claim<Vec<T
                 ..Level::default()
             };
             let dim_depth = s.dims.first().and_then(|(i, _)| bl[*i].heading_depth());
-            let mut dim: Option<std::sync::Arc<str>> = None;
+            let mut dim: Option<super::model::DimensionId> = None;
             let mut skip = false;
             for (i, b) in bl.iter().enumerate().take(s.end).skip(s.head + 1) {
                 if let Some(d) = b.heading_depth() {

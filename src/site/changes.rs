@@ -490,7 +490,7 @@ pub(crate) mod tests {
     fn e(id: &str, dim: Option<&str>, text: &str) -> Expectation {
         Expectation {
             id: id.into(),
-            dimension: dim.map(std::sync::Arc::from),
+            dimension: dim.map(crate::ladder::model::DimensionId::from),
             text: Rich::from_markdown(text),
             ..Expectation::default()
         }

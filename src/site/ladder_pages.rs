@@ -15,7 +15,7 @@
 
 use super::changes::{classify_folded, fold_level, word_diff_html, Change, Classified, Folded};
 use super::PageOut;
-use crate::ladder::model::{AntiPattern, Expectation, Handbook, Level, Track};
+use crate::ladder::model::{AntiPattern, DimensionId, Expectation, Handbook, Level, Track};
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use serde_json::{json, Map, Value};
@@ -80,8 +80,8 @@ fn dimension_title(t: &Track, id: Option<&str>) -> Option<String> {
 
 /// Dimension ids of a track in order, with `None` (expectations written
 /// straight under a level) first when any level has such.
-pub fn dimension_order(t: &Track) -> Vec<Option<Arc<str>>> {
-    let mut out: Vec<Option<Arc<str>>> = Vec::new();
+pub fn dimension_order(t: &Track) -> Vec<Option<DimensionId>> {
+    let mut out: Vec<Option<DimensionId>> = Vec::new();
     if t.levels
         .iter()
         .flat_map(|l| &l.expectations)
@@ -141,9 +141,9 @@ fn crumbs(items: &[(&str, &str)]) -> Value {
 /// Expectations of one level grouped by dimension, in the track's order.
 /// `order`: [`dimension_order`] of `t`.
 fn grouped<'a>(
-    order: &[Option<Arc<str>>],
+    order: &[Option<DimensionId>],
     l: &'a Level,
-) -> Vec<(Option<Arc<str>>, Vec<&'a Expectation>)> {
+) -> Vec<(Option<DimensionId>, Vec<&'a Expectation>)> {
     order
         .iter()
         .cloned()
@@ -178,7 +178,7 @@ fn page(
 fn level_page(
     hb: &Handbook,
     t: &Track,
-    order: &[Option<Arc<str>>],
+    order: &[Option<DimensionId>],
     i: usize,
     classes: &[Classified],
     edit_url: Option<&str>,
@@ -321,7 +321,7 @@ fn level_columns(t: &Track, levels: &[Level]) -> Vec<Value> {
 }
 
 /// Rows of the matrix: one per dimension, a cell per level of `levels`.
-fn matrix_rows(t: &Track, order: &[Option<Arc<str>>], levels: &[Level]) -> Vec<Value> {
+fn matrix_rows(t: &Track, order: &[Option<DimensionId>], levels: &[Level]) -> Vec<Value> {
     order
         .iter()
         .map(|d| {
@@ -421,7 +421,7 @@ fn window_nav(
 
 /// The track's matrix pages: its overview with the first window of levels
 /// (every level when the track is short), then one page per further window.
-fn track_page(t: &Track, order: &[Option<Arc<str>>], x: &TrackExtras, k: usize) -> PageOut {
+fn track_page(t: &Track, order: &[Option<DimensionId>], x: &TrackExtras, k: usize) -> PageOut {
     let first = track_url(t);
     let wins = windows(t);
     let (w, label) = &wins[k];
@@ -486,7 +486,7 @@ fn track_page(t: &Track, order: &[Option<Arc<str>>], x: &TrackExtras, k: usize) 
 /// against the level below when its `classes` are given.
 fn compare_column(
     t: &Track,
-    order: &[Option<Arc<str>>],
+    order: &[Option<DimensionId>],
     l: &Level,
     classes: Option<&[Classified]>,
 ) -> Value {
@@ -540,7 +540,12 @@ fn compare_column(
 /// The comparison of level `i` (`b`) with the one below (`a`); `classes`:
 /// `b` classified against `a`. It links to every other comparison of a
 /// track of at most [`WINDOW`] levels, else to the [`WINDOW`] nearest.
-fn pair_page(t: &Track, order: &[Option<Arc<str>>], i: usize, classes: &[Classified]) -> PageOut {
+fn pair_page(
+    t: &Track,
+    order: &[Option<DimensionId>],
+    i: usize,
+    classes: &[Classified],
+) -> PageOut {
     let (a, b) = (&t.levels[i - 1], &t.levels[i]);
     let near = if t.levels.len() <= WINDOW {
         0..t.levels.len()
@@ -579,7 +584,7 @@ fn pair_page(t: &Track, order: &[Option<Arc<str>>], i: usize, classes: &[Classif
 /// `pairs`: the comparisons of neighbouring levels to link to.
 fn compare_data(
     t: &Track,
-    order: &[Option<Arc<str>>],
+    order: &[Option<DimensionId>],
     columns: Vec<Value>,
     pairs: Vec<Value>,
 ) -> Map<String, Value> {
@@ -613,7 +618,7 @@ fn pairs(t: &Track, upper: std::ops::Range<usize>) -> Vec<Value> {
 /// The comparison index: every level side by side (with a picker of any
 /// two) when the track has at most [`WINDOW`] levels; beyond that, the
 /// list of pre-rendered comparisons of neighbouring levels.
-fn compare_page(t: &Track, order: &[Option<Arc<str>>]) -> PageOut {
+fn compare_page(t: &Track, order: &[Option<DimensionId>]) -> PageOut {
     let url = compare_url(t);
     let title = format!("Compare levels — {}", t.title);
     let columns = if t.levels.len() <= WINDOW {
@@ -867,7 +872,7 @@ pub fn cross_level_page(
     hb: &Handbook,
     n: u32,
     numbers: &[u32],
-    orders: &[Vec<Option<Arc<str>>>],
+    orders: &[Vec<Option<DimensionId>>],
 ) -> PageOut {
     let url = cross_level_url(n);
     let title = format!("Level {n} in every track");
@@ -1136,7 +1141,7 @@ fn classify_level_folded(
 pub fn plan_track_page(
     hb: &Handbook,
     t: &Track,
-    order: &[Option<Arc<str>>],
+    order: &[Option<DimensionId>],
     x: &TrackExtras,
     p: TrackPage,
     classes: &Classes,
@@ -1320,7 +1325,7 @@ mod tests {
     fn exp(id: &str, dim: Option<&str>, text: &str) -> Expectation {
         Expectation {
             id: id.into(),
-            dimension: dim.map(Arc::from),
+            dimension: dim.map(DimensionId::from),
             text: Rich::from_markdown(text),
             ..Expectation::default()
         }
