@@ -996,7 +996,7 @@ struct TrackHashes {
     /// ([`ladder_pages::has_media`]).
     media: bool,
     /// Its [`ladder_pages::dimension_order`].
-    order: Vec<Option<String>>,
+    order: Vec<Option<crate::ladder::model::DimensionId>>,
 }
 
 fn track_hashes(t: &crate::ladder::model::Track) -> TrackHashes {

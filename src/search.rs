@@ -767,7 +767,7 @@ fn skill_docs(
         for m in &s.scale {
             let mut text = format!("{} {}", m.number, m.title);
             if let Some(d) = &m.description {
-                text = format!("{text}: {}", d.text);
+                text = format!("{text}: {}", d.text());
             }
             push(sk(
                 Kind::Skill,
@@ -785,13 +785,13 @@ fn skill_docs(
                 .map(|(id, _)| format!("{page}#{id}"))
                 .unwrap_or_else(|| page.clone());
             for i in &c.items {
-                push(sk(Kind::Skill, i.text.text.to_string(), anchor.clone()));
+                push(sk(Kind::Skill, i.text.text().to_string(), anchor.clone()));
             }
         }
         for a in &s.anti_patterns {
             push(sk(
                 Kind::AntiPattern,
-                a.text.text.to_string(),
+                a.text.text().to_string(),
                 format!("{page}#{}", a.id),
             ));
         }
@@ -822,13 +822,13 @@ fn section_doc(s: &PageSection) -> SearchDoc {
 fn track_docs(t: &Track) -> Vec<SearchDoc> {
     let mut docs = Vec::new();
     let mut push = |d: SearchDoc| docs.push(d);
-    let dim_title = |id: &Option<String>| {
+    let dim_title = |id: &Option<crate::ladder::model::DimensionId>| {
         id.as_ref().map(|id| {
             t.dimensions
                 .iter()
-                .find(|d| &d.id == id)
+                .find(|d| d.id == *id)
                 .map(|d| d.title.clone())
-                .unwrap_or_else(|| id.clone())
+                .unwrap_or_else(|| id.to_string())
         })
     };
     push(SearchDoc {
@@ -848,7 +848,7 @@ fn track_docs(t: &Track) -> Vec<SearchDoc> {
             push(SearchDoc {
                 kind: Kind::Summary,
                 title: heading.clone(),
-                text: s.text.to_string(),
+                text: s.text().to_string(),
                 url: url.clone(),
                 track: Some(t.id.clone()),
                 level: Some(l.number),
@@ -860,7 +860,7 @@ fn track_docs(t: &Track) -> Vec<SearchDoc> {
             push(SearchDoc {
                 kind: Kind::Expectation,
                 title: heading.clone(),
-                text: e.text.text.to_string(),
+                text: e.text.text().to_string(),
                 url: format!("{url}#{}", e.id),
                 track: Some(t.id.clone()),
                 level: Some(l.number),
@@ -910,7 +910,7 @@ fn track_docs(t: &Track) -> Vec<SearchDoc> {
         push(SearchDoc {
             kind: Kind::AntiPattern,
             title,
-            text: a.text.text.to_string(),
+            text: a.text.text().to_string(),
             url,
             track: Some(t.id.clone()),
             level: first,

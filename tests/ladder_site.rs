@@ -243,7 +243,7 @@ fn every_level_page_holds_exactly_its_level() {
                         .filter_map(|e| e.value().attr("id").map(String::from))
                         .collect()
                 };
-                let want: Vec<String> = l.expectations.iter().map(|e| e.id.clone()).collect();
+                let want: Vec<String> = l.expectations.iter().map(|e| e.id.to_string()).collect();
                 let mut got_sorted = ids.clone();
                 got_sorted.sort();
                 let mut want_sorted = want.clone();

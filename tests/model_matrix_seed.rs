@@ -73,12 +73,12 @@ fn seed_001_gives_two_matrix_tracks() {
         ic.levels[n]
             .expectations
             .iter()
-            .map(|e| e.text.text.to_string())
+            .map(|e| e.text.text().to_string())
             .collect()
     };
     assert_eq!(texts(0), texts(1));
     let l1 = &ic.levels[0].expectations;
-    assert_eq!(l1[0].text.text, "\"Tasks\"".into());
+    assert_eq!(l1[0].text.text(), "\"Tasks\"");
     assert_eq!(
         l1[0].dimension.as_deref(),
         Some("responsibility-abstraction")
@@ -88,7 +88,7 @@ fn seed_001_gives_two_matrix_tracks() {
         .filter(|e| e.dimension.as_deref() == Some("existing-knowledge"))
         .collect();
     assert_eq!(knowledge.len(), 4);
-    assert!(knowledge[0].text.text.starts_with("Has an engineering"));
+    assert!(knowledge[0].text.text().starts_with("Has an engineering"));
     assert!(l1
         .iter()
         .all(|e| *e.source.file == *doc.rel && e.source.line > 0));
@@ -98,7 +98,7 @@ fn seed_001_gives_two_matrix_tracks() {
         .filter(|e| e.dimension.as_deref() == Some("personal-growth-plan-focus"))
         .collect();
     assert_eq!(growth.len(), 1);
-    assert!(growth[0].text.text.contains("Luminary"));
+    assert!(growth[0].text.text().contains("Luminary"));
     assert!(ic.levels.iter().all(|l| !l.expectations.is_empty()));
 
     let mg = &tracks[1];

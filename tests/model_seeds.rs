@@ -40,9 +40,14 @@ fn seed_000_heading_ladder() {
         .summary
         .as_ref()
         .unwrap()
-        .text
+        .text()
         .starts_with("Can operate"));
-    assert!(t.description.as_ref().unwrap().text.starts_with("Bridging"));
+    assert!(t
+        .description
+        .as_ref()
+        .unwrap()
+        .text()
+        .starts_with("Bridging"));
     assert!(diags.is_empty(), "{diags:?}");
 }
 
@@ -119,7 +124,7 @@ fn handbook_ids_are_unique_and_stable() {
             .flat_map(|t| {
                 t.levels
                     .iter()
-                    .flat_map(|l| l.expectations.iter().map(|e| e.id.clone()))
+                    .flat_map(|l| l.expectations.iter().map(|e| e.id.to_string()))
             })
             .collect()
     };

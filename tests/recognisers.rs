@@ -40,11 +40,14 @@ fn ic_levels_at_depth_four_with_dimensions_and_anti_patterns() {
             (3, "Senior Data Engineer")
         ]
     );
-    let dims: Vec<_> = t.dimensions.iter().map(|d| d.id.as_str()).collect();
+    let dims: Vec<_> = t.dimensions.iter().map(|d| &*d.id).collect();
     assert_eq!(dims, ["delivery", "collaboration"]);
     let l1 = &t.levels[0];
     assert_eq!(l1.expectations.len(), 3);
-    assert!(l1.expectations[1].text.html.contains("<li>with tests</li>"));
+    assert!(l1.expectations[1]
+        .text
+        .html()
+        .contains("<li>with tests</li>"));
     assert_eq!(
         l1.expectations[2].dimension.as_deref(),
         Some("collaboration")
@@ -71,8 +74,8 @@ fn p_levels_with_colon_titles_and_warnings() {
     let t = &dl.tracks[0];
     assert_eq!(t.title, "Product Design");
     assert_eq!(
-        t.description.as_ref().unwrap().text,
-        "A ladder for designers who ship.".into()
+        t.description.as_ref().unwrap().text(),
+        "A ladder for designers who ship."
     );
     let nums: Vec<_> = t.levels.iter().map(|l| l.number).collect();
     assert_eq!(nums, [1, 2, 3]);
@@ -105,8 +108,8 @@ fn l_levels_without_title_or_blank_lines() {
     assert_eq!(t.levels[0].title.as_deref(), Some("Support Engineer"));
     assert_eq!(t.levels[1].expectations.len(), 2);
     assert_eq!(
-        t.levels[1].summary.as_ref().unwrap().text,
-        "Handles escalations.".into()
+        t.levels[1].summary.as_ref().unwrap().text(),
+        "Handles escalations."
     );
 }
 
@@ -117,8 +120,8 @@ fn skill_with_hyphen_and_colon_maturity_labels() {
     let s = dl.skill.unwrap();
     assert_eq!(s.title, "Incident Response");
     assert_eq!(
-        s.description.unwrap().text,
-        "Running an incident calmly from page to postmortem.".into()
+        s.description.unwrap().text(),
+        "Running an incident calmly from page to postmortem."
     );
     let scale: Vec<_> = s
         .scale

@@ -38,8 +38,8 @@ fn file_per_level_merges_documents_into_tracks() {
     let design = &hb.tracks[0];
     assert_eq!(design.title, "Product Design");
     assert_eq!(
-        design.description.as_ref().unwrap().text,
-        "Designers shape what we build.".into()
+        design.description.as_ref().unwrap().text(),
+        "Designers shape what we build."
     );
     assert_eq!(design.levels.len(), 2);
     let platform = &hb.tracks[1];
@@ -53,7 +53,7 @@ fn file_per_level_merges_documents_into_tracks() {
         roles,
         ["Reliability Engineer", "Senior Reliability Engineer"]
     );
-    let dims: Vec<_> = platform.dimensions.iter().map(|d| d.id.as_str()).collect();
+    let dims: Vec<_> = platform.dimensions.iter().map(|d| &*d.id).collect();
     assert_eq!(dims, ["operations", "communication", "status-updates"]);
     assert_eq!(platform.levels[1].expectations.len(), 3);
     // Near-misses: a missing level and a clashing level warn and stay pages.

@@ -61,15 +61,15 @@ fn prose_skills_model() {
     let sql = hb.skills.iter().find(|s| s.id == "writing-sql").unwrap();
     let beginner = sql.scale[0].description.as_ref().unwrap();
     assert!(
-        beginner.html.contains("<code>HAVING</code>"),
+        beginner.html().contains("<code>HAVING</code>"),
         "{}",
-        beginner.html
+        beginner.html()
     );
     assert!(!sql.scale[3]
         .description
         .as_ref()
         .unwrap()
-        .text
+        .text()
         .contains("style guide"));
 
     let pages: Vec<_> = hb.pages.iter().map(|p| p.source.file.as_ref()).collect();

@@ -73,7 +73,7 @@ fn levels_as_rows_build_a_page_per_level() {
     assert_eq!(dims, ["Craft", "Delivery"]);
     assert_eq!(web.levels[2].title.as_deref(), Some("Senior Engineer"));
     // The description is prose, not the inline style block.
-    let desc = &web.description.as_ref().unwrap().text;
+    let desc = &web.description.as_ref().unwrap().text();
     assert!(
         desc.starts_with("How engineers on the web platform"),
         "{desc}"
@@ -90,7 +90,7 @@ fn levels_as_rows_build_a_page_per_level() {
 
     let quality = track(&hb, "quality-engineering");
     assert_eq!(numbers(quality), [1, 2, 3]);
-    let dims: Vec<_> = quality.dimensions.iter().map(|d| d.id.as_str()).collect();
+    let dims: Vec<_> = quality.dimensions.iter().map(|d| &*d.id).collect();
     assert_eq!(dims, ["testing", "tooling", "release"]);
     assert_eq!(quality.levels[0].expectations.len(), 3);
     assert_eq!(quality.levels[1].expectations[2].source.line, 12);
@@ -234,7 +234,7 @@ fn one_track_split_over_tables_is_one_track() {
         .description
         .as_ref()
         .unwrap()
-        .text
+        .text()
         .starts_with("Backend engineers build the services"));
     let dims: Vec<_> = backend
         .dimensions

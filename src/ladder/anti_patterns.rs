@@ -156,10 +156,10 @@ mod tests {
         let a = run("## Anti-patterns\n\n**Levels 1-2:**\n\nWanders off.\n\n**Level 5:** Hoards work.\n\nA closing note.\n");
         assert_eq!(a.len(), 2);
         assert_eq!(a[0].levels, vec![1, 2]);
-        assert_eq!(a[0].text.text, "Wanders off.".into());
+        assert_eq!(a[0].text.text(), "Wanders off.");
         assert_eq!(a[0].label.as_deref(), Some("Levels 1-2"));
         assert_eq!(a[1].levels, vec![5]);
-        assert_eq!(a[1].text.text, "Hoards work.".into());
+        assert_eq!(a[1].text.text(), "Hoards work.");
     }
 
     #[test]
@@ -169,7 +169,7 @@ mod tests {
         assert_eq!(a[0].levels, vec![3]);
         assert_eq!(a[1].levels, vec![3, 4]);
         assert!(a[2].levels.is_empty());
-        assert_eq!(a[2].text.text, "Blames others".into());
+        assert_eq!(a[2].text.text(), "Blames others");
     }
 
     #[test]
@@ -179,7 +179,7 @@ mod tests {
         );
         assert_eq!(a.len(), 2);
         assert_eq!(a[0].levels, vec![2]);
-        assert!(a[0].text.text.contains("More of it"));
+        assert!(a[0].text.text().contains("More of it"));
         assert_eq!(a[1].levels, vec![3]);
     }
 

@@ -8,7 +8,7 @@
 use super::blocks::{self, BlockKind};
 use super::heading_ladder::dimension_id;
 use super::labels::parse_range;
-use super::model::{Level, Rich, Role, Shape, SourceRef, Track};
+use super::model::{DimensionId, Level, Rich, Role, Shape, SourceRef, Track};
 use super::{doc_title, Claim};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::slug::SlugSet;
@@ -118,7 +118,7 @@ pub fn recognise(doc: &SourceDoc, diags: &mut Diagnostics) -> Option<Claim<Vec<T
         .filter_map(|b| b.heading_depth())
         .filter(|d| *d >= 2)
         .min();
-    let mut dim: Option<String> = None;
+    let mut dim: Option<DimensionId> = None;
     let mut skipping = false;
     for b in bl.iter() {
         if let Some(d) = b.heading_depth() {
@@ -262,6 +262,8 @@ pub fn merge_group<'a>(
             ids.reserve(&d.id);
         }
         let mut ok = true;
+        // The document's dimension ids and the track's for them.
+        let mut renamed: Vec<(DimensionId, DimensionId)> = Vec::new();
         for mut level in t.levels {
             if target.levels.iter().any(|l| l.number == level.number) {
                 diags.push(warn(
@@ -276,13 +278,21 @@ pub fn merge_group<'a>(
                 continue;
             }
             for e in &mut level.expectations {
-                if let Some(old) = &e.dimension {
-                    let title = t
-                        .dimensions
-                        .iter()
-                        .find(|d| &d.id == old)
-                        .map_or(old.clone(), |d| d.title.clone());
-                    e.dimension = Some(dimension_id(&mut target, &mut ids, &title));
+                if let Some(old) = e.dimension.take() {
+                    let new = match renamed.iter().find(|(o, _)| *o == old) {
+                        Some((_, new)) => new.clone(),
+                        None => {
+                            let title = t
+                                .dimensions
+                                .iter()
+                                .find(|d| d.id == old)
+                                .map_or(&*old, |d| d.title.as_str());
+                            let new = dimension_id(&mut target, &mut ids, title);
+                            renamed.push((old.clone(), new.clone()));
+                            new
+                        }
+                    };
+                    e.dimension = Some(new);
                 }
             }
             target.levels.push(level);
@@ -348,11 +358,11 @@ mod tests {
         let t = recognise(&d, &mut dg).unwrap().value.remove(0);
         let l = &t.levels[0];
         assert_eq!(l.number, 2);
-        assert_eq!(l.summary.as_ref().unwrap().text, "Grows.".into());
+        assert_eq!(l.summary.as_ref().unwrap().text(), "Grows.");
         let dims: Vec<_> = l
             .expectations
             .iter()
-            .map(|e| e.dimension.clone().unwrap())
+            .map(|e| e.dimension.as_deref().unwrap())
             .collect();
         assert_eq!(dims, ["craft", "review", "impact"]);
         assert!(dg.is_empty());
@@ -545,10 +555,7 @@ mod tests {
         assert_eq!(m.joined, [true]);
         let t = &m.track;
         assert_eq!(t.title, "Web Engineering");
-        assert_eq!(
-            t.description.as_ref().unwrap().text,
-            "All about the web.".into()
-        );
+        assert_eq!(t.description.as_ref().unwrap().text(), "All about the web.");
         assert_eq!(
             t.levels.iter().map(|l| l.number).collect::<Vec<_>>(),
             [1, 2]

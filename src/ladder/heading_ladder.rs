@@ -5,7 +5,9 @@
 
 use super::blocks::{self, Block, BlockKind};
 use super::labels::{parse_level_heading, LevelLabel};
-use super::model::{Dimension, Expectation, Level, Rich, Role, Shape, SourceRef, Track};
+use super::model::{
+    Dimension, DimensionId, Expectation, Level, Rich, Role, Shape, SourceRef, Track,
+};
 use super::{anti_patterns, doc_title, Claim};
 use crate::diagnostics::Diagnostics;
 use crate::slug::{slugify, SlugSet};
@@ -140,7 +142,7 @@ pub fn recognise(doc: &SourceDoc, diags: &mut Diagnostics) -> Option<Claim<Vec<T
             source: SourceRef::at(doc, head.range.start),
             ..Level::default()
         };
-        let mut dim: Option<String> = None;
+        let mut dim: Option<DimensionId> = None;
         let mut skip_to: Option<u8> = None;
         for b in &bl[idx + 1..end] {
             if let Some(d) = b.heading_depth() {
@@ -228,7 +230,7 @@ pub(crate) fn list_expectations(
     doc: &SourceDoc,
     body: &str,
     b: &Block,
-    dim: &Option<String>,
+    dim: &Option<DimensionId>,
     labels: bool,
     track: &mut Track,
     dim_ids: &mut SlugSet,
@@ -264,7 +266,7 @@ pub(crate) fn level_block(
     doc: &SourceDoc,
     body: &str,
     b: &Block,
-    dim: &Option<String>,
+    dim: &Option<DimensionId>,
     labels: bool,
     track: &mut Track,
     dim_ids: &mut SlugSet,
@@ -306,12 +308,12 @@ pub(crate) fn level_block(
 }
 
 /// The id of the dimension titled `title`, adding it to the track if new.
-pub(crate) fn dimension_id(track: &mut Track, ids: &mut SlugSet, title: &str) -> String {
+pub(crate) fn dimension_id(track: &mut Track, ids: &mut SlugSet, title: &str) -> DimensionId {
     let title = title.trim().trim_end_matches(':').trim();
     if let Some(d) = track.dimensions.iter().find(|d| d.title == title) {
         return d.id.clone();
     }
-    let id = ids.unique(&slugify(title));
+    let id: DimensionId = ids.unique(&slugify(title)).into();
     track.dimensions.push(Dimension {
         id: id.clone(),
         title: title.to_string(),
@@ -346,11 +348,11 @@ pub(crate) mod tests {
         let (t, d) = run("# Backend\n\nServers and such.\n\n## Level 1: Junior\nLearns.\n- Ships small fixes\n- Asks for help\n\n## Level 2 — Mid\nOwns features.\n- Designs a feature\n");
         let t = t.unwrap();
         assert_eq!(t.title, "Backend");
-        assert_eq!(t.description.unwrap().text, "Servers and such.".into());
+        assert_eq!(t.description.unwrap().text(), "Servers and such.");
         assert_eq!(t.levels.len(), 2);
         assert_eq!(t.levels[0].title.as_deref(), Some("Junior"));
         assert_eq!(t.levels[1].title.as_deref(), Some("Mid"));
-        assert_eq!(t.levels[0].summary.as_ref().unwrap().text, "Learns.".into());
+        assert_eq!(t.levels[0].summary.as_ref().unwrap().text(), "Learns.");
         assert_eq!(t.levels[0].expectations.len(), 2);
         assert_eq!(t.levels[0].source.line, 5);
         assert!(d.is_empty());
@@ -367,7 +369,7 @@ pub(crate) mod tests {
         assert_eq!(t.dimensions.len(), 2);
         let e = &t.levels[1].expectations;
         assert_eq!(e[0].dimension.as_deref(), Some("delivery"));
-        assert_eq!(e[0].text.text, "Finishes projects".into());
+        assert_eq!(e[0].text.text(), "Finishes projects");
         assert_eq!(e[1].dimension.as_deref(), Some("craft"));
         assert_eq!(
             t.levels[0].expectations[1].dimension.as_deref(),
@@ -380,7 +382,7 @@ pub(crate) mod tests {
         let (t, _) = run("### IC3\n- Leads a project\n  - with a plan\n  - and a review\n### IC4\n- Leads a team\n");
         let t = t.unwrap();
         let e = &t.levels[0].expectations[0];
-        assert!(e.text.html.contains("<ul>"), "{}", e.text.html);
+        assert!(e.text.html().contains("<ul>"), "{}", e.text.html());
         assert_eq!(t.levels[0].label, "IC3");
         let (t, _) = run("## P3: Senior\n- a\n## P4: Staff\n- b\n");
         assert_eq!(t.unwrap().levels[1].title.as_deref(), Some("Staff"));

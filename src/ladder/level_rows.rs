@@ -21,7 +21,7 @@
 //! left to [`super::table_grid`], which reads them as before.
 
 use super::labels::{parse_range, LevelLabel};
-use super::model::{Dimension, Expectation, Level, Rich, Role, SourceRef, Track};
+use super::model::{Dimension, DimensionId, Expectation, Level, Rich, Role, SourceRef, Track};
 use super::role_map::RoleMap;
 use super::table_grid::{self, Grid, GridCell};
 use crate::diagnostics::Diagnostics;
@@ -424,7 +424,7 @@ fn build(
     let src = |offset: usize| SourceRef::at(doc, offset);
     let mut slugs = SlugSet::default();
     let mut dims: Vec<Dimension> = Vec::new();
-    let mut dim_id = |t: &str, dims: &mut Vec<Dimension>| -> String {
+    let mut dim_id = |t: &str, dims: &mut Vec<Dimension>| -> DimensionId {
         let t = if t.trim().is_empty() {
             "Expectations"
         } else {
@@ -433,7 +433,7 @@ fn build(
         if let Some(d) = dims.iter().find(|d| key(&d.title) == key(t)) {
             return d.id.clone();
         }
-        let id = slugs.unique(&slugify(t));
+        let id: DimensionId = slugs.unique(&slugify(t)).into();
         dims.push(Dimension {
             id: id.clone(),
             title: t.to_string(),
@@ -506,10 +506,10 @@ fn build(
                 let d = dim_id(&dim_title, &mut dims);
                 for (e, at) in &text_cell.expectations {
                     exps.push(Expectation {
-                        id: String::new(),
+                        id: Box::default(),
                         dimension: Some(d.clone()),
                         text: e.clone(),
-                        examples: Vec::new(),
+                        examples: Default::default(),
                         source: src(*at),
                     });
                 }
@@ -537,7 +537,7 @@ fn build(
         for n in g.label.levels() {
             let mut es = exps.clone();
             for (i, e) in es.iter_mut().enumerate() {
-                e.id = format!("l{n}-{}", i + 1);
+                e.id = format!("l{n}-{}", i + 1).into();
             }
             levels.push(Level {
                 number: n,
@@ -601,8 +601,8 @@ mod tests {
             .iter()
             .map(|e| {
                 (
-                    e.dimension.clone().unwrap_or_default(),
-                    e.text.text.to_string(),
+                    e.dimension.as_deref().unwrap_or_default().to_string(),
+                    e.text.text().to_string(),
                 )
             })
             .collect()
@@ -643,8 +643,8 @@ mod tests {
         assert_eq!(l, [1, 2, 3]);
         assert_eq!(t.levels[0].title.as_deref(), Some("Apprentice"));
         assert_eq!(
-            t.levels[0].summary.as_ref().unwrap().text,
-            "Learns the stack with help.".into()
+            t.levels[0].summary.as_ref().unwrap().text(),
+            "Learns the stack with help."
         );
         assert_eq!(
             texts(&t.levels[0]),
@@ -659,8 +659,8 @@ mod tests {
         assert_eq!(t.levels[1].source.line, 8);
         assert!(t.levels[2].expectations.is_empty());
         assert_eq!(
-            t.levels[2].summary.as_ref().unwrap().text,
-            "To be written".into()
+            t.levels[2].summary.as_ref().unwrap().text(),
+            "To be written"
         );
     }
 
@@ -670,7 +670,7 @@ mod tests {
         let (t, d) = pipe(body);
         assert!(d.is_empty(), "{d:?}");
         let t = &t[0];
-        let dims: Vec<_> = t.dimensions.iter().map(|d| d.id.as_str()).collect();
+        let dims: Vec<_> = t.dimensions.iter().map(|d| &*d.id).collect();
         assert_eq!(dims, ["scope", "craft"]);
         assert_eq!(
             texts(&t.levels[0]),
@@ -683,8 +683,8 @@ mod tests {
         assert_eq!(t.levels[1].expectations[1].source.line, 6);
         assert!(t.levels[2].expectations.is_empty());
         assert_eq!(
-            t.levels[2].summary.as_ref().unwrap().text,
-            "This level is not written yet.".into()
+            t.levels[2].summary.as_ref().unwrap().text(),
+            "This level is not written yet."
         );
     }
 
@@ -724,8 +724,8 @@ mod tests {
         assert_eq!(roles, [("Agent", 1, 2), ("Senior Agent", 3, 3)]);
         assert_eq!(t.levels[2].label, "L3");
         assert_eq!(
-            t.levels[2].expectations[0].text.text,
-            "Handles escalations".into()
+            t.levels[2].expectations[0].text.text(),
+            "Handles escalations"
         );
     }
 
@@ -737,8 +737,8 @@ mod tests {
         assert!(d.is_empty(), "{d:?}");
         assert!(t[0].levels[1].expectations.is_empty());
         assert_eq!(
-            t[0].levels[1].summary.as_ref().unwrap().text,
-            "This level is not written yet.".into()
+            t[0].levels[1].summary.as_ref().unwrap().text(),
+            "This level is not written yet."
         );
         assert_eq!(t[0].levels[0].expectations.len(), 2);
         // Levels as rows: a level row left empty.

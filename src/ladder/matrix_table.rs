@@ -848,8 +848,8 @@ After the table.
         assert_eq!(t.id, "platform-ladder");
         assert_eq!(t.shape, Some(Shape::MatrixTable));
         assert_eq!(
-            t.description.as_ref().unwrap().text,
-            "Grow from builder to steward.".into()
+            t.description.as_ref().unwrap().text(),
+            "Grow from builder to steward."
         );
         assert_eq!(
             roles(t),
@@ -864,25 +864,25 @@ After the table.
         assert_eq!(t.levels[0].source.line, 12);
         assert_eq!(t.roles[0].source.line, 10);
         assert_eq!(t.source.line, 8);
-        let dims: Vec<_> = t.dimensions.iter().map(|d| d.id.as_str()).collect();
+        let dims: Vec<_> = t.dimensions.iter().map(|d| &*d.id).collect();
         assert_eq!(dims, ["scope", "craft"]);
         // Levels 1 and 2 share the column: two list items, empty craft.
         for l in &t.levels[..2] {
             assert_eq!(l.expectations.len(), 2);
             assert_eq!(
-                l.expectations[0].text.html,
-                "Ships <em>small</em> changes.".into()
+                l.expectations[0].text.html(),
+                "Ships <em>small</em> changes."
             );
-            assert_eq!(l.expectations[0].text.text, "Ships small changes.".into());
+            assert_eq!(l.expectations[0].text.text(), "Ships small changes.");
             assert_eq!(l.expectations[0].dimension.as_deref(), Some("scope"));
             assert_eq!(l.expectations[0].source.line, 17);
             assert_eq!(l.expectations[1].source.line, 18);
         }
-        assert_eq!(t.levels[0].expectations[1].id, "l1-scope-2");
+        assert_eq!(t.levels[0].expectations[1].id, "l1-scope-2".into());
         let l3: Vec<_> = t.levels[2]
             .expectations
             .iter()
-            .map(|e| e.text.html.as_ref())
+            .map(|e| e.text.html())
             .collect();
         assert_eq!(
             l3,
@@ -892,7 +892,7 @@ After the table.
                 "Writes runbooks."
             ]
         );
-        assert_eq!(t.levels[4].expectations[0].text.text, "“Systems”".into());
+        assert_eq!(t.levels[4].expectations[0].text.text(), "“Systems”");
         // The claim is the div-wrapped table, whole lines.
         let s = &COLUMNS[c.spans[0].clone()];
         assert!(s.starts_with("<div"));
@@ -912,10 +912,7 @@ After the table.
         assert_eq!(numbers(t), [1, 2, 3]);
         let dims: Vec<_> = t.dimensions.iter().map(|d| d.title.as_str()).collect();
         assert_eq!(dims, ["Customers", "Tools"]);
-        assert_eq!(
-            t.levels[2].expectations[1].text.text,
-            "Improves macros.".into()
-        );
+        assert_eq!(t.levels[2].expectations[1].text.text(), "Improves macros.");
         assert_eq!(t.levels[2].expectations[1].source.line, 6);
         assert_eq!(t.levels[2].source.line, 6);
     }
@@ -941,7 +938,7 @@ After the table.
             [("Analyst".into(), 1, 1), ("Senior Analyst".into(), 2, 2)]
         );
         assert_eq!(t.dimensions.len(), 1);
-        assert_eq!(t.levels[1].expectations[0].text.text, "Group".into());
+        assert_eq!(t.levels[1].expectations[0].text.text(), "Group");
     }
 
     #[test]
@@ -967,8 +964,8 @@ After the table.
         let ids: Vec<_> = c.value.iter().map(|t| t.id.as_str()).collect();
         assert_eq!(ids, ["makers", "keepers", "keepers-2"]);
         assert_eq!(
-            c.value[0].description.as_ref().unwrap().text,
-            "They make.".into()
+            c.value[0].description.as_ref().unwrap().text(),
+            "They make."
         );
         assert!(c.value[1].description.is_none());
         assert!(c.value[2].description.is_none());
@@ -1050,7 +1047,7 @@ After the table.
         let (c, d) = run(body);
         assert!(d.is_empty(), "{d:?}");
         let t = &c.unwrap().value[0];
-        assert_eq!(t.levels[1].expectations[0].text.text, "Kindness".into());
+        assert_eq!(t.levels[1].expectations[0].text.text(), "Kindness");
     }
 
     #[test]
@@ -1085,8 +1082,8 @@ After the table.
         // Upper-case, unclosed cells: still a ladder.
         let (c, _) = run(inputs[14]);
         assert_eq!(
-            c.unwrap().value[0].levels[0].expectations[0].text.text,
-            "x".into()
+            c.unwrap().value[0].levels[0].expectations[0].text.text(),
+            "x"
         );
     }
 
@@ -1099,7 +1096,7 @@ After the table.
         let e: Vec<_> = t.levels[0]
             .expectations
             .iter()
-            .map(|e| (e.text.html.as_ref(), e.source.line))
+            .map(|e| (e.text.html(), e.source.line))
             .collect();
         assert_eq!(
             e,

@@ -201,15 +201,12 @@ mod tests {
             .map(|l| (l.number, l.title.as_str()))
             .collect();
         assert_eq!(got, [(1, "Manual"), (2, "Scripted"), (3, "Automated")]);
-        assert_eq!(
-            s.levels[0].description.as_ref().unwrap().text,
-            "by hand".into()
-        );
+        assert_eq!(s.levels[0].description.as_ref().unwrap().text(), "by hand");
         assert!(s.levels[1]
             .description
             .as_ref()
             .unwrap()
-            .html
+            .html()
             .contains("scripts"));
         assert_eq!(s.target, Some(2));
     }
@@ -240,7 +237,7 @@ mod tests {
             .description
             .as_ref()
             .unwrap()
-            .html
+            .html()
             .contains("shared"));
         assert_eq!(s.target, Some(2));
     }

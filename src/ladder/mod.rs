@@ -543,7 +543,7 @@ pub fn recognise_all_with(
             });
             let all = t.levels.iter_mut().flat_map(|l| &mut l.expectations);
             for (e, id) in all.zip(given) {
-                e.id = id;
+                e.id = id.into();
             }
             t
         }));
@@ -636,7 +636,7 @@ fn push_base(out: &mut String, level: u32, e: &model::Expectation) {
     let start = out.len();
     // The first four words, as [`blocks::first_words`] gives them: the
     // spaces between them become single dashes either way.
-    let text = &e.text.text;
+    let text = e.text.text();
     let end = text.split_whitespace().take(4).last().map_or(0, |w| {
         w.as_ptr() as usize - text.as_ptr() as usize + w.len()
     });
@@ -654,7 +654,7 @@ pub fn level_bases_key(l: &Level) -> u64 {
     l.expectations.len().hash(&mut h);
     for e in &l.expectations {
         e.dimension.as_deref().hash(&mut h);
-        (*e.text.text).hash(&mut h);
+        e.text.text().hash(&mut h);
     }
     h.finish()
 }
@@ -698,7 +698,7 @@ fn anti_pattern_id(ap: &AntiPattern) -> String {
             id.push_str(&format!("-l{first}-{last}"));
         }
     }
-    let words = short(&slugify(&blocks::first_words(&ap.text.text, 4)), 32);
+    let words = short(&slugify(&blocks::first_words(ap.text.text(), 4)), 32);
     if !words.is_empty() {
         id.push('-');
         id.push_str(&words);
@@ -837,7 +837,7 @@ mod tests {
             .flat_map(|t| {
                 t.levels
                     .iter()
-                    .flat_map(|l| l.expectations.iter().map(|e| e.id.clone()))
+                    .flat_map(|l| l.expectations.iter().map(|e| e.id.to_string()))
             })
             .collect();
         assert_eq!(ids[0], "l1-delivery-ships-a-very-long");
@@ -854,7 +854,7 @@ mod tests {
             .flat_map(|t| {
                 t.levels
                     .iter()
-                    .flat_map(|l| l.expectations.iter().map(|e| e.id.clone()))
+                    .flat_map(|l| l.expectations.iter().map(|e| e.id.to_string()))
             })
             .collect();
         assert_eq!(ids, ids2, "input order does not change ids");

@@ -12,7 +12,8 @@
 //!
 //! Text the author wrote is kept three ways in a [`Rich`]: the source as
 //! written (markdown with inline HTML, re-rendered by the site with its
-//! links resolved), HTML, and plain text (for search, diffs and ids).
+//! links resolved), HTML, and plain text (for search, diffs and ids), all
+//! in one shared string.
 
 use serde::Serialize;
 use std::sync::Arc;
@@ -39,51 +40,82 @@ impl SourceRef {
     }
 }
 
-/// Author text in three forms. Each is a shared string: copying a track
-/// (merging file-per-level documents, giving ids) copies no text, and a
-/// form equal to the source (plain words: the HTML and the text are the
-/// source) is the source's string, not a copy.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize)]
+/// Author text in three forms: [`Rich::source`], [`Rich::html`] and
+/// [`Rich::text`]. They are one shared string, one form after another,
+/// each form equal to the source (plain words: the HTML and the text are
+/// the source) left out: copying a track (merging file-per-level
+/// documents, giving ids) copies no text, and a handbook's hundreds of
+/// thousands of expectations hold one allocation each, in 24 bytes.
+#[derive(Clone, Default, PartialEq, Eq)]
 pub struct Rich {
-    /// As written: markdown, possibly with inline HTML.
-    pub source: Arc<str>,
-    /// Rendered HTML (links as written; the site rewrites them).
-    pub html: Arc<str>,
-    /// Plain text, whitespace folded.
-    pub text: Arc<str>,
+    /// The source, then the HTML unless it is the source, then the text
+    /// unless it is the source.
+    all: Arc<str>,
+    /// Where the source ends in `all`.
+    source_len: u32,
+    /// The HTML's length, with [`HTML_IS_SOURCE`] and [`TEXT_IS_SOURCE`].
+    html_len: u32,
 }
+
+/// [`Rich::html_len`]: the HTML is the source (and is not in `all` twice).
+const HTML_IS_SOURCE: u32 = 1 << 31;
+/// [`Rich::html_len`]: the text is the source.
+const TEXT_IS_SOURCE: u32 = 1 << 30;
+const LEN: u32 = TEXT_IS_SOURCE - 1;
 
 impl Rich {
     /// From a markdown fragment (inline or block).
     pub fn from_markdown(src: &str) -> Rich {
         let src = src.trim();
         if is_plain_words(src) {
-            // Markdown would give the text back as it is.
+            // Markdown would give the text back as it is (whitespace
+            // folded, which most sentences already are).
+            if is_folded(src) {
+                return Rich::shared(src, src, src);
+            }
             let text = src.split_whitespace().collect::<Vec<_>>().join(" ");
-            return Rich::shared(src, src.to_string(), text);
+            return Rich::shared(src, src, &text);
         }
         Rich::shared(
             src,
-            crate::render::markdown::render_plain(src),
-            crate::render::markdown::plain_text(src),
+            &crate::render::markdown::render_plain(src),
+            &crate::render::markdown::plain_text(src),
         )
     }
 
-    /// From its three forms, sharing the source's string for a form equal
-    /// to it.
-    pub fn shared(source: &str, html: String, text: String) -> Rich {
-        let source: Arc<str> = source.into();
-        let share = |form: String| {
-            if *form == *source {
-                source.clone()
-            } else {
-                form.into()
+    /// From its three forms, keeping a form equal to the source once.
+    pub fn shared(source: &str, html: &str, text: &str) -> Rich {
+        let html_same = html == source;
+        let text_same = text == source;
+        // A form of a gigabyte or more (no ladder cell is) is cut short
+        // rather than overflow the lengths.
+        let fit = |s: &'_ str| -> usize {
+            let mut end = s.len().min(LEN as usize);
+            while !s.is_char_boundary(end) {
+                end -= 1;
             }
+            end
         };
+        let source = &source[..fit(source)];
+        if html_same && text_same {
+            return Rich {
+                all: source.into(),
+                source_len: source.len() as u32,
+                html_len: HTML_IS_SOURCE | TEXT_IS_SOURCE,
+            };
+        }
+        let html = if html_same { "" } else { &html[..fit(html)] };
+        let text = if text_same { "" } else { text };
+        let mut all = String::with_capacity(source.len() + html.len() + text.len());
+        all.push_str(source);
+        all.push_str(html);
+        all.push_str(text);
         Rich {
-            html: share(html),
-            text: share(text),
-            source,
+            all: all.into(),
+            source_len: source.len() as u32,
+            html_len: html.len() as u32
+                | if html_same { HTML_IS_SOURCE } else { 0 }
+                | if text_same { TEXT_IS_SOURCE } else { 0 },
         }
     }
 
@@ -93,14 +125,90 @@ impl Rich {
         let text = crate::render::markdown::strip_tags(html);
         Rich::shared(
             html,
-            html.to_string(),
-            text.split_whitespace().collect::<Vec<_>>().join(" "),
+            html,
+            &text.split_whitespace().collect::<Vec<_>>().join(" "),
         )
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.text.trim().is_empty() && !self.html.contains("<img")
+    /// As written: markdown, possibly with inline HTML.
+    pub fn source(&self) -> &str {
+        &self.all[..self.source_len as usize]
     }
+
+    /// Rendered HTML (links as written; the site rewrites them).
+    pub fn html(&self) -> &str {
+        if self.html_len & HTML_IS_SOURCE != 0 {
+            self.source()
+        } else {
+            let start = self.source_len as usize;
+            &self.all[start..start + (self.html_len & LEN) as usize]
+        }
+    }
+
+    /// Plain text, whitespace folded.
+    pub fn text(&self) -> &str {
+        if self.html_len & TEXT_IS_SOURCE != 0 {
+            self.source()
+        } else {
+            &self.all[self.source_len as usize + (self.html_len & LEN) as usize..]
+        }
+    }
+
+    /// The same text with other HTML.
+    pub fn with_html(&self, html: &str) -> Rich {
+        Rich::shared(self.source(), html, self.text())
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.text().trim().is_empty() && !self.html().contains("<img")
+    }
+}
+
+/// As the three forms.
+impl std::hash::Hash for Rich {
+    fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
+        self.source().hash(h);
+        self.html().hash(h);
+        self.text().hash(h);
+    }
+}
+
+/// As the three forms.
+impl std::fmt::Debug for Rich {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Rich")
+            .field("source", &self.source())
+            .field("html", &self.html())
+            .field("text", &self.text())
+            .finish()
+    }
+}
+
+/// As the three forms: `{"source", "html", "text"}`.
+impl Serialize for Rich {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut st = s.serialize_struct("Rich", 3)?;
+        st.serialize_field("source", self.source())?;
+        st.serialize_field("html", self.html())?;
+        st.serialize_field("text", self.text())?;
+        st.end()
+    }
+}
+
+/// Whether `s` is its words joined by single spaces (what
+/// `split_whitespace` and `join(" ")` make of it), `s` trimmed.
+fn is_folded(s: &str) -> bool {
+    let mut after_space = false;
+    s.chars().all(|c| {
+        let ok = if c == ' ' {
+            !after_space
+        } else {
+            !c.is_whitespace()
+        };
+        after_space = c == ' ';
+        ok
+    })
 }
 
 /// Whether markdown renders `src` (trimmed) as itself, both as HTML and as
@@ -220,25 +328,125 @@ pub struct Level {
 /// A dimension (competency, area) in which expectations are grouped.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub struct Dimension {
-    /// Slug, unique within the track.
-    pub id: String,
+    /// Slug, unique within the track (shared: every expectation of the
+    /// dimension holds it).
+    pub id: DimensionId,
     pub title: String,
+}
+
+/// A dimension's id: a string shared by the track and each of its
+/// expectations, behind one pointer (8 bytes). Reads as a `str`.
+#[derive(Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct DimensionId(Arc<String>);
+
+impl std::ops::Deref for DimensionId {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl From<&str> for DimensionId {
+    fn from(s: &str) -> DimensionId {
+        DimensionId(Arc::new(s.to_string()))
+    }
+}
+
+impl From<String> for DimensionId {
+    fn from(s: String) -> DimensionId {
+        DimensionId(Arc::new(s))
+    }
+}
+
+/// As the string.
+impl std::hash::Hash for DimensionId {
+    fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
+        (**self).hash(h);
+    }
+}
+
+/// As the string.
+impl std::fmt::Debug for DimensionId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        (**self).fmt(f)
+    }
+}
+
+impl std::fmt::Display for DimensionId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self)
+    }
+}
+
+/// As the string.
+impl Serialize for DimensionId {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self)
+    }
 }
 
 /// One thing expected at a level.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize)]
 pub struct Expectation {
     /// Stable slug from track, level, dimension and text; unique in the
-    /// handbook; the permalink anchor on the level page.
-    pub id: String,
-    /// The [`Dimension::id`] it belongs to; `None` for expectations written
-    /// straight under a level.
-    pub dimension: Option<String>,
+    /// handbook; the permalink anchor on the level page. (A boxed string,
+    /// as examples are a thin list: a large handbook holds hundreds of
+    /// thousands of expectations, most without examples.)
+    pub id: Box<str>,
+    /// The [`Dimension::id`] it belongs to (the track's string, shared);
+    /// `None` for expectations written straight under a level.
+    pub dimension: Option<DimensionId>,
     /// The expectation itself (nested bullets kept as a nested list).
     pub text: Rich,
     /// Examples attached to the expectation (shown collapsed).
-    pub examples: Vec<Rich>,
+    pub examples: Examples,
     pub source: SourceRef,
+}
+
+/// A list of examples behind one pointer (8 bytes, nothing allocated
+/// when empty); read as a slice.
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct Examples(Option<Box<Box<[Rich]>>>);
+
+impl std::ops::Deref for Examples {
+    type Target = [Rich];
+    fn deref(&self) -> &[Rich] {
+        self.0.as_deref().map_or(&[], |b| b)
+    }
+}
+
+impl std::ops::DerefMut for Examples {
+    fn deref_mut(&mut self) -> &mut [Rich] {
+        self.0.as_deref_mut().map_or(&mut [], |b| b)
+    }
+}
+
+impl FromIterator<Rich> for Examples {
+    fn from_iter<I: IntoIterator<Item = Rich>>(iter: I) -> Examples {
+        let all: Vec<Rich> = iter.into_iter().collect();
+        Examples((!all.is_empty()).then(|| Box::new(all.into_boxed_slice())))
+    }
+}
+
+/// As the slice (as a `Vec` would).
+impl std::hash::Hash for Examples {
+    fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
+        (**self).hash(h);
+    }
+}
+
+/// As the slice (as a `Vec` would).
+impl std::fmt::Debug for Examples {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
+    }
+}
+
+/// As a list.
+impl Serialize for Examples {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.iter())
+    }
 }
 
 /// Something to avoid, attached to some levels or to the whole track/skill.
@@ -326,10 +534,56 @@ mod tests {
     #[test]
     fn plain_text_is_one_shared_string() {
         let r = Rich::from_markdown("Reviews code from teammates.");
-        assert!(Arc::ptr_eq(&r.source, &r.html) && Arc::ptr_eq(&r.source, &r.text));
+        assert_eq!(&*r.all, "Reviews code from teammates.");
+        assert_eq!(
+            (r.source(), r.html(), r.text()),
+            (&*r.all, &*r.all, &*r.all)
+        );
         // A copy (merging, giving ids) copies no text.
         let copy = r.clone();
-        assert!(Arc::ptr_eq(&r.source, &copy.source));
+        assert!(Arc::ptr_eq(&r.all, &copy.all));
+    }
+
+    /// A large handbook holds hundreds of thousands of expectations:
+    /// every 8 bytes of one are megabytes of a build's peak memory.
+    #[test]
+    fn expectations_stay_small() {
+        assert_eq!(std::mem::size_of::<Rich>(), 24);
+        assert_eq!(std::mem::size_of::<Examples>(), 8);
+        assert!(std::mem::size_of::<Expectation>() <= 80);
+        assert_eq!(std::mem::size_of::<DimensionId>(), 8);
+    }
+
+    #[test]
+    fn examples_read_and_write_as_a_list() {
+        let none: Examples = std::iter::empty().collect();
+        assert!(none.0.is_none() && none.is_empty());
+        let list = vec![Rich::from_markdown("One *x*"), Rich::from_markdown("Two")];
+        let ex: Examples = list.iter().cloned().collect();
+        assert_eq!(ex.len(), 2);
+        assert_eq!(ex[1].text(), "Two");
+        assert_eq!(
+            serde_json::to_string(&ex).unwrap(),
+            serde_json::to_string(&list).unwrap()
+        );
+        assert_eq!(format!("{ex:?}"), format!("{list:?}"));
+        assert_eq!(serde_json::to_string(&none).unwrap(), "[]");
+    }
+
+    #[test]
+    fn folded_is_what_joining_the_words_gives() {
+        for s in [
+            "Owns it",
+            "Owns  it",
+            "Owns\tit",
+            "Owns\u{a0}it",
+            "Owns",
+            "a b c",
+            "a \nb",
+        ] {
+            let joined = s.split_whitespace().collect::<Vec<_>>().join(" ");
+            assert_eq!(is_folded(s), joined == s, "{s:?}");
+        }
     }
 
     /// Plain sentences skip the markdown parser: on random texts of
@@ -408,7 +662,7 @@ mod tests {
             let html = crate::render::markdown::render_plain(src);
             let text = crate::render::markdown::plain_text(src);
             assert_eq!(
-                (&*fast.html, &*fast.text),
+                (fast.html(), fast.text()),
                 (html.as_str(), text.as_str()),
                 "round {round}: {src:?}"
             );
@@ -419,11 +673,23 @@ mod tests {
     #[test]
     fn forms_that_differ_are_kept_apart() {
         let r = Rich::from_markdown("Ships *small* changes & fixes.");
-        assert_eq!(&*r.source, "Ships *small* changes & fixes.");
-        assert_eq!(&*r.html, "Ships <em>small</em> changes &amp; fixes.");
-        assert_eq!(&*r.text, "Ships small changes & fixes.");
+        assert_eq!(r.source(), "Ships *small* changes & fixes.");
+        assert_eq!(r.html(), "Ships <em>small</em> changes &amp; fixes.");
+        assert_eq!(r.text(), "Ships small changes & fixes.");
         let h = Rich::from_html("Owns <b>the</b> roadmap");
-        assert!(Arc::ptr_eq(&h.source, &h.html));
-        assert_eq!(&*h.text, "Owns the roadmap");
+        assert_eq!(h.html(), "Owns <b>the</b> roadmap");
+        assert_eq!(h.text(), "Owns the roadmap");
+        // The HTML is the source, kept once.
+        assert_eq!(h.all.len(), h.source().len() + h.text().len());
+        // Empty forms are forms too.
+        let e = Rich::shared("[x]: http://x.org", "", "");
+        assert_eq!(
+            (e.source(), e.html(), e.text()),
+            ("[x]: http://x.org", "", "")
+        );
+        let t = Rich::shared("a &amp; b", "a &amp; b", "a & b");
+        assert_eq!((t.html(), t.text()), ("a &amp; b", "a & b"));
+        let s = Rich::shared("a\\_b", "a_b", "a\\_b");
+        assert_eq!((s.html(), s.text()), ("a_b", "a\\_b"));
     }
 }

@@ -264,8 +264,8 @@ Prose after.
         assert_eq!(t.title, "Data Ladder");
         assert_eq!(t.shape, Some(Shape::PipeTable));
         assert_eq!(
-            t.description.as_ref().unwrap().text,
-            "Analysts who grow into scientists.".into()
+            t.description.as_ref().unwrap().text(),
+            "Analysts who grow into scientists."
         );
         assert_eq!(
             roles(t),
@@ -278,12 +278,12 @@ Prose after.
         assert_eq!(t.levels.len(), 4);
         assert_eq!(t.levels[0].label, "1 - 2");
         assert_eq!(t.levels[0].source.line, 7);
-        let dims: Vec<_> = t.dimensions.iter().map(|d| d.id.as_str()).collect();
+        let dims: Vec<_> = t.dimensions.iter().map(|d| &*d.id).collect();
         assert_eq!(dims, ["scope", "tools"]);
         let l1: Vec<_> = t.levels[0]
             .expectations
             .iter()
-            .map(|e| e.text.html.as_ref())
+            .map(|e| e.text.html())
             .collect();
         assert_eq!(
             l1,
@@ -293,7 +293,7 @@ Prose after.
         let l4: Vec<_> = t.levels[3]
             .expectations
             .iter()
-            .map(|e| e.text.text.as_ref())
+            .map(|e| e.text.text())
             .collect();
         assert_eq!(l4, ["“Strategy”", "Models", "Experiments"]);
         let s = &PIPE[c.spans[0].clone()];
@@ -314,7 +314,7 @@ Prose after.
         );
         let dims: Vec<_> = t.dimensions.iter().map(|d| d.title.as_str()).collect();
         assert_eq!(dims, ["Pipeline", "Deals"]);
-        assert_eq!(t.levels[2].expectations[1].text.text, "Closes large".into());
+        assert_eq!(t.levels[2].expectations[1].text.text(), "Closes large");
         assert_eq!(t.levels[2].expectations[1].source.line, 6);
     }
 
@@ -328,7 +328,7 @@ Prose after.
         assert_eq!(t.roles[2].title, "Senior Engineer");
         assert_eq!(t.levels[0].label, "L1");
         assert_eq!(t.levels[0].expectations.len(), 2);
-        assert_eq!(t.levels[0].expectations[1].text.text, "Writes".into());
+        assert_eq!(t.levels[0].expectations[1].text.text(), "Writes");
     }
 
     #[test]
@@ -360,7 +360,7 @@ Prose after.
         assert!(d.is_empty(), "{d:?}");
         let t = &c.unwrap().value[0];
         assert_eq!(t.levels.len(), 2);
-        assert_eq!(t.levels[1].expectations[1].text.text, "Reviews".into());
+        assert_eq!(t.levels[1].expectations[1].text.text(), "Reviews");
     }
 
     #[test]

@@ -175,7 +175,7 @@ pub fn checklists(doc: &SourceDoc) -> Claim<Vec<Checklist>> {
             let id = item_ids[idx].unique(&format!(
                 "{}-{}",
                 out[idx].id,
-                slugify(&blocks::first_words(&text.text, 4))
+                slugify(&blocks::first_words(text.text(), 4))
             ));
             out[idx].items.push(ChecklistItem { id, text, checked });
         }
@@ -205,7 +205,7 @@ mod tests {
         let d = doc("# Skill: X\n\nIntro.\n\n## Before release\n\n- [ ] Tests pass\n- [x] Docs\n- plain item\n\n## Later\n\n- [ ] Retro\n");
         let s = recognise(&d, &mut Diagnostics::default()).unwrap().value;
         assert_eq!(s.title, "X");
-        assert_eq!(s.description.unwrap().text, "Intro.".into());
+        assert_eq!(s.description.unwrap().text(), "Intro.");
         assert_eq!(s.checklists.len(), 2);
         assert_eq!(s.checklists[0].title, "Before release");
         assert_eq!(s.checklists[0].items.len(), 2);

@@ -330,7 +330,7 @@ mod tests {
         assert!(w.is_empty(), "{w:?}");
         assert_eq!(s.title, "Testing");
         assert_eq!(s.shape, Some(Shape::ProseSkill));
-        assert_eq!(s.description.unwrap().text, "How we test.".into());
+        assert_eq!(s.description.unwrap().text(), "How we test.");
         let got: Vec<_> = s
             .scale
             .iter()
@@ -339,7 +339,7 @@ mod tests {
         assert_eq!(got, [(1, "Beginner"), (2, "Intermediate"), (3, "Expert")]);
         let d = s.scale[0].description.as_ref().unwrap();
         assert!(
-            d.text.contains("Writes unit tests") && d.html.contains("<li>"),
+            d.text().contains("Writes unit tests") && d.html().contains("<li>"),
             "{d:?}"
         );
         assert_eq!(s.scale[2].source.line, 5);
@@ -357,8 +357,8 @@ mod tests {
             .collect();
         assert_eq!(got, [(1, "Junior"), (2, "Mid"), (3, "Senior")]);
         assert_eq!(
-            s.scale[0].description.as_ref().unwrap().text,
-            "takes turns at the keyboard".into()
+            s.scale[0].description.as_ref().unwrap().text(),
+            "takes turns at the keyboard"
         );
         assert_eq!(s.scale[0].source.line, 6);
         // A list with another label, or a word twice, is not a scale.

@@ -375,7 +375,7 @@ fn texts(cx: &mut Cx, v: &Value, path: &[PathSeg], what: &str) -> Vec<(String, u
 fn dimension(track: &mut Track, ids: &mut SlugSet, key: &str, title: String) -> String {
     let id = ids.unique(&slugify(key));
     track.dimensions.push(Dimension {
-        id: id.clone(),
+        id: id.as_str().into(),
         title,
     });
     id
@@ -587,7 +587,7 @@ fn examples_list(cx: &mut Cx, v: &Value, path: &[PathSeg], dim: &str) -> Vec<Exp
 
 fn expectation(dim: &str, text: &str, examples: Vec<String>, source: SourceRef) -> Expectation {
     Expectation {
-        dimension: Some(dim.to_string()).filter(|d| !d.is_empty()),
+        dimension: Some(dim.into()).filter(|d: &super::model::DimensionId| !d.is_empty()),
         text: Rich::from_markdown(text),
         examples: examples.iter().map(|x| Rich::from_markdown(x)).collect(),
         source,
@@ -954,15 +954,15 @@ topics:
         let dims: Vec<_> = t
             .dimensions
             .iter()
-            .map(|d| (d.id.as_str(), d.title.as_str()))
+            .map(|d| (&*d.id, d.title.as_str()))
             .collect();
         assert_eq!(
             dims,
             vec![("craft", "Craft"), ("guiding-others", "Guiding others")]
         );
         let l2 = &t.levels[1].expectations[0];
-        assert_eq!(l2.text.text, "Names tables so others find them".into());
-        assert_eq!(l2.examples[0].text, "Renamed tmp_2 to orders_daily".into());
+        assert_eq!(l2.text.text(), "Names tables so others find them");
+        assert_eq!(l2.examples[0].text(), "Renamed tmp_2 to orders_daily");
         assert_eq!(l2.dimension.as_deref(), Some("craft"));
         // Guidance starts at level 3: levels 1 and 2 hold only craft.
         assert!(t.levels[0]
@@ -985,7 +985,7 @@ topics:
             .levels
             .iter()
             .flat_map(|l| &l.expectations)
-            .any(|e| e.text.text == "Lost entry".into()));
+            .any(|e| e.text.text() == "Lost entry"));
     }
 
     const OWN: &str = "title: Support Engineering
@@ -1021,8 +1021,8 @@ anti_patterns:
         assert!(d.is_empty(), "{:?}", d.into_vec());
         assert_eq!(t.title, "Support Engineering");
         assert_eq!(
-            t.description.as_ref().unwrap().text,
-            "How support engineers grow.".into()
+            t.description.as_ref().unwrap().text(),
+            "How support engineers grow."
         );
         let roles: Vec<_> = t
             .roles
@@ -1032,12 +1032,12 @@ anti_patterns:
         assert_eq!(roles, vec![("Support Engineer", 1, 2), ("Lead", 3, 3)]);
         assert_eq!(t.levels.len(), 2);
         assert_eq!(
-            t.levels[0].summary.as_ref().unwrap().text,
-            "Answers tickets with help.".into()
+            t.levels[0].summary.as_ref().unwrap().text(),
+            "Answers tickets with help."
         );
         let e = &t.levels[0].expectations[1];
         assert_eq!(e.dimension.as_deref(), Some("customers"));
-        assert_eq!(e.examples[0].text, "Links the exact settings page".into());
+        assert_eq!(e.examples[0].text(), "Links the exact settings page");
         assert_eq!(e.source.line, 14);
         assert_eq!(t.levels[1].title.as_deref(), Some("Lead"));
         assert_eq!(t.levels[1].expectations[0].dimension, None);
@@ -1140,16 +1140,16 @@ anti_patterns:
                     // the line it starts on.
                     let want = text
                         .lines()
-                        .position(|x| x.contains(&*e.text.text))
+                        .position(|x| x.contains(e.text.text()))
                         .or_else(|| {
                             text.lines().position(|x| {
                                 let x = x.trim().trim_start_matches("- ");
-                                x.len() > 8 && e.text.text.starts_with(x)
+                                x.len() > 8 && e.text.text().starts_with(x)
                             })
                         })
                         .unwrap()
                         + raw_line;
-                    assert_eq!(e.source.line, want, "{}", e.text.text);
+                    assert_eq!(e.source.line, want, "{}", e.text.text());
                     n += 1;
                 }
                 if let Some(first) = l.expectations.first() {

@@ -30,7 +30,7 @@ pub struct GridCell {
 
 impl GridCell {
     pub fn text(&self) -> &str {
-        self.rich.text.trim()
+        self.rich.text().trim()
     }
 }
 
@@ -549,7 +549,7 @@ fn build_track(
             (
                 r,
                 Dimension {
-                    id,
+                    id: id.into(),
                     title: t.to_string(),
                 },
             )
@@ -587,10 +587,10 @@ fn build_track(
                 };
                 for (k, (e, at)) in c.expectations.iter().enumerate() {
                     expectations.push(Expectation {
-                        id: format!("l{n}-{}-{}", dim.id, k + 1),
+                        id: format!("l{n}-{}-{}", dim.id, k + 1).into(),
                         dimension: Some(dim.id.clone()),
                         text: e.clone(),
-                        examples: Vec::new(),
+                        examples: Default::default(),
                         source: src(*at),
                     });
                 }
@@ -789,7 +789,7 @@ pub fn read_tables(
                 continue;
             }
         }
-        let dims = track.dimensions.iter().map(|d| d.id.clone()).collect();
+        let dims = track.dimensions.iter().map(|d| d.id.to_string()).collect();
         reads.push(Read {
             track,
             spans: vec![span],
@@ -850,9 +850,13 @@ fn merge(prev: &mut Read, t: Track, heading: Option<usize>, span: std::ops::Rang
     let mut ids = Vec::new();
     for d in t.dimensions {
         let id = slugs.unique(&d.id);
-        renamed.push((d.id.clone(), id.clone()));
-        ids.push(id.clone());
-        prev.track.dimensions.push(Dimension { id, title: d.title });
+        let shared: super::model::DimensionId = id.as_str().into();
+        renamed.push((d.id.clone(), shared.clone()));
+        ids.push(id);
+        prev.track.dimensions.push(Dimension {
+            id: shared,
+            title: d.title,
+        });
     }
     for l in t.levels {
         let Some(pl) = prev.track.levels.iter_mut().find(|p| p.number == l.number) else {
@@ -896,7 +900,11 @@ fn name_groups(
             continue;
         };
         let single = ids.len() == 1;
-        for d in t.dimensions.iter_mut().filter(|d| ids.contains(&d.id)) {
+        for d in t
+            .dimensions
+            .iter_mut()
+            .filter(|d| ids.iter().any(|i| **i == *d.id))
+        {
             d.title = if single || generic_row(&d.title) {
                 h.text.clone()
             } else {
@@ -917,7 +925,7 @@ fn name_groups(
     let mut slugs = SlugSet::default();
     let mut renamed = Vec::new();
     for d in &mut t.dimensions {
-        let id = slugs.unique(&slugify(&d.title));
+        let id: super::model::DimensionId = slugs.unique(&slugify(&d.title)).into();
         renamed.push((d.id.clone(), id.clone()));
         d.id = id;
     }

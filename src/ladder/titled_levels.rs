@@ -481,7 +481,7 @@ pub fn recognise(doc: &SourceDoc, diags: &mut Diagnostics) -> Option<Claim<Vec<T
                 ..Level::default()
             };
             let dim_depth = s.dims.first().and_then(|(i, _)| bl[*i].heading_depth());
-            let mut dim: Option<String> = None;
+            let mut dim: Option<super::model::DimensionId> = None;
             let mut skip = false;
             for (i, b) in bl.iter().enumerate().take(s.end).skip(s.head + 1) {
                 if let Some(d) = b.heading_depth() {
@@ -564,8 +564,8 @@ mod tests {
         let t = &t[0];
         assert_eq!(t.title, "Web");
         assert_eq!(
-            t.description.as_ref().unwrap().text,
-            "Building the web app.".into()
+            t.description.as_ref().unwrap().text(),
+            "Building the web app."
         );
         let roles: Vec<_> = t.roles.iter().map(|r| (r.title.as_str(), r.from)).collect();
         assert_eq!(
@@ -578,18 +578,15 @@ mod tests {
             "the staff section may miss one of the two shared dimensions: {w:?}"
         );
         assert_eq!(
-            t.levels[0].summary.as_ref().unwrap().text,
-            "Ships with help.".into()
+            t.levels[0].summary.as_ref().unwrap().text(),
+            "Ships with help."
         );
         let e = &t.levels[1].expectations;
-        assert_eq!(e[1].text.text, "Owns a feature end to end.".into());
+        assert_eq!(e[1].text.text(), "Owns a feature end to end.");
         assert_eq!(e[1].dimension.as_deref(), Some("impact"));
         assert_eq!(e[2].dimension.as_deref(), Some("mentoring"));
         assert!(w.is_empty(), "{w:?}");
-        assert_eq!(
-            t.levels[2].expectations[0].text.text,
-            "Sets direction".into()
-        );
+        assert_eq!(t.levels[2].expectations[0].text.text(), "Sets direction");
         // A role section holding none of the shared dimensions is not a
         // level, and is named in a warning.
         let odd = THREE.replace(
@@ -620,7 +617,7 @@ mod tests {
             "jump list claimed"
         );
         let all: Vec<_> = t.levels.iter().flat_map(|l| &l.expectations).collect();
-        assert!(all.iter().all(|e| !e.text.text.contains("Analyst")));
+        assert!(all.iter().all(|e| !e.text.text().contains("Analyst")));
     }
 
     #[test]

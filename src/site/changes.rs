@@ -274,7 +274,7 @@ const STEMS_KEPT: usize = 50_000;
 pub fn fold_level(expectations: &[Expectation]) -> Vec<Folded> {
     expectations
         .iter()
-        .map(|e| Folded::new(&e.text.text))
+        .map(|e| Folded::new(e.text.text()))
         .collect()
 }
 
@@ -464,7 +464,7 @@ pub fn classify_folded(
             out[i] = Some(Classified {
                 change: Change::Unchanged,
                 diff_html: None,
-                previous_id: Some(previous[j].id.clone()),
+                previous_id: Some(previous[j].id.to_string()),
             });
         }
     }
@@ -527,8 +527,8 @@ pub fn classify_folded(
                 used[j] = true;
                 Classified {
                     change: Change::Reworded,
-                    diff_html: Some(diff(&previous[j].text.text, &e.text.text)),
-                    previous_id: Some(previous[j].id.clone()),
+                    diff_html: Some(diff(previous[j].text.text(), e.text.text())),
+                    previous_id: Some(previous[j].id.to_string()),
                 }
             }
             None => Classified {
@@ -563,7 +563,7 @@ pub(crate) mod tests {
     fn e(id: &str, dim: Option<&str>, text: &str) -> Expectation {
         Expectation {
             id: id.into(),
-            dimension: dim.map(String::from),
+            dimension: dim.map(crate::ladder::model::DimensionId::from),
             text: Rich::from_markdown(text),
             ..Expectation::default()
         }
@@ -627,7 +627,7 @@ pub(crate) mod tests {
             Some("tech"),
             "Mentors senior engineers and sponsors their growth into larger scope",
         )];
-        assert!(similarity(&prev[0].text.text, &cur[0].text.text) < 0.2);
+        assert!(similarity(prev[0].text.text(), cur[0].text.text()) < 0.2);
         assert_eq!(classify(&cur, Some(&prev))[0].change, Change::New);
         // The same expectation grown: its words kept in order, a plural
         // the same word.
@@ -674,15 +674,15 @@ pub(crate) mod tests {
         let mut used = vec![false; previous.len()];
         let mut out = vec![None; current.len()];
         for (i, e) in current.iter().enumerate() {
-            let key = fold(&e.text.text);
+            let key = fold(e.text.text());
             if let Some(j) = (0..previous.len())
                 .find(|&j| {
                     !used[j]
                         && previous[j].dimension == e.dimension
-                        && fold(&previous[j].text.text) == key
+                        && fold(previous[j].text.text()) == key
                 })
                 .or_else(|| {
-                    (0..previous.len()).find(|&j| !used[j] && fold(&previous[j].text.text) == key)
+                    (0..previous.len()).find(|&j| !used[j] && fold(previous[j].text.text()) == key)
                 })
             {
                 used[j] = true;
@@ -696,7 +696,7 @@ pub(crate) mod tests {
             let best = (0..previous.len())
                 .filter(|&j| !used[j])
                 .map(|j| {
-                    let mut s = similarity(&previous[j].text.text, &e.text.text);
+                    let mut s = similarity(previous[j].text.text(), e.text.text());
                     if previous[j].dimension != e.dimension {
                         s -= 0.1;
                     }

@@ -15,7 +15,7 @@
 
 use super::changes::{classify_folded, fold_level, word_diff_html, Change, Classified, Folded};
 use super::PageOut;
-use crate::ladder::model::{AntiPattern, Expectation, Handbook, Level, Track};
+use crate::ladder::model::{AntiPattern, DimensionId, Expectation, Handbook, Level, Track};
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
 use serde_json::{json, Map, Value};
@@ -74,14 +74,14 @@ fn dimension_title(t: &Track, id: Option<&str>) -> Option<String> {
     let id = id?;
     t.dimensions
         .iter()
-        .find(|d| d.id == id)
+        .find(|d| *d.id == *id)
         .map(|d| d.title.clone())
 }
 
 /// Dimension ids of a track in order, with `None` (expectations written
 /// straight under a level) first when any level has such.
-pub fn dimension_order(t: &Track) -> Vec<Option<String>> {
-    let mut out: Vec<Option<String>> = Vec::new();
+pub fn dimension_order(t: &Track) -> Vec<Option<DimensionId>> {
+    let mut out: Vec<Option<DimensionId>> = Vec::new();
     if t.levels
         .iter()
         .flat_map(|l| &l.expectations)
@@ -112,9 +112,9 @@ fn object<const N: usize>(fields: [(&str, Value); N]) -> Value {
 fn expectation_json(e: &Expectation) -> Value {
     json!({
         "id": e.id,
-        "html": e.text.html,
-        "text": e.text.text,
-        "examples": e.examples.iter().map(|x| &x.html).collect::<Vec<_>>(),
+        "html": e.text.html(),
+        "text": e.text.text(),
+        "examples": e.examples.iter().map(|x| x.html()).collect::<Vec<_>>(),
         "line": e.source.line,
         "change": null,
         "diff_html": null,
@@ -126,7 +126,7 @@ fn anti_pattern_json(a: &AntiPattern) -> Value {
         "id": a.id,
         "label": a.label,
         "levels": a.levels,
-        "html": a.text.html,
+        "html": a.text.html(),
     })
 }
 
@@ -141,9 +141,9 @@ fn crumbs(items: &[(&str, &str)]) -> Value {
 /// Expectations of one level grouped by dimension, in the track's order.
 /// `order`: [`dimension_order`] of `t`.
 fn grouped<'a>(
-    order: &[Option<String>],
+    order: &[Option<DimensionId>],
     l: &'a Level,
-) -> Vec<(Option<String>, Vec<&'a Expectation>)> {
+) -> Vec<(Option<DimensionId>, Vec<&'a Expectation>)> {
     order
         .iter()
         .cloned()
@@ -178,7 +178,7 @@ fn page(
 fn level_page(
     hb: &Handbook,
     t: &Track,
-    order: &[Option<String>],
+    order: &[Option<DimensionId>],
     i: usize,
     classes: &[Classified],
     edit_url: Option<&str>,
@@ -250,7 +250,7 @@ fn level_page(
             "label": l.label,
             "heading": heading,
             "roles": role_titles(t, l.number),
-            "summary": l.summary.as_ref().map(|s| s.html.clone()),
+            "summary": l.summary.as_ref().map(|s| s.html()),
         }),
     );
     extra.insert("groups".into(), Value::Array(groups));
@@ -314,14 +314,14 @@ fn level_columns(t: &Track, levels: &[Level]) -> Vec<Value> {
                 "heading": level_heading(t, l),
                 "title": l.title,
                 "url": level_url(t, l.number),
-                "summary": l.summary.as_ref().map(|s| s.html.clone()),
+                "summary": l.summary.as_ref().map(|s| s.html()),
             })
         })
         .collect()
 }
 
 /// Rows of the matrix: one per dimension, a cell per level of `levels`.
-fn matrix_rows(t: &Track, order: &[Option<String>], levels: &[Level]) -> Vec<Value> {
+fn matrix_rows(t: &Track, order: &[Option<DimensionId>], levels: &[Level]) -> Vec<Value> {
     order
         .iter()
         .map(|d| {
@@ -333,7 +333,7 @@ fn matrix_rows(t: &Track, order: &[Option<String>], levels: &[Level]) -> Vec<Val
                         l.expectations
                             .iter()
                             .filter(|e| &e.dimension == d)
-                            .map(|e| json!({"id": e.id, "html": e.text.html, "url": format!("{url}#{}", e.id)}))
+                            .map(|e| json!({"id": e.id, "html": e.text.html(), "url": format!("{url}#{}", e.id)}))
                             .collect(),
                     )
                 })
@@ -358,7 +358,7 @@ fn track_json(t: &Track) -> Value {
         "title": t.title,
         "url": track_url(t),
         "compare_url": compare_url(t),
-        "description": t.description.as_ref().map(|d| d.html.clone()),
+        "description": t.description.as_ref().map(|d| d.html()),
     })
 }
 
@@ -421,7 +421,7 @@ fn window_nav(
 
 /// The track's matrix pages: its overview with the first window of levels
 /// (every level when the track is short), then one page per further window.
-fn track_page(t: &Track, order: &[Option<String>], x: &TrackExtras, k: usize) -> PageOut {
+fn track_page(t: &Track, order: &[Option<DimensionId>], x: &TrackExtras, k: usize) -> PageOut {
     let first = track_url(t);
     let wins = windows(t);
     let (w, label) = &wins[k];
@@ -486,7 +486,7 @@ fn track_page(t: &Track, order: &[Option<String>], x: &TrackExtras, k: usize) ->
 /// against the level below when its `classes` are given.
 fn compare_column(
     t: &Track,
-    order: &[Option<String>],
+    order: &[Option<DimensionId>],
     l: &Level,
     classes: Option<&[Classified]>,
 ) -> Value {
@@ -500,7 +500,7 @@ fn compare_column(
                 .enumerate()
                 .filter(|(_, e)| &e.dimension == d)
                 .map(|(k, e)| {
-                    let mut v = json!({"id": e.id, "html": e.text.html, "examples": e.examples.iter().map(|x| &x.html).collect::<Vec<_>>(), "url": format!("{url}#{}", e.id), "change": null, "diff_html": null});
+                    let mut v = json!({"id": e.id, "html": e.text.html(), "examples": e.examples.iter().map(|x| x.html()).collect::<Vec<_>>(), "url": format!("{url}#{}", e.id), "change": null, "diff_html": null});
                     if let Some(c) = classes {
                         v["change"] = json!(c[k].change);
                         v["diff_html"] = json!(c[k].diff_html);
@@ -522,7 +522,7 @@ fn compare_column(
         ("number", json!(l.number)),
         ("heading", json!(level_heading(t, l))),
         ("url", json!(url)),
-        ("summary", json!(l.summary.as_ref().map(|s| &s.html))),
+        ("summary", json!(l.summary.as_ref().map(|s| s.html()))),
         ("rows", Value::Array(rows)),
         (
             "anti_patterns",
@@ -540,7 +540,12 @@ fn compare_column(
 /// The comparison of level `i` (`b`) with the one below (`a`); `classes`:
 /// `b` classified against `a`. It links to every other comparison of a
 /// track of at most [`WINDOW`] levels, else to the [`WINDOW`] nearest.
-fn pair_page(t: &Track, order: &[Option<String>], i: usize, classes: &[Classified]) -> PageOut {
+fn pair_page(
+    t: &Track,
+    order: &[Option<DimensionId>],
+    i: usize,
+    classes: &[Classified],
+) -> PageOut {
     let (a, b) = (&t.levels[i - 1], &t.levels[i]);
     let near = if t.levels.len() <= WINDOW {
         0..t.levels.len()
@@ -579,7 +584,7 @@ fn pair_page(t: &Track, order: &[Option<String>], i: usize, classes: &[Classifie
 /// `pairs`: the comparisons of neighbouring levels to link to.
 fn compare_data(
     t: &Track,
-    order: &[Option<String>],
+    order: &[Option<DimensionId>],
     columns: Vec<Value>,
     pairs: Vec<Value>,
 ) -> Map<String, Value> {
@@ -613,7 +618,7 @@ fn pairs(t: &Track, upper: std::ops::Range<usize>) -> Vec<Value> {
 /// The comparison index: every level side by side (with a picker of any
 /// two) when the track has at most [`WINDOW`] levels; beyond that, the
 /// list of pre-rendered comparisons of neighbouring levels.
-fn compare_page(t: &Track, order: &[Option<String>]) -> PageOut {
+fn compare_page(t: &Track, order: &[Option<DimensionId>]) -> PageOut {
     let url = compare_url(t);
     let title = format!("Compare levels — {}", t.title);
     let columns = if t.levels.len() <= WINDOW {
@@ -655,7 +660,7 @@ pub fn dimension_classes(t: &Track, mine: &[Classified], i: usize, dim: &str) ->
         l.expectations
             .iter()
             .map(|e| match e.dimension.as_deref() == Some(dim) {
-                true => Folded::new(&e.text.text),
+                true => Folded::new(e.text.text()),
                 false => Folded::default(),
             })
             .collect()
@@ -702,7 +707,7 @@ fn dimension_classes_folded(
     {
         if let (Some(old), Some(d)) = (old, c.diff_html.as_deref()) {
             if in_dim(e) && in_dim(old) {
-                known.insert((&*old.text.text, &*e.text.text), d);
+                known.insert((old.text.text(), e.text.text()), d);
             }
         }
     }
@@ -739,11 +744,8 @@ fn matched_below<'a>(
     below: &'a Level,
     mine: &[Classified],
 ) -> Option<Vec<Option<&'a Expectation>>> {
-    let by_id: FxHashMap<&str, &Expectation> = below
-        .expectations
-        .iter()
-        .map(|e| (e.id.as_str(), e))
-        .collect();
+    let by_id: FxHashMap<&str, &Expectation> =
+        below.expectations.iter().map(|e| (&*e.id, e)).collect();
     if by_id.len() != below.expectations.len() || mine.len() != l.expectations.len() {
         return None;
     }
@@ -795,7 +797,7 @@ fn dimension_page(
                 .iter()
                 .filter(|e| e.dimension.as_deref() == Some(&d.id))
                 .zip(classes.iter())
-                .map(|(e, c)| json!({"id": e.id, "html": e.text.html, "url": format!("{url}#{}", e.id), "change": c.change, "diff_html": c.diff_html}))
+                .map(|(e, c)| json!({"id": e.id, "html": e.text.html(), "url": format!("{url}#{}", e.id), "change": c.change, "diff_html": c.diff_html}))
                 .collect();
             object([
                 ("number", json!(l.number)),
@@ -842,11 +844,11 @@ pub fn skill_json(s: &crate::ladder::model::Skill) -> Value {
         "id": s.id,
         "title": s.title,
         "shape": s.shape,
-        "description": s.description.as_ref().map(|d| d.html.clone()),
+        "description": s.description.as_ref().map(|d| d.html()),
         "scale": s.scale.iter().map(|m| json!({
             "number": m.number,
             "title": m.title,
-            "description": m.description.as_ref().map(|d| d.html.clone()),
+            "description": m.description.as_ref().map(|d| d.html()),
         })).collect::<Vec<_>>(),
         "target": s.target,
         "anti_patterns": s.anti_patterns.iter().map(anti_pattern_json).collect::<Vec<_>>(),
@@ -870,7 +872,7 @@ pub fn cross_level_page(
     hb: &Handbook,
     n: u32,
     numbers: &[u32],
-    orders: &[Vec<Option<String>>],
+    orders: &[Vec<Option<DimensionId>>],
 ) -> PageOut {
     let url = cross_level_url(n);
     let title = format!("Level {n} in every track");
@@ -1139,7 +1141,7 @@ fn classify_level_folded(
 pub fn plan_track_page(
     hb: &Handbook,
     t: &Track,
-    order: &[Option<String>],
+    order: &[Option<DimensionId>],
     x: &TrackExtras,
     p: TrackPage,
     classes: &Classes,
@@ -1228,19 +1230,23 @@ pub fn rebase_media(hb: &Handbook) -> Option<Handbook> {
         let t = Arc::make_mut(t);
         let file = t.source.file.clone();
         if let Some(d) = t.description.as_mut() {
-            d.html = rebase_html(&d.html, &file).into();
+            *d = d.with_html(&rebase_html(d.html(), &file));
         }
         for a in &mut t.anti_patterns {
-            a.text.html = rebase_html(&a.text.html, &a.source.file).into();
+            a.text = a
+                .text
+                .with_html(&rebase_html(a.text.html(), &a.source.file));
         }
         for l in &mut t.levels {
             if let Some(s) = l.summary.as_mut() {
-                s.html = rebase_html(&s.html, &l.source.file).into();
+                *s = s.with_html(&rebase_html(s.html(), &l.source.file));
             }
             for e in &mut l.expectations {
-                e.text.html = rebase_html(&e.text.html, &e.source.file).into();
-                for x in &mut e.examples {
-                    x.html = rebase_html(&x.html, &e.source.file).into();
+                e.text = e
+                    .text
+                    .with_html(&rebase_html(e.text.html(), &e.source.file));
+                for x in e.examples.iter_mut() {
+                    *x = x.with_html(&rebase_html(x.html(), &e.source.file));
                 }
             }
         }
@@ -1250,7 +1256,7 @@ pub fn rebase_media(hb: &Handbook) -> Option<Handbook> {
 
 /// Whether any text of `t` may hold a media path ([`rebase_media`]).
 pub fn has_media(t: &Track) -> bool {
-    let has = |r: &crate::ladder::model::Rich| r.html.contains("src");
+    let has = |r: &crate::ladder::model::Rich| r.html().contains("src");
     t.description.as_ref().is_some_and(has)
         || t.anti_patterns.iter().any(|a| has(&a.text))
         || t.levels.iter().any(|l| {
@@ -1319,7 +1325,7 @@ mod tests {
     fn exp(id: &str, dim: Option<&str>, text: &str) -> Expectation {
         Expectation {
             id: id.into(),
-            dimension: dim.map(String::from),
+            dimension: dim.map(DimensionId::from),
             text: Rich::from_markdown(text),
             ..Expectation::default()
         }
@@ -1418,7 +1424,7 @@ mod tests {
                 dimensions: dims
                     .iter()
                     .map(|d| Dimension {
-                        id: d.to_string(),
+                        id: (*d).into(),
                         title: d.to_uppercase(),
                     })
                     .collect(),
@@ -1458,7 +1464,7 @@ mod tests {
                         // other dimensions.
                         let crossing = t.levels[i].expectations.iter().zip(&mine).any(|(e, c)| {
                             t.levels[i - 1].expectations.iter().any(|b| {
-                                Some(b.id.as_str()) == c.previous_id.as_deref()
+                                Some(&*b.id) == c.previous_id.as_deref()
                                     && b.dimension != e.dimension
                             })
                         });
