@@ -109,15 +109,16 @@ fn object<const N: usize>(fields: [(&str, Value); N]) -> Value {
     )
 }
 
-fn expectation_json(e: &Expectation) -> Value {
+/// An expectation on its level page, with its change from the level below.
+fn expectation_json(e: &Expectation, c: &Classified) -> Value {
     json!({
         "id": e.id,
         "html": e.text.html(),
         "text": e.text.text(),
         "examples": e.examples.iter().map(|x| x.html()).collect::<Vec<_>>(),
         "line": e.source.line,
-        "change": null,
-        "diff_html": null,
+        "change": c.change,
+        "diff_html": c.diff_html,
     })
 }
 
@@ -203,9 +204,7 @@ fn level_page(
         let mut shown = Vec::new();
         for e in items {
             let c = class_of(e);
-            let mut v = expectation_json(e);
-            v["change"] = json!(c.change);
-            v["diff_html"] = json!(c.diff_html);
+            let mut v = expectation_json(e, c);
             if c.change == Change::Unchanged {
                 v["dimension"] = json!(title);
                 unchanged.push(v);
@@ -500,12 +499,8 @@ fn compare_column(
                 .enumerate()
                 .filter(|(_, e)| &e.dimension == d)
                 .map(|(k, e)| {
-                    let mut v = json!({"id": e.id, "html": e.text.html(), "examples": e.examples.iter().map(|x| x.html()).collect::<Vec<_>>(), "url": format!("{url}#{}", e.id), "change": null, "diff_html": null});
-                    if let Some(c) = classes {
-                        v["change"] = json!(c[k].change);
-                        v["diff_html"] = json!(c[k].diff_html);
-                    }
-                    v
+                    let c = classes.map(|c| &c[k]);
+                    json!({"id": e.id, "html": e.text.html(), "examples": e.examples.iter().map(|x| x.html()).collect::<Vec<_>>(), "url": format!("{url}#{}", e.id), "change": c.map(|c| c.change), "diff_html": c.and_then(|c| c.diff_html.as_deref())})
                 })
                 .collect();
             object([
