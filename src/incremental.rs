@@ -1630,7 +1630,7 @@ fn write(
             to_write.extend(
                 files
                     .iter()
-                    .filter(|(u, _)| hashes.get(u).map_or(true, |h| old.get(u) != Some(h))),
+                    .filter(|(u, _)| hashes.get(u).is_none_or(|h| old.get(u) != Some(h))),
             );
             let written = crate::write_files(&out, &to_write)?;
             // Nothing is removed where this build put a file.

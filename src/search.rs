@@ -600,7 +600,7 @@ fn write_blocks<'a, E: Send>(
         buf.extend(block.into_owned());
         let cut = (1..buf.len())
             .rev()
-            .find(|&j| ids[at + j] % CHUNK == 0)
+            .find(|&j| ids[at + j].is_multiple_of(CHUNK))
             .unwrap_or(0);
         write_chunks(
             &buf[..cut],
@@ -628,7 +628,7 @@ fn write_chunks<E: Send>(
     let mut slices: Vec<(usize, usize, usize)> = Vec::new();
     let mut from = 0;
     for i in 1..=docs.len() {
-        if i == docs.len() || ids[i] % CHUNK == 0 {
+        if i == docs.len() || ids[i].is_multiple_of(CHUNK) {
             slices.push((ids[from] / CHUNK, from, i));
             from = i;
         }

@@ -191,7 +191,7 @@ fn payload(files: &[(String, String)], name: &str) -> serde_json::Value {
 fn runs(v: &serde_json::Value) -> Vec<serde_json::Value> {
     let a = v.as_array().unwrap();
     a.chunks(2)
-        .flat_map(|p| std::iter::repeat(p[1].clone()).take(p[0].as_u64().unwrap() as usize))
+        .flat_map(|p| std::iter::repeat_n(p[1].clone(), p[0].as_u64().unwrap() as usize))
         .collect()
 }
 

@@ -646,7 +646,7 @@ mod tests {
             let src: String = (0..n)
                 .map(|k| {
                     let r = (seed >> (k * 5 % 55)) as usize;
-                    if r % 3 == 0 {
+                    if r.is_multiple_of(3) {
                         pieces[r / 3 % pieces.len()]
                     } else {
                         ["Ships", " ", "x"][r % 3]
