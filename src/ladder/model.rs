@@ -11,9 +11,9 @@
 //! ```
 //!
 //! Text the author wrote is kept three ways in a [`Rich`]: the source as
-//! written (markdown with inline HTML, re-rendered by the site with its
-//! links resolved), HTML, and plain text (for search, diffs and ids), all
-//! in one shared string.
+//! written (markdown with inline HTML, given by `rungs export`), HTML (the
+//! site rewrites its links and media paths in it, [`Rich::with_html`]),
+//! and plain text (for search, diffs and ids), all in one shared string.
 
 use serde::Serialize;
 use std::sync::Arc;
