@@ -1,5 +1,6 @@
 //! Rendering one page: a level page of a ladder through the default
-//! theme's `level.html`, and the markdown of one level document to HTML.
+//! theme's `level.html` (natively, as builds do, and by Tera), and the
+//! markdown of one level document to HTML.
 //!
 //!     cargo bench --bench render
 //!
@@ -9,7 +10,7 @@
 
 mod common;
 
-use criterion::{criterion_group, criterion_main, Criterion};
+use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
 use rungs::diagnostics::Diagnostics;
 use std::hint::black_box;
 use std::sync::Mutex;
@@ -19,12 +20,12 @@ fn context(
     p: &common::Planned,
     renderer: &rungs::render::Renderer,
     page: &rungs::site::PageOut,
-) -> tera::Context {
+) -> rungs::render::PageContext {
     let c = &p.layout.config;
-    let mut ctx = tera::Context::new();
+    let mut ctx = rungs::render::PageContext::new();
     ctx.insert(
-        "site",
-        &serde_json::json!({
+        "site".into(),
+        serde_json::json!({
             "title": c.title,
             "description": c.description,
             "language": c.language,
@@ -32,12 +33,15 @@ fn context(
             "base_url": c.base_url_normalised(),
         }),
     );
-    ctx.insert("assets", &renderer.asset_urls());
-    ctx.insert("nav", &p.site.nav);
-    ctx.insert("rungs_version", env!("CARGO_PKG_VERSION"));
-    ctx.insert("root", &rungs::site::urls::root_prefix(&page.url));
+    ctx.insert("assets".into(), serde_json::json!(renderer.asset_urls()));
+    ctx.insert("nav".into(), serde_json::json!(p.site.nav));
+    ctx.insert("rungs_version".into(), env!("CARGO_PKG_VERSION").into());
+    ctx.insert(
+        "root".into(),
+        rungs::site::urls::root_prefix(&page.url).into(),
+    );
     for (k, v) in &page.data {
-        ctx.insert(k.as_str(), v);
+        ctx.insert(k.clone(), v.clone());
     }
     ctx
 }
@@ -50,7 +54,10 @@ fn render(c: &mut Criterion) {
             &p.layout.config.theme,
         )
         .expect("theme");
-        let renderer = rungs::render::Renderer::new(theme).expect("renderer");
+        let renderer = rungs::render::Renderer::new(theme.clone()).expect("renderer");
+        let tera = rungs::render::Renderer::new(theme)
+            .expect("renderer")
+            .without_native();
 
         // The middle level page of the site.
         let levels: Vec<_> = p
@@ -61,9 +68,16 @@ fn render(c: &mut Criterion) {
             .collect();
         let page = levels[levels.len() / 2];
         let ctx = context(&p, &renderer, page);
-        group.bench_function(format!("level_page/{}", p.name), |b| {
-            b.iter(|| black_box(renderer.render(black_box(page.template), &ctx).unwrap()))
-        });
+        // The context is copied outside the timing (a build moves it in).
+        for (how, r) in [("native", &renderer), ("tera", &tera)] {
+            group.bench_function(format!("level_page/{how}/{}", p.name), |b| {
+                b.iter_batched(
+                    || ctx.clone(),
+                    |ctx| black_box(r.render(black_box(page.template), ctx).unwrap()),
+                    BatchSize::SmallInput,
+                )
+            });
+        }
 
         // The markdown of the largest document that holds a track.
         let doc = p

@@ -1210,7 +1210,7 @@ fn build_steps(
                   key: u64|
      -> Result<Done> {
         let ctx = crate::page_context(&base, &url, data, canonical_base.as_deref());
-        let html = renderer.render(template, &ctx)?.into_bytes();
+        let html = renderer.render(template, ctx)?.into_bytes();
         let hash = content_hash(&html);
         let html = match &staging {
             Some(staging) => {

@@ -317,7 +317,7 @@ fn page_context(
     url: &str,
     data: serde_json::Map<String, serde_json::Value>,
     canonical_base: Option<&str>,
-) -> tera::Context {
+) -> render::PageContext {
     let mut ctx = base.clone();
     ctx.insert("root".into(), page_root(url, canonical_base).into());
     if let Some(b) = canonical_base {
@@ -327,7 +327,7 @@ fn page_context(
         );
     }
     ctx.extend(data);
-    tera::Context::from_value(serde_json::Value::Object(ctx)).expect("an object is a context")
+    ctx
 }
 
 /// The way from the page at `url` to the site root (absolute for the 404
@@ -390,8 +390,7 @@ fn render_site(
                 });
                 // The page's data moves into the context (no copy).
                 let ctx = page_context(&base, &p.url, p.data, canonical_base.as_deref());
-                let html = renderer.render(p.template, &ctx)?;
-                drop(ctx);
+                let html = renderer.render(p.template, ctx)?;
                 match stream {
                     Some(staging) => {
                         staging.write(&p.url, html.as_bytes())?;
@@ -796,4 +795,137 @@ fn mem_lap(step: &str) {
         field("VmRSS:"),
         field("VmHWM:")
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Renders `opts`' site natively and by Tera alone and checks that
+    /// every file is the same; returns how many pages were native.
+    fn native_matches_tera(opts: &BuildOptions) -> usize {
+        let mut native = None;
+        let Ok(a) = render_site(opts, Some(&mut native), None) else {
+            return 0; // a site that does not build (tested elsewhere)
+        };
+        let (theme, r) = native.expect("the renderer is kept");
+        let pages = r.native_pages();
+        let tera = render::Renderer::new(theme.clone())
+            .unwrap()
+            .without_native();
+        let mut slot = Some((theme, std::sync::Arc::new(tera)));
+        let b = render_site(opts, Some(&mut slot), None).expect("builds by Tera too");
+        assert_eq!(slot.unwrap().1.native_pages(), 0);
+        let bytes = |site: RenderedSite| {
+            let mut files: Vec<(String, Vec<u8>)> = site
+                .files
+                .into_iter()
+                .filter_map(|(u, f)| match f {
+                    OutFile::Bytes(b) => Some((u, b)),
+                    OutFile::Copy(_) => None,
+                })
+                .collect();
+            files.sort();
+            files
+        };
+        let (a, b) = (bytes(a), bytes(b));
+        assert_eq!(a.len(), b.len(), "{}", opts.path.display());
+        for ((u, x), (v, y)) in a.iter().zip(&b) {
+            assert_eq!(u, v);
+            if x != y {
+                let (x, y) = (String::from_utf8_lossy(x), String::from_utf8_lossy(y));
+                let at = x.bytes().zip(y.bytes()).take_while(|(p, q)| p == q).count();
+                let from = at.saturating_sub(200);
+                panic!(
+                    "{}: {u} differs at byte {at}\n--- native\n{}\n--- tera\n{}",
+                    opts.path.display(),
+                    x.get(from..(at + 200).min(x.len())).unwrap_or(&x),
+                    y.get(from..(at + 200).min(y.len())).unwrap_or(&y),
+                );
+            }
+        }
+        pages
+    }
+
+    fn opts(path: PathBuf, base_url: Option<&str>) -> BuildOptions {
+        BuildOptions {
+            path,
+            out: None,
+            base_url: base_url.map(str::to_string),
+        }
+    }
+
+    /// The default theme's ladder pages rendered without Tera are the
+    /// bytes Tera renders from the templates: on the example handbook
+    /// (also under a base URL), every fixture, the seeds when present,
+    /// and a long generated track (windows, roles, anti-patterns,
+    /// examples, notes).
+    #[test]
+    fn native_templates_match_tera() {
+        let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let mut sites = vec![
+            opts(repo.to_path_buf(), None),
+            opts(repo.to_path_buf(), Some("https://example.com/hb/")),
+        ];
+        for entry in std::fs::read_dir(repo.join("tests/fixtures")).unwrap() {
+            sites.push(opts(entry.unwrap().path(), None));
+        }
+        let seeds = repo.join("../shared/seeds");
+        if seeds.is_dir() {
+            sites.push(opts(seeds, None));
+        }
+        let long = long_track();
+        sites.push(opts(long.path().to_path_buf(), None));
+        let pages: Vec<usize> = sites.iter().map(native_matches_tera).collect();
+        // The example's copy of the default theme counts as built in.
+        assert!(pages[0] > 50 && pages[1] == pages[0], "{pages:?}");
+        let all: usize = pages.iter().sum();
+        assert!(all > 600, "only {all} pages were rendered natively");
+        // The long track alone has every kind of native page.
+        assert!(native_matches_tera(&opts(long.path().to_path_buf(), None)) > 60);
+    }
+
+    /// A site of one 30-level track with roles, anti-patterns, examples,
+    /// unchanged and reworded expectations and notes, and a second track.
+    fn long_track() -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        let write = |rel: &str, text: &str| {
+            let p = dir.path().join(rel);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, text).unwrap();
+        };
+        write(
+            "rungs.yml",
+            "title: Long <Ladder>\ndescription: \"Levels & more\"\nrepository: https://example.com/repo\nedit_url: https://example.com/edit/\n",
+        );
+        for track in ["backend", "frontend"] {
+            let mut doc = format!("# {track} ladder\n\nA track of \"many\" levels.\n\n");
+            for n in 1..=30 {
+                doc.push_str(&format!("## Level {n}: Engineer {}\n\n", n / 10 + 1));
+                if n % 7 == 0 {
+                    doc.push_str("Nothing new here.\n\n");
+                    continue;
+                }
+                for (d, dim) in ["Delivery", "People & <Care>"].iter().enumerate() {
+                    doc.push_str(&format!("### {dim}\n\n"));
+                    for k in 0..3 {
+                        let v = if k == 0 { 0 } else { n / (k + 1) };
+                        doc.push_str(&format!(
+                            "- Expectation {d}.{k} at stage {v}: ships *work* of scope {v}.\n"
+                        ));
+                    }
+                    if n % 4 == 0 {
+                        doc.push_str("  - For example: a `tool` at stage 4.\n");
+                    }
+                    doc.push('\n');
+                }
+                if n % 5 == 0 {
+                    doc.push_str("### Anti-patterns\n\n- Hoards the work at this level.\n\n");
+                }
+            }
+            doc.push_str("## Notes\n\nPromotion is a <b>conversation</b>.\n");
+            write(&format!("content/{track}.md"), &doc);
+        }
+        dir
+    }
 }

@@ -2,6 +2,7 @@
 
 pub mod highlight;
 pub mod markdown;
+pub mod native;
 pub mod theme;
 
 use crate::diagnostics::{Diagnostic, Error, Result};
@@ -23,7 +24,16 @@ pub struct Renderer {
     origins: BTreeMap<String, (Origin, String)>,
     /// Static files by their name in the theme (`style.css`).
     pub assets: BTreeMap<String, Asset>,
+    /// The built-in templates rendered without Tera.
+    native: native::Native,
+    /// How many pages [`native`] rendered (the equivalence test checks
+    /// that it rendered some).
+    native_pages: std::sync::atomic::AtomicUsize,
 }
+
+/// A page's template context: the fields templates read (`page`, `site`,
+/// `root`, ...).
+pub type PageContext = serde_json::Map<String, serde_json::Value>;
 
 /// FNV-1a, for stable asset fingerprints.
 pub fn fingerprint(bytes: &[u8]) -> String {
@@ -43,6 +53,7 @@ impl Renderer {
         // and quoted attributes; not `/` as Tera's own does (`&#x2F;`),
         // which made every relative link two and a half times as long.
         tera.set_escape_fn(highlight::escape_html);
+        let native = native::Native::for_theme(&files);
         let mut origins = BTreeMap::new();
         let list: Vec<(String, String)> = files
             .templates
@@ -69,6 +80,8 @@ impl Renderer {
             tera,
             origins,
             assets,
+            native,
+            native_pages: Default::default(),
         })
     }
 
@@ -84,9 +97,35 @@ impl Renderer {
         self.origins.contains_key(name)
     }
 
-    pub fn render(&self, template: &str, ctx: &tera::Context) -> Result<String> {
+    /// The page of `template` for `ctx`: the default theme's ladder pages
+    /// are rendered natively ([`native`]), the rest by Tera.
+    pub fn render(&self, template: &str, ctx: PageContext) -> Result<String> {
+        if let Some(html) = self.native.render(template, &ctx) {
+            self.native_pages
+                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            return Ok(html);
+        }
+        self.render_with_tera(template, ctx)
+    }
+
+    /// This renderer with Tera for every template (to check [`native`]
+    /// against).
+    pub fn without_native(mut self) -> Renderer {
+        self.native = native::Native::default();
+        self
+    }
+
+    /// How many pages were rendered without Tera so far.
+    pub fn native_pages(&self) -> usize {
+        self.native_pages.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// [`Renderer::render`] by Tera alone.
+    fn render_with_tera(&self, template: &str, ctx: PageContext) -> Result<String> {
+        let ctx = tera::Context::from_value(serde_json::Value::Object(ctx))
+            .expect("an object is a context");
         self.tera
-            .render(template, ctx)
+            .render(template, &ctx)
             .map_err(|e| template_error(&e, &self.origins))
     }
 }
@@ -217,10 +256,10 @@ mod tests {
             ("{{ x }}".into(), Origin::Site("t/page.html".into())),
         );
         let r = Renderer::new(files).unwrap();
-        let mut ctx = tera::Context::new();
-        ctx.insert("x", "</a href='x/y'> & \"é\"");
+        let mut ctx = PageContext::new();
+        ctx.insert("x".into(), "</a href='x/y'> & \"é\"".into());
         assert_eq!(
-            r.render("page.html", &ctx).unwrap(),
+            r.render("page.html", ctx).unwrap(),
             "&lt;/a href=&#39;x/y&#39;&gt; &amp; &quot;é&quot;"
         );
     }

@@ -1563,17 +1563,17 @@ mod tests {
         pages
             .iter()
             .map(|p| {
-                let mut ctx = tera::Context::new();
-                ctx.insert("site", &json!({"title": "T", "language": "en"}));
-                ctx.insert("assets", &renderer.asset_urls());
-                ctx.insert("nav", &Vec::<Value>::new());
-                ctx.insert("rungs_version", "test");
-                ctx.insert("root", &crate::site::urls::root_prefix(&p.url));
+                let mut ctx = Map::new();
+                ctx.insert("site".into(), json!({"title": "T", "language": "en"}));
+                ctx.insert("assets".into(), json!(renderer.asset_urls()));
+                ctx.insert("nav".into(), json!([]));
+                ctx.insert("rungs_version".into(), "test".into());
+                ctx.insert("root".into(), crate::site::urls::root_prefix(&p.url).into());
                 for (k, v) in &p.data {
-                    ctx.insert(k.as_str(), v);
+                    ctx.insert(k.clone(), v.clone());
                 }
                 let html = renderer
-                    .render(p.template, &ctx)
+                    .render(p.template, ctx)
                     .unwrap_or_else(|e| panic!("{}: {e}", p.url));
                 (p.url.clone(), html)
             })
