@@ -340,6 +340,9 @@ pub struct Memo {
     /// with them, so the address is not reused while they are known).
     track_hashes: Shared<usize, (Arc<Track>, Arc<TrackHashes>)>,
     classes: Shared<u64, Arc<Vec<crate::site::changes::Classified>>>,
+    /// Tracks with their paths rebased ([`ladder_pages::rebase_track`]),
+    /// by the track's hashes and the link map's.
+    rebased: Shared<u64, Arc<Track>>,
     copies: Mutex<HashMap<PathBuf, FileEntry<(usize, u64)>>>,
     /// The link map of the build under way: its address and hash.
     links: Mutex<Option<(usize, u64)>>,
@@ -463,6 +466,7 @@ impl Memo {
         self.track_lists.lock().unwrap().turn(good);
         self.track_hashes.lock().unwrap().turn(good);
         self.classes.lock().unwrap().turn(good);
+        self.rebased.lock().unwrap().turn(good);
     }
 
     /// What changed before the next build: `changed` (see
@@ -845,7 +849,7 @@ impl PlanSteps for Memo {
     fn ladder_pages(
         &self,
         hb: &crate::ladder::model::Handbook,
-        extras: &[ladder_pages::TrackExtras],
+        extras: &ladder_pages::LadderExtras,
     ) -> Vec<PageOut> {
         ladder_pages::plan(hb, extras)
     }
@@ -857,15 +861,44 @@ impl Memo {
     fn ladder_plans(
         &self,
         hb: &crate::ladder::model::Handbook,
-        extras: &[ladder_pages::TrackExtras],
+        extras: &ladder_pages::LadderExtras,
         early: Option<&Early<'_>>,
     ) -> LadderPlan {
-        // Media paths rebased for every page: planned afresh.
         let hashes: Vec<Arc<TrackHashes>> =
             hb.tracks.par_iter().map(|t| self.track_hashes(t)).collect();
-        if hashes.iter().any(|h| h.media) {
-            return LadderPlan::Fresh(ladder_pages::plan(hb, extras));
-        }
+        // Tracks whose texts link to or show files plan from a copy with
+        // those paths rebased (remembered under the track and the link
+        // map); their pages depend on the link map too.
+        let links_key = hashes
+            .iter()
+            .any(|h| h.paths)
+            .then(|| self.links_hash(&extras.links));
+        let rebased;
+        let hb = match links_key {
+            None => hb,
+            Some(lk) => {
+                rebased = crate::ladder::model::Handbook {
+                    schema_version: hb.schema_version,
+                    // Ladder pages read only the tracks.
+                    tracks: hb
+                        .tracks
+                        .iter()
+                        .zip(&hashes)
+                        .map(|(t, h)| match h.paths {
+                            true => {
+                                memoised(&self.rebased, hash_of(&(h.whole, &h.levels, lk)), &|| {
+                                    ladder_pages::rebase_track(t, &extras.links)
+                                })
+                            }
+                            false => Arc::clone(t),
+                        })
+                        .collect(),
+                    skills: Vec::new(),
+                    pages: Vec::new(),
+                };
+                &rebased
+            }
+        };
         // Per track: what every page reads of the track (all but its
         // levels; the levels' numbers and headings), each level's hash, and
         // what level pages read of the other tracks (the same level there:
@@ -876,7 +909,7 @@ impl Memo {
             .par_iter()
             .enumerate()
             .map(|(ti, t)| {
-                let x = extras.get(ti).unwrap_or(&none);
+                let x = extras.tracks.get(ti).unwrap_or(&none);
                 let h = &hashes[ti];
                 let rest: Vec<u64> = hashes
                     .iter()
@@ -887,6 +920,7 @@ impl Memo {
                 let rest = hash_of(&rest);
                 let track_key = hash_of(&(
                     h.whole,
+                    h.paths.then_some(links_key),
                     h.headings,
                     &x.notes_html,
                     &x.source_url,
@@ -963,7 +997,7 @@ impl Memo {
                         Some((h.whole, h.levels[i]))
                     })
                     .collect();
-                let key = hash_of(&("cross", n, numbers_key, columns));
+                let key = hash_of(&("cross", n, numbers_key, columns, links_key));
                 self.planned(key, early, || {
                     let orders = orders
                         .get_or_init(|| hashes.iter().map(|h| h.order.clone()).collect::<Vec<_>>());
@@ -971,16 +1005,12 @@ impl Memo {
                 })
             })
             .collect();
-        LadderPlan::Remembered(per_track.into_iter().flatten().chain(cross).collect())
+        LadderPlan(per_track.into_iter().flatten().chain(cross).collect())
     }
 }
 
-/// The ladder pages of a build: planned afresh, with their data, or
-/// through the memo.
-enum LadderPlan {
-    Fresh(Vec<PageOut>),
-    Remembered(Vec<Planned>),
-}
+/// The ladder pages of a build, planned through the memo.
+struct LadderPlan(Vec<Planned>);
 
 /// What the ladder pages read of one track.
 struct TrackHashes {
@@ -992,9 +1022,9 @@ struct TrackHashes {
     headings: u64,
     /// What other tracks' level pages read of it.
     seen_from_others: u64,
-    /// Whether its texts may hold media paths
-    /// ([`ladder_pages::has_media`]).
-    media: bool,
+    /// Whether its texts may hold paths to rebase
+    /// ([`ladder_pages::has_paths`]).
+    paths: bool,
     /// Its [`ladder_pages::dimension_order`].
     order: Vec<Option<crate::ladder::model::DimensionId>>,
 }
@@ -1032,7 +1062,7 @@ fn track_hashes(t: &crate::ladder::model::Track) -> TrackHashes {
         levels,
         headings: hash_of(&headings),
         seen_from_others: hash_of(&(&t.id, &t.title, headings)),
-        media: ladder_pages::has_media(t),
+        paths: ladder_pages::has_paths(t),
         order: ladder_pages::dimension_order(t),
     }
 }
@@ -1276,13 +1306,7 @@ fn build_steps(
         _ => Item::Own(p, None),
     };
     let mut items: Vec<Item<'_>> = own.into_iter().map(own_item).collect();
-    let (plans, mut fresh): (Vec<TrackPlan>, Vec<_>) = match ladder {
-        LadderPlan::Fresh(pages) => {
-            items.extend(pages.into_iter().map(|p| Item::Own(p, None)));
-            (Vec::new(), Vec::new())
-        }
-        LadderPlan::Remembered(plans) => plans.into_iter().unzip(),
-    };
+    let (plans, mut fresh): (Vec<TrackPlan>, Vec<_>) = ladder.0.into_iter().unzip();
     // The plans made now, which the memo holds without their data.
     let planned_now: Vec<usize> = plans
         .iter()

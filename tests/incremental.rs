@@ -492,3 +492,52 @@ fn edits_of_long_tracks(mut b: Bench) {
     );
     b.check("edit a track's notes");
 }
+
+#[test]
+fn links_in_ladder_texts_follow_edits() {
+    links_in_ladder_texts(Bench::new());
+}
+
+#[test]
+fn links_in_ladder_texts_follow_edits_when_told_what_changed() {
+    links_in_ladder_texts(Bench::told());
+}
+
+fn links_in_ladder_texts(mut b: Bench) {
+    // A ladder text's links lead to pages that a rename of the target
+    // moves: the ladder pages must follow though the ladder did not change.
+    b.write("rungs.yml", CONFIG);
+    b.write(
+        "content/ladders/backend.md",
+        "# Backend\n\n## Level 1\n\n- Reads the [design guide](../guides/design.md#use).\n\n## Level 2\n\n- Writes designs like the [design guide](../guides/design.md) says, drawn like ![flow](img/flow.png).\n",
+    );
+    b.write(
+        "content/ladders/frontend.md",
+        "# Frontend\n\n## Level 1\n\n- Builds components.\n\n## Level 2\n\n- Builds systems.\n",
+    );
+    b.write("content/ladders/img/flow.png", "PNG");
+    b.write(
+        "content/guides/design.md",
+        "# Design guide\n\n## Use\n\nIt.\n",
+    );
+    b.check("first build");
+    b.write(
+        "content/guides/design.md",
+        "---\nslug: designing\n---\n\n# Design guide\n\n## Use\n\nIt.\n",
+    );
+    b.check("the linked page moves");
+    b.rename("content/guides/design.md", "content/guides/design-guide.md");
+    b.check("the linked file goes: the link is broken");
+    b.replace(
+        "content/ladders/backend.md",
+        "../guides/design.md#use",
+        "../guides/design-guide.md#use",
+    );
+    b.check("the link follows it");
+    b.replace(
+        "content/ladders/frontend.md",
+        "Builds systems.",
+        "Builds systems from the [design guide](../guides/design-guide.md).",
+    );
+    b.check("another track links");
+}

@@ -228,3 +228,69 @@ fn session_rebuilds_write_only_what_changed() {
     let a2 = std::fs::read_to_string(out.path().join("public/a/index.html")).unwrap();
     assert_eq!(a, a2);
 }
+
+/// A link or image written in a ladder's text leads where it leads from
+/// its document, on every ladder page that shows the text (level,
+/// comparison, dimension, matrix, cross-track), in a cold build and after
+/// an edit under `rungs serve`'s incremental builds.
+#[test]
+fn links_in_ladder_texts_resolve_on_every_ladder_page() {
+    let ladder = |extra: &str| {
+        format!(
+            "# Backend\n\n## Level 1\n\n### Delivery\n\n- Ships small changes.\n- Follows the [design guide](../guides/design.md#template) and the [guides](../guides/).\n\n## Level 2\n\n### Delivery\n\n- Ships small changes safely.\n- Writes designs with the [design guide](../guides/design.md#template), drawn like ![flow](img/flow.png).{extra}\n"
+        )
+    };
+    let dir = site(&[
+        ("rungs.yml", "title: Links\n"),
+        ("content/ladders/backend.md", &ladder("")),
+        (
+            "content/ladders/frontend.md",
+            "# Frontend\n\n## Level 1\n\n- Reads the [design guide](../guides/design.md).\n\n## Level 2\n\n- Builds components.\n",
+        ),
+        ("content/ladders/img/flow.png", "PNG"),
+        ("content/guides/_index.md", "# Guides\n\nHow we work.\n"),
+        (
+            "content/guides/design.md",
+            "# Design guide\n\n## Template\n\nUse it.\n",
+        ),
+    ]);
+    let out = tempfile::tempdir().unwrap();
+    build(dir.path(), out.path());
+    let broken = broken_links(out.path());
+    assert!(broken.is_empty(), "broken links:\n{}", broken.join("\n"));
+    let hrefs = |rel: &str| -> Vec<String> {
+        let doc = page(out.path(), rel);
+        let sel = scraper::Selector::parse("main a[href], main img[src]").unwrap();
+        doc.select(&sel)
+            .filter_map(|e| e.value().attr("href").or(e.value().attr("src")))
+            .map(String::from)
+            .collect()
+    };
+    let level = hrefs("tracks/backend/level-2/index.html");
+    assert!(
+        level.contains(&"../../../guides/design/index.html#template".to_string()),
+        "{level:?}"
+    );
+    assert!(
+        level.contains(&"../../../ladders/img/flow.png".to_string()),
+        "{level:?}"
+    );
+    for rel in [
+        "tracks/backend/compare/1-2/index.html",
+        "tracks/backend/index.html",
+        "levels/2/index.html",
+    ] {
+        assert!(
+            hrefs(rel)
+                .iter()
+                .any(|h| h.ends_with("guides/design/index.html#template")),
+            "{rel}: {:?}",
+            hrefs(rel)
+        );
+    }
+    let guides = hrefs("tracks/backend/level-1/index.html");
+    assert!(
+        guides.contains(&"../../../guides/index.html".to_string()),
+        "{guides:?}"
+    );
+}

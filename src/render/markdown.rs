@@ -210,24 +210,35 @@ fn alert(kind: BlockQuoteKind) -> (&'static str, &'static str) {
 /// keeps a value): images in HTML written into markdown (`<img>`,
 /// `<picture><source srcset>`) move with the page like markdown images.
 pub fn rewrite_media_attrs(html: &str, f: &dyn Fn(&str) -> Option<String>) -> String {
+    rewrite_attrs(html, &["srcset", "src"], &|_, u| f(u))
+}
+
+/// Rewrite the `href`, `src` and `srcset` values of HTML with `f`, given
+/// the attribute's name (lowercase) and one URL (`None` keeps it).
+pub fn rewrite_url_attrs(html: &str, f: &dyn Fn(&str, &str) -> Option<String>) -> String {
+    rewrite_attrs(html, &["href", "srcset", "src"], f)
+}
+
+/// Rewrite the quoted values of the attributes `names` (lowercase; a
+/// `srcset` is a list of URLs, each with its size) with `f`.
+fn rewrite_attrs(html: &str, names: &[&str], f: &dyn Fn(&str, &str) -> Option<String>) -> String {
     let lower = html.to_ascii_lowercase();
     let mut out = String::with_capacity(html.len());
     let mut at = 0;
     let mut i = 0;
-    while let Some(p) = lower[i..].find("src") {
-        let start = i + p;
-        i = start + 3;
-        let is_set = lower[i..].starts_with("set");
-        let name_end = if is_set { i + 3 } else { i };
-        let before = lower[..start].chars().next_back();
-        if !before.is_some_and(char::is_whitespace) {
-            continue;
-        }
-        let rest = &lower[name_end..];
-        let Some(eq) = rest.strip_prefix('=') else {
+    // Each attribute name starts after whitespace.
+    while let Some(p) = lower[i..].find(|c: char| c.is_whitespace()) {
+        let ws = i + p;
+        let start = ws + lower[ws..].chars().next().map_or(1, char::len_utf8);
+        i = start;
+        let Some(name) = names
+            .iter()
+            .find(|n| lower[start..].starts_with(**n) && lower[start + n.len()..].starts_with('='))
+        else {
             continue;
         };
-        let q = eq.chars().next();
+        let name_end = start + name.len();
+        let q = lower[name_end + 1..].chars().next();
         let (vstart, vend) = match q {
             Some(c @ ('"' | '\'')) => {
                 let vs = name_end + 2;
@@ -239,13 +250,13 @@ pub fn rewrite_media_attrs(html: &str, f: &dyn Fn(&str) -> Option<String>) -> St
             _ => continue,
         };
         let value = &html[vstart..vend];
-        let new = if is_set {
+        let new = if *name == "srcset" {
             let parts: Vec<String> = value
                 .split(',')
                 .map(|cand| {
                     let c = cand.trim();
                     let (u, d) = c.split_once(char::is_whitespace).unwrap_or((c, ""));
-                    let u = f(u).unwrap_or_else(|| u.to_string());
+                    let u = f(name, u).unwrap_or_else(|| u.to_string());
                     if d.is_empty() {
                         u
                     } else {
@@ -255,7 +266,7 @@ pub fn rewrite_media_attrs(html: &str, f: &dyn Fn(&str) -> Option<String>) -> St
                 .collect();
             Some(parts.join(", "))
         } else {
-            f(value)
+            f(name, value)
         };
         if let Some(n) = new {
             out.push_str(&html[at..vstart]);

@@ -35,6 +35,31 @@ pub struct Renderer {
 /// `root`, ...).
 pub type PageContext = serde_json::Map<String, serde_json::Value>;
 
+/// Stands for the way from a page to the site root (its `root`) in HTML
+/// that is the same on every page it appears on (ladder texts, whose
+/// links and images [`crate::site::ladder_pages::rebase_paths`] rewrites);
+/// rendering replaces it.
+pub const ROOT_MARK: &str = "\u{E000}rungs-root\u{E000}";
+
+/// Replace [`ROOT_MARK`] in every text of `ctx` with its `root`.
+fn place_root(ctx: &mut PageContext) {
+    fn walk(v: &mut serde_json::Value, root: &str) {
+        match v {
+            serde_json::Value::String(s) if s.contains(ROOT_MARK) => {
+                *s = s.replace(ROOT_MARK, root)
+            }
+            serde_json::Value::Array(a) => a.iter_mut().for_each(|x| walk(x, root)),
+            serde_json::Value::Object(o) => o.values_mut().for_each(|x| walk(x, root)),
+            _ => {}
+        }
+    }
+    let root = match ctx.get("root") {
+        Some(serde_json::Value::String(r)) => r.clone(),
+        _ => String::new(),
+    };
+    ctx.values_mut().for_each(|v| walk(v, &root));
+}
+
 /// FNV-1a, for stable asset fingerprints.
 pub fn fingerprint(bytes: &[u8]) -> String {
     let mut h: u64 = 0xcbf29ce484222325;
@@ -121,7 +146,8 @@ impl Renderer {
     }
 
     /// [`Renderer::render`] by Tera alone.
-    fn render_with_tera(&self, template: &str, ctx: PageContext) -> Result<String> {
+    fn render_with_tera(&self, template: &str, mut ctx: PageContext) -> Result<String> {
+        place_root(&mut ctx);
         let ctx = tera::Context::from_value(serde_json::Value::Object(ctx))
             .expect("an object is a context");
         self.tera

@@ -21,6 +21,7 @@
 
 use super::highlight::escape_html_into;
 use super::theme::{Origin, ThemeFiles, DEFAULT_THEME};
+use super::ROOT_MARK;
 use serde_json::{Map, Value};
 
 /// The page templates rendered here, by name.
@@ -67,8 +68,11 @@ impl Native {
         if !self.enabled.contains(&template) {
             return None;
         }
-        let mut w = W(String::with_capacity(16 * 1024));
         let c = Obj(ctx);
+        let mut w = W {
+            out: String::with_capacity(16 * 1024),
+            root: c.get("root")?.as_str()?,
+        };
         match template {
             "level.html" => base(&mut w, c, "level-page", |w| level(w, c))?,
             "track.html" => base(&mut w, c, "track-page", |w| track(w, c))?,
@@ -78,7 +82,7 @@ impl Native {
             "cross_level.html" => base(&mut w, c, "page", |w| cross_level(w, c))?,
             _ => return None,
         }
-        Some(w.0)
+        Some(w.out)
     }
 }
 
@@ -124,28 +128,36 @@ fn objects(list: &[Value]) -> impl Iterator<Item = Option<Obj<'_>>> {
 }
 
 /// The page being written.
-struct W(String);
+struct W<'a> {
+    out: String,
+    /// The page's way back to the site root.
+    root: &'a str,
+}
 
-impl W {
+impl W<'_> {
     /// Template text, as it is.
     fn s(&mut self, text: &str) {
-        self.0.push_str(text);
+        self.out.push_str(text);
     }
 
     /// `{{ v }}`: a value, escaped. Lists and objects (which Tera would
     /// print as JSON-like text) are left to Tera.
     fn v(&mut self, v: Option<&Value>) -> Option<()> {
         match v? {
-            Value::String(s) => escape_html_into(s, &mut self.0),
+            Value::String(s) => escape_html_into(s, &mut self.out),
             v => self.scalar(v)?,
         }
         Some(())
     }
 
-    /// `{{ v | safe }}`: a value as it is.
+    /// `{{ v | safe }}`: a value as it is (HTML), with [`ROOT_MARK`]
+    /// replaced by the page's root as Tera's context would have it.
     fn safe(&mut self, v: Option<&Value>) -> Option<()> {
         match v? {
-            Value::String(s) => self.0.push_str(s),
+            Value::String(s) if s.contains(ROOT_MARK) => {
+                self.out.push_str(&s.replace(ROOT_MARK, self.root))
+            }
+            Value::String(s) => self.out.push_str(s),
             v => self.scalar(v)?,
         }
         Some(())
@@ -157,14 +169,14 @@ impl W {
         use std::fmt::Write;
         match v {
             Value::Null => {}
-            Value::Bool(b) => write!(self.0, "{b}").ok()?,
+            Value::Bool(b) => write!(self.out, "{b}").ok()?,
             Value::Number(n) => {
                 if let Some(i) = n.as_i64() {
-                    write!(self.0, "{i}").ok()?
+                    write!(self.out, "{i}").ok()?
                 } else if let Some(u) = n.as_u64() {
-                    write!(self.0, "{u}").ok()?
+                    write!(self.out, "{u}").ok()?
                 } else {
-                    write!(self.0, "{}", n.as_f64()?).ok()?
+                    write!(self.out, "{}", n.as_f64()?).ok()?
                 }
             }
             _ => return None,
@@ -384,7 +396,7 @@ fn anti_patterns(w: &mut W, list: &[Value]) -> Option<()> {
 fn compare_table(w: &mut W, c: Obj, columns: &[Value], caption: &str) -> Option<()> {
     let titles = c.list("dimension_titles")?;
     w.s("\n<div class=\"table-scroll\">\n<table class=\"compare-table\">\n  <caption>");
-    escape_html_into(caption, &mut w.0);
+    escape_html_into(caption, &mut w.out);
     w.s("</caption>\n  <thead>\n    <tr><th scope=\"col\">Dimension</th>");
     for col in objects(columns) {
         let col = col?;

@@ -961,13 +961,22 @@ pub struct TrackExtras {
     pub edit_url: Option<String>,
 }
 
+/// What the ladder pages take from the planning of the documents.
+#[derive(Default)]
+pub struct LadderExtras {
+    /// Per track, parallel to the handbook's tracks.
+    pub tracks: Vec<TrackExtras>,
+    /// Where links written in ladder texts lead ([`rebase_track`]).
+    pub links: super::LinkMap,
+}
+
 /// How many pages [`plan_batches`] hands over at a time (at least).
 const BATCH: usize = 32;
 
-/// Every ladder page of the handbook. `extras` is parallel to `hb.tracks`.
-/// The pages of each track ([`track_pages`]), then the pages that gather
-/// one level from every track ([`cross_level_pages`]).
-pub fn plan(hb: &Handbook, extras: &[TrackExtras]) -> Vec<PageOut> {
+/// Every ladder page of the handbook: the pages of each track
+/// ([`track_page_list`]), then the pages that gather one level from every
+/// track ([`cross_level_pages`]).
+pub fn plan(hb: &Handbook, extras: &LadderExtras) -> Vec<PageOut> {
     let mut pages = Vec::new();
     let done: Result<(), std::convert::Infallible> = plan_batches(hb, extras, &mut |b| {
         pages.extend(b);
@@ -983,19 +992,14 @@ pub fn plan(hb: &Handbook, extras: &[TrackExtras]) -> Vec<PageOut> {
 /// batch, whatever the size of the handbook.
 pub fn plan_batches<E>(
     hb: &Handbook,
-    extras: &[TrackExtras],
+    extras: &LadderExtras,
     sink: &mut dyn FnMut(Vec<PageOut>) -> Result<(), E>,
 ) -> Result<(), E> {
-    let rebased = rebase_media(hb);
+    let rebased = rebase_paths(hb, &extras.links);
     let hb = rebased.as_ref().unwrap_or(hb);
     let mut held: Vec<PageOut> = Vec::new();
     // Small batches (a short track's pages) are gathered up to BATCH.
     let mut give = |mut pages: Vec<PageOut>, flush: bool| -> Result<(), E> {
-        if rebased.is_some() {
-            for p in &mut pages {
-                p.data = place_media(std::mem::take(&mut p.data), &p.url);
-            }
-        }
         held.append(&mut pages);
         if held.len() >= BATCH || (flush && !held.is_empty()) {
             sink(std::mem::take(&mut held))?;
@@ -1004,7 +1008,7 @@ pub fn plan_batches<E>(
     };
     let none = TrackExtras::default();
     for (ti, t) in hb.tracks.iter().enumerate() {
-        track_batches(hb, t, extras.get(ti).unwrap_or(&none), &mut |b| {
+        track_batches(hb, t, extras.tracks.get(ti).unwrap_or(&none), &mut |b| {
             give(b, false)
         })?;
     }
@@ -1208,91 +1212,99 @@ pub fn cross_level_pages(hb: &Handbook) -> Vec<PageOut> {
         .collect()
 }
 
-/// Marks a content-root path in author HTML rebased by [`rebase_media`];
-/// [`plan`] replaces it with the page's way back to the site root.
-const ROOT_MARK: &str = "\u{E000}rungs-root\u{E000}";
-
-/// Author HTML keeps image paths as written, relative to its source file
-/// (`<img src="img/flow.png">`, `<source srcset="…">` in a `<picture>`).
-/// Ladder pages live elsewhere, so those paths are made content-root paths
-/// (behind [`ROOT_MARK`]) before planning. `None` when no text has any.
-pub fn rebase_media(hb: &Handbook) -> Option<Handbook> {
-    if !hb.tracks.iter().any(|t| has_media(t)) {
+/// Author HTML keeps the paths it links to and shows as written, relative
+/// to its source file (`<a href="../guides/x.md">`, `<img src="img/a.png">`,
+/// `<source srcset="…">`). Ladder pages live elsewhere, so before planning
+/// those paths are rewritten to where they lead from the site root (a
+/// document's page for a link to a document), behind
+/// [`crate::render::ROOT_MARK`], which rendering replaces with each page's
+/// way back to the root. `None` when no text has any such path.
+pub fn rebase_paths(hb: &Handbook, links: &super::LinkMap) -> Option<Handbook> {
+    if !hb.tracks.iter().any(|t| has_paths(t)) {
         return None;
     }
     let mut hb = hb.clone();
     for t in &mut hb.tracks {
-        let t = Arc::make_mut(t);
-        let file = t.source.file.clone();
-        if let Some(d) = t.description.as_mut() {
-            *d = d.with_html(&rebase_html(d.html(), &file));
-        }
-        for a in &mut t.anti_patterns {
-            a.text = a
-                .text
-                .with_html(&rebase_html(a.text.html(), &a.source.file));
-        }
-        for l in &mut t.levels {
-            if let Some(s) = l.summary.as_mut() {
-                *s = s.with_html(&rebase_html(s.html(), &l.source.file));
-            }
-            for e in &mut l.expectations {
-                e.text = e
-                    .text
-                    .with_html(&rebase_html(e.text.html(), &e.source.file));
-                for x in e.examples.iter_mut() {
-                    *x = x.with_html(&rebase_html(x.html(), &e.source.file));
-                }
-            }
+        if has_paths(t) {
+            *t = Arc::new(rebase_track(t, links));
         }
     }
     Some(hb)
 }
 
-/// Whether any text of `t` may hold a media path ([`rebase_media`]).
-pub fn has_media(t: &Track) -> bool {
-    let has = |r: &crate::ladder::model::Rich| r.html().contains("src");
-    t.description.as_ref().is_some_and(has)
-        || t.anti_patterns.iter().any(|a| has(&a.text))
+/// `t` with the paths in its texts rebased ([`rebase_paths`]).
+pub fn rebase_track(t: &Track, links: &super::LinkMap) -> Track {
+    let mut t = t.clone();
+    let file = t.source.file.clone();
+    let rebase = |r: &crate::ladder::model::Rich, from: &str| match has_path(r) {
+        true => r.with_html(&rebase_html(r.html(), from, links)),
+        false => r.clone(),
+    };
+    if let Some(d) = t.description.as_mut() {
+        *d = rebase(d, &file);
+    }
+    for a in &mut t.anti_patterns {
+        a.text = rebase(&a.text, &a.source.file);
+    }
+    for l in &mut t.levels {
+        if let Some(s) = l.summary.as_mut() {
+            *s = rebase(s, &l.source.file);
+        }
+        for e in &mut l.expectations {
+            e.text = rebase(&e.text, &e.source.file);
+            for x in e.examples.iter_mut() {
+                *x = rebase(x, &e.source.file);
+            }
+        }
+    }
+    t
+}
+
+/// Whether a text may hold a path to rebase ([`rebase_paths`]).
+fn has_path(r: &crate::ladder::model::Rich) -> bool {
+    let h = r.html();
+    h.contains("src") || h.contains("href")
+}
+
+/// Whether any text of `t` may hold a path to rebase ([`rebase_paths`]).
+pub fn has_paths(t: &Track) -> bool {
+    t.description.as_ref().is_some_and(has_path)
+        || t.anti_patterns.iter().any(|a| has_path(&a.text))
         || t.levels.iter().any(|l| {
-            l.summary.as_ref().is_some_and(has)
+            l.summary.as_ref().is_some_and(has_path)
                 || l.expectations
                     .iter()
-                    .any(|e| has(&e.text) || e.examples.iter().any(has))
+                    .any(|e| has_path(&e.text) || e.examples.iter().any(has_path))
         })
 }
 
-/// Rewrite relative `src` and `srcset` values of `html`, written in the
-/// content file `from_file`, to marked content-root paths.
-fn rebase_html(html: &str, from_file: &str) -> String {
+/// Rewrite the relative `href`, `src` and `srcset` values of `html`,
+/// written in the content file `from_file`, to marked site-root paths.
+fn rebase_html(html: &str, from_file: &str, links: &super::LinkMap) -> String {
     use super::urls::{is_external, join_normalise};
+    use crate::render::ROOT_MARK;
     let dir = from_file.rsplit_once('/').map_or("", |(d, _)| d);
-    let one = |url: &str| -> Option<String> {
+    let skip = |u: &str| u.is_empty() || u.starts_with(['/', '#']) || is_external(u);
+    let media = |url: &str| -> Option<String> {
         let u = url.trim();
-        if u.is_empty() || u.starts_with(['/', '#']) || is_external(u) {
+        if skip(u) {
             return None;
         }
         join_normalise(dir, u).map(|p| format!("{ROOT_MARK}{p}"))
     };
-    crate::render::markdown::rewrite_media_attrs(html, &one)
-}
-
-/// Replace [`ROOT_MARK`] in a page's data with its way back to the root.
-fn place_media(data: Map<String, Value>, url: &str) -> Map<String, Value> {
-    fn walk(v: &mut Value, root: &str) {
-        match v {
-            Value::String(s) if s.contains(ROOT_MARK) => *s = s.replace(ROOT_MARK, root),
-            Value::Array(a) => a.iter_mut().for_each(|x| walk(x, root)),
-            Value::Object(o) => o.values_mut().for_each(|x| walk(x, root)),
-            _ => {}
+    // Links resolve as on the document's own page (which warns about
+    // broken ones), seen from the root.
+    let link = |url: &str| -> Option<String> {
+        if skip(url.trim()) {
+            return None;
         }
-    }
-    let mut v = Value::Object(data);
-    walk(&mut v, &super::urls::root_prefix(url));
-    match v {
-        Value::Object(m) => m,
-        _ => Map::new(),
-    }
+        let to = links.resolve(url.trim(), from_file, "index.html", &mut Vec::new())?;
+        Some(format!("{ROOT_MARK}{to}"))
+    };
+    crate::render::markdown::rewrite_url_attrs(html, &|name, url| match name {
+        "href" => link(url),
+        _ => media(url),
+    })
 }
 
 #[cfg(test)]
@@ -1302,17 +1314,25 @@ mod tests {
     use crate::site::changes::classify;
 
     #[test]
-    fn media_paths_follow_the_page() {
+    fn media_paths_and_links_follow_the_page() {
+        let docs = [crate::source::SourceDoc {
+            path: "guides/how.md".into(),
+            rel: "guides/how.md".into(),
+            frontmatter: Default::default(),
+            body: "# How".into(),
+            body_line_offset: 0,
+            line_starts: Default::default(),
+        }];
+        let links = super::super::LinkMap::new(&docs, &["guides/how/index.html".into()], &[]);
         let h = rebase_html(
-            "<picture><source srcset=\"img/a.webp 1x, img/a@2.webp 2x\"><img alt=\"x\" src=\"../img/a.png\"></picture> <img src=\"https://x.org/a.png\"> <img data-src=\"k\">",
+            "<picture><source srcset=\"img/a.webp 1x, img/a@2.webp 2x\"><img alt=\"x\" src=\"../img/a.png\"></picture> <img src=\"https://x.org/a.png\"> <img data-src=\"k\"> <a href=\"../guides/how.md#step-2\">how</a> <a href=\"#top\">top</a> <a href=\"https://x.org/\">x</a>",
             "ladders/web.md",
+            &links,
         );
-        let mut m = Map::new();
-        m.insert("html".into(), Value::String(h));
-        let m = place_media(m, "tracks/web/level-2/index.html");
+        let root = crate::site::urls::root_prefix("tracks/web/level-2/index.html");
         assert_eq!(
-            m["html"],
-            "<picture><source srcset=\"../../../ladders/img/a.webp 1x, ../../../ladders/img/a@2.webp 2x\"><img alt=\"x\" src=\"../../../img/a.png\"></picture> <img src=\"https://x.org/a.png\"> <img data-src=\"k\">"
+            h.replace(crate::render::ROOT_MARK, &root),
+            "<picture><source srcset=\"../../../ladders/img/a.webp 1x, ../../../ladders/img/a@2.webp 2x\"><img alt=\"x\" src=\"../../../img/a.png\"></picture> <img src=\"https://x.org/a.png\"> <img data-src=\"k\"> <a href=\"../../../guides/how/index.html#step-2\">how</a> <a href=\"#top\">top</a> <a href=\"https://x.org/\">x</a>"
         );
     }
     use crate::render::{theme::ThemeFiles, Renderer};
@@ -1583,7 +1603,7 @@ mod tests {
     #[test]
     fn every_ladder_template_renders() {
         let hb = handbook();
-        let pages = plan(&hb, &[]);
+        let pages = plan(&hb, &LadderExtras::default());
         let urls: Vec<&str> = pages.iter().map(|p| p.url.as_str()).collect();
         for u in [
             "tracks/ic/index.html",

@@ -44,6 +44,7 @@ pub struct Site {
 }
 
 /// Resolves links written in content against the site graph.
+#[derive(Default)]
 pub struct LinkMap {
     /// Content path (`guides/x.md`) → output URL.
     docs: HashMap<String, String>,
@@ -561,7 +562,7 @@ pub trait PlanSteps: Sync {
     fn ladder_pages(
         &self,
         hb: &crate::ladder::model::Handbook,
-        extras: &[ladder_pages::TrackExtras],
+        extras: &ladder_pages::LadderExtras,
     ) -> Vec<PageOut>;
 }
 
@@ -626,7 +627,7 @@ impl PlanSteps for Cold {
     fn ladder_pages(
         &self,
         hb: &crate::ladder::model::Handbook,
-        extras: &[ladder_pages::TrackExtras],
+        extras: &ladder_pages::LadderExtras,
     ) -> Vec<PageOut> {
         ladder_pages::plan(hb, extras)
     }
@@ -676,7 +677,7 @@ pub fn plan_documents_with(
     views: &HashMap<String, crate::ladder::DocView>,
     diags: &mut Diagnostics,
     steps: &dyn PlanSteps,
-) -> (Site, Vec<ladder_pages::TrackExtras>) {
+) -> (Site, ladder_pages::LadderExtras) {
     let mut pages = Vec::new();
     let done: Result<_, std::convert::Infallible> = plan_documents_batches(
         layout,
@@ -766,7 +767,7 @@ pub fn plan_documents_batches<E>(
     diags: &mut Diagnostics,
     steps: &dyn PlanSteps,
     sink: &mut dyn FnMut(Vec<PageOut>) -> Result<(), E>,
-) -> Result<(Site, Vec<ladder_pages::TrackExtras>), E> {
+) -> Result<(Site, ladder_pages::LadderExtras), E> {
     let highlight = layout.config.highlight_code;
     let doc_urls = doc_urls(docs);
     let links = LinkMap::new(docs, &doc_urls, assets);
@@ -942,7 +943,13 @@ pub fn plan_documents_batches<E>(
             .collect(),
         nav: nav_of(docs, &order, &links),
     };
-    Ok((site, extras))
+    Ok((
+        site,
+        ladder_pages::LadderExtras {
+            tracks: extras,
+            links,
+        },
+    ))
 }
 
 #[cfg(test)]
