@@ -73,7 +73,12 @@ fn render(c: &mut Criterion) {
             group.bench_function(format!("level_page/{how}/{}", p.name), |b| {
                 b.iter_batched(
                     || ctx.clone(),
-                    |ctx| black_box(r.render(black_box(page.template), ctx).unwrap()),
+                    |ctx| {
+                        black_box(
+                            r.render(black_box(page.template), ctx, page.lists.as_deref())
+                                .unwrap(),
+                        )
+                    },
                     BatchSize::SmallInput,
                 )
             });

@@ -121,6 +121,23 @@ pub fn hash_of<T: Hash + ?Sized>(v: &T) -> u64 {
     h.finish()
 }
 
+/// A page's data: its JSON fields and a ladder page's typed lists.
+type Data = (
+    serde_json::Map<String, serde_json::Value>,
+    Option<Box<crate::site::ladder_data::Lists>>,
+);
+
+/// The hash of a page's data ([`hash_map`] when it has no lists).
+fn hash_data(
+    m: &serde_json::Map<String, serde_json::Value>,
+    lists: Option<&crate::site::ladder_data::Lists>,
+) -> u64 {
+    match lists {
+        None => hash_map(m),
+        Some(l) => hash_of(&(hash_map(m), l)),
+    }
+}
+
 /// The hash of a JSON object (page data): the same data, the same hash.
 /// Walks the values rather than writing them out as text.
 pub fn hash_map(m: &serde_json::Map<String, serde_json::Value>) -> u64 {
@@ -1098,8 +1115,8 @@ impl Memo {
         let (pages, data): (Vec<PlannedPage>, Vec<_>) = plan()
             .into_par_iter()
             .map(|mut p| {
-                let data = std::mem::take(&mut p.data);
-                let h = hash_map(&data);
+                let data: Data = (std::mem::take(&mut p.data), p.lists.take());
+                let h = hash_data(&data.0, data.1.as_deref());
                 let fresh = match early {
                     Some(render) => Fresh::Done(render(p.url.clone(), p.template, data, h)),
                     None => Fresh::Data(data),
@@ -1119,15 +1136,13 @@ type Planned = (TrackPlan, Option<Vec<Fresh>>);
 
 /// A page planned now: its data, or the page rendered from it.
 enum Fresh {
-    Data(serde_json::Map<String, serde_json::Value>),
+    Data(Data),
     Done(Result<Done>),
 }
 
 /// Renders a page (URL, template, data and its hash) as soon as it is
 /// planned, into an output not known: its data is dropped at once.
-type Early<'a> = dyn Fn(String, &'static str, serde_json::Map<String, serde_json::Value>, u64) -> Result<Done>
-    + Sync
-    + 'a;
+type Early<'a> = dyn Fn(String, &'static str, Data, u64) -> Result<Done> + Sync + 'a;
 
 fn without_data(p: &PageOut) -> PageOut {
     PageOut {
@@ -1136,6 +1151,7 @@ fn without_data(p: &PageOut) -> PageOut {
         title: p.title.clone(),
         in_sitemap: p.in_sitemap,
         data: serde_json::Map::new(),
+        lists: None,
     }
 }
 
@@ -1234,28 +1250,27 @@ fn build_steps(
     let page_key = |template: &str, url: &str, data_key: u64| {
         hash_of(&(base_key, template, url, canonical_base.as_deref(), data_key))
     };
-    let render = |url: String,
-                  template: &'static str,
-                  data: serde_json::Map<String, serde_json::Value>,
-                  key: u64|
-     -> Result<Done> {
-        let ctx = crate::page_context(&base, &url, data, canonical_base.as_deref());
-        let html = renderer.render(template, ctx)?.into_bytes();
-        let hash = content_hash(&html);
-        let html = match &staging {
-            Some(staging) => {
-                staging.write(&url, &html)?;
-                None
-            }
-            None => Some(html),
+    let render =
+        |url: String, template: &'static str, (data, lists): Data, key: u64| -> Result<Done> {
+            let ctx = crate::page_context(&base, &url, data, canonical_base.as_deref());
+            let html = renderer
+                .render(template, ctx, lists.as_deref())?
+                .into_bytes();
+            let hash = content_hash(&html);
+            let html = match &staging {
+                Some(staging) => {
+                    staging.write(&url, &html)?;
+                    None
+                }
+                None => Some(html),
+            };
+            Ok(Done::New {
+                url,
+                key,
+                html,
+                hash,
+            })
         };
-        Ok(Done::New {
-            url,
-            key,
-            html,
-            hash,
-        })
-    };
     let early = |url: String, template, data, data_key| {
         let key = page_key(template, &url, data_key);
         render(url, template, data, key)
@@ -1368,7 +1383,7 @@ fn build_steps(
             };
             let data_key = match planned {
                 Some(h) => h,
-                None => hash_map(&p.data),
+                None => hash_data(&p.data, p.lists.as_deref()),
             };
             let key = page_key(p.template, &p.url, data_key);
             let rendered = matches!(&item, Item::Shared(_, _, Some(Fresh::Done(_)), _));
@@ -1381,7 +1396,7 @@ fn build_steps(
                         Some(d) if p.data.is_empty() => d.0.data.clone(),
                         _ => p.data,
                     };
-                    (p.url, p.template, data)
+                    (p.url, p.template, (data, p.lists))
                 }
                 Item::Shared(_, _, Some(Fresh::Done(done)), _) => return done,
                 Item::Shared(p, _, Some(Fresh::Data(data)), _) => (p.url.clone(), p.template, data),
@@ -1390,7 +1405,7 @@ fn build_steps(
                     return Ok(Done::Same(key));
                 }
             };
-            if planned.is_some() && data.is_empty() {
+            if planned.is_some() && data.0.is_empty() {
                 // A document page's data comes with it (0: plan every
                 // page afresh).
                 stale.lock().unwrap().insert(0);

@@ -390,7 +390,7 @@ fn render_site(
                 });
                 // The page's data moves into the context (no copy).
                 let ctx = page_context(&base, &p.url, p.data, canonical_base.as_deref());
-                let html = renderer.render(p.template, ctx)?;
+                let html = renderer.render(p.template, ctx, p.lists.as_deref())?;
                 match stream {
                     Some(staging) => {
                         staging.write(&p.url, html.as_bytes())?;
@@ -883,6 +883,46 @@ mod tests {
         assert!(all > 600, "only {all} pages were rendered natively");
         // The long track alone has every kind of native page.
         assert!(native_matches_tera(&opts(long.path().to_path_buf(), None)) > 60);
+    }
+
+    /// `RUNGS_DUMP_DIR=dir cargo test --lib dump_contexts -- --ignored`:
+    /// each planned page's data as JSON, one file per page, for the sites
+    /// of [`native_templates_match_tera`] (to compare two versions).
+    #[test]
+    #[ignore]
+    fn dump_contexts() {
+        let Some(dir) = std::env::var_os("RUNGS_DUMP_DIR") else {
+            return;
+        };
+        let dir = PathBuf::from(dir);
+        let repo = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let long = long_track();
+        let mut sites = vec![repo.to_path_buf(), long.path().to_path_buf()];
+        for entry in std::fs::read_dir(repo.join("tests/fixtures")).unwrap() {
+            sites.push(entry.unwrap().path());
+        }
+        sites.push(repo.join("../shared/seeds"));
+        sites.push(PathBuf::from("/dev/shm/ident-h2050"));
+        for (k, path) in sites.iter().enumerate() {
+            let Ok(Loaded {
+                layout,
+                docs,
+                assets,
+                mut diags,
+            }) = load(&opts(path.clone(), None))
+            else {
+                continue;
+            };
+            let (hb, mut views) = ladder::recognise_all(&docs, &mut diags);
+            let docs = apply_views(docs, &mut views);
+            let site = site::plan(&layout, &docs, &assets, &hb, &views, &mut diags);
+            for p in site.pages {
+                let name = format!("{k}-{}.json", p.url.replace('/', "_"));
+                let json = serde_json::to_string_pretty(&p.json_data()).unwrap();
+                std::fs::create_dir_all(&dir).unwrap();
+                std::fs::write(dir.join(name), json).unwrap();
+            }
+        }
     }
 
     /// A site of one 30-level track with roles, anti-patterns, examples,

@@ -1173,6 +1173,7 @@ pub fn search_page() -> crate::site::PageOut {
         title: "Search".into(),
         in_sitemap: false,
         data,
+        lists: None,
     }
 }
 

@@ -6,6 +6,7 @@ pub mod native;
 pub mod theme;
 
 use crate::diagnostics::{Diagnostic, Error, Result};
+use crate::site::ladder_data::Lists;
 use std::collections::BTreeMap;
 use theme::{Origin, ThemeFiles};
 
@@ -124,11 +125,20 @@ impl Renderer {
 
     /// The page of `template` for `ctx`: the default theme's ladder pages
     /// are rendered natively ([`native`]), the rest by Tera.
-    pub fn render(&self, template: &str, ctx: PageContext) -> Result<String> {
-        if let Some(html) = self.native.render(template, &ctx) {
+    /// `lists`: a ladder page's typed lists, which templates see as fields.
+    pub fn render(
+        &self,
+        template: &str,
+        mut ctx: PageContext,
+        lists: Option<&Lists>,
+    ) -> Result<String> {
+        if let Some(html) = self.native.render(template, &ctx, lists) {
             self.native_pages
                 .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             return Ok(html);
+        }
+        if let Some(lists) = lists {
+            lists.insert_json(&mut ctx);
         }
         self.render_with_tera(template, ctx)
     }
@@ -285,7 +295,7 @@ mod tests {
         let mut ctx = PageContext::new();
         ctx.insert("x".into(), "</a href='x/y'> & \"é\"".into());
         assert_eq!(
-            r.render("page.html", ctx).unwrap(),
+            r.render("page.html", ctx, None).unwrap(),
             "&lt;/a href=&#39;x/y&#39;&gt; &amp; &quot;é&quot;"
         );
     }

@@ -22,6 +22,8 @@
 use super::highlight::escape_html_into;
 use super::theme::{Origin, ThemeFiles, DEFAULT_THEME};
 use super::ROOT_MARK;
+use crate::site::changes::Change;
+use crate::site::ladder_data::{Column, Item, Lists};
 use serde_json::{Map, Value};
 
 /// The page templates rendered here, by name.
@@ -63,8 +65,14 @@ impl Native {
         }
     }
 
-    /// The page of `template` for `ctx`, or `None` for Tera to render.
-    pub fn render(&self, template: &str, ctx: &Map<String, Value>) -> Option<String> {
+    /// The page of `template` for `ctx` and a ladder page's `lists`, or
+    /// `None` for Tera to render.
+    pub fn render(
+        &self,
+        template: &str,
+        ctx: &Map<String, Value>,
+        lists: Option<&Lists>,
+    ) -> Option<String> {
         if !self.enabled.contains(&template) {
             return None;
         }
@@ -74,12 +82,34 @@ impl Native {
             root: c.get("root")?.as_str()?,
         };
         match template {
-            "level.html" => base(&mut w, c, "level-page", |w| level(w, c))?,
-            "track.html" => base(&mut w, c, "track-page", |w| track(w, c))?,
-            "compare.html" => base(&mut w, c, "compare-page", |w| compare(w, c))?,
-            "compare_pair.html" => base(&mut w, c, "compare-page", |w| compare_pair(w, c))?,
-            "dimension.html" => base(&mut w, c, "page", |w| dimension(w, c))?,
-            "cross_level.html" => base(&mut w, c, "page", |w| cross_level(w, c))?,
+            "level.html" => match lists? {
+                Lists::Level { groups, unchanged } => {
+                    base(&mut w, c, "level-page", |w| level(w, c, groups, unchanged))?
+                }
+                _ => return None,
+            },
+            "track.html" => match lists? {
+                Lists::Matrix(rows) => base(&mut w, c, "track-page", |w| track(w, c, rows))?,
+                _ => return None,
+            },
+            "compare.html" => match lists? {
+                Lists::Columns(cols) => base(&mut w, c, "compare-page", |w| compare(w, c, cols))?,
+                _ => return None,
+            },
+            "compare_pair.html" => match lists? {
+                Lists::Columns(cols) => {
+                    base(&mut w, c, "compare-page", |w| compare_pair(w, c, cols))?
+                }
+                _ => return None,
+            },
+            "dimension.html" => match lists? {
+                Lists::Dimension(levels) => base(&mut w, c, "page", |w| dimension(w, c, levels))?,
+                _ => return None,
+            },
+            "cross_level.html" => match lists? {
+                Lists::Columns(cols) => base(&mut w, c, "page", |w| cross_level(w, c, cols))?,
+                _ => return None,
+            },
             _ => return None,
         }
         Some(w.out)
@@ -150,14 +180,54 @@ impl W<'_> {
         Some(())
     }
 
+    /// `{{ text }}`: text, escaped.
+    fn text(&mut self, text: &str) {
+        escape_html_into(text, &mut self.out);
+    }
+
+    /// `{{ n }}`: a number.
+    fn num(&mut self, n: impl std::fmt::Display) {
+        use std::fmt::Write;
+        let _ = write!(self.out, "{n}");
+    }
+
+    /// `{{ html | safe }}`: HTML as it is, with [`ROOT_MARK`] replaced by
+    /// the page's root as Tera's context would have it.
+    fn html(&mut self, html: &str) {
+        if html.contains(ROOT_MARK) {
+            self.out.push_str(&html.replace(ROOT_MARK, self.root));
+        } else {
+            self.out.push_str(html);
+        }
+    }
+
+    /// `{{ root }}{{ url }}`, the URL escaped.
+    fn href_to(&mut self, url: &str) {
+        self.out.push_str(self.root);
+        self.text(url);
+    }
+
+    /// `<a href="{{ root }}{{ url }}">{{ text }}</a>`.
+    fn link_to(&mut self, url: &str, text: &str) {
+        self.s("<a href=\"");
+        self.href_to(url);
+        self.s("\">");
+        self.text(text);
+        self.s("</a>");
+    }
+
+    /// `{{ root }}{{ e.url }}`: the link to an expectation on its level page.
+    fn item_href(&mut self, e: &Item) {
+        self.href_to(&e.level_url);
+        self.s("#");
+        self.text(&e.id);
+    }
+
     /// `{{ v | safe }}`: a value as it is (HTML), with [`ROOT_MARK`]
     /// replaced by the page's root as Tera's context would have it.
     fn safe(&mut self, v: Option<&Value>) -> Option<()> {
         match v? {
-            Value::String(s) if s.contains(ROOT_MARK) => {
-                self.out.push_str(&s.replace(ROOT_MARK, self.root))
-            }
-            Value::String(s) => self.out.push_str(s),
+            Value::String(s) => self.html(s),
             v => self.scalar(v)?,
         }
         Some(())
@@ -304,62 +374,71 @@ fn base(
     Some(())
 }
 
+/// Tera's text of a change (`{{ e.change }}`).
+fn change_name(c: Change) -> &'static str {
+    match c {
+        Change::New => "new",
+        Change::Reworded => "reworded",
+        Change::Unchanged => "unchanged",
+        Change::First => "first",
+    }
+}
+
 /// The badge before a new or reworded expectation.
-fn badge(w: &mut W, change: Option<&Value>) {
-    match change.and_then(Value::as_str) {
-        Some("new") => w.s("<span class=\"badge badge-new\">New</span> "),
-        Some("reworded") => w.s("<span class=\"badge badge-reworded\">Reworded</span> "),
+fn badge(w: &mut W, change: Option<Change>) {
+    match change {
+        Some(Change::New) => w.s("<span class=\"badge badge-new\">New</span> "),
+        Some(Change::Reworded) => w.s("<span class=\"badge badge-reworded\">Reworded</span> "),
         _ => {}
     }
 }
 
-/// `{% if change == "reworded" and e.diff_html %}`.
-fn shows_diff(e: Obj) -> bool {
-    e.get("change").and_then(Value::as_str) == Some("reworded") && e.is("diff_html")
+/// `{% if change == "reworded" and e.diff_html %}`: the diff to show.
+fn shown_diff(e: &Item) -> Option<&str> {
+    match e.change {
+        Some(Change::Reworded) => e.diff_html.as_deref().filter(|d| !d.is_empty()),
+        _ => None,
+    }
 }
 
 /// The examples of an expectation, folded (`{% if e.examples %}` in the
 /// macros).
-fn examples(w: &mut W, e: Obj, indent: &str) -> Option<()> {
-    if e.is("examples") {
+fn examples(w: &mut W, e: &Item, indent: &str) {
+    if !e.examples.is_empty() {
         w.s(indent);
         w.s("<details class=\"examples\"><summary>Examples</summary><ul>");
-        for x in e.list("examples")? {
+        for x in e.examples.iter() {
             w.s("<li>");
-            w.safe(Some(x))?;
+            w.html(x.html());
             w.s("</li>");
         }
         w.s("</ul></details>");
     }
-    Some(())
 }
 
 /// `macros.html`: `expectation(e)` (with `copy` true).
-fn expectation(w: &mut W, e: Obj) -> Option<()> {
-    let id = e.get("id")?;
-    let change = e.get("change")?;
+fn expectation(w: &mut W, e: &Item) {
     w.s("\n<li id=\"");
-    w.v(Some(id))?;
+    w.text(&e.id);
     w.s("\" class=\"expectation");
-    if truthy(change) {
+    if let Some(c) = e.change {
         w.s(" change-");
-        w.v(Some(change))?;
+        w.s(change_name(c));
     }
     w.s("\">");
-    badge(w, Some(change));
+    badge(w, e.change);
     w.s("<div class=\"expectation-text\">");
-    w.safe(e.get("html"))?;
+    w.html(e.text.html());
     w.s("</div>\n  <span class=\"expectation-tools no-print\"><a class=\"permalink\" href=\"#");
-    w.v(Some(id))?;
+    w.text(&e.id);
     w.s("\" aria-label=\"Link to this expectation\">#</a></span>");
-    if shows_diff(e) {
+    if let Some(d) = shown_diff(e) {
         w.s("\n  <details class=\"diff\"><summary>What changed from the level below</summary><p class=\"word-diff\">");
-        w.safe(e.get("diff_html"))?;
+        w.html(d);
         w.s("</p></details>");
     }
-    examples(w, e, "\n  ")?;
+    examples(w, e, "\n  ");
     w.s("\n</li>\n");
-    Some(())
 }
 
 /// `macros.html`: `anti_pattern(a)`.
@@ -391,25 +470,23 @@ fn anti_patterns(w: &mut W, list: &[Value]) -> Option<()> {
     Some(())
 }
 
-/// `macros.html`: `compare_table(columns, dimension_titles, root, caption)`,
-/// the caption already escaped-or-not by the caller's concatenation.
-fn compare_table(w: &mut W, c: Obj, columns: &[Value], caption: &str) -> Option<()> {
+/// `macros.html`: `compare_table(columns, dimension_titles, root, caption)`.
+fn compare_table(w: &mut W, c: Obj, columns: &[Column], caption: &str) -> Option<()> {
     let titles = c.list("dimension_titles")?;
     w.s("\n<div class=\"table-scroll\">\n<table class=\"compare-table\">\n  <caption>");
-    escape_html_into(caption, &mut w.out);
+    w.text(caption);
     w.s("</caption>\n  <thead>\n    <tr><th scope=\"col\">Dimension</th>");
-    for col in objects(columns) {
-        let col = col?;
+    for col in columns {
         w.s("<th scope=\"col\" data-level=\"");
-        w.v(col.get("number"))?;
+        w.num(col.number);
         w.s("\">");
-        if col.is("track") {
-            w.link(c, col.get("url"), col.obj("track")?.get("title"))?;
+        if let Some((title, _)) = &col.track {
+            w.link_to(&col.url, title);
             w.s("<br><span class=\"muted\">");
-            w.v(col.get("heading"))?;
+            w.text(&col.heading);
             w.s("</span>");
         } else {
-            w.link(c, col.get("url"), col.get("heading"))?;
+            w.link_to(&col.url, &col.heading);
         }
         w.s("</th>");
     }
@@ -418,32 +495,29 @@ fn compare_table(w: &mut W, c: Obj, columns: &[Value], caption: &str) -> Option<
         w.s("\n    <tr><th scope=\"row\">");
         w.v(Some(title))?;
         w.s("</th>");
-        for col in objects(columns) {
-            let col = col?;
+        for col in columns {
             w.s("\n      <td data-level=\"");
-            w.v(col.get("number"))?;
+            w.num(col.number);
             w.s("\">");
-            let row = col.list("rows")?.get(i)?;
-            if truthy(row) && row.get("items").is_some_and(truthy) {
+            let row = col.rows.get(i)?;
+            if !row.items.is_empty() {
                 w.s("<ul class=\"cell-list\">");
-                for e in objects(row.get("items")?.as_array()?) {
-                    let e = e?;
-                    let change = e.get("change")?;
+                for e in &row.items {
                     w.s("<li class=\"");
-                    if truthy(change) {
+                    if let Some(change) = e.change {
                         w.s("change-");
-                        w.v(Some(change))?;
+                        w.s(change_name(change));
                     }
                     w.s("\">");
-                    badge(w, Some(change));
-                    if shows_diff(e) {
+                    badge(w, e.change);
+                    if let Some(d) = shown_diff(e) {
                         w.s("<span class=\"word-diff\">");
-                        w.safe(e.get("diff_html"))?;
+                        w.html(d);
                         w.s("</span>");
                     } else {
-                        w.safe(e.get("html"))?;
+                        w.html(e.text.html());
                     }
-                    examples(w, e, "")?;
+                    examples(w, e, "");
                     w.s("</li>");
                 }
                 w.s("</ul>");
@@ -457,7 +531,12 @@ fn compare_table(w: &mut W, c: Obj, columns: &[Value], caption: &str) -> Option<
 }
 
 /// `level.html`.
-fn level(w: &mut W, c: Obj) -> Option<()> {
+fn level(
+    w: &mut W,
+    c: Obj,
+    groups: &[crate::site::ladder_data::Group],
+    unchanged: &[crate::site::ladder_data::Unchanged],
+) -> Option<()> {
     let track = c.obj("track")?;
     let level = c.obj("level")?;
     let has_prev = c.is("prev");
@@ -521,27 +600,25 @@ fn level(w: &mut W, c: Obj) -> Option<()> {
         "Expectations"
     });
     w.s("</h2>");
-    for g in objects(c.list("groups")?) {
-        let g = g?;
-        if g.is("title") {
+    for g in groups {
+        if let Some(title) = g.title.as_deref().filter(|t| !t.is_empty()) {
             w.s("\n    <h3 id=\"dim-");
-            w.v(g.get("id"))?;
+            w.text(g.id.as_deref().unwrap_or_default());
             w.s("\">");
-            if g.is("url") {
-                w.link(c, g.get("url"), g.get("title"))?;
-            } else {
-                w.v(g.get("title"))?;
+            match g.url.as_deref().filter(|u| !u.is_empty()) {
+                Some(url) => w.link_to(url, title),
+                None => w.text(title),
             }
             w.s("</h3>");
         }
         w.s("\n    <ul class=\"expectation-list\">");
-        for e in objects(g.list("items")?) {
-            expectation(w, e?)?;
+        for e in &g.items {
+            expectation(w, e);
         }
         w.s("\n    </ul>");
     }
-    let has_groups = c.is("groups");
-    let has_unchanged = c.is("unchanged");
+    let has_groups = !groups.is_empty();
+    let has_unchanged = !unchanged.is_empty();
     if !has_groups && !has_unchanged {
         w.s("\n    <p class=\"muted\">No expectations are written for this level.</p>");
     } else if !has_groups {
@@ -553,14 +630,13 @@ fn level(w: &mut W, c: Obj) -> Option<()> {
     }
     w.s("\n  </section>");
     if has_unchanged {
-        let unchanged = c.list("unchanged")?;
         w.s("\n  <details class=\"unchanged\">\n    <summary>Also expected, as at level ");
         w.v(prev()?.get("number"))?;
         w.s(" (");
-        w.s(&unchanged.len().to_string());
+        w.num(unchanged.len());
         w.s(")</summary>\n    <ul class=\"expectation-list\">");
-        for e in objects(unchanged) {
-            expectation(w, e?)?;
+        for u in unchanged {
+            expectation(w, &u.item);
         }
         w.s("\n    </ul>\n  </details>");
     }
@@ -589,10 +665,9 @@ fn level(w: &mut W, c: Obj) -> Option<()> {
 }
 
 /// `track.html`: the matrix of a track (or of a window of its levels).
-fn track(w: &mut W, c: Obj) -> Option<()> {
+fn track(w: &mut W, c: Obj, rows: &[crate::site::ladder_data::MatrixRow]) -> Option<()> {
     let track = c.obj("track")?;
     let levels = c.list("levels")?;
-    let rows = c.list("rows")?;
     let has_roles = c.is("has_roles");
     let has_windows = c.is("windows");
     w.s("\n<h1>");
@@ -662,28 +737,25 @@ fn track(w: &mut W, c: Obj) -> Option<()> {
         w.s("</th>");
     }
     w.s("</tr>\n  </thead>\n  <tbody>");
-    for row in objects(rows) {
-        let row = row?;
+    for row in rows {
         w.s("\n    <tr><th scope=\"row\">");
-        if row.is("url") {
-            w.link(c, row.get("url"), row.get("title"))?;
-        } else {
-            w.v(row.get("title"))?;
+        match row.url.as_deref().filter(|u| !u.is_empty()) {
+            Some(url) => w.link_to(url, &row.title),
+            None => w.text(&row.title),
         }
         w.s("</th>");
-        for (k, cell) in row.list("cells")?.iter().enumerate() {
+        for (k, cell) in row.cells.iter().enumerate() {
             let l = levels.get(k)?.as_object().map(Obj)?;
             w.s("\n      <td data-label=\"");
             w.v(l.get("heading"))?;
             w.s("\">");
-            if truthy(cell) {
+            if !cell.is_empty() {
                 w.s("<ul class=\"cell-list\">");
-                for e in objects(cell.as_array()?) {
-                    let e = e?;
+                for e in cell {
                     w.s("<li>");
-                    w.safe(e.get("html"))?;
+                    w.html(e.text.html());
                     w.s(" <a class=\"permalink no-print\" href=\"");
-                    w.href(c, e.get("url"))?;
+                    w.item_href(e);
                     w.s("\" aria-label=\"Open on the level page\">↗</a></li>");
                 }
                 w.s("</ul>");
@@ -704,16 +776,15 @@ fn track(w: &mut W, c: Obj) -> Option<()> {
         w.s("\">");
         w.link(c, l.get("url"), l.get("heading"))?;
         w.s("</h2>");
-        for row in objects(rows) {
-            let row = row?;
-            let cell = row.list("cells")?.get(i)?;
-            if truthy(cell) {
+        for row in rows {
+            let cell = row.cells.get(i)?;
+            if !cell.is_empty() {
                 w.s("\n    <h3>");
-                w.v(row.get("title"))?;
+                w.text(&row.title);
                 w.s("</h3>\n    <ul class=\"cell-list\">");
-                for e in objects(cell.as_array()?) {
+                for e in cell {
                     w.s("<li>");
-                    w.safe(e?.get("html"))?;
+                    w.html(e.text.html());
                     w.s("</li>");
                 }
                 w.s("</ul>");
@@ -785,34 +856,30 @@ fn pair_links(w: &mut W, c: Obj, pairs: &[Value], current: Option<&Value>) -> Op
 }
 
 /// `compare.html`: every level of a track, or the list of adjacent pairs.
-fn compare(w: &mut W, c: Obj) -> Option<()> {
+fn compare(w: &mut W, c: Obj, columns: &[Column]) -> Option<()> {
     let track = c.obj("track")?;
-    let has_columns = c.is("columns");
     w.s("\n<h1>Compare levels · ");
     w.v(track.get("title"))?;
     w.s("</h1>");
-    if has_columns {
-        let columns = c.list("columns")?;
+    if !columns.is_empty() {
         w.s("\n<form class=\"compare-picker no-print\" data-compare hidden>\n  <label>From <select name=\"from\">");
-        for col in objects(columns) {
-            let col = col?;
+        for col in columns {
             w.s("<option value=\"");
-            w.v(col.get("number"))?;
+            w.num(col.number);
             w.s("\">");
-            w.v(col.get("heading"))?;
+            w.text(&col.heading);
             w.s("</option>");
         }
         w.s("</select></label>\n  <label>To <select name=\"to\">");
-        for (k, col) in objects(columns).enumerate() {
-            let col = col?;
+        for (k, col) in columns.iter().enumerate() {
             w.s("<option value=\"");
-            w.v(col.get("number"))?;
+            w.num(col.number);
             w.s("\"");
             if k == 1 {
                 w.s(" selected");
             }
             w.s(">");
-            w.v(col.get("heading"))?;
+            w.text(&col.heading);
             w.s("</option>");
         }
         w.s("</select></label>\n  <p class=\"muted\" aria-live=\"polite\" data-compare-status></p>\n</form>");
@@ -830,53 +897,44 @@ fn compare(w: &mut W, c: Obj) -> Option<()> {
         pair_links(w, c, c.list("pairs")?, None)?;
         w.s("</ul>\n</nav>");
     }
-    if has_columns {
+    if !columns.is_empty() {
         let caption = format!("Every level of {}", track.get("title")?.as_str()?);
         w.s("\n");
-        compare_table(w, c, c.list("columns")?, &caption)?;
+        compare_table(w, c, columns, &caption)?;
     }
     w.s("\n");
     Some(())
 }
 
 /// `compare_pair.html`: two adjacent levels side by side.
-fn compare_pair(w: &mut W, c: Obj) -> Option<()> {
+fn compare_pair(w: &mut W, c: Obj, columns: &[Column]) -> Option<()> {
     let track = c.obj("track")?;
-    let columns = c.list("columns")?;
-    let a = columns.first()?.as_object().map(Obj)?;
-    let b = columns.get(1)?.as_object().map(Obj)?;
+    let (a, b) = (columns.first()?, columns.get(1)?);
     w.s("\n<h1>Level ");
-    w.v(a.get("number"))?;
+    w.num(a.number);
     w.s(" and level ");
-    w.v(b.get("number"))?;
+    w.num(b.number);
     w.s(" · ");
     w.v(track.get("title"))?;
     w.s("</h1>\n<p class=\"lede\">What changes from ");
-    w.link(c, a.get("url"), a.get("heading"))?;
-    w.s(" to <a href=\"");
-    w.href(c, b.get("url"))?;
-    w.s("\">");
-    w.v(b.get("heading"))?;
-    w.s("</a>. New and reworded expectations are marked; reworded ones show the words that changed.</p>\n<p class=\"no-print\"><a href=\"");
+    w.link_to(&a.url, &a.heading);
+    w.s(" to ");
+    w.link_to(&b.url, &b.heading);
+    w.s(". New and reworded expectations are marked; reworded ones show the words that changed.</p>\n<p class=\"no-print\"><a href=\"");
     w.href(c, track.get("compare_url"))?;
     w.s("?from=");
-    w.v(a.get("number"))?;
+    w.num(a.number);
     w.s("&amp;to=");
-    w.v(b.get("number"))?;
+    w.num(b.number);
     w.s("\">Compare any two levels</a></p>\n");
-    let caption = format!(
-        "{} and {}",
-        a.get("heading")?.as_str()?,
-        b.get("heading")?.as_str()?
-    );
+    let caption = format!("{} and {}", a.heading, b.heading);
     compare_table(w, c, columns, &caption)?;
-    for col in objects(columns) {
-        let col = col?;
-        if col.is("anti_patterns") {
+    for col in columns {
+        if !col.anti_patterns.is_empty() {
             w.s("\n<section class=\"anti-patterns\"><h2>Anti-patterns at level ");
-            w.v(col.get("number"))?;
+            w.num(col.number);
             w.s("</h2>");
-            anti_patterns(w, col.list("anti_patterns")?)?;
+            anti_patterns(w, &col.anti_patterns)?;
             w.s("</section>");
         }
     }
@@ -891,7 +949,7 @@ fn compare_pair(w: &mut W, c: Obj) -> Option<()> {
 }
 
 /// `dimension.html`: one dimension of a track through its levels.
-fn dimension(w: &mut W, c: Obj) -> Option<()> {
+fn dimension(w: &mut W, c: Obj, levels: &[crate::site::ladder_data::DimensionLevel]) -> Option<()> {
     let track = c.obj("track")?;
     let dim = c.obj("dimension")?;
     w.s("\n<p class=\"eyebrow\">");
@@ -906,36 +964,35 @@ fn dimension(w: &mut W, c: Obj) -> Option<()> {
         window_links(w, c, c.list("windows")?)?;
         w.s("</ul>\n</nav>");
     }
-    for l in objects(c.list("levels")?) {
-        let l = l?;
+    for l in levels {
         w.s("\n<section class=\"dimension-level\" aria-labelledby=\"dl-");
-        w.v(l.get("number"))?;
+        w.num(l.number);
         w.s("\">\n  <h2 id=\"dl-");
-        w.v(l.get("number"))?;
+        w.num(l.number);
         w.s("\">");
-        w.link(c, l.get("url"), l.get("heading"))?;
+        w.link_to(&l.url, &l.heading);
         w.s("</h2>");
-        if l.is("items") {
+        if !l.items.is_empty() {
             w.s("\n  <ul class=\"expectation-list\">");
-            for e in objects(l.list("items")?) {
-                let e = e?;
-                let change = e.get("change")?;
+            for e in &l.items {
                 w.s("<li class=\"change-");
-                w.v(Some(change))?;
-                w.s("\">");
-                match change.as_str() {
-                    Some("unchanged") => w.s("<span class=\"badge\">As before</span> "),
-                    _ => badge(w, Some(change)),
+                if let Some(change) = e.change {
+                    w.s(change_name(change));
                 }
-                if shows_diff(e) {
+                w.s("\">");
+                match e.change {
+                    Some(Change::Unchanged) => w.s("<span class=\"badge\">As before</span> "),
+                    change => badge(w, change),
+                }
+                if let Some(d) = shown_diff(e) {
                     w.s("<span class=\"word-diff\">");
-                    w.safe(e.get("diff_html"))?;
+                    w.html(d);
                     w.s("</span>");
                 } else {
-                    w.safe(e.get("html"))?;
+                    w.html(e.text.html());
                 }
                 w.s(" <a class=\"permalink no-print\" href=\"");
-                w.href(c, e.get("url"))?;
+                w.item_href(e);
                 w.s("\" aria-label=\"Open on the level page\">↗</a></li>");
             }
             w.s("</ul>");
@@ -962,7 +1019,7 @@ fn dimension(w: &mut W, c: Obj) -> Option<()> {
 }
 
 /// `cross_level.html`: one level number in every track.
-fn cross_level(w: &mut W, c: Obj) -> Option<()> {
+fn cross_level(w: &mut W, c: Obj, columns: &[Column]) -> Option<()> {
     w.s("\n<h1>Level ");
     w.v(c.get("number"))?;
     w.s(" in every track</h1>\n<nav class=\"level-nav no-print\" aria-label=\"Levels\">");
@@ -983,41 +1040,38 @@ fn cross_level(w: &mut W, c: Obj) -> Option<()> {
         w.s(" →</a>");
     }
     w.s("\n</nav>\n<div class=\"cross-columns\">");
-    for (k, col) in objects(c.list("columns")?).enumerate() {
-        let col = col?;
-        let n = (k + 1).to_string();
+    for (k, col) in columns.iter().enumerate() {
+        let (track_title, _) = col.track.as_ref()?;
         w.s("\n<section class=\"cross-column\" aria-labelledby=\"cross-");
-        w.s(&n);
+        w.num(k + 1);
         w.s("\">\n  <h2 id=\"cross-");
-        w.s(&n);
+        w.num(k + 1);
         w.s("\">");
-        w.link(c, col.get("url"), col.obj("track")?.get("title"))?;
+        w.link_to(&col.url, track_title);
         w.s("</h2>\n  <p class=\"role\">");
-        w.v(col.get("heading"))?;
+        w.text(&col.heading);
         w.s("</p>");
-        if col.is("summary") {
+        if let Some(summary) = col.summary.as_ref().filter(|s| !s.html().is_empty()) {
             w.s("<div class=\"summary\">");
-            w.safe(col.get("summary"))?;
+            w.html(summary.html());
             w.s("</div>");
         }
-        for row in objects(col.list("rows")?) {
-            let row = row?;
-            if row.is("items") {
+        for row in &col.rows {
+            if !row.items.is_empty() {
                 w.s("\n  <h3>");
-                w.v(row.get("title"))?;
+                w.text(&row.title);
                 w.s("</h3>\n  <ul class=\"cell-list\">");
-                for e in objects(row.list("items")?) {
-                    let e = e?;
+                for e in &row.items {
                     w.s("<li>");
-                    w.safe(e.get("html"))?;
+                    w.html(e.text.html());
                     w.s(" <a class=\"permalink no-print\" href=\"");
-                    w.href(c, e.get("url"))?;
+                    w.item_href(e);
                     w.s("\" aria-label=\"Open on the level page\">↗</a></li>");
                 }
                 w.s("</ul>");
             }
         }
-        anti_patterns(w, col.list("anti_patterns")?)?;
+        anti_patterns(w, &col.anti_patterns)?;
         w.s("\n</section>");
     }
     w.s("\n</div>\n");

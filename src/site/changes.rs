@@ -9,7 +9,7 @@ use serde::Serialize;
 use similar::{capture_diff_slices, Algorithm, ChangeTag, DiffTag};
 
 /// How an expectation relates to the level below.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Change {
     /// Nothing like it at the level below.
@@ -27,7 +27,7 @@ pub enum Change {
 pub struct Classified {
     pub change: Change,
     /// For `Reworded`: HTML of the word diff (`<del>`/`<ins>`).
-    pub diff_html: Option<String>,
+    pub diff_html: Option<std::sync::Arc<str>>,
     /// For `Reworded`/`Unchanged`: id of the expectation below.
     pub previous_id: Option<String>,
 }
@@ -527,7 +527,7 @@ pub fn classify_folded(
                 used[j] = true;
                 Classified {
                     change: Change::Reworded,
-                    diff_html: Some(diff(previous[j].text.text(), e.text.text())),
+                    diff_html: Some(diff(previous[j].text.text(), e.text.text()).into()),
                     previous_id: Some(previous[j].id.to_string()),
                 }
             }

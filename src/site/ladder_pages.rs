@@ -14,6 +14,7 @@
 //! ```
 
 use super::changes::{classify_folded, fold_level, word_diff_html, Change, Classified, Folded};
+use super::ladder_data::{Column, DimensionLevel, Group, Item, Lists, MatrixRow, Row, Unchanged};
 use super::PageOut;
 use crate::ladder::model::{AntiPattern, DimensionId, Expectation, Handbook, Level, Track};
 use rayon::prelude::*;
@@ -109,19 +110,6 @@ fn object<const N: usize>(fields: [(&str, Value); N]) -> Value {
     )
 }
 
-/// An expectation on its level page, with its change from the level below.
-fn expectation_json(e: &Expectation, c: &Classified) -> Value {
-    json!({
-        "id": e.id,
-        "html": e.text.html(),
-        "text": e.text.text(),
-        "examples": e.examples.iter().map(|x| x.html()).collect::<Vec<_>>(),
-        "line": e.source.line,
-        "change": c.change,
-        "diff_html": c.diff_html,
-    })
-}
-
 fn anti_pattern_json(a: &AntiPattern) -> Value {
     json!({
         "id": a.id,
@@ -163,6 +151,7 @@ fn page(
     title: String,
     page: Value,
     extra: Map<String, Value>,
+    lists: Lists,
 ) -> PageOut {
     let mut data = extra;
     data.insert("page".into(), page);
@@ -172,6 +161,7 @@ fn page(
         title,
         in_sitemap: true,
         data,
+        lists: Some(Box::new(lists)),
     }
 }
 
@@ -188,6 +178,7 @@ fn level_page(
     let prev = i.checked_sub(1).map(|j| &t.levels[j]);
     let next = t.levels.get(i + 1);
     let url = level_url(t, l.number);
+    let shared_url: Arc<str> = url.as_str().into();
     let heading = level_heading(t, l);
     let class_of = |e: &Expectation| {
         let k = l
@@ -204,21 +195,23 @@ fn level_page(
         let mut shown = Vec::new();
         for e in items {
             let c = class_of(e);
-            let mut v = expectation_json(e, c);
+            let item = Item::new(e, &shared_url, Some(c));
             if c.change == Change::Unchanged {
-                v["dimension"] = json!(title);
-                unchanged.push(v);
+                unchanged.push(Unchanged {
+                    item,
+                    dimension: title.clone(),
+                });
             } else {
-                shown.push(v);
+                shown.push(item);
             }
         }
         if !shown.is_empty() {
-            groups.push(object([
-                ("id", json!(dim)),
-                ("title", json!(title)),
-                ("url", json!(dim.as_ref().map(|d| dimension_url(t, d)))),
-                ("items", Value::Array(shown)),
-            ]));
+            groups.push(Group {
+                url: dim.as_ref().map(|d| dimension_url(t, d)),
+                id: dim,
+                title,
+                items: shown,
+            });
         }
     }
     let counts = |c: Change| classes.iter().filter(|x| x.change == c).count();
@@ -252,8 +245,6 @@ fn level_page(
             "summary": l.summary.as_ref().map(|s| s.html()),
         }),
     );
-    extra.insert("groups".into(), Value::Array(groups));
-    extra.insert("unchanged".into(), Value::Array(unchanged));
     extra.insert(
         "changes".into(),
         json!({
@@ -285,6 +276,7 @@ fn level_page(
             "breadcrumbs": crumbs(&[(t.title.as_str(), track_url(t).as_str()), (heading.as_str(), url.as_str())]),
         }),
         extra,
+        Lists::Level { groups, unchanged },
     )
 }
 
@@ -320,33 +312,28 @@ fn level_columns(t: &Track, levels: &[Level]) -> Vec<Value> {
 }
 
 /// Rows of the matrix: one per dimension, a cell per level of `levels`.
-fn matrix_rows(t: &Track, order: &[Option<DimensionId>], levels: &[Level]) -> Vec<Value> {
+fn matrix_rows(t: &Track, order: &[Option<DimensionId>], levels: &[Level]) -> Vec<MatrixRow> {
+    let urls: Vec<Arc<str>> = levels
+        .iter()
+        .map(|l| level_url(t, l.number).into())
+        .collect();
     order
         .iter()
-        .map(|d| {
-            let cells: Vec<Value> = levels
+        .map(|d| MatrixRow {
+            id: d.clone(),
+            title: dimension_title(t, d.as_deref()).unwrap_or_else(|| "Expectations".into()),
+            url: d.as_ref().map(|d| dimension_url(t, d)),
+            cells: levels
                 .iter()
-                .map(|l| {
-                    let url = level_url(t, l.number);
-                    Value::Array(
-                        l.expectations
-                            .iter()
-                            .filter(|e| &e.dimension == d)
-                            .map(|e| json!({"id": e.id, "html": e.text.html(), "url": format!("{url}#{}", e.id)}))
-                            .collect(),
-                    )
+                .zip(&urls)
+                .map(|(l, url)| {
+                    l.expectations
+                        .iter()
+                        .filter(|e| &e.dimension == d)
+                        .map(|e| Item::new(e, url, None))
+                        .collect()
                 })
-                .collect();
-            object([
-                ("id", json!(d)),
-                (
-                    "title",
-                    json!(dimension_title(t, d.as_deref())
-                        .unwrap_or_else(|| "Expectations".into())),
-                ),
-                ("url", json!(d.as_ref().map(|d| dimension_url(t, d)))),
-                ("cells", Value::Array(cells)),
-            ])
+                .collect(),
         })
         .collect()
 }
@@ -431,7 +418,6 @@ fn track_page(t: &Track, order: &[Option<DimensionId>], x: &TrackExtras, k: usiz
     extra.insert("levels".into(), Value::Array(level_columns(t, levels)));
     extra.insert("roles".into(), Value::Array(role_spans(t, levels)));
     extra.insert("has_roles".into(), json!(!t.roles.is_empty()));
-    extra.insert("rows".into(), Value::Array(matrix_rows(t, order, levels)));
     extra.insert("windows".into(), window_nav(t, &first, &wins, k));
     extra.insert("window_label".into(), json!(label));
     extra.insert("level_count".into(), json!(t.levels.len()));
@@ -478,6 +464,7 @@ fn track_page(t: &Track, order: &[Option<DimensionId>], x: &TrackExtras, k: usiz
             "breadcrumbs": crumbs(&crumb),
         }),
         extra,
+        Lists::Matrix(matrix_rows(t, order, levels)),
     )
 }
 
@@ -488,48 +475,35 @@ fn compare_column(
     order: &[Option<DimensionId>],
     l: &Level,
     classes: Option<&[Classified]>,
-) -> Value {
-    let url = level_url(t, l.number);
-    let rows: Vec<Value> = order
+) -> Column {
+    let url: Arc<str> = level_url(t, l.number).into();
+    let rows = order
         .iter()
-        .map(|d| {
-            let items: Vec<Value> = l
+        .map(|d| Row {
+            title: dimension_title(t, d.as_deref()).unwrap_or_else(|| "Expectations".into()),
+            items: l
                 .expectations
                 .iter()
                 .enumerate()
                 .filter(|(_, e)| &e.dimension == d)
-                .map(|(k, e)| {
-                    let c = classes.map(|c| &c[k]);
-                    json!({"id": e.id, "html": e.text.html(), "examples": e.examples.iter().map(|x| x.html()).collect::<Vec<_>>(), "url": format!("{url}#{}", e.id), "change": c.map(|c| c.change), "diff_html": c.and_then(|c| c.diff_html.as_deref())})
-                })
-                .collect();
-            object([
-                (
-                    "title",
-                    json!(dimension_title(t, d.as_deref())
-                        .unwrap_or_else(|| "Expectations".into())),
-                ),
-                ("items", Value::Array(items)),
-            ])
+                .map(|(k, e)| Item::new(e, &url, classes.map(|c| &c[k])))
+                .collect(),
         })
         .collect();
-    object([
-        ("number", json!(l.number)),
-        ("heading", json!(level_heading(t, l))),
-        ("url", json!(url)),
-        ("summary", json!(l.summary.as_ref().map(|s| s.html()))),
-        ("rows", Value::Array(rows)),
-        (
-            "anti_patterns",
-            Value::Array(
-                t.anti_patterns
-                    .iter()
-                    .filter(|a| !a.levels.is_empty() && a.applies_to(l.number))
-                    .map(anti_pattern_json)
-                    .collect(),
-            ),
-        ),
-    ])
+    Column {
+        number: l.number,
+        heading: level_heading(t, l),
+        url,
+        summary: l.summary.clone(),
+        rows,
+        anti_patterns: t
+            .anti_patterns
+            .iter()
+            .filter(|a| !a.levels.is_empty() && a.applies_to(l.number))
+            .map(anti_pattern_json)
+            .collect(),
+        track: None,
+    }
 }
 
 /// The comparison of level `i` (`b`) with the one below (`a`); `classes`:
@@ -553,15 +527,11 @@ fn pair_page(
         "Level {} and level {} compared — {}",
         a.number, b.number, t.title
     );
-    let extra = compare_data(
-        t,
-        order,
-        vec![
-            compare_column(t, order, a, None),
-            compare_column(t, order, b, Some(classes)),
-        ],
-        pairs(t, near),
-    );
+    let columns = vec![
+        compare_column(t, order, a, None),
+        compare_column(t, order, b, Some(classes)),
+    ];
+    let extra = compare_data(t, order, pairs(t, near));
     page(
         url.clone(),
         "compare_pair.html",
@@ -572,20 +542,15 @@ fn pair_page(
             "breadcrumbs": crumbs(&[(t.title.as_str(), track_url(t).as_str()), ("Compare", compare_url(t).as_str()), (&format!("{} and {}", a.number, b.number), url.as_str())]),
         }),
         extra,
+        Lists::Columns(columns),
     )
 }
 
 /// Template data shared by the comparison pages.
 /// `pairs`: the comparisons of neighbouring levels to link to.
-fn compare_data(
-    t: &Track,
-    order: &[Option<DimensionId>],
-    columns: Vec<Value>,
-    pairs: Vec<Value>,
-) -> Map<String, Value> {
+fn compare_data(t: &Track, order: &[Option<DimensionId>], pairs: Vec<Value>) -> Map<String, Value> {
     let mut extra = Map::new();
     extra.insert("track".into(), track_json(t));
-    extra.insert("columns".into(), Value::Array(columns));
     extra.insert(
         "dimension_titles".into(),
         json!(order
@@ -624,7 +589,7 @@ fn compare_page(t: &Track, order: &[Option<DimensionId>]) -> PageOut {
     } else {
         Vec::new()
     };
-    let mut extra = compare_data(t, order, columns, pairs(t, 0..t.levels.len()));
+    let mut extra = compare_data(t, order, pairs(t, 0..t.levels.len()));
     extra.insert("level_count".into(), json!(t.levels.len()));
     page(
         url.clone(),
@@ -636,6 +601,7 @@ fn compare_page(t: &Track, order: &[Option<DimensionId>]) -> PageOut {
             "breadcrumbs": crumbs(&[(t.title.as_str(), track_url(t).as_str()), ("Compare", url.as_str())]),
         }),
         extra,
+        Lists::Columns(columns),
     )
 }
 
@@ -781,31 +747,30 @@ fn dimension_page(
     } else {
         format!("{} · levels {label} — {}", d.title, t.title)
     };
-    let levels: Vec<Value> = w
+    let levels: Vec<DimensionLevel> = w
         .clone()
         .map(|i| {
             let l = &t.levels[i];
             let classes = (classes.dimension)(i, &d.id);
-            let url = level_url(t, l.number);
-            let items: Vec<Value> = l
+            let url: Arc<str> = level_url(t, l.number).into();
+            let items = l
                 .expectations
                 .iter()
                 .filter(|e| e.dimension.as_deref() == Some(&d.id))
                 .zip(classes.iter())
-                .map(|(e, c)| json!({"id": e.id, "html": e.text.html(), "url": format!("{url}#{}", e.id), "change": c.change, "diff_html": c.diff_html}))
+                .map(|(e, c)| Item::new(e, &url, Some(c)))
                 .collect();
-            object([
-                ("number", json!(l.number)),
-                ("heading", json!(level_heading(t, l))),
-                ("url", json!(url)),
-                ("items", Value::Array(items)),
-            ])
+            DimensionLevel {
+                number: l.number,
+                heading: level_heading(t, l),
+                url,
+                items,
+            }
         })
         .collect();
     let mut extra = Map::new();
     extra.insert("track".into(), track_json(t));
     extra.insert("dimension".into(), json!({"id": d.id, "title": d.title}));
-    extra.insert("levels".into(), Value::Array(levels));
     extra.insert("windows".into(), window_nav(t, &first, &wins, k));
     extra.insert(
         "dimensions".into(),
@@ -830,6 +795,7 @@ fn dimension_page(
             "breadcrumbs": crumbs(&crumb),
         }),
         extra,
+        Lists::Dimension(levels),
     )
 }
 
@@ -871,21 +837,20 @@ pub fn cross_level_page(
 ) -> PageOut {
     let url = cross_level_url(n);
     let title = format!("Level {n} in every track");
-    let columns: Vec<Value> = hb
+    let columns: Vec<Column> = hb
         .tracks
         .iter()
         .zip(orders)
         .filter_map(|(t, order)| {
             let l = t.levels.iter().find(|l| l.number == n)?;
             let mut c = compare_column(t, order, l, None);
-            c["track"] = json!({"title": t.title, "url": track_url(t)});
+            c.track = Some((t.title.clone(), track_url(t)));
             Some(c)
         })
         .collect();
     let pos = numbers.iter().position(|&x| x == n).unwrap_or(0);
     let mut extra = Map::new();
     extra.insert("number".into(), json!(n));
-    extra.insert("columns".into(), Value::Array(columns));
     extra.insert(
         "prev".into(),
         json!(pos
@@ -908,6 +873,7 @@ pub fn cross_level_page(
             "breadcrumbs": crumbs(&[(&format!("Level {n}"), url.as_str())]),
         }),
         extra,
+        Lists::Columns(columns),
     )
 }
 
@@ -1593,7 +1559,7 @@ mod tests {
                     ctx.insert(k.clone(), v.clone());
                 }
                 let html = renderer
-                    .render(p.template, ctx)
+                    .render(p.template, ctx, p.lists.as_deref())
                     .unwrap_or_else(|e| panic!("{}: {e}", p.url));
                 (p.url.clone(), html)
             })

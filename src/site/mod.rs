@@ -2,6 +2,7 @@
 //! pages. Markdown is rendered here (links need the graph to resolve).
 
 pub mod changes;
+pub mod ladder_data;
 pub mod ladder_pages;
 pub mod urls;
 
@@ -27,6 +28,20 @@ pub struct PageOut {
     pub in_sitemap: bool,
     /// Template data; `page` and `content` at least.
     pub data: serde_json::Map<String, Value>,
+    /// A ladder page's lists of expectations, typed (see
+    /// [`ladder_data`]); templates see them as fields of `data`.
+    pub lists: Option<Box<ladder_data::Lists>>,
+}
+
+impl PageOut {
+    /// The page's template data as JSON, its lists included.
+    pub fn json_data(&self) -> serde_json::Map<String, Value> {
+        let mut data = self.data.clone();
+        if let Some(lists) = &self.lists {
+            lists.insert_json(&mut data);
+        }
+        data
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -530,6 +545,7 @@ pub fn doc_page_out(
         title,
         in_sitemap: !doc.frontmatter.draft,
         data,
+        lists: None,
     }
 }
 
@@ -808,6 +824,7 @@ pub fn plan_documents_batches<E>(
                             "content".to_string(),
                             Value::String(html.html),
                         )]),
+                        lists: None,
                     };
                 }
                 let hosted = tracks_of
@@ -884,6 +901,7 @@ pub fn plan_documents_batches<E>(
         title: home_title,
         in_sitemap: true,
         data,
+        lists: None,
     }])?;
 
     // Ladder pages: tracks, levels, comparisons, dimensions.
@@ -933,6 +951,7 @@ pub fn plan_documents_batches<E>(
         title: "Page not found".into(),
         in_sitemap: false,
         data,
+        lists: None,
     }])?;
 
     let site = Site {
