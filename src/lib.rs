@@ -925,8 +925,9 @@ mod tests {
         }
     }
 
-    /// A site of one 30-level track with roles, anti-patterns, examples,
-    /// unchanged and reworded expectations and notes, and a second track.
+    /// A site of two 30-level tracks with roles, anti-patterns, examples,
+    /// unchanged and reworded expectations and notes, and fourteen short
+    /// ones.
     fn long_track() -> tempfile::TempDir {
         let dir = tempfile::tempdir().unwrap();
         let write = |rel: &str, text: &str| {
@@ -965,6 +966,18 @@ mod tests {
             }
             doc.push_str("## Notes\n\nPromotion is a <b>conversation</b>.\n");
             write(&format!("content/{track}.md"), &doc);
+        }
+        // Fourteen short tracks, each in a folder of its own: more
+        // sections than the header lists, and more tracks than a level
+        // page lists (three more at level 1, one more at level 3).
+        for k in 1..=14 {
+            let mut doc = format!(
+                "# Track {k}\n\n## Level 1\n\n- Learns the craft {k}.\n\n## Level 2\n\n- Practises the craft {k}.\n"
+            );
+            if k <= 12 {
+                doc.push_str(&format!("\n## Level 3\n\n- Teaches the craft {k}.\n"));
+            }
+            write(&format!("content/t{k:02}/ladder.md"), &doc);
         }
         dir
     }

@@ -1,7 +1,9 @@
 //! A track with many levels: the pages that gather every level (the track
 //! matrix, each dimension, the comparison index, the home page's glance)
 //! stay bounded, showing levels a window at a time, and every level is
-//! still reached from them by relative links that resolve.
+//! still reached from them by relative links that resolve. And a handbook
+//! of many tracks: what every page or every level page lists of them (the
+//! header's sections, the same level in other tracks) stays bounded too.
 
 mod common;
 use common::*;
@@ -240,4 +242,55 @@ fn a_short_track_keeps_every_level_on_one_page() {
     let home = page(out, "index.html");
     assert_eq!(texts(&home, ".glance-table tbody tr").len(), 12);
     assert!(texts(&home, ".glance-more").is_empty());
+}
+
+/// Sixteen tracks, each in a folder of its own, of three levels each.
+#[test]
+fn many_tracks_keep_headers_and_level_pages_bounded() {
+    let mut files = vec![("rungs.yml".to_string(), "title: Many\n".to_string())];
+    for k in 1..=16 {
+        let mut doc = format!("# Track {k:02}\n\n");
+        for n in 1..=3 {
+            doc.push_str(&format!(
+                "## Level {n}\n\n- Does task {n} of track {k}.\n\n"
+            ));
+        }
+        files.push((format!("content/t{k:02}/ladder.md"), doc));
+    }
+    let refs: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(a, b)| (a.as_str(), b.as_str()))
+        .collect();
+    let src = site(&refs);
+    let out = tempfile::tempdir().unwrap();
+    build(src.path(), out.path());
+    // The header: the first eleven sections, then the home page.
+    let rel = "tracks/track-16/level-2/index.html";
+    let nav = texts(&page(out.path(), rel), ".site-nav a");
+    assert_eq!(nav.len(), 12, "{nav:?}");
+    assert_eq!(nav[0], "T01");
+    assert_eq!(nav[11], "All sections");
+    assert_eq!(
+        links(out.path(), rel, ".site-nav a").last().unwrap(),
+        "index.html"
+    );
+    // The same level in the twelve nearest other tracks, and how many more.
+    let others = texts(&page(out.path(), rel), ".other-tracks li");
+    let expected: Vec<String> = (4..=15).map(|k| format!("Track {k:02}: Level 2")).collect();
+    assert_eq!(others, expected);
+    let notes = texts(&page(out.path(), rel), ".other-tracks .muted");
+    assert_eq!(notes, ["3 more tracks have a level 2."]);
+    let mid = texts(
+        &page(out.path(), "tracks/track-08/level-1/index.html"),
+        ".other-tracks li",
+    );
+    assert_eq!(mid.first().unwrap(), "Track 02: Level 1");
+    assert_eq!(mid.last().unwrap(), "Track 14: Level 1");
+    // Every track at that level is on the cross-track page it links.
+    let cross = links(out.path(), rel, ".other-tracks p a");
+    assert_eq!(cross, ["levels/2/index.html"]);
+    let columns = texts(&page(out.path(), "levels/2/index.html"), ".cross-column h2");
+    assert_eq!(columns.len(), 16, "{columns:?}");
+    let broken = broken_links(out.path());
+    assert!(broken.is_empty(), "broken links:\n{}", broken.join("\n"));
 }

@@ -654,7 +654,21 @@ fn level(
             w.v(o.get("heading"))?;
             w.s("</a></li>");
         }
-        w.s("\n    </ul>\n    <p><a href=\"");
+        w.s("\n    </ul>");
+        if c.is("other_tracks_more") {
+            let more = c.get("other_tracks_more")?;
+            w.s("\n    <p class=\"muted\">");
+            if more.as_u64() == Some(1) {
+                w.s("One more track has");
+            } else {
+                w.v(Some(more))?;
+                w.s(" more tracks have");
+            }
+            w.s(" a level ");
+            w.v(level.get("number"))?;
+            w.s(".</p>");
+        }
+        w.s("\n    <p><a href=\"");
         w.href(c, c.get("cross_url"))?;
         w.s("\">All tracks at level ");
         w.v(level.get("number"))?;

@@ -221,14 +221,25 @@ fn level_page(
         .filter(|a| a.applies_to(l.number))
         .map(anti_pattern_json)
         .collect();
-    let others: Vec<Value> = hb
+    // The same level in other tracks: the WINDOW tracks nearest this one
+    // in the handbook's order (all of them link the cross-track page).
+    let me = hb.tracks.iter().position(|o| o.id == t.id).unwrap_or(0);
+    let mut others: Vec<(usize, &Track, &Level)> = hb
         .tracks
         .iter()
-        .filter(|o| o.id != t.id)
-        .filter_map(|o| {
-            let ol = o.levels.iter().find(|x| x.number == l.number)?;
-            Some(json!({"title": o.title, "url": level_url(o, l.number), "heading": level_heading(o, ol)}))
-        })
+        .enumerate()
+        .filter(|(_, o)| o.id != t.id)
+        .filter_map(|(k, o)| Some((k, &**o, o.levels.iter().find(|x| x.number == l.number)?)))
+        .collect();
+    let more = others.len().saturating_sub(WINDOW);
+    if more > 0 {
+        others.sort_by_key(|&(k, _, _)| (k.abs_diff(me), k));
+        others.truncate(WINDOW);
+        others.sort_by_key(|&(k, _, _)| k);
+    }
+    let others: Vec<Value> = others
+        .into_iter()
+        .map(|(_, o, ol)| json!({"title": o.title, "url": level_url(o, l.number), "heading": level_heading(o, ol)}))
         .collect();
     let mut extra = Map::new();
     extra.insert(
@@ -263,6 +274,7 @@ fn level_page(
         json!(next.map(|n| json!({"number": n.number, "url": level_url(t, n.number), "heading": level_heading(t, n)}))),
     );
     extra.insert("other_tracks".into(), Value::Array(others));
+    extra.insert("other_tracks_more".into(), json!(more));
     extra.insert("cross_url".into(), json!(cross_level_url(l.number)));
     let title = format!("{heading} — {}", t.title);
     page(

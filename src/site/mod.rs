@@ -749,6 +749,12 @@ pub fn nav(docs: &[SourceDoc]) -> Vec<Link> {
     nav_of(docs, &doc_order(docs, &doc_urls), &links)
 }
 
+/// The most sections the header lists. A site with more lists the first
+/// of them and then the home page, which lists them all: every page
+/// carries the header, so a header of every section would make the size
+/// of a site of many sections grow as their square.
+pub const NAV_MAX: usize = 12;
+
 fn nav_of(docs: &[SourceDoc], order: &[(i64, String, usize)], links: &LinkMap) -> Vec<Link> {
     let mut first: BTreeMap<&str, &str> = BTreeMap::new();
     for (_, url, i) in order {
@@ -756,14 +762,22 @@ fn nav_of(docs: &[SourceDoc], order: &[(i64, String, usize)], links: &LinkMap) -
             first.entry(doc_folder(&docs[*i])).or_insert(url);
         }
     }
-    first
+    let mut nav: Vec<Link> = first
         .into_iter()
         .filter(|(f, _)| !f.is_empty())
         .map(|(f, url)| Link {
             title: title_case(f),
             url: links.folders.get(f).map_or(url, String::as_str).to_string(),
         })
-        .collect()
+        .collect();
+    if nav.len() > NAV_MAX {
+        nav.truncate(NAV_MAX - 1);
+        nav.push(Link {
+            title: "All sections".into(),
+            url: "index.html".into(),
+        });
+    }
+    nav
 }
 
 /// Document pages rendered at a time by [`plan_documents_batches`].
