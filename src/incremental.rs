@@ -1152,6 +1152,7 @@ fn without_data(p: &PageOut) -> PageOut {
         in_sitemap: p.in_sitemap,
         data: serde_json::Map::new(),
         lists: None,
+        outline: p.outline.clone(),
     }
 }
 

@@ -715,6 +715,18 @@ fn page_search_sections(
         "skill.html" => false,
         _ => return None,
     };
+    if let (false, Some(outline)) = (body, &p.outline) {
+        // The headings, as parsing the page's HTML would find them.
+        let (url, title): (std::sync::Arc<str>, std::sync::Arc<str>) =
+            (p.url.as_str().into(), p.title.as_str().into());
+        let sections = outline.iter().map(|(id, text)| search::PageSection {
+            page_url: url.clone(),
+            page_title: title.clone(),
+            heading: Some((id.clone(), text.clone())),
+            text: String::new(),
+        });
+        return Some(sections.collect());
+    }
     let html = data.get("content").and_then(|v| v.as_str())?;
     Some(page_sections(&p.url, &p.title, html, body))
 }

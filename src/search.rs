@@ -1174,6 +1174,7 @@ pub fn search_page() -> crate::site::PageOut {
         in_sitemap: false,
         data,
         lists: None,
+        outline: None,
     }
 }
 
@@ -1441,5 +1442,55 @@ mod tests {
         let c = cap(&t, TEXT_CAP);
         assert!(c.len() <= TEXT_CAP + 3 && c.ends_with("word…"), "{c}");
         assert_eq!(cap("short", 10), "short");
+    }
+}
+
+#[cfg(test)]
+mod outline_tests {
+    use crate::render::markdown::{render, RenderCtx};
+
+    fn rendered(src: &str) -> crate::render::markdown::Rendered {
+        let mut slugs = crate::slug::SlugSet::default();
+        let keep = |_: &str| -> Option<String> { None };
+        let mut ctx = RenderCtx {
+            resolve_link: &keep,
+            slugs: &mut slugs,
+            highlight: false,
+            heading_shift: 1,
+            interactive_tasks: false,
+        };
+        render(src, &mut ctx)
+    }
+
+    /// A page's outline, when it has one, is what parsing its HTML finds:
+    /// the search index takes one for the other.
+    #[test]
+    fn outlines_are_the_headings_parsing_finds() {
+        let sure = [
+            "# Top\n\nText.\n\n## Second *em* and `code` and [a link](x.md)\n\nMore.\n",
+            "## A &amp; B \"quoted\" 'single' -- dash\n\n### Deeper ~~struck~~ **strong**\n",
+            "> ## In a quote\n\n## Out of it\n\n- item\n\n  ## In a list\n\n## After\n",
+            "> [!NOTE]\n> ## In a note\n\nSetext\nover two lines\n---------------\n\n## Same\n\n## Same\n",
+            "## With an id {#custom-id}\n\n```\n# not a heading\n```\n\n| a | b |\n|---|---|\n| # x | y |\n\n- [ ] task\n- [x] done\n",
+            "Plain words only, no heading at all.\n",
+            "##   Spaced    out   heading   \n\n#### Four\n\n###### Six\n",
+        ];
+        for src in sure {
+            let r = rendered(src);
+            let outline = r.outline.unwrap_or_else(|| panic!("no outline: {src:?}"));
+            let parsed: Vec<(String, String)> = super::page_sections("p.html", "P", &r.html, false)
+                .into_iter()
+                .filter_map(|s| s.heading)
+                .collect();
+            assert_eq!(outline, parsed, "{src:?}\n{}", r.html);
+        }
+        for unsure in [
+            "## A heading[^1]\n\n[^1]: A note.\n",
+            "## An ![image](i.png) heading\n",
+            "<h2 id=\"raw\">Raw</h2>\n\n## Markdown\n",
+            "## Inline <em>html</em>\n",
+        ] {
+            assert!(rendered(unsure).outline.is_none(), "{unsure:?}");
+        }
     }
 }

@@ -47,6 +47,50 @@ pub struct Rendered {
     pub headings: Vec<HeadingInfo>,
     pub has_code: bool,
     pub task_count: usize,
+    /// The headings outside any list, quote or footnote, as (id, text
+    /// with whitespace folded): what an HTML parser finds as the top-level
+    /// headings of `html`. `None` when that is not sure: the markdown holds
+    /// HTML of its own, or a heading holds more than text, code, emphasis
+    /// and links (an image, a footnote mark).
+    pub outline: Option<Vec<(String, String)>>,
+}
+
+/// Whether an event inside a heading gives, as text, what an HTML parser
+/// reads as the text of the heading's element.
+fn plain_inline(e: &Event) -> bool {
+    match e {
+        Event::Text(_) | Event::Code(_) | Event::SoftBreak | Event::HardBreak => true,
+        Event::Start(t) => matches!(
+            t,
+            Tag::Emphasis | Tag::Strong | Tag::Strikethrough | Tag::Link { .. }
+        ),
+        Event::End(t) => matches!(
+            t,
+            TagEnd::Emphasis | TagEnd::Strong | TagEnd::Strikethrough | TagEnd::Link
+        ),
+        _ => false,
+    }
+}
+
+/// Whether a tag opens a block that holds other blocks (whose headings are
+/// not at the top level).
+fn is_container(t: &Tag) -> bool {
+    !matches!(
+        t,
+        Tag::Paragraph
+            | Tag::Heading { .. }
+            | Tag::CodeBlock(_)
+            | Tag::Emphasis
+            | Tag::Strong
+            | Tag::Strikethrough
+            | Tag::Link { .. }
+            | Tag::Image { .. }
+            | Tag::TableHead
+            | Tag::TableRow
+            | Tag::TableCell
+            | Tag::Superscript
+            | Tag::Subscript
+    )
 }
 
 fn shift(level: HeadingLevel, by: u8) -> HeadingLevel {
@@ -72,8 +116,17 @@ pub fn render(src: &str, ctx: &mut RenderCtx) -> Rendered {
     let mut out = Rendered::default();
     let events: Vec<Event> = Parser::new_ext(src, options()).collect();
     let mut result: Vec<Event> = Vec::with_capacity(events.len());
+    let mut outline = Some(Vec::new());
+    // Blocks open around the event (lists, quotes, footnotes, tables).
+    let mut depth = 0usize;
     let mut i = 0;
     while i < events.len() {
+        match &events[i] {
+            Event::Start(t) if is_container(t) => depth += 1,
+            Event::End(t) if is_container_end(t) => depth = depth.saturating_sub(1),
+            Event::Html(_) | Event::InlineHtml(_) | Event::Start(Tag::HtmlBlock) => outline = None,
+            _ => {}
+        }
         match &events[i] {
             Event::Start(Tag::Heading {
                 level,
@@ -92,6 +145,18 @@ pub fn render(src: &str, ctx: &mut RenderCtx) -> Rendered {
                     None => ctx.slugs.unique(&slugify(&text)),
                 };
                 let level = shift(*level, ctx.heading_shift);
+                if depth == 0 {
+                    outline = match outline.take() {
+                        Some(mut o) if inner.iter().all(plain_inline) => {
+                            o.push((
+                                id.clone(),
+                                text.split_whitespace().collect::<Vec<_>>().join(" "),
+                            ));
+                            Some(o)
+                        }
+                        _ => None,
+                    };
+                }
                 out.headings.push(HeadingInfo {
                     level: level as u8,
                     id: id.clone(),
@@ -166,7 +231,28 @@ pub fn render(src: &str, ctx: &mut RenderCtx) -> Rendered {
         i += 1;
     }
     pulldown_cmark::html::push_html(&mut out.html, result.into_iter());
+    out.outline = outline;
     out
+}
+
+/// The end of a tag [`is_container`] holds true for.
+fn is_container_end(t: &TagEnd) -> bool {
+    !matches!(
+        t,
+        TagEnd::Paragraph
+            | TagEnd::Heading(_)
+            | TagEnd::CodeBlock
+            | TagEnd::Emphasis
+            | TagEnd::Strong
+            | TagEnd::Strikethrough
+            | TagEnd::Link
+            | TagEnd::Image
+            | TagEnd::TableHead
+            | TagEnd::TableRow
+            | TagEnd::TableCell
+            | TagEnd::Superscript
+            | TagEnd::Subscript
+    )
 }
 
 /// Render a fragment with links as written, no highlighting, no page state

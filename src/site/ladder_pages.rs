@@ -162,6 +162,7 @@ fn page(
         in_sitemap: true,
         data,
         lists: Some(Box::new(lists)),
+        outline: None,
     }
 }
 

@@ -31,6 +31,10 @@ pub struct PageOut {
     /// A ladder page's lists of expectations, typed (see
     /// [`ladder_data`]); templates see them as fields of `data`.
     pub lists: Option<Box<ladder_data::Lists>>,
+    /// A document page's top-level headings as (id, text), when they are
+    /// sure ([`markdown::Rendered::outline`]): what the search index reads
+    /// of a page indexed by its headings, rather than parse its HTML.
+    pub outline: Option<std::sync::Arc<[(String, String)]>>,
 }
 
 impl PageOut {
@@ -148,6 +152,8 @@ pub struct DocHtml {
     pub html: String,
     pub headings: Vec<HeadingInfo>,
     pub has_code: bool,
+    /// [`markdown::Rendered::outline`].
+    pub outline: Option<Vec<(String, String)>>,
 }
 
 /// How to render a fragment: where it comes from and where it goes.
@@ -216,6 +222,7 @@ pub fn render_fragment(
         html: out.html,
         headings: out.headings,
         has_code: out.has_code,
+        outline: out.outline,
     }
 }
 
@@ -546,6 +553,7 @@ pub fn doc_page_out(
         in_sitemap: !doc.frontmatter.draft,
         data,
         lists: None,
+        outline: html.outline.take().map(Into::into),
     }
 }
 
@@ -839,6 +847,7 @@ pub fn plan_documents_batches<E>(
                             Value::String(html.html),
                         )]),
                         lists: None,
+                        outline: None,
                     };
                 }
                 let hosted = tracks_of
@@ -916,6 +925,7 @@ pub fn plan_documents_batches<E>(
         in_sitemap: true,
         data,
         lists: None,
+        outline: None,
     }])?;
 
     // Ladder pages: tracks, levels, comparisons, dimensions.
@@ -966,6 +976,7 @@ pub fn plan_documents_batches<E>(
         in_sitemap: false,
         data,
         lists: None,
+        outline: None,
     }])?;
 
     let site = Site {
