@@ -464,7 +464,7 @@ pub fn classify_folded(
             out[i] = Some(Classified {
                 change: Change::Unchanged,
                 diff_html: None,
-                previous_id: Some(previous[j].id.to_string()),
+                previous_id: Some(String::from(&*previous[j].id)),
             });
         }
     }
@@ -528,7 +528,7 @@ pub fn classify_folded(
                 Classified {
                     change: Change::Reworded,
                     diff_html: Some(diff(previous[j].text.text(), e.text.text()).into()),
-                    previous_id: Some(previous[j].id.to_string()),
+                    previous_id: Some(String::from(&*previous[j].id)),
                 }
             }
             None => Classified {
