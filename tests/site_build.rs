@@ -180,6 +180,66 @@ fn template_and_asset_overrides_apply_by_name() {
     assert!(broken_links(&out).is_empty());
 }
 
+/// The ladder pages, which rungs renders without interpreting the default
+/// theme's templates, follow a site's override of the page's template, of
+/// `base.html` or of `macros.html` (the expectation's markup).
+#[test]
+fn template_overrides_apply_to_ladder_pages() {
+    let default = |name: &str| {
+        std::fs::read_to_string(repo().join("themes/default/templates").join(name)).unwrap()
+    };
+    let ladder = "# Backend\n\n## Level 1\n\n- Ships small changes.\n\n## Level 2\n\n- Ships small changes safely.\n- Reviews designs.\n";
+    let macros = default("macros.html").replace(
+        "<div class=\"expectation-text\">",
+        "<div class=\"expectation-text house-expectation\">",
+    );
+    let base = default("base.html").replace("Built with rungs", "Built by the house");
+    let level = "{% extends \"base.html\" %}{% block main %}<h1 class=\"house-level\">{{ level.heading }}</h1>{% for g in groups %}{% for e in g.items %}<p class=\"house-item\">{{ e.text }}</p>{% endfor %}{% endfor %}{% endblock main %}";
+    for (name, text) in [
+        ("macros.html", macros.as_str()),
+        ("base.html", base.as_str()),
+        ("level.html", level),
+    ] {
+        let theme = format!("themes/house/templates/{name}");
+        let dir = site(&[
+            ("rungs.yml", "theme: house\n"),
+            ("content/backend.md", ladder),
+            (&theme, text),
+        ]);
+        let out = dir.path().join("public");
+        build(dir.path(), &out);
+        let p = page(&out, "tracks/backend/level-2/index.html");
+        let pair = page(&out, "tracks/backend/compare/1-2/index.html");
+        match name {
+            "macros.html" => {
+                assert_eq!(texts(&p, ".house-expectation").len(), 2, "{name}");
+            }
+            "base.html" => {
+                for doc in [&p, &pair] {
+                    assert_eq!(
+                        texts(doc, ".site-footer p"),
+                        ["Built by the house"],
+                        "{name}"
+                    );
+                }
+            }
+            _ => {
+                assert_eq!(texts(&p, "h1.house-level"), ["Level 2"]);
+                assert_eq!(
+                    texts(&p, "p.house-item"),
+                    ["Ships small changes safely.", "Reviews designs."]
+                );
+                // Other ladder pages keep the default templates.
+                assert_eq!(texts(&pair, "h1"), ["Level 1 and level 2 · Backend"]);
+            }
+        }
+        if name != "level.html" {
+            // (The short level.html has no anchors for the expectations.)
+            assert!(broken_links(&out).is_empty(), "{name}");
+        }
+    }
+}
+
 /// A `Session` rebuild rewrites only the files whose bytes changed and
 /// removes the ones that are gone; a failed build writes nothing.
 #[cfg(unix)]
