@@ -15,9 +15,12 @@
 //! When: only while the template, `base.html` and `macros.html` are the
 //! built-in ones ([`Native::for_theme`]); a site that overrides any of them
 //! gets Tera for the pages concerned. A context this code does not expect
-//! (a missing field, a list where text should be) makes [`Native::render`]
-//! return `None`, and Tera renders the page, with its own error if the
-//! template cannot be rendered either.
+//! (a missing field, a list where text should be, no typed lists) makes
+//! [`Native::render`] return `None`, and Tera renders the page, with its
+//! own error if the template cannot be rendered either.
+//!
+//! The page's lists of expectations come typed ([`Lists`]); the rest of
+//! the context is the JSON Tera would get.
 
 use super::highlight::escape_html_into;
 use super::theme::{Origin, ThemeFiles, DEFAULT_THEME};
@@ -129,8 +132,8 @@ impl<'a> Obj<'a> {
     fn obj(self, k: &str) -> Option<Obj<'a>> {
         self.get(k)?.as_object().map(Obj)
     }
-    /// The field `k` as a list (a missing field or `null` is empty, as
-    /// Tera's `for` would not accept either: `None`).
+    /// The field `k` as a list; `None` when it is missing or not a list
+    /// (which Tera's `for` would not accept either).
     fn list(self, k: &str) -> Option<&'a [Value]> {
         self.get(k)?.as_array().map(Vec::as_slice)
     }
@@ -201,9 +204,10 @@ impl W<'_> {
         }
     }
 
-    /// `{{ root }}{{ url }}`, the URL escaped.
+    /// `{{ root }}{{ url }}`, both escaped.
     fn href_to(&mut self, url: &str) {
-        self.out.push_str(self.root);
+        let root = self.root;
+        self.text(root);
         self.text(url);
     }
 

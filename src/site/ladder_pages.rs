@@ -1197,18 +1197,26 @@ pub fn cross_level_pages(hb: &Handbook) -> Vec<PageOut> {
 /// those paths are rewritten to where they lead from the site root (a
 /// document's page for a link to a document), behind
 /// [`crate::render::ROOT_MARK`], which rendering replaces with each page's
-/// way back to the root. `None` when no text has any such path.
+/// way back to the root. `None` when no text has any such path; else the
+/// tracks, the only part of the handbook ladder pages read.
 pub fn rebase_paths(hb: &Handbook, links: &super::LinkMap) -> Option<Handbook> {
     if !hb.tracks.iter().any(|t| has_paths(t)) {
         return None;
     }
-    let mut hb = hb.clone();
-    for t in &mut hb.tracks {
-        if has_paths(t) {
-            *t = Arc::new(rebase_track(t, links));
-        }
-    }
-    Some(hb)
+    let tracks = hb
+        .tracks
+        .iter()
+        .map(|t| match has_paths(t) {
+            true => Arc::new(rebase_track(t, links)),
+            false => Arc::clone(t),
+        })
+        .collect();
+    Some(Handbook {
+        schema_version: hb.schema_version,
+        tracks,
+        skills: Vec::new(),
+        pages: Vec::new(),
+    })
 }
 
 /// `t` with the paths in its texts rebased ([`rebase_paths`]).
