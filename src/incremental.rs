@@ -1718,7 +1718,7 @@ fn write(
 struct Laps(Option<(std::time::Instant, u64)>);
 
 /// Nanoseconds every thread of this process has run (Linux), else 0.
-fn cpu_ns() -> u64 {
+pub(crate) fn cpu_ns() -> u64 {
     let Ok(tasks) = std::fs::read_dir("/proc/self/task") else {
         return 0;
     };

@@ -25,6 +25,7 @@ pub mod serve;
 pub mod site;
 pub mod slug;
 pub mod source;
+pub mod words;
 pub mod yaml;
 
 use diagnostics::{Diagnostics, Error, Result};
@@ -208,6 +209,7 @@ pub fn export(opts: &ExportOptions) -> Result<Export> {
 /// Build the site. On any error the previous output is left untouched.
 pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
     let start = Instant::now();
+    mem_lap("start");
     // Pages are written to the staging folder as they are rendered and
     // dropped at once; a failed build drops the staging folder unseen.
     let layout = config::SiteLayout::resolve(&opts.path, opts.out.as_deref())?;
@@ -217,7 +219,9 @@ pub fn build(opts: &BuildOptions) -> Result<BuildReport> {
         OutFile::Bytes(b) => staging.write(url, b),
         OutFile::Copy(path) => staging.copy(url, path),
     })?;
+    mem_lap("files");
     staging.commit()?;
+    mem_lap("commit");
     Ok(r.report(start))
 }
 
@@ -802,10 +806,14 @@ fn mem_lap(step: &str) {
             .map(|l| l[k.len()..].trim().to_string())
             .unwrap_or_default()
     };
+    static START: std::sync::OnceLock<Instant> = std::sync::OnceLock::new();
+    let start = START.get_or_init(Instant::now);
     eprintln!(
-        "mem: {step}: rss {} peak {}",
+        "mem: {step}: rss {} peak {} at {:.0} ms ({:.0} ms CPU)",
         field("VmRSS:"),
-        field("VmHWM:")
+        field("VmHWM:"),
+        start.elapsed().as_secs_f64() * 1e3,
+        incremental::cpu_ns() as f64 / 1e6,
     );
 }
 

@@ -198,7 +198,7 @@ pub fn page_sections(page_url: &str, page_title: &str, html: &str, body: bool) -
 }
 
 fn squash(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
+    crate::words::squash(s)
 }
 
 /// What [`SearchIndex::build`] reads besides the handbook: the sections
@@ -222,7 +222,7 @@ impl SearchIndex {
     /// `sections` are the sections of document and skill pages.
     pub fn build(
         hb: &Handbook,
-        skill_url: &dyn Fn(&str) -> Option<String>,
+        skill_url: &(dyn Fn(&str) -> Option<String> + Sync),
         sections: &[std::sync::Arc<[PageSection]>],
     ) -> SearchIndex {
         SearchIndex {
@@ -332,13 +332,12 @@ impl SearchInput {
 /// handed over at once).
 const TERM_BLOCK: usize = 4096;
 
-/// Tracks whose documents are made at once by [`SearchInput::write_index`].
 /// Tracks whose documents are made at once by [`SearchInput::write_index`]:
 /// as many as hold about this many entries (at least one track).
 const DOCS_PER_BLOCK: usize = 2 * TERM_BLOCK;
 
 /// The index's documents, a block at a time, in order.
-type Blocks<'a> = Box<dyn Iterator<Item = Cow<'a, [SearchDoc]>> + 'a>;
+type Blocks<'a> = Box<dyn Iterator<Item = Cow<'a, [SearchDoc]>> + Send + 'a>;
 
 /// Term → postings of `docs`, the first of which is document `first`,
 /// tokenised in parallel blocks, each stemming every distinct word once.
@@ -452,7 +451,10 @@ fn write_blocks<'a, E: Send>(
     let mut levels: Vec<u32> = Vec::new();
     let mut facets: Vec<Facet> = Vec::new();
     let mut lists = TermLists::default();
-    for block in blocks() {
+    // Each block is made while the one before is tokenised.
+    let mut rest = blocks();
+    let mut coming = rest.next();
+    while let Some(block) = coming {
         let first = facets.len();
         for d in block.iter() {
             match &last {
@@ -483,7 +485,10 @@ fn write_blocks<'a, E: Send>(
                 dim.map(|i| i as u32),
             ));
         }
-        for terms in terms_of_blocks(first, &block) {
+        let (terms, next) = rayon::join(|| terms_of_blocks(first, &block), || rest.next());
+        coming = next;
+        drop(block);
+        for terms in terms {
             lists.add(terms);
         }
     }
@@ -592,22 +597,32 @@ fn write_blocks<'a, E: Send>(
         wrap(&json!({ "meta": meta }).to_string()),
     )?;
 
-    // Pass 2: the document chunks. A chunk that goes on in the next
-    // block waits for it.
+    // Pass 2: the document chunks, a block at a time, each block made
+    // while the chunks before it are written. A chunk that goes on in the
+    // next block waits for it.
     let mut buf: Vec<SearchDoc> = Vec::new();
     let mut at = 0;
-    for block in blocks() {
+    let mut rest = blocks();
+    let mut coming = rest.next();
+    while let Some(block) = coming {
         buf.extend(block.into_owned());
         let cut = (1..buf.len())
             .rev()
             .find(|&j| ids[at + j].is_multiple_of(CHUNK))
             .unwrap_or(0);
-        write_chunks(
-            &buf[..cut],
-            &ids[at..at + cut],
-            &facets[at..at + cut],
-            write,
-        )?;
+        let (written, next) = rayon::join(
+            || {
+                write_chunks(
+                    &buf[..cut],
+                    &ids[at..at + cut],
+                    &facets[at..at + cut],
+                    write,
+                )
+            },
+            || rest.next(),
+        );
+        written?;
+        coming = next;
         buf.drain(..cut);
         at += cut;
     }
@@ -673,7 +688,7 @@ fn write_chunks<E: Send>(
 /// tracks', the skills', the page sections'; empty texts left out.
 fn doc_blocks<'a>(
     hb: &'a Handbook,
-    skill_url: &'a dyn Fn(&str) -> Option<String>,
+    skill_url: &'a (dyn Fn(&str) -> Option<String> + Sync),
     sections: &'a [std::sync::Arc<[PageSection]>],
 ) -> impl Iterator<Item = Vec<SearchDoc>> + 'a {
     // Tracks are indexed in parallel, then joined in order, each track's

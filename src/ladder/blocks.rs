@@ -253,7 +253,7 @@ pub fn bold_label(md: &str) -> Option<(String, String)> {
 
 /// First `n` words of a text, for ids.
 pub fn first_words(text: &str, n: usize) -> String {
-    text.split_whitespace()
+    crate::words::words(text)
         .take(n)
         .collect::<Vec<_>>()
         .join(" ")

@@ -382,7 +382,7 @@ pub fn recognise_all_with(
         }
     }
     let level_track = |i: usize| one_level_track(&results[i].1 .0);
-    let mut merged: Vec<(u64, Arc<file_per_level::Merged>)> = groups
+    let merged: Vec<(u64, Arc<file_per_level::Merged>)> = groups
         .par_iter()
         .map(|g| {
             let dir = order[g[0]].rel.rsplit_once('/').map_or("", |(f, _)| f);
@@ -525,39 +525,53 @@ pub fn recognise_all_with(
             })
             .collect()
     });
-    let used_up: Arc<file_per_level::Merged> = Arc::default();
-    for ((at, pre_key, id, bases), (ids, ids_hash)) in tracks.iter_mut().zip(all_ids.iter()) {
-        let finished_key = hash_of(&("finished", pre_key, &*id, ids_hash));
-        let t = at.get(&merged, &results);
-        hb.tracks.push(steps.finished(finished_key, &|| {
-            let mut t = Track::clone(t);
-            t.id = id.clone();
-            assign_anti_pattern_ids(&mut t.anti_patterns);
-            let mut given = Vec::new();
-            let mut exceptions = ids.iter().peekable();
-            for_each_base(&t, bases, |k, b| {
-                given.push(match exceptions.next_if(|(at, _)| *at == k) {
-                    Some((_, id)) => id.clone(),
-                    None => b.to_string(),
+    // Tracks are finished on all cores. Each merged track goes with the
+    // one track that reads it, and is let go of once that is finished.
+    let mut merged: Vec<Option<Arc<file_per_level::Merged>>> =
+        merged.into_iter().map(|(_, m)| Some(m)).collect();
+    let work: Vec<_> = tracks
+        .into_iter()
+        .zip(all_ids.iter())
+        .map(|((at, pre_key, id, bases), ids)| {
+            let held = match at {
+                TrackAt::Merged(gi) => Held::Merged(merged[gi].take().expect("one track a group")),
+                TrackAt::Doc(i, j) => Held::Doc(Arc::clone(&results[i].1), j),
+            };
+            (held, pre_key, id, bases, ids)
+        })
+        .collect();
+    drop(results);
+    hb.tracks = work
+        .into_par_iter()
+        .map(|(held, pre_key, id, bases, (ids, ids_hash))| {
+            let finished_key = hash_of(&("finished", pre_key, &*id, ids_hash));
+            let t = held.track();
+            steps.finished(finished_key, &|| {
+                let mut t = Track::clone(t);
+                t.id = id.clone();
+                assign_anti_pattern_ids(&mut t.anti_patterns);
+                let mut given = Vec::new();
+                let mut exceptions = ids.iter().peekable();
+                for_each_base(&t, &bases, |k, b| {
+                    given.push(match exceptions.next_if(|(at, _)| *at == k) {
+                        Some((_, id)) => id.clone(),
+                        None => b.to_string(),
+                    });
                 });
-            });
-            let all = t.levels.iter_mut().flat_map(|l| &mut l.expectations);
-            for (e, id) in all.zip(given) {
-                e.id = id.into();
-            }
-            t
-        }));
-        *bases = Arc::default();
-        if let TrackAt::Merged(gi) = *at {
-            merged[gi].1 = used_up.clone();
-        }
-    }
+                let all = t.levels.iter_mut().flat_map(|l| &mut l.expectations);
+                for (e, id) in all.zip(given) {
+                    e.id = id.into();
+                }
+                t
+            })
+        })
+        .collect();
     (hb, views)
 }
 
 /// Hands each expectation's id base to `f`, in order, with its place in
-/// the track: from `bases` when they are remembered, else made one at a
-/// time.
+/// the track: from `bases` when they are remembered, else made for the
+/// whole track, a level at a time on all cores.
 fn for_each_base(t: &Track, bases: &Bases, mut f: impl FnMut(usize, &str)) {
     let count: usize = t.levels.iter().map(|l| l.expectations.len()).sum();
     if bases.list.len() == count {
@@ -566,14 +580,25 @@ fn for_each_base(t: &Track, bases: &Bases, mut f: impl FnMut(usize, &str)) {
         }
         return;
     }
-    let mut base = String::new();
-    let all = t
-        .levels
-        .iter()
-        .flat_map(|l| l.expectations.iter().map(move |e| (l.number, e)));
-    for (k, (n, e)) in all.enumerate() {
-        push_base(&mut base, n, e);
-        f(k, &base);
+    let made: Vec<Vec<String>> = t.levels.par_iter().map(level_bases).collect();
+    for (k, b) in made.iter().flatten().enumerate() {
+        f(k, b);
+    }
+}
+
+/// Where a track to finish is: a merged track, or track `j` of a
+/// document's recognition.
+enum Held {
+    Merged(Arc<file_per_level::Merged>),
+    Doc(Recognised, usize),
+}
+
+impl Held {
+    fn track(&self) -> &Track {
+        match self {
+            Held::Merged(m) => &m.track,
+            Held::Doc(r, j) => &r.0.tracks[*j],
+        }
     }
 }
 
@@ -637,7 +662,7 @@ fn push_base(out: &mut String, level: u32, e: &model::Expectation) {
     // The first four words, as [`blocks::first_words`] gives them: the
     // spaces between them become single dashes either way.
     let text = e.text.text();
-    let end = text.split_whitespace().take(4).last().map_or(0, |w| {
+    let end = crate::words::words(text).take(4).last().map_or(0, |w| {
         w.as_ptr() as usize - text.as_ptr() as usize + w.len()
     });
     crate::slug::slugify_into(out, &text[..end]);

@@ -73,7 +73,7 @@ impl Rich {
             if is_folded(src) {
                 return Rich::shared(src, src, src);
             }
-            let text = src.split_whitespace().collect::<Vec<_>>().join(" ");
+            let text = crate::words::squash(src);
             return Rich::shared(src, src, &text);
         }
         Rich::shared(

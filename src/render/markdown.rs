@@ -440,7 +440,7 @@ pub fn plain_text(src: &str) -> String {
             _ => {}
         }
     }
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
+    crate::words::squash(&s)
 }
 
 /// Text of an HTML fragment with tags removed (entities left as written

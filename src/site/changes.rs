@@ -138,8 +138,8 @@ pub fn word_diff_html(old: &str, new: &str) -> String {
 /// kept, removed or added: a replacement's removed words, then its added
 /// ones.
 fn word_diff<'a>(old: &'a str, new: &'a str) -> Vec<(ChangeTag, &'a str)> {
-    let a: Vec<&str> = old.split_whitespace().collect();
-    let b: Vec<&str> = new.split_whitespace().collect();
+    let a: Vec<&str> = crate::words::words(old).collect();
+    let b: Vec<&str> = crate::words::words(new).collect();
     if a.len().saturating_mul(b.len()) > SMALL_DIFF {
         return myers_word_diff(&a, &b);
     }
