@@ -28,9 +28,12 @@ pub fn is_skill(doc: &SourceDoc) -> bool {
     if let Some(k) = &doc.frontmatter.kind {
         return k == "skill";
     }
-    let bl = blocks::blocks(&doc.body);
-    let (title, _) = doc_title(doc, &bl);
-    strip_skill_prefix(&title).is_some()
+    // The title is looked for in the body only when the front matter has
+    // none (as [`doc_title`] does).
+    match &doc.frontmatter.title {
+        Some(t) => strip_skill_prefix(t).is_some(),
+        None => strip_skill_prefix(&doc_title(doc, &blocks::blocks(&doc.body)).0).is_some(),
+    }
 }
 
 pub fn recognise(doc: &SourceDoc, diags: &mut Diagnostics) -> Option<Claim<Skill>> {

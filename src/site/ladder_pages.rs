@@ -1205,7 +1205,7 @@ pub fn rebase_paths(hb: &Handbook, links: &super::LinkMap) -> Option<Handbook> {
     }
     let tracks = hb
         .tracks
-        .iter()
+        .par_iter()
         .map(|t| match has_paths(t) {
             true => Arc::new(rebase_track(t, links)),
             false => Arc::clone(t),
@@ -1233,7 +1233,7 @@ pub fn rebase_track(t: &Track, links: &super::LinkMap) -> Track {
     for a in &mut t.anti_patterns {
         a.text = rebase(&a.text, &a.source.file);
     }
-    for l in &mut t.levels {
+    t.levels.par_iter_mut().for_each(|l| {
         if let Some(s) = l.summary.as_mut() {
             *s = rebase(s, &l.source.file);
         }
@@ -1243,7 +1243,7 @@ pub fn rebase_track(t: &Track, links: &super::LinkMap) -> Track {
                 *x = rebase(x, &e.source.file);
             }
         }
-    }
+    });
     t
 }
 

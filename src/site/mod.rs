@@ -268,6 +268,9 @@ impl H1s {
             first: None,
             second: None,
         };
+        if !may_hold_h1(body) {
+            return out;
+        }
         let mut started = false;
         let mut text: Option<String> = None;
         for (e, range) in Parser::new_ext(body, markdown::options()).into_offset_iter() {
@@ -307,6 +310,24 @@ impl H1s {
         }
         out
     }
+}
+
+/// Whether markdown `body` may hold an H1, looked for without parsing it:
+/// an ATX H1 starts with a lone `#` after nothing but indentation or
+/// container marks (`>`, a list marker and its space) and before a space
+/// or the line's end; a setext H1 is underlined by a line of `=`. `false`
+/// means it holds none; `true` only that it may.
+fn may_hold_h1(body: &str) -> bool {
+    let b = body.as_bytes();
+    let atx = body.match_indices('#').any(|(i, _)| {
+        let before = i.checked_sub(1).map(|j| b[j]);
+        matches!(before, None | Some(b' ' | b'\t' | b'\n' | b'\r' | b'>'))
+            && matches!(b.get(i + 1), None | Some(b' ' | b'\t' | b'\n' | b'\r'))
+    });
+    atx || body.split(['\n', '\r']).any(|line| {
+        let t = line.trim_matches(|c: char| c.is_ascii_whitespace() || c == '>');
+        !t.is_empty() && t.bytes().all(|c| c == b'=')
+    })
 }
 
 /// `body` without its leading H1 block (`range`), its lines kept.
@@ -998,6 +1019,42 @@ pub fn plan_documents_batches<E>(
 
 #[cfg(test)]
 mod tests {
+    /// A body the look without parsing says holds no H1 holds none, on
+    /// random bodies made of the pieces headings, containers and their
+    /// look-alikes are made of.
+    #[test]
+    fn a_body_passed_over_holds_no_h1() {
+        let pieces = [
+            "# ", "#", "## ", "#x", "x", " ", "  ", "    ", "\t", "\n", "\r\n", "\r", "=", "===",
+            "> ", ">", "- ", "* ", "1. ", "+ ", "`", "```\n", "<h1>", "\\#", "[^1]: ", "|", "a #b",
+            "-",
+        ];
+        let mut next = crate::site::changes::tests::rng(5);
+        let (mut passed, mut parsed) = (0, 0);
+        for _ in 0..40_000 {
+            let n = 1 + next(12);
+            let body: String = (0..n).map(|_| pieces[next(pieces.len())]).collect();
+            if may_hold_h1(&body) {
+                parsed += 1;
+                continue;
+            }
+            passed += 1;
+            let found = pulldown_cmark::Parser::new_ext(&body, markdown::options()).any(|e| {
+                matches!(
+                    e,
+                    pulldown_cmark::Event::Start(pulldown_cmark::Tag::Heading {
+                        level: pulldown_cmark::HeadingLevel::H1,
+                        ..
+                    })
+                )
+            });
+            assert!(!found, "an H1 was passed over in {body:?}");
+        }
+        assert!(passed > 5_000 && parsed > 5_000, "{passed} {parsed}");
+        assert!(!may_hold_h1("## Level 2\n\n- Ships features.\n"));
+        assert!(may_hold_h1("Intro\n# Title\n"));
+        assert!(may_hold_h1("Title\n=====\n"));
+    }
     use super::*;
 
     /// The parse-per-question versions [`H1s`] replaced.
