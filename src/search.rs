@@ -1036,7 +1036,7 @@ fn terms_of_block(first: usize, docs: &[SearchDoc]) -> Vec<(String, Postings)> {
                 let id = match stems.get(lower.as_str()) {
                     Some(id) => *id,
                     None => {
-                        let st = (!STOP.contains(&lower.as_str()))
+                        let st = (!is_stop(&lower))
                             .then(|| stem(&lower))
                             .filter(|s| !s.is_empty());
                         let id = st.map(|st| match ids.get(&st) {
@@ -1193,17 +1193,41 @@ pub fn search_page() -> crate::site::PageOut {
     }
 }
 
-pub(crate) const STOP: &[&str] = &[
-    "a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "in", "is", "it", "of", "on",
-    "or", "that", "the", "their", "this", "to", "with",
-];
+/// Whether `word` (lowercased) is a stop word: too common to search by,
+/// or to tell expectations apart by.
+pub(crate) fn is_stop(word: &str) -> bool {
+    matches!(
+        word,
+        "a" | "an"
+            | "and"
+            | "are"
+            | "as"
+            | "at"
+            | "be"
+            | "by"
+            | "for"
+            | "from"
+            | "in"
+            | "is"
+            | "it"
+            | "of"
+            | "on"
+            | "or"
+            | "that"
+            | "the"
+            | "their"
+            | "this"
+            | "to"
+            | "with"
+    )
+}
 
 /// Lowercased, stemmed words of `text`, stop words dropped.
 pub fn tokens(text: &str) -> Vec<String> {
     text.split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
         .map(|w| w.to_lowercase())
-        .filter(|w| !STOP.contains(&w.as_str()))
+        .filter(|w| !is_stop(w))
         .map(|w| stem(&w))
         .filter(|w| !w.is_empty())
         .collect()

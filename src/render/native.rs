@@ -40,9 +40,22 @@ const TEMPLATES: &[&str] = &[
 ];
 
 /// Which of [`TEMPLATES`] a theme leaves built in.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Default)]
 pub struct Native {
     enabled: Vec<&'static str>,
+    /// By template (as in [`TEMPLATES`]): the length of the last page
+    /// rendered, so that the next one starts with about the room it needs
+    /// rather than growing (and copying itself) a few times.
+    last_len: [std::sync::atomic::AtomicUsize; TEMPLATES.len()],
+}
+
+impl Clone for Native {
+    fn clone(&self) -> Native {
+        Native {
+            enabled: self.enabled.clone(),
+            last_len: Default::default(),
+        }
+    }
 }
 
 impl Native {
@@ -65,6 +78,7 @@ impl Native {
         }
         Native {
             enabled: TEMPLATES.iter().copied().filter(|t| built_in(t)).collect(),
+            last_len: Default::default(),
         }
     }
 
@@ -79,9 +93,11 @@ impl Native {
         if !self.enabled.contains(&template) {
             return None;
         }
+        use std::sync::atomic::Ordering::Relaxed;
+        let last_len = &self.last_len[TEMPLATES.iter().position(|t| *t == template)?];
         let c = Obj(ctx);
         let mut w = W {
-            out: String::with_capacity(16 * 1024),
+            out: String::with_capacity((last_len.load(Relaxed) * 9 / 8).max(16 * 1024)),
             root: c.get("root")?.as_str()?,
         };
         match template {
@@ -115,6 +131,7 @@ impl Native {
             },
             _ => return None,
         }
+        last_len.store(w.out.len(), Relaxed);
         Some(w.out)
     }
 }

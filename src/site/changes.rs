@@ -36,6 +36,23 @@ pub struct Classified {
 fn fold(s: &str) -> String {
     // Words of alphanumerics (each lowercased to its first lowercase
     // char), joined by single spaces.
+    if s.is_ascii() {
+        // The same, a byte at a time.
+        let mut out = Vec::with_capacity(s.len());
+        let mut gap = false;
+        for &b in s.as_bytes() {
+            if b.is_ascii_alphanumeric() {
+                if gap && !out.is_empty() {
+                    out.push(b' ');
+                }
+                gap = false;
+                out.push(b.to_ascii_lowercase());
+            } else {
+                gap = true;
+            }
+        }
+        return String::from_utf8(out).unwrap_or_default();
+    }
     let mut out = String::with_capacity(s.len());
     let mut gap = false;
     for c in s.chars() {
@@ -219,14 +236,14 @@ pub struct Folded {
 }
 
 impl Folded {
-    /// `text` folded for matching. Stop words ([`crate::search::STOP`])
+    /// `text` folded for matching. Stop words ([`crate::search::is_stop`])
     /// are left out: what two expectations share is their meaning, not
     /// their `the` and `and`.
     pub fn new(text: &str) -> Folded {
         let text = fold(text);
         let tokens: Vec<u64> = text
             .split(' ')
-            .filter(|w| !w.is_empty() && !crate::search::STOP.contains(w))
+            .filter(|w| !w.is_empty() && !crate::search::is_stop(w))
             .map(stem_id)
             .collect();
         let mut words = tokens.clone();
