@@ -76,11 +76,8 @@ impl Rich {
             let text = crate::words::squash(src);
             return Rich::shared(src, src, &text);
         }
-        Rich::shared(
-            src,
-            &crate::render::markdown::render_plain(src),
-            &crate::render::markdown::plain_text(src),
-        )
+        let (html, text) = crate::render::markdown::render_plain_and_text(src);
+        Rich::shared(src, &html, &text)
     }
 
     /// From its three forms, keeping a form equal to the source once.

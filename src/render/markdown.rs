@@ -113,8 +113,12 @@ pub fn events_text(events: &[Event]) -> String {
 
 /// Render a markdown document (or fragment) to HTML.
 pub fn render(src: &str, ctx: &mut RenderCtx) -> Rendered {
+    render_events(Parser::new_ext(src, options()).collect(), ctx)
+}
+
+/// [`render`] of markdown already parsed into `events`.
+fn render_events(events: Vec<Event>, ctx: &mut RenderCtx) -> Rendered {
     let mut out = Rendered::default();
-    let events: Vec<Event> = Parser::new_ext(src, options()).collect();
     let mut result: Vec<Event> = Vec::with_capacity(events.len());
     let mut outline = Some(Vec::new());
     // Blocks open around the event (lists, quotes, footnotes, tables).
@@ -258,6 +262,18 @@ fn is_container_end(t: &TagEnd) -> bool {
 /// Render a fragment with links as written, no highlighting, no page state
 /// (for the ladder model's HTML; the site re-renders with links resolved).
 pub fn render_plain(src: &str) -> String {
+    plain_render(Parser::new_ext(src, options()).collect())
+}
+
+/// [`render_plain`] and [`plain_text`] of `src`, which is parsed once.
+pub fn render_plain_and_text(src: &str) -> (String, String) {
+    let events: Vec<Event> = Parser::new_ext(src, options()).collect();
+    let text = events_plain_text(&events);
+    (plain_render(events), text)
+}
+
+/// [`render_plain`] of markdown parsed into `events`.
+fn plain_render(events: Vec<Event>) -> String {
     let mut slugs = SlugSet::default();
     let keep = |_: &str| -> Option<String> { None };
     let mut ctx = RenderCtx {
@@ -267,12 +283,16 @@ pub fn render_plain(src: &str) -> String {
         heading_shift: 0,
         interactive_tasks: false,
     };
-    render_inline(src, &mut ctx)
+    unwrap_paragraph(render_events(events, &mut ctx).html)
 }
 
 /// Render inline markdown (one expectation, one cell) without a wrapping `<p>`.
 pub fn render_inline(src: &str, ctx: &mut RenderCtx) -> String {
-    let html = render(src, ctx).html;
+    unwrap_paragraph(render(src, ctx).html)
+}
+
+/// Rendered `html` without the `<p>` around it, when it is one paragraph.
+fn unwrap_paragraph(html: String) -> String {
     let t = html.trim();
     if let Some(inner) = t.strip_prefix("<p>").and_then(|s| s.strip_suffix("</p>")) {
         if !inner.contains("<p>") {
@@ -429,9 +449,13 @@ fn find_end(events: &[Event], start: usize) -> usize {
 
 /// Plain text of a markdown fragment (for titles and search).
 pub fn plain_text(src: &str) -> String {
-    let events: Vec<Event> = Parser::new_ext(src, options()).collect();
+    events_plain_text(&Parser::new_ext(src, options()).collect::<Vec<_>>())
+}
+
+/// [`plain_text`] of markdown parsed into `events`.
+fn events_plain_text(events: &[Event]) -> String {
     let mut s = String::new();
-    for e in &events {
+    for e in events {
         match e {
             Event::Text(t) | Event::Code(t) => s.push_str(t),
             Event::SoftBreak | Event::HardBreak => s.push(' '),
@@ -529,6 +553,24 @@ mod tests {
     fn raw_html_passes_through() {
         let out = r("<div class=\"x\">hi</div>\n");
         assert!(out.html.contains("<div class=\"x\">hi</div>"));
+    }
+
+    #[test]
+    fn one_parse_gives_the_html_and_the_text_of_two() {
+        for src in [
+            "Ships *small* features. Focus: **APIs**.",
+            "Reads [the guide](../guide.md) and `code`<br>then more",
+            "- a list\n- of two",
+            "# Heading\n\nA paragraph.\n\nAnother, with <em>HTML</em>.",
+            "| a | b |\n|---|---|\n| 1 | 2 |",
+            "",
+        ] {
+            assert_eq!(
+                render_plain_and_text(src),
+                (render_plain(src), plain_text(src)),
+                "{src:?}"
+            );
+        }
     }
 
     #[test]
