@@ -391,7 +391,7 @@ impl TermLists {
         let mut lists: Vec<Option<Vec<u8>>> =
             self.lists.into_iter().map(|(b, _)| Some(b)).collect();
         let mut terms: Vec<(String, usize)> = self.index.into_iter().collect();
-        terms.sort_unstable();
+        terms.par_sort_unstable();
         terms
             .into_iter()
             .map(|(t, i)| (t, lists[i].take().unwrap_or_default()))
@@ -451,12 +451,9 @@ fn write_blocks<'a, E: Send>(
     let mut levels: Vec<u32> = Vec::new();
     let mut facets: Vec<Facet> = Vec::new();
     let mut lists = TermLists::default();
-    // Each block is made while the one before is tokenised.
-    let mut rest = blocks();
-    let mut coming = rest.next();
-    while let Some(block) = coming {
-        let first = facets.len();
-        for d in block.iter() {
+    // The ids and facets of a block, in order.
+    let mut place_block = |block: &[SearchDoc]| {
+        for d in block {
             match &last {
                 Some(t) if *t == d.track => {}
                 Some(_) => {
@@ -485,12 +482,29 @@ fn write_blocks<'a, E: Send>(
                 dim.map(|i| i as u32),
             ));
         }
-        let (terms, next) = rayon::join(|| terms_of_blocks(first, &block), || rest.next());
-        coming = next;
-        drop(block);
-        for terms in terms {
-            lists.add(terms);
-        }
+    };
+    // While a block is tokenised, the next one is made, and the block
+    // before is joined into the lists and this one's facets are placed.
+    let mut rest = blocks();
+    let mut coming = rest.next();
+    let mut first = 0;
+    let mut joining: Option<Vec<Vec<(String, Postings)>>> = None;
+    while let Some(block) = coming {
+        let ((terms, after), ()) = rayon::join(
+            || rayon::join(|| terms_of_blocks(first, &block), || rest.next()),
+            || {
+                for terms in joining.take().into_iter().flatten() {
+                    lists.add(terms);
+                }
+                place_block(&block);
+            },
+        );
+        first += block.len();
+        joining = Some(terms);
+        coming = after;
+    }
+    for terms in joining.into_iter().flatten() {
+        lists.add(terms);
     }
     levels.sort_unstable();
     levels.dedup();
@@ -525,7 +539,7 @@ fn write_blocks<'a, E: Send>(
             .map(|(t, p)| (t.as_str(), p.as_str()))
             .collect();
         let shards = shard_terms(&refs);
-        for (prefix, members) in &shards {
+        shards.par_iter().try_for_each(|(prefix, members)| {
             let mut s = format!("{{\"shard\":{},\"terms\":{{", json!(prefix));
             for (i, (t, p)) in members.iter().enumerate() {
                 if i > 0 {
@@ -537,8 +551,8 @@ fn write_blocks<'a, E: Send>(
                 let _ = write!(s, "{}:\"{p}\"", json!(t));
             }
             s.push_str("}}");
-            write(format!("search/t-{}.js", shard_file(prefix)), wrap(&s))?;
-        }
+            write(format!("search/t-{}.js", shard_file(prefix)), wrap(&s))
+        })?;
         shards.into_iter().map(|(p, _)| p).collect()
     };
 
