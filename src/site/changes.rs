@@ -164,12 +164,14 @@ fn word_diff<'a>(old: &'a str, new: &'a str) -> Vec<(ChangeTag, &'a str)> {
     // walk that keeps a word whenever keeping it is part of one.
     let w = b.len() + 1;
     let mut lcs = vec![0u16; (a.len() + 1) * w];
-    for i in (0..a.len()).rev() {
-        for j in (0..b.len()).rev() {
-            lcs[i * w + j] = if a[i] == b[j] {
-                lcs[(i + 1) * w + j + 1] + 1
+    for (i, x) in a.iter().enumerate().rev() {
+        // Row `i` from row `i + 1`, right to left.
+        let (row, below) = lcs[i * w..(i + 2) * w].split_at_mut(w);
+        for (j, y) in b.iter().enumerate().rev() {
+            row[j] = if x == y {
+                below[j + 1] + 1
             } else {
-                lcs[(i + 1) * w + j].max(lcs[i * w + j + 1])
+                below[j].max(row[j + 1])
             };
         }
     }
