@@ -434,7 +434,7 @@ pub fn classify(current: &[Expectation], previous: Option<&[Expectation]>) -> Ve
     classify_folded(
         (&cur_e, &cur_f),
         prev_e.as_deref().zip(prev_f.as_deref()),
-        &word_diff_html,
+        &|old, new| word_diff_html(old, new).into(),
     )
 }
 
@@ -450,7 +450,7 @@ pub fn classify(current: &[Expectation], previous: Option<&[Expectation]>) -> Ve
 pub fn classify_folded(
     (current, cur): (&[&Expectation], &[&Folded]),
     previous: Option<(&[&Expectation], &[&Folded])>,
-    diff: &dyn Fn(&str, &str) -> String,
+    diff: &dyn Fn(&str, &str) -> std::sync::Arc<str>,
 ) -> Vec<Classified> {
     let Some((previous, prev)) = previous else {
         return current
@@ -546,7 +546,7 @@ pub fn classify_folded(
                 used[j] = true;
                 Classified {
                     change: Change::Reworded,
-                    diff_html: Some(diff(previous[j].text.text(), e.text.text()).into()),
+                    diff_html: Some(diff(previous[j].text.text(), e.text.text())),
                     previous_id: Some(String::from(&*previous[j].id)),
                 }
             }

@@ -658,7 +658,7 @@ fn dimension_classes_folded(
     let in_dim = |e: &Expectation| e.dimension.as_deref() == Some(dim);
     let (cur_e, cur_f) = picked(l, cur, in_dim);
     let (Some(below), Some(prev)) = (i.checked_sub(1).map(|j| &t.levels[j]), prev) else {
-        return classify_folded((&cur_e, &cur_f), None, &|_, _| String::new());
+        return classify_folded((&cur_e, &cur_f), None, &|_, _| Arc::from(""));
     };
     let matched = matched_below(l, below, mine);
     if matched.as_deref().is_some_and(|m| !crosses(l, m, dim)) {
@@ -670,18 +670,20 @@ fn dimension_classes_folded(
             .map(|(_, c)| c.clone())
             .collect();
     }
-    // Word diffs already made for the level, by (old text, new text), of
-    // the pairs within `dim` (the only ones asked for, unless texts repeat).
-    let mut known: FxHashMap<(&str, &str), &str> = FxHashMap::default();
+    // Word diffs already made for the level, of the pairs within `dim`
+    // (the only ones asked for, unless texts repeat), by where the old and
+    // the new text are (the same place is the same text).
+    let at = |s: &str| (s.as_ptr() as usize, s.len());
+    let mut known: FxHashMap<_, &Arc<str>> = FxHashMap::default();
     for ((e, c), old) in l
         .expectations
         .iter()
         .zip(mine)
         .zip(matched.iter().flatten())
     {
-        if let (Some(old), Some(d)) = (old, c.diff_html.as_deref()) {
+        if let (Some(old), Some(d)) = (old, c.diff_html.as_ref()) {
             if in_dim(e) && in_dim(old) {
-                known.insert((old.text.text(), e.text.text()), d);
+                known.insert((at(old.text.text()), at(e.text.text())), d);
             }
         }
     }
@@ -689,9 +691,9 @@ fn dimension_classes_folded(
     classify_folded(
         (&cur_e, &cur_f),
         Some((&prev_e, &prev_f)),
-        &|old, new| match known.get(&(old, new)) {
-            Some(d) => d.to_string(),
-            None => word_diff_html(old, new),
+        &|old, new| match known.get(&(at(old), at(new))) {
+            Some(d) => Arc::clone(d),
+            None => word_diff_html(old, new).into(),
         },
     )
 }
@@ -1110,7 +1112,7 @@ fn classify_level_folded(
     classify_folded(
         (&cur_e, &cur_f),
         below.as_ref().map(|(e, f)| (e.as_slice(), f.as_slice())),
-        &word_diff_html,
+        &|old, new| word_diff_html(old, new).into(),
     )
 }
 
