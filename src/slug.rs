@@ -73,7 +73,24 @@ impl SlugSet {
     /// not taken yet.
     pub fn unique_cow<'a>(&mut self, base: &'a str) -> Cow<'a, str> {
         let base = if base.is_empty() { "section" } else { base };
-        let h = crate::incremental::hash_of(base);
+        self.unique_cow_hashed(base, crate::incremental::hash_of(base))
+    }
+
+    /// A set with room for `n` slugs.
+    pub fn with_capacity(n: usize) -> SlugSet {
+        SlugSet {
+            used: rustc_hash::FxHashSet::with_capacity_and_hasher(n, Default::default()),
+            next: Default::default(),
+        }
+    }
+
+    /// [`SlugSet::unique_cow`] of a `base` whose hash (`h`, as
+    /// [`crate::incremental::hash_of`] gives it) is known, for a caller
+    /// that hashes many bases at once on all cores.
+    pub fn unique_cow_hashed<'a>(&mut self, base: &'a str, h: u64) -> Cow<'a, str> {
+        if base.is_empty() {
+            return self.unique_cow(base);
+        }
         if self.used.insert(h) {
             return Cow::Borrowed(base);
         }

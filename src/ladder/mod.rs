@@ -510,13 +510,18 @@ pub fn recognise_all_with(
             .collect::<Vec<_>>(),
     );
     let all_ids = steps.ids(ids_key, &|| {
-        let mut exp_ids = SlugSet::default();
+        let count = tracks
+            .iter()
+            .map(|(at, ..)| at.get(&merged, &results).levels.iter())
+            .flat_map(|ls| ls.map(|l| l.expectations.len()))
+            .sum();
+        let mut exp_ids = SlugSet::with_capacity(count);
         tracks
             .iter()
             .map(|(at, _, _, bases)| {
                 let mut ids = Vec::new();
-                for_each_base(at.get(&merged, &results), bases, |k, b| {
-                    match exp_ids.unique_cow(b) {
+                for_each_base_hashed(at.get(&merged, &results), bases, |k, b, h| {
+                    match exp_ids.unique_cow_hashed(b, h) {
                         std::borrow::Cow::Borrowed(id) if id == b => {}
                         id => ids.push((k, id.into_owned())),
                     }
@@ -583,6 +588,37 @@ fn for_each_base(t: &Track, bases: &Bases, mut f: impl FnMut(usize, &str)) {
     let made: Vec<Vec<String>> = t.levels.par_iter().map(level_bases).collect();
     for (k, b) in made.iter().flatten().enumerate() {
         f(k, b);
+    }
+}
+
+/// [`for_each_base`] with each base's hash ([`crate::incremental::hash_of`]),
+/// made beside the bases on all cores.
+fn for_each_base_hashed(t: &Track, bases: &Bases, mut f: impl FnMut(usize, &str, u64)) {
+    use crate::incremental::hash_of;
+    let count: usize = t.levels.iter().map(|l| l.expectations.len()).sum();
+    if bases.list.len() == count {
+        let hashes: Vec<u64> = bases.list.par_iter().map(|b| hash_of(b.as_str())).collect();
+        for (k, (b, h)) in bases.list.iter().zip(hashes).enumerate() {
+            f(k, b, h);
+        }
+        return;
+    }
+    let made: Vec<Vec<(String, u64)>> = t
+        .levels
+        .par_iter()
+        .map(|l| {
+            let bases = level_bases(l);
+            bases
+                .into_iter()
+                .map(|b| {
+                    let h = hash_of(b.as_str());
+                    (b, h)
+                })
+                .collect()
+        })
+        .collect();
+    for (k, (b, h)) in made.iter().flatten().enumerate() {
+        f(k, b, *h);
     }
 }
 
