@@ -101,7 +101,7 @@ fn split(body: &str) -> Vec<Block> {
                 depth = depth.saturating_sub(1);
                 if depth == 0 && matches!(tag, TagEnd::Heading(_) | TagEnd::Paragraph) {
                     if let Some(b) = out.last_mut() {
-                        b.text = b.text.split_whitespace().collect::<Vec<_>>().join(" ");
+                        b.text = crate::words::squash(&b.text);
                     }
                 }
             }

@@ -66,7 +66,7 @@ pub(crate) fn is_pending(text: &str) -> bool {
         .chars()
         .map(|c| if c.is_alphanumeric() { c } else { ' ' })
         .collect();
-    let t = t.split_whitespace().collect::<Vec<_>>().join(" ");
+    let t = crate::words::squash(&t);
     if t.is_empty() || t.split(' ').count() > 12 {
         return false;
     }

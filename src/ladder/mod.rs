@@ -574,51 +574,34 @@ pub fn recognise_all_with(
     (hb, views)
 }
 
-/// Hands each expectation's id base to `f`, in order, with its place in
-/// the track: from `bases` when they are remembered, else made for the
-/// whole track, a level at a time on all cores.
-fn for_each_base(t: &Track, bases: &Bases, mut f: impl FnMut(usize, &str)) {
+/// Each expectation's id base, in order: `bases` when they are remembered,
+/// else made for the whole track, a level at a time on all cores.
+fn bases_of<'a>(t: &Track, bases: &'a Bases) -> std::borrow::Cow<'a, [String]> {
     let count: usize = t.levels.iter().map(|l| l.expectations.len()).sum();
     if bases.list.len() == count {
-        for (k, b) in bases.list.iter().enumerate() {
-            f(k, b);
-        }
-        return;
+        return std::borrow::Cow::Borrowed(&bases.list);
     }
-    let made: Vec<Vec<String>> = t.levels.par_iter().map(level_bases).collect();
-    for (k, b) in made.iter().flatten().enumerate() {
+    std::borrow::Cow::Owned(t.levels.par_iter().flat_map_iter(level_bases).collect())
+}
+
+/// Hands each expectation's id base ([`bases_of`]) to `f`, in order, with
+/// its place in the track.
+fn for_each_base(t: &Track, bases: &Bases, mut f: impl FnMut(usize, &str)) {
+    for (k, b) in bases_of(t, bases).iter().enumerate() {
         f(k, b);
     }
 }
 
 /// [`for_each_base`] with each base's hash ([`crate::incremental::hash_of`]),
-/// made beside the bases on all cores.
+/// made on all cores.
 fn for_each_base_hashed(t: &Track, bases: &Bases, mut f: impl FnMut(usize, &str, u64)) {
-    use crate::incremental::hash_of;
-    let count: usize = t.levels.iter().map(|l| l.expectations.len()).sum();
-    if bases.list.len() == count {
-        let hashes: Vec<u64> = bases.list.par_iter().map(|b| hash_of(b.as_str())).collect();
-        for (k, (b, h)) in bases.list.iter().zip(hashes).enumerate() {
-            f(k, b, h);
-        }
-        return;
-    }
-    let made: Vec<Vec<(String, u64)>> = t
-        .levels
+    let list = bases_of(t, bases);
+    let hashes: Vec<u64> = list
         .par_iter()
-        .map(|l| {
-            let bases = level_bases(l);
-            bases
-                .into_iter()
-                .map(|b| {
-                    let h = hash_of(b.as_str());
-                    (b, h)
-                })
-                .collect()
-        })
+        .map(|b| crate::incremental::hash_of(b.as_str()))
         .collect();
-    for (k, (b, h)) in made.iter().flatten().enumerate() {
-        f(k, b, *h);
+    for (k, (b, h)) in list.iter().zip(hashes).enumerate() {
+        f(k, b, h);
     }
 }
 

@@ -120,11 +120,7 @@ impl Rich {
     pub fn from_html(html: &str) -> Rich {
         let html = html.trim();
         let text = crate::render::markdown::strip_tags(html);
-        Rich::shared(
-            html,
-            html,
-            &text.split_whitespace().collect::<Vec<_>>().join(" "),
-        )
+        Rich::shared(html, html, &crate::words::squash(&text))
     }
 
     /// As written: markdown, possibly with inline HTML.

@@ -652,7 +652,7 @@ pub fn headings(body: &str) -> Vec<HeadingPos> {
             }
             Event::End(TagEnd::Heading(_)) => {
                 if let Some(mut h) = cur.take() {
-                    h.text = h.text.split_whitespace().collect::<Vec<_>>().join(" ");
+                    h.text = crate::words::squash(&h.text);
                     out.push(h);
                 }
             }

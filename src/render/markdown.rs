@@ -152,10 +152,7 @@ fn render_events(events: Vec<Event>, ctx: &mut RenderCtx) -> Rendered {
                 if depth == 0 {
                     outline = match outline.take() {
                         Some(mut o) if inner.iter().all(plain_inline) => {
-                            o.push((
-                                id.clone(),
-                                text.split_whitespace().collect::<Vec<_>>().join(" "),
-                            ));
+                            o.push((id.clone(), crate::words::squash(&text)));
                             Some(o)
                         }
                         _ => None,
