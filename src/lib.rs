@@ -830,6 +830,7 @@ mod tests {
         };
         let (theme, r) = native.expect("the renderer is kept");
         let pages = r.native_pages();
+        assert_eq!(r.native_misses(), 0, "native templates left pages to Tera");
         let tera = render::Renderer::new(theme.clone())
             .unwrap()
             .without_native();
@@ -897,6 +898,7 @@ mod tests {
         let long = long_track();
         sites.push(opts(long.path().to_path_buf(), None));
         let pages: Vec<usize> = sites.iter().map(native_matches_tera).collect();
+        eprintln!("NATIVE {pages:?}");
         // The example's copy of the default theme counts as built in.
         assert!(pages[0] > 50 && pages[1] == pages[0], "{pages:?}");
         let all: usize = pages.iter().sum();

@@ -30,6 +30,10 @@ pub struct Renderer {
     /// How many pages [`native`] rendered (the equivalence test checks
     /// that it rendered some).
     native_pages: std::sync::atomic::AtomicUsize,
+    /// How many pages of a template [`native`] renders went to Tera
+    /// instead (a context it could not read: the test checks there are
+    /// none, so that it compares the native pages it means to).
+    native_misses: std::sync::atomic::AtomicUsize,
 }
 
 /// A page's template context: the fields templates read (`page`, `site`,
@@ -108,6 +112,7 @@ impl Renderer {
             assets,
             native,
             native_pages: Default::default(),
+            native_misses: Default::default(),
         })
     }
 
@@ -137,6 +142,10 @@ impl Renderer {
                 .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
             return Ok(html);
         }
+        if self.native.handles(template) {
+            self.native_misses
+                .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        }
         if let Some(lists) = lists {
             lists.insert_json(&mut ctx);
         }
@@ -148,6 +157,13 @@ impl Renderer {
     pub fn without_native(mut self) -> Renderer {
         self.native = native::Native::default();
         self
+    }
+
+    /// How many pages of a template rendered without Tera were rendered
+    /// by Tera so far.
+    pub fn native_misses(&self) -> usize {
+        self.native_misses
+            .load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// How many pages were rendered without Tera so far.

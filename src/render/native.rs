@@ -37,6 +37,7 @@ const TEMPLATES: &[&str] = &[
     "compare_pair.html",
     "dimension.html",
     "cross_level.html",
+    "page.html",
 ];
 
 /// Which of [`TEMPLATES`] a theme leaves built in.
@@ -80,6 +81,12 @@ impl Native {
             enabled: TEMPLATES.iter().copied().filter(|t| built_in(t)).collect(),
             last_len: Default::default(),
         }
+    }
+
+    /// Whether `template` is rendered here (when its context reads as
+    /// expected).
+    pub fn handles(&self, template: &str) -> bool {
+        self.enabled.contains(&template)
     }
 
     /// The page of `template` for `ctx` and a ladder page's `lists`, or
@@ -129,6 +136,7 @@ impl Native {
                 Lists::Columns(cols) => base(&mut w, c, "page", |w| cross_level(w, c, cols))?,
                 _ => return None,
             },
+            "page.html" => base(&mut w, c, "page", |w| page(w, c))?,
             _ => return None,
         }
         last_len.store(w.out.len(), Relaxed);
@@ -392,6 +400,65 @@ fn base(
     w.s("Built with rungs</p>\n</footer>\n<script src=\"");
     w.href(c, assets.get("rungs.js"))?;
     w.s("\" defer></script>\n</body>\n</html>\n");
+    Some(())
+}
+
+/// `page.html`: a document's page (its ladders, its contents, its body).
+fn page(w: &mut W, c: Obj) -> Option<()> {
+    let page = c.obj("page")?;
+    w.s("\n<article class=\"doc\">\n  <h1>");
+    w.v(page.get("title"))?;
+    w.s("</h1>");
+    if c.is("tracks") {
+        let tracks = c.list("tracks")?;
+        w.s("\n  <nav class=\"doc-tracks\" aria-label=\"Ladders in this document\">\n    <p>This document holds ");
+        if tracks.len() == 1 {
+            w.s("a ladder");
+        } else {
+            w.num(tracks.len());
+            w.s(" ladders");
+        }
+        w.s(":\n    ");
+        for (k, t) in objects(tracks).enumerate() {
+            let t = t?;
+            w.link(c, t.get("url"), t.get("title"))?;
+            w.s(" (");
+            w.v(t.get("levels"))?;
+            w.s(" levels)");
+            if k + 1 < tracks.len() {
+                w.s(", ");
+            }
+        }
+        w.s(".</p>\n  </nav>");
+    }
+    w.s("\n  ");
+    toc(w, page.list("headings")?)?;
+    w.s("\n  <div class=\"prose\">\n");
+    w.safe(c.get("content"))?;
+    w.s("\n  </div>\n</article>\n");
+    Some(())
+}
+
+/// The `toc` macro: the page's headings down to level 3, when it has more
+/// than two.
+fn toc(w: &mut W, headings: &[Value]) -> Option<()> {
+    if headings.len() > 2 {
+        w.s("\n<nav class=\"toc\" aria-label=\"On this page\">\n  <p class=\"toc-title\">On this page</p>\n  <ul>");
+        for h in objects(headings) {
+            let h = h?;
+            if h.get("level")?.as_f64()? <= 3.0 {
+                w.s("\n    <li class=\"toc-l");
+                w.v(h.get("level"))?;
+                w.s("\"><a href=\"#");
+                w.v(h.get("id"))?;
+                w.s("\">");
+                w.v(h.get("text"))?;
+                w.s("</a></li>");
+            }
+        }
+        w.s("\n  </ul>\n</nav>");
+    }
+    w.s("\n");
     Some(())
 }
 
