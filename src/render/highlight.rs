@@ -21,23 +21,12 @@ pub fn escape_html(s: &str) -> String {
     out
 }
 
-/// [`escape_html`], appended to `out`.
+/// [`escape_html`], appended to `out`: `& < > " '` as `&amp; &lt; &gt;
+/// &quot; &#39;`, as pulldown-cmark escapes attribute values (a vector
+/// at a time where the CPU can).
 pub fn escape_html_into(s: &str, out: &mut String) {
-    let mut plain = 0;
-    for (i, b) in s.bytes().enumerate() {
-        let rep = match b {
-            b'&' => "&amp;",
-            b'<' => "&lt;",
-            b'>' => "&gt;",
-            b'"' => "&quot;",
-            b'\'' => "&#39;",
-            _ => continue,
-        };
-        out.push_str(&s[plain..i]);
-        out.push_str(rep);
-        plain = i + 1;
-    }
-    out.push_str(&s[plain..]);
+    // Writing to a `String` cannot fail.
+    let _ = pulldown_cmark_escape::escape_html(out, s);
 }
 
 /// Normalise common info-string aliases to a syntect token.

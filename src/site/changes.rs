@@ -3,7 +3,7 @@
 //! repeated unchanged.
 
 use crate::ladder::model::Expectation;
-use crate::render::highlight::escape_html_into;
+use crate::render::highlight::escape_html;
 use rustc_hash::FxHashMap;
 use serde::Serialize;
 use similar::{capture_diff_slices, Algorithm, ChangeTag, DiffTag};
@@ -116,14 +116,17 @@ fn intern<'a>(ids: &mut FxHashMap<&'a str, u32>, word: &'a str) -> u32 {
 /// Words are joined by single spaces, as HTML shows them anyway.
 pub fn word_diff_html(old: &str, new: &str) -> String {
     let mut out = String::with_capacity(old.len() + new.len() + 32);
-    let tokens = word_diff(old, new);
+    // Words are escaped with their texts, once: escaping adds no
+    // whitespace and tells no two words apart that were not.
+    let (old, new) = (escape_html(old), escape_html(new));
+    let tokens = word_diff(&old, &new);
     let mut i = 0;
     while i < tokens.len() {
         if i > 0 {
             out.push(' ');
         }
         if tokens[i].0 == ChangeTag::Equal {
-            escape_html_into(tokens[i].1, &mut out);
+            out.push_str(tokens[i].1);
             i += 1;
             continue;
         }
@@ -138,10 +141,10 @@ pub fn word_diff_html(old: &str, new: &str) -> String {
             let mut words = tokens[i..end].iter().filter(|(t, _)| *t == tag);
             if let Some((_, first)) = words.next() {
                 out.push_str(open);
-                escape_html_into(first, &mut out);
+                out.push_str(first);
                 for (_, w) in words {
                     out.push(' ');
-                    escape_html_into(w, &mut out);
+                    out.push_str(w);
                 }
                 out.push_str(close);
             }
