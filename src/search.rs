@@ -890,7 +890,7 @@ fn track_docs(t: &Track) -> Vec<SearchDoc> {
                 kind: Kind::Expectation,
                 title: heading.clone(),
                 text: e.text.text().to_string(),
-                url: format!("{url}#{}", e.id),
+                url: [url.as_str(), "#", &e.id].concat(),
                 track: Some(t.id.clone()),
                 level: Some(l.number),
                 dimension: dim_title(&e.dimension),
@@ -972,7 +972,8 @@ pub fn encode_postings(postings: &[(usize, u32)]) -> String {
         .iter()
         .max_by_key(|(w, n)| (**n, **w))
         .map_or(0, |(w, _)| *w);
-    let _ = write!(s, "{common}");
+    let mut num = itoa::Buffer::new();
+    s.push_str(num.format(common));
     let mut last = 0;
     let mut i = 0;
     while i < postings.len() {
@@ -985,12 +986,15 @@ pub fn encode_postings(postings: &[(usize, u32)]) -> String {
             n += 1;
         }
         let n = if n >= MIN_RUN { n } else { 1 };
-        let _ = write!(s, ",{}", d - last);
+        s.push(',');
+        s.push_str(num.format(d - last));
         if w != common {
-            let _ = write!(s, ".{w}");
+            s.push('.');
+            s.push_str(num.format(w));
         }
         if n > 1 {
-            let _ = write!(s, "*{n}");
+            s.push('*');
+            s.push_str(num.format(n));
         }
         last = d + n - 1;
         i += n;
