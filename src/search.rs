@@ -1095,11 +1095,19 @@ fn terms_of_block(first: usize, docs: &[SearchDoc]) -> Vec<(String, Postings)> {
 
 /// One index script: JSON handed to `window.RUNGS_SEARCH.push`.
 fn wrap(json: &str) -> String {
+    const HEAD: &str = "(window.RUNGS_SEARCH=window.RUNGS_SEARCH||[]).push(";
+    let mut out = String::with_capacity(HEAD.len() + json.len() + 3);
+    out.push_str(HEAD);
     // `</script>` can never appear: `/` after `<` is escaped.
-    format!(
-        "(window.RUNGS_SEARCH=window.RUNGS_SEARCH||[]).push({});\n",
-        json.replace("</", "<\\/")
-    )
+    let mut rest = json;
+    while let Some(i) = memchr::memmem::find(rest.as_bytes(), b"</") {
+        out.push_str(&rest[..i]);
+        out.push_str("<\\/");
+        rest = &rest[i + 2..];
+    }
+    out.push_str(rest);
+    out.push_str(");\n");
+    out
 }
 
 /// At most `max` bytes of `s`, cut at a word boundary, with `…`.
@@ -1491,6 +1499,20 @@ mod tests {
         });
         assert!(whole.len() > 100);
         assert!(whole == blocks, "the same files whole and in blocks");
+    }
+
+    #[test]
+    fn index_scripts_never_close_a_script_element() {
+        for json in ["", "{}", "\"</script>\"", "a</b</c<</", "<<//", "no tags"] {
+            let w = wrap(json);
+            let inner = w
+                .strip_prefix("(window.RUNGS_SEARCH=window.RUNGS_SEARCH||[]).push(")
+                .and_then(|r| r.strip_suffix(");\n"))
+                .expect("the push around the JSON");
+            assert!(!inner.contains("</"), "{w}");
+            // The JSON reads the same: `\/` is `/` in a JSON string.
+            assert_eq!(inner.replace("<\\/", "</"), json);
+        }
     }
 
     #[test]
