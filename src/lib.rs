@@ -344,6 +344,21 @@ fn page_root(url: &str, canonical_base: Option<&str>) -> String {
     }
 }
 
+/// Pages rendered by [`render_site`], in order.
+#[derive(Default)]
+struct Rendered {
+    pages: usize,
+    sitemap_urls: Vec<String>,
+    /// The pages, when not streamed.
+    files: Vec<(String, OutFile)>,
+    /// The search sections of the document pages.
+    sections: Vec<std::sync::Arc<[search::PageSection]>>,
+}
+
+/// The document branch of [`render_site`]: the site, its rendered
+/// document pages, and the search index's files when not streamed.
+type DocumentsDone = (site::Site, Rendered, Vec<(String, String)>);
+
 /// Load, recognise, plan and render every page into memory. `cache`, when
 /// given, supplies (and keeps) the renderer of an unchanged theme.
 ///
@@ -372,20 +387,28 @@ fn render_site(
     mem_lap("recognise");
     let docs = apply_views(docs, &mut views);
 
+    // What the ladder pages need of the documents is known before any
+    // document page is rendered: the ladder pages are made alongside the
+    // document pages and the search index (which needs only the document
+    // pages), so that the cores one leaves idle (a batch finishing, the
+    // index's serial merges) the other uses.
+    let extras = site::ladder_extras(&layout, &docs, &assets, &handbook, &views, &site::Cold);
+    // The paths in ladder texts are rebased for the ladder pages where
+    // they are: search reads the texts, and document pages their titles.
+    let mut handbook = handbook;
+    site::ladder_pages::rebase_paths_in_place(&mut handbook, &extras.links);
+    let handbook = handbook;
     let base = base_context_with(&layout, &renderer, &site::nav(&docs));
     let canonical_base = layout.config.base_url_normalised();
-    let mut page_count = 0;
-    let mut sitemap_urls: Vec<String> = Vec::new();
-    let mut files: Vec<(String, OutFile)> = Vec::new();
     // The search index holds the sections of document pages, taken from
     // each page as it is rendered.
     let ladder_sources = search_ladder_sources(&handbook);
-    let sections = std::cell::RefCell::new(Vec::new());
-    // Render a batch of planned pages in parallel; each page's data is
-    // dropped as soon as it is rendered, and its HTML once written.
-    let mut render = |pages: Vec<site::PageOut>| -> Result<()> {
-        page_count += pages.len();
-        sitemap_urls.extend(pages.iter().filter(|p| p.in_sitemap).map(|p| p.url.clone()));
+    // Render a batch of planned pages in parallel into `to`; each page's
+    // data is dropped as soon as it is rendered, and its HTML once written.
+    let render = |pages: Vec<site::PageOut>, to: &mut Rendered| -> Result<()> {
+        to.pages += pages.len();
+        to.sitemap_urls
+            .extend(pages.iter().filter(|p| p.in_sitemap).map(|p| p.url.clone()));
         let rendered: Vec<(Option<std::sync::Arc<[search::PageSection]>>, Option<_>)> = pages
             .into_par_iter()
             .map(|p| -> Result<_> {
@@ -404,56 +427,80 @@ fn render_site(
                 }
             })
             .collect::<Result<_>>()?;
-        let mut sections = sections.borrow_mut();
         for (secs, file) in rendered {
-            sections.extend(secs);
-            files.extend(file);
+            to.sections.extend(secs);
+            to.files.extend(file);
         }
         Ok(())
     };
-    // Document pages are planned, rendered and written a batch at a time.
-    let (site, extras) = site::plan_documents_batches(
-        &layout,
-        &docs,
-        &assets,
-        &handbook,
-        &views,
-        &mut diags,
-        &site::Cold,
-        &mut render,
-    )?;
-    drop(views);
-    render(vec![search::search_page()])?;
-    mem_lap("documents");
-    // RUNGS_TIMINGS=1 prints how long the search index took (benchmarks).
-    let search_start = Instant::now();
-    // Ladder pages are not indexed as pages (their entries are), so the
-    // index needs only the documents' pages, all rendered by now.
-    // The documents' text is not needed any more; search needs only the
-    // addresses of skill pages.
-    let input = search::SearchInput {
-        sections: sections.take(),
-        skill_urls: skill_urls(&handbook, &docs),
-    };
-    drop(docs);
-    // Streaming, the index is written now, made a few tracks at a time,
-    // rather than held to the end.
-    let search_files = match stream {
-        Some(staging) => {
-            input.write_index(&handbook, &|rel, text| staging.write(&rel, text.as_bytes()))?;
-            Vec::new()
+    let documents = || -> Result<DocumentsDone> {
+        let mut done = Rendered::default();
+        // Document pages are planned, rendered and written a batch at a
+        // time.
+        let site = site::plan_documents_batches(
+            &layout,
+            &docs,
+            &assets,
+            &handbook,
+            &mut diags,
+            &site::Cold,
+            &extras.links,
+            &mut |b| render(b, &mut done),
+        )?;
+        drop(views);
+        render(vec![search::search_page()], &mut done)?;
+        mem_lap("documents");
+        // RUNGS_TIMINGS=1 prints how long the search index took
+        // (benchmarks).
+        let search_start = Instant::now();
+        // Ladder pages are not indexed as pages (their entries are), so
+        // the index needs only the documents' pages, all rendered by now.
+        // The documents' text is not needed any more; search needs only
+        // the addresses of skill pages.
+        let input = search::SearchInput {
+            sections: std::mem::take(&mut done.sections),
+            skill_urls: skill_urls(&handbook, &docs),
+        };
+        drop(docs);
+        // Streaming, the index is written now, made a few tracks at a
+        // time, rather than held to the end.
+        let search_files = match stream {
+            Some(staging) => {
+                input.write_index(&handbook, &|rel, text| staging.write(&rel, text.as_bytes()))?;
+                Vec::new()
+            }
+            None => input.index(&handbook).files(),
+        };
+        drop(input);
+        if std::env::var_os("RUNGS_TIMINGS").is_some() {
+            eprintln!(
+                "timings: search index {:.3}s",
+                search_start.elapsed().as_secs_f64(),
+            );
         }
-        None => input.index(&handbook).files(),
+        mem_lap("search");
+        Ok((site, done, search_files))
     };
-    drop(input);
-    if std::env::var_os("RUNGS_TIMINGS").is_some() {
-        eprintln!(
-            "timings: search index {:.3}s",
-            search_start.elapsed().as_secs_f64(),
-        );
-    }
-    mem_lap("search");
-    site::ladder_pages::plan_batches(&handbook, &extras, &mut render)?;
+    let ladder = || -> Result<Rendered> {
+        let mut done = Rendered::default();
+        site::ladder_pages::plan_rebased_batches(&handbook, &extras, &mut |b| {
+            render(b, &mut done)
+        })?;
+        Ok(done)
+    };
+    let (documents, ladder) = rayon::join(documents, ladder);
+    let (site, mut rendered, search_files) = documents?;
+    let ladder = ladder?;
+    // In the order of a build made one stage after the other.
+    rendered.pages += ladder.pages;
+    rendered.sitemap_urls.extend(ladder.sitemap_urls);
+    rendered.files.extend(ladder.files);
+    let Rendered {
+        pages: page_count,
+        sitemap_urls,
+        mut files,
+        ..
+    } = rendered;
     mem_lap("ladder pages");
     let sitemap_text = sitemap(sitemap_urls, canonical_base.as_deref());
     files.extend(

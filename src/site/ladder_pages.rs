@@ -977,7 +977,16 @@ pub fn plan_batches<E>(
     sink: &mut dyn FnMut(Vec<PageOut>) -> Result<(), E>,
 ) -> Result<(), E> {
     let rebased = rebase_paths(hb, &extras.links);
-    let hb = rebased.as_ref().unwrap_or(hb);
+    plan_rebased_batches(rebased.as_ref().unwrap_or(hb), extras, sink)
+}
+
+/// [`plan_batches`] of a handbook whose paths are rebased already
+/// ([`rebase_paths_in_place`]).
+pub fn plan_rebased_batches<E>(
+    hb: &Handbook,
+    extras: &LadderExtras,
+    sink: &mut dyn FnMut(Vec<PageOut>) -> Result<(), E>,
+) -> Result<(), E> {
     let mut held: Vec<PageOut> = Vec::new();
     // Small batches (a short track's pages) are gathered up to BATCH.
     let mut give = |mut pages: Vec<PageOut>, flush: bool| -> Result<(), E> {
@@ -1221,9 +1230,28 @@ pub fn rebase_paths(hb: &Handbook, links: &super::LinkMap) -> Option<Handbook> {
     })
 }
 
+/// [`rebase_paths`] in place, for a caller whose handbook is read by
+/// nothing else that wants the paths as written: no copy of the tracks
+/// (hundreds of thousands of expectations in a large handbook) is made,
+/// unless another holds them. Plan its pages with
+/// [`plan_rebased_batches`].
+pub fn rebase_paths_in_place(hb: &mut Handbook, links: &super::LinkMap) {
+    hb.tracks.par_iter_mut().for_each(|t| {
+        if has_paths(t) {
+            rebase_track_in_place(Arc::make_mut(t), links);
+        }
+    });
+}
+
 /// `t` with the paths in its texts rebased ([`rebase_paths`]).
 pub fn rebase_track(t: &Track, links: &super::LinkMap) -> Track {
     let mut t = t.clone();
+    rebase_track_in_place(&mut t, links);
+    t
+}
+
+/// [`rebase_track`], in place.
+fn rebase_track_in_place(t: &mut Track, links: &super::LinkMap) {
     let file = t.source.file.clone();
     let rebase = |r: &crate::ladder::model::Rich, from: &str| match has_path(r) {
         true => r.with_html(&rebase_html(r.html(), from, links)),
@@ -1246,7 +1274,6 @@ pub fn rebase_track(t: &Track, links: &super::LinkMap) -> Track {
             }
         }
     });
-    t
 }
 
 /// Whether a text may hold a path to rebase ([`rebase_paths`]).

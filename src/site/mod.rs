@@ -723,21 +723,22 @@ pub fn plan_documents_with(
     diags: &mut Diagnostics,
     steps: &dyn PlanSteps,
 ) -> (Site, ladder_pages::LadderExtras) {
+    let extras = ladder_extras(layout, docs, assets, handbook, views, steps);
     let mut pages = Vec::new();
     let done: Result<_, std::convert::Infallible> = plan_documents_batches(
         layout,
         docs,
         assets,
         handbook,
-        views,
         diags,
         steps,
+        &extras.links,
         &mut |b| {
             pages.extend(b);
             Ok(())
         },
     );
-    let (mut site, extras) = done.unwrap_or_else(|e| match e {});
+    let mut site = done.unwrap_or_else(|e| match e {});
     site.pages = pages;
     (site, extras)
 }
@@ -822,14 +823,13 @@ pub fn plan_documents_batches<E>(
     docs: &[SourceDoc],
     assets: &[SourceFile],
     handbook: &crate::ladder::model::Handbook,
-    views: &HashMap<String, crate::ladder::DocView>,
     diags: &mut Diagnostics,
     steps: &dyn PlanSteps,
+    links: &LinkMap,
     sink: &mut dyn FnMut(Vec<PageOut>) -> Result<(), E>,
-) -> Result<(Site, ladder_pages::LadderExtras), E> {
+) -> Result<Site, E> {
     let highlight = layout.config.highlight_code;
     let doc_urls = doc_urls(docs);
-    let links = LinkMap::new(docs, &doc_urls, assets);
 
     // The skill each document holds, if any.
     let skill_of: Vec<Option<&crate::ladder::model::Skill>> = docs
@@ -857,7 +857,7 @@ pub fn plan_documents_batches<E>(
                 if url == "index.html" {
                     // The home page's content, planned below with home.
                     let (title, html) =
-                        steps.doc_page(doc, url, is_skill, highlight, &links, &shared);
+                        steps.doc_page(doc, url, is_skill, highlight, links, &shared);
                     return PageOut {
                         url: url.clone(),
                         template: "home.html",
@@ -884,7 +884,7 @@ pub fn plan_documents_batches<E>(
                     skill: skill_of[*i],
                     hosted,
                     highlight,
-                    links: &links,
+                    links,
                 };
                 steps.doc_page_out(&inputs, &shared)
             })
@@ -949,6 +949,48 @@ pub fn plan_documents_batches<E>(
         outline: None,
     }])?;
 
+    // 404.
+    let mut data = serde_json::Map::new();
+    data.insert(
+        "page".into(),
+        json!({"title": "Page not found", "url": "404.html"}),
+    );
+    sink(vec![PageOut {
+        url: "404.html".into(),
+        template: "404.html",
+        title: "Page not found".into(),
+        in_sitemap: false,
+        data,
+        lists: None,
+        outline: None,
+    }])?;
+
+    let site = Site {
+        pages: Vec::new(),
+        assets: assets
+            .iter()
+            .map(|a| (a.rel.clone(), a.path.clone()))
+            .collect(),
+        nav: nav_of(docs, &order, links),
+    };
+    Ok(site)
+}
+
+/// What the ladder pages need of the documents ([`ladder_pages::plan`]):
+/// each track's notes, source page and edit link, and where links written
+/// in ladder texts lead. Known before any document page is rendered, so
+/// that the ladder pages can be made alongside the document pages.
+pub fn ladder_extras(
+    layout: &SiteLayout,
+    docs: &[SourceDoc],
+    assets: &[SourceFile],
+    handbook: &crate::ladder::model::Handbook,
+    views: &HashMap<String, crate::ladder::DocView>,
+    steps: &dyn PlanSteps,
+) -> ladder_pages::LadderExtras {
+    let highlight = layout.config.highlight_code;
+    let doc_urls = doc_urls(docs);
+    let links = LinkMap::new(docs, &doc_urls, assets);
     // Ladder pages: tracks, levels, comparisons, dimensions.
     // A track's notes: what its document holds besides the ladder.
     let extras: Vec<ladder_pages::TrackExtras> = handbook
@@ -984,37 +1026,10 @@ pub fn plan_documents_batches<E>(
         })
         .collect();
 
-    // 404.
-    let mut data = serde_json::Map::new();
-    data.insert(
-        "page".into(),
-        json!({"title": "Page not found", "url": "404.html"}),
-    );
-    sink(vec![PageOut {
-        url: "404.html".into(),
-        template: "404.html",
-        title: "Page not found".into(),
-        in_sitemap: false,
-        data,
-        lists: None,
-        outline: None,
-    }])?;
-
-    let site = Site {
-        pages: Vec::new(),
-        assets: assets
-            .iter()
-            .map(|a| (a.rel.clone(), a.path.clone()))
-            .collect(),
-        nav: nav_of(docs, &order, &links),
-    };
-    Ok((
-        site,
-        ladder_pages::LadderExtras {
-            tracks: extras,
-            links,
-        },
-    ))
+    ladder_pages::LadderExtras {
+        tracks: extras,
+        links,
+    }
 }
 
 #[cfg(test)]
