@@ -44,8 +44,41 @@ fn token(lang: &str) -> &str {
     }
 }
 
+/// Highlighted blocks kept by [`code_block`], at most this many.
+const KEPT_BLOCKS: usize = 512;
+/// Blocks longer than this are highlighted each time, not kept.
+const KEPT_BLOCK_LEN: usize = 4096;
+
+/// Highlighted blocks by language and code: handbooks repeat snippets (the
+/// command every level document shows, a template in every skill), and
+/// highlighting costs tens of microseconds a line. Full, it is cleared.
+static HIGHLIGHTED: std::sync::Mutex<Option<HighlightMemo>> = std::sync::Mutex::new(None);
+type HighlightMemo = rustc_hash::FxHashMap<(Box<str>, Box<str>), std::sync::Arc<str>>;
+
 /// `<pre><code>` for a fenced block, highlighted when the language is known.
 pub fn code_block(lang: &str, code: &str, highlight: bool) -> String {
+    if !highlight || code.len() > KEPT_BLOCK_LEN {
+        return make_code_block(lang, code, highlight);
+    }
+    let lock = || HIGHLIGHTED.lock().unwrap_or_else(|e| e.into_inner());
+    if let Some(html) = lock()
+        .as_ref()
+        .and_then(|m| m.get(&(Box::from(lang), Box::from(code))))
+    {
+        return String::from(&**html);
+    }
+    let html = make_code_block(lang, code, highlight);
+    let mut memo = lock();
+    let memo = memo.get_or_insert_with(Default::default);
+    if memo.len() >= KEPT_BLOCKS {
+        memo.clear();
+    }
+    memo.insert((lang.into(), code.into()), html.as_str().into());
+    html
+}
+
+/// [`code_block`], made.
+fn make_code_block(lang: &str, code: &str, highlight: bool) -> String {
     let lang = lang.split([' ', ',', '{']).next().unwrap_or("").trim();
     let lang_attr = if lang.is_empty() {
         String::new()
@@ -97,6 +130,18 @@ mod tests {
         let html = code_block("rust", "fn main() {}\n", true);
         assert!(html.contains("class=\"hl-"), "{html}");
         assert!(html.contains("language-rust"));
+    }
+
+    #[test]
+    fn a_repeated_block_is_highlighted_as_the_first_time() {
+        let code = "let x = 1;\n";
+        let first = code_block("rust", code, true);
+        assert_eq!(code_block("rust", code, true), first);
+        assert_eq!(first, make_code_block("rust", code, true));
+        // The language is part of the key: the same code in another
+        // language is highlighted (or not) as that language.
+        assert_eq!(code_block("text", code, true), make_code_block("text", code, true));
+        assert_ne!(code_block("text", code, true), first);
     }
 
     #[test]
