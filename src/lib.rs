@@ -344,6 +344,16 @@ fn page_root(url: &str, canonical_base: Option<&str>) -> String {
     }
 }
 
+/// Drop `t` on a thread of its own, so that nothing waits for it. A
+/// process that exits first does not free it at all, as the system takes
+/// its memory back anyway.
+fn drop_later<T: Send + 'static>(t: T) {
+    // With no thread to be had, `t` is freed here, as it would have been.
+    let _ = std::thread::Builder::new()
+        .name("rungs-drop".into())
+        .spawn(move || drop(t));
+}
+
 /// Pages rendered by [`render_site`], in order.
 #[derive(Default)]
 struct Rendered {
@@ -518,6 +528,9 @@ fn render_site(
         "sitemap.xml".into(),
         OutFile::Bytes(sitemap_text.into_bytes()),
     ));
+    // The model is freed on another thread: in a large handbook that is
+    // millions of allocations, which would be the build's serial tail.
+    drop_later((handbook, extras));
     Ok(RenderedSite {
         pages: page_count,
         assets: site.assets.len() + renderer.assets.len(),

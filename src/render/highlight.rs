@@ -140,7 +140,10 @@ mod tests {
         assert_eq!(first, make_code_block("rust", code, true));
         // The language is part of the key: the same code in another
         // language is highlighted (or not) as that language.
-        assert_eq!(code_block("text", code, true), make_code_block("text", code, true));
+        assert_eq!(
+            code_block("text", code, true),
+            make_code_block("text", code, true)
+        );
         assert_ne!(code_block("text", code, true), first);
     }
 
