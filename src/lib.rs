@@ -389,7 +389,7 @@ fn render_site(
     mem_lap("load");
     // The theme compiles (tens of milliseconds of template parsing) while
     // the documents are recognised.
-    let (renderer, (handbook, mut views)) = rayon::join(
+    let (renderer, (mut handbook, mut views)) = rayon::join(
         || theme_renderer(&layout, cache),
         || ladder::recognise_all(&docs, &mut diags),
     );
@@ -405,9 +405,7 @@ fn render_site(
     let extras = site::ladder_extras(&layout, &docs, &assets, &handbook, &views, &site::Cold);
     // The paths in ladder texts are rebased for the ladder pages where
     // they are: search reads the texts, and document pages their titles.
-    let mut handbook = handbook;
     site::ladder_pages::rebase_paths_in_place(&mut handbook, &extras.links);
-    let handbook = handbook;
     let base = base_context_with(&layout, &renderer, &site::nav(&docs));
     let canonical_base = layout.config.base_url_normalised();
     // The search index holds the sections of document pages, taken from

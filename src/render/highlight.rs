@@ -52,18 +52,22 @@ const KEPT_BLOCK_LEN: usize = 4096;
 /// Highlighted blocks by language and code: handbooks repeat snippets (the
 /// command every level document shows, a template in every skill), and
 /// highlighting costs tens of microseconds a line. Full, it is cleared.
+/// Kept by the hash of language and code, with both to check a hit.
 static HIGHLIGHTED: std::sync::Mutex<Option<HighlightMemo>> = std::sync::Mutex::new(None);
-type HighlightMemo = rustc_hash::FxHashMap<(Box<str>, Box<str>), std::sync::Arc<str>>;
+type HighlightMemo = rustc_hash::FxHashMap<u64, (Box<str>, Box<str>, std::sync::Arc<str>)>;
 
 /// `<pre><code>` for a fenced block, highlighted when the language is known.
 pub fn code_block(lang: &str, code: &str, highlight: bool) -> String {
     if !highlight || code.len() > KEPT_BLOCK_LEN {
         return make_code_block(lang, code, highlight);
     }
+    use std::hash::BuildHasher;
+    let key = rustc_hash::FxBuildHasher.hash_one((lang, code));
     let lock = || HIGHLIGHTED.lock().unwrap_or_else(|e| e.into_inner());
-    if let Some(html) = lock()
+    if let Some((_, _, html)) = lock()
         .as_ref()
-        .and_then(|m| m.get(&(Box::from(lang), Box::from(code))))
+        .and_then(|m| m.get(&key))
+        .filter(|(l, c, _)| **l == *lang && **c == *code)
     {
         return String::from(&**html);
     }
@@ -73,7 +77,8 @@ pub fn code_block(lang: &str, code: &str, highlight: bool) -> String {
     if memo.len() >= KEPT_BLOCKS {
         memo.clear();
     }
-    memo.insert((lang.into(), code.into()), html.as_str().into());
+    // Two blocks of one hash: the later is kept.
+    memo.insert(key, (lang.into(), code.into(), html.as_str().into()));
     html
 }
 
