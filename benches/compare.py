@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Cold-build comparison of rungs against Hugo, mdBook and Zola, plus the
+"""Cold-build (and rebuild) comparison of rungs against Hugo, mdBook and Zola, plus the
 edit-to-reload latency of `rungs serve`.
 
     python3 benches/compare.py                       # 100, 1,000, 10,000 pages
@@ -17,6 +17,13 @@ around the child and its peak RSS comes from the child's own rusage
 the largest peak RSS, milliseconds per source page, the number of HTML
 files written, and rungs' median divided by the peer's (below 1: rungs is
 faster).
+
+Rebuilds. Unless `--no-rebuild`, every cold build is followed at once by a
+build of the same sources over the output it wrote, timed the same way
+and reported in a table of its own: an author's next `build`. Hugo,
+mdBook and Zola write over an existing output; rungs claims the output it
+kept from the build before (.NAME.rungs-previous) and writes over that,
+keeping the failed-build guarantee.
 
 Sizes are source pages: 100 = 9 tracks x 10 levels, 1000 = 20 x 50
 (1,021 pages), 10000 = 50 x 200 (10,051 pages); `TxL` picks any other
@@ -257,50 +264,69 @@ def bench_size(tools, work, size, args):
     pages = tracks * levels + tracks + 1
     log(f"== {pages} pages ({tracks} tracks x {levels} levels) in {work}")
     sites = generate(args.bench, work, size, tracks, levels, {t.flavor for t in tools})
-    res = {t.name: {"walls": [], "cpu": [], "rss": [], "html": None, "error": None} for t in tools}
+    kinds = ("cold", "rebuild") if args.rebuild else ("cold",)
+    res = {(t.name, k): {"walls": [], "cpu": [], "rss": [], "html": None, "error": None}
+           for t in tools for k in kinds}
     out_root = os.path.join(work, "out")
     for rnd in range(args.runs):
         order = tools[rnd % len(tools):] + tools[:rnd % len(tools)]
         for t in order:
-            r = res[t.name]
-            if r["error"] or (r["walls"] and sum(r["walls"]) > args.budget):
+            spent = sum(sum(res[(t.name, k)]["walls"]) for k in kinds)
+            if res[(t.name, "cold")]["error"] or (spent and spent > args.budget):
                 continue
             out = os.path.join(out_root, t.name)
             scratch = os.path.join(work, "scratch", t.name)
-            for d in (out, scratch):
-                shutil.rmtree(d, ignore_errors=True)
-            os.makedirs(scratch, exist_ok=True)
-            os.makedirs(out_root, exist_ok=True)
-            subprocess.run(["sync"])
-            wall, cpu, rss, code, text = timed(t.argv(sites[t.flavor], out, scratch), scratch)
-            if code != 0:
-                r["error"] = f"exit {code}: " + text.strip()[-400:]
-                log(f"   {t.name}: FAILED ({r['error']})")
-                continue
-            r["walls"].append(wall)
-            r["rss"].append(rss)
-            r["cpu"].append(cpu)
-            if r["html"] is None:
-                r["html"] = count_html(out)
-            log(f"   round {rnd + 1} {t.name:7s} {wall:8.2f} s wall {cpu:8.2f} s CPU"
-                f" {rss / 1024:7.0f} MiB")
+            for kind in kinds:
+                r = res[(t.name, kind)]
+                if r["error"]:
+                    break
+                # A cold build starts with no output at all: nothing of an
+                # earlier run's (rungs keeps the output a build replaces
+                # beside the new one, as .NAME.rungs-previous, for the next
+                # build to write over). A rebuild writes over the output of
+                # the cold build just before, as an author's next build does.
+                dead = [scratch]
+                if kind == "cold":
+                    dead.append(out)
+                    if os.path.isdir(out_root):
+                        dead += [os.path.join(out_root, n) for n in os.listdir(out_root)
+                                 if n.startswith(f".{t.name}.")]
+                for d in dead:
+                    shutil.rmtree(d, ignore_errors=True)
+                os.makedirs(scratch, exist_ok=True)
+                os.makedirs(out_root, exist_ok=True)
+                subprocess.run(["sync"])
+                wall, cpu, rss, code, text = timed(t.argv(sites[t.flavor], out, scratch),
+                                                   scratch)
+                if code != 0:
+                    r["error"] = f"exit {code}: " + text.strip()[-400:]
+                    log(f"   {t.name} ({kind}): FAILED ({r['error']})")
+                    break
+                r["walls"].append(wall)
+                r["rss"].append(rss)
+                r["cpu"].append(cpu)
+                if r["html"] is None:
+                    r["html"] = count_html(out)
+                log(f"   round {rnd + 1} {t.name:7s} {kind:8s} {wall:8.2f} s wall"
+                    f" {cpu:8.2f} s CPU {rss / 1024:7.0f} MiB")
     shutil.rmtree(out_root, ignore_errors=True)
     shutil.rmtree(os.path.join(work, "scratch"), ignore_errors=True)
     rows = []
-    rw = res.get("rungs", {}).get("walls")
-    base = statistics.median(rw) if rw else None
-    for t in tools:
-        r = res[t.name]
-        row = {"pages": pages, "shape": f"{tracks}x{levels}", "tool": t.name,
-               "runs": len(r["walls"]), "error": r["error"]}
-        if r["walls"]:
-            med = statistics.median(r["walls"])
-            row.update(median_s=med, min_s=min(r["walls"]), max_s=max(r["walls"]),
-                       median_cpu_s=statistics.median(r["cpu"]),
-                       peak_rss_mib=max(r["rss"]) / 1024, ms_per_page=med * 1000 / pages,
-                       html_files=r["html"],
-                       ratio=(base / med) if (base and t.name != "rungs") else None)
-        rows.append(row)
+    for kind in kinds:
+        rw = res.get(("rungs", kind), {}).get("walls")
+        base = statistics.median(rw) if rw else None
+        for t in tools:
+            r = res[(t.name, kind)]
+            row = {"pages": pages, "shape": f"{tracks}x{levels}", "tool": t.name,
+                   "kind": kind, "runs": len(r["walls"]), "error": r["error"]}
+            if r["walls"]:
+                med = statistics.median(r["walls"])
+                row.update(median_s=med, min_s=min(r["walls"]), max_s=max(r["walls"]),
+                           median_cpu_s=statistics.median(r["cpu"]),
+                           peak_rss_mib=max(r["rss"]) / 1024,
+                           ms_per_page=med * 1000 / pages, html_files=r["html"],
+                           ratio=(base / med) if (base and t.name != "rungs") else None)
+            rows.append(row)
     return rows
 
 
@@ -398,6 +424,9 @@ def main():
                     help="folder of gen_handbook.py (default ../shared/bench)")
     ap.add_argument("--no-install", action="store_true", help="do not install Hugo/mdBook")
     ap.add_argument("--no-serve", action="store_true", help="skip rungs serve latency")
+    ap.add_argument("--rebuild", action=argparse.BooleanOptionalAction, default=True,
+                    help="after each cold build, time a rebuild over its output, as an "
+                         "author's next build (default on; --no-rebuild: cold builds only)")
     ap.add_argument("--edits", type=int, default=10, help="serve latency edits per size")
     ap.add_argument("--keep", action="store_true", help="keep generated sources")
     ap.add_argument("--json", metavar="FILE", help="also write the results as JSON")
@@ -483,9 +512,11 @@ def render_report(results, args):
     out.append("")
     by_storage = {}
     for r in results["builds"]:
-        by_storage.setdefault(r["storage"], []).append(r)
-    for storage, rows in by_storage.items():
-        out += [f"Cold build, sources and output on {storage}:", "",
+        by_storage.setdefault((r.get("kind", "cold"), r["storage"]), []).append(r)
+    for (kind, storage), rows in by_storage.items():
+        what = {"cold": "Cold build (no output yet)",
+                "rebuild": "Rebuild over the previous output"}[kind]
+        out += [f"{what}, sources and output on {storage}:", "",
                 fmt_table(rows, storage), ""]
     if results["serve"]:
         out += [f"`rungs serve`, edit to reloaded page (benches/serve_latency.sh, "

@@ -77,6 +77,11 @@ enum Command {
         /// Print nothing but warnings and errors
         #[arg(long, short)]
         quiet: bool,
+        /// Delete the output this build replaces (and any kept earlier)
+        /// instead of keeping it as .<out>.rungs-previous for the next
+        /// build to write over
+        #[arg(long)]
+        clean: bool,
     },
     /// Write a new handbook with one example of each ladder shape
     Init {
@@ -184,6 +189,7 @@ fn main() -> ExitCode {
             out,
             base_url,
             quiet,
+            clean,
         } => {
             let opts = rungs::BuildOptions {
                 path,
@@ -191,6 +197,7 @@ fn main() -> ExitCode {
                 base_url,
             };
             rungs::output::defer_removals();
+            rungs::output::keep_previous(!clean);
             match rungs::build(&opts) {
                 Ok(report) => {
                     print_warnings(&report.warnings);
