@@ -147,6 +147,49 @@ fn is_plain_dir(path: &Path) -> bool {
     std::fs::symlink_metadata(path).is_ok_and(|m| m.is_dir())
 }
 
+/// Folders beside the output left by builds that were killed (their
+/// process is gone): a staging folder, or a replaced output not yet
+/// removed. The first becomes the kept output when there is none (the next
+/// build writes over whatever it holds), the rest are removed. Best effort;
+/// Linux only, where a process's liveness is visible in `/proc`.
+fn take_leftovers(parent: &Path, name: &str, kept: &Path) {
+    if !Path::new("/proc/self").exists() {
+        return;
+    }
+    let Ok(entries) = std::fs::read_dir(parent) else {
+        return;
+    };
+    let me = std::process::id();
+    let prefix = format!(".{name}.rungs-");
+    for e in entries.flatten() {
+        let file_name = e.file_name();
+        let Some(rest) = file_name.to_str().and_then(|n| n.strip_prefix(&prefix)) else {
+            continue;
+        };
+        let Some(pid) = rest
+            .strip_prefix("staging-")
+            .or_else(|| rest.strip_prefix("old-"))
+            .and_then(|p| p.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        if pid == me || Path::new("/proc").join(pid.to_string()).exists() {
+            continue;
+        }
+        let path = e.path();
+        if !is_plain_dir(&path) {
+            continue;
+        }
+        let reused =
+            KEEP.load(Ordering::SeqCst) && !kept.exists() && std::fs::rename(&path, kept).is_ok();
+        if reused {
+            let _ = std::fs::write(kept.join(".gitignore"), KEPT_GITIGNORE);
+        } else if let Err(e) = remove_later(path) {
+            eprint!("warning: {e}");
+        }
+    }
+}
+
 pub struct Staging {
     target: PathBuf,
     dir: PathBuf,
@@ -185,6 +228,7 @@ impl Staging {
         if dir.exists() {
             std::fs::remove_dir_all(&dir).map_err(|e| Error::io(&dir, "clear", e))?;
         }
+        take_leftovers(&parent, &name, &kept);
         // Claiming the kept output is one rename: of two builds at once,
         // one gets it and the other starts afresh.
         let claimed = KEEP.load(Ordering::SeqCst)

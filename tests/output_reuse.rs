@@ -198,3 +198,38 @@ fn the_kept_output_is_not_a_source() {
         .collect();
     assert!(pages.is_empty(), "{pages:?}");
 }
+
+#[test]
+fn folders_left_by_killed_builds_are_reused_or_removed() {
+    let dir = site(SITE);
+    build_ok(dir.path(), &[]);
+    // No process has a number at or above the kernel's limit.
+    let dead = std::fs::read_to_string("/proc/sys/kernel/pid_max")
+        .map(|s| s.trim().parse::<u64>().unwrap() + 1)
+        .unwrap_or(u32::MAX as u64);
+    let staging = dir.path().join(format!(".public.rungs-staging-{dead}"));
+    let old = dir.path().join(format!(".public.rungs-old-{}", dead + 1));
+    for d in [&staging, &old] {
+        std::fs::create_dir_all(d.join("tracks/x")).unwrap();
+        std::fs::write(d.join("tracks/x/index.html"), "left over").unwrap();
+    }
+    // A folder of a build still running is left alone.
+    let running = dir
+        .path()
+        .join(format!(".public.rungs-staging-{}", std::process::id()));
+    std::fs::create_dir_all(&running).unwrap();
+    build_ok(dir.path(), &[]);
+    assert_eq!(
+        beside(dir.path()),
+        [
+            ".public.rungs-previous".to_string(),
+            format!(".public.rungs-staging-{}", std::process::id())
+        ]
+    );
+    build_ok(dir.path(), &[]);
+    let out = dir.path().join("public");
+    assert!(!out.join("tracks/x").exists());
+    assert!(snapshot(&out)
+        .values()
+        .all(|b| !String::from_utf8_lossy(b).contains("left over")));
+}
