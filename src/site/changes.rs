@@ -232,6 +232,8 @@ const REWORD_THRESHOLD: f32 = 0.3;
 pub struct Folded {
     /// The text folded by [`fold`]: exact repeats are found by it.
     text: String,
+    /// The hash of `text` (exact repeats are looked up by it).
+    key: u64,
     /// The words in order, stop words left out, each as the hash of its
     /// stem ([`crate::search::stem`]), so that `incident` and `incidents`
     /// are one word.
@@ -253,7 +255,9 @@ impl Folded {
             .collect();
         let mut words = tokens.clone();
         words.sort_unstable();
+        use std::hash::BuildHasher;
         Folded {
+            key: rustc_hash::FxBuildHasher.hash_one(text.as_str()),
             text,
             tokens,
             words,
@@ -437,64 +441,140 @@ pub fn classify(current: &[Expectation], previous: Option<&[Expectation]>) -> Ve
     classify_folded(
         (&cur_e, &cur_f),
         prev_e.as_deref().zip(prev_f.as_deref()),
-        &|old, new| word_diff_html(old, new).into(),
+        &|j, i| {
+            word_diff_html(
+                prev_e.as_ref().unwrap()[j].text.text(),
+                current[i].text.text(),
+            )
+            .into()
+        },
     )
+}
+
+/// What [`match_folded`] matched an expectation to: an index into the
+/// expectations below it was given.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Match {
+    /// There is no level below.
+    First,
+    /// Nothing below matched.
+    New,
+    /// The same folded text as this one below.
+    Same(u32),
+    /// A rewording of this one below.
+    Reworded(u32),
+}
+
+impl Match {
+    /// The index below matched, if any.
+    pub fn below(self) -> Option<usize> {
+        match self {
+            Match::Same(j) | Match::Reworded(j) => Some(j as usize),
+            Match::First | Match::New => None,
+        }
+    }
 }
 
 /// [`classify`] of expectations picked from levels, their texts already
 /// folded ([`fold_level`]): each slice of expectations comes with its
-/// folded texts. `diff` makes the word diff of a rewording (old text, new
-/// text), for a caller that already has some.
-///
-/// Exact repeats are found by hash; for the rest, a word-overlap bound
-/// orders the candidates below and a word diff runs only while a candidate
-/// could still beat the best one found, so the result is the same as
-/// diffing every pair.
+/// folded texts. `diff(j, i)` makes the word diff of a rewording of
+/// `previous[j]` as `current[i]`, for a caller that already has some.
 pub fn classify_folded(
     (current, cur): (&[&Expectation], &[&Folded]),
     previous: Option<(&[&Expectation], &[&Folded])>,
-    diff: &dyn Fn(&str, &str) -> std::sync::Arc<str>,
+    diff: &dyn Fn(usize, usize) -> std::sync::Arc<str>,
 ) -> Vec<Classified> {
-    let Some((previous, prev)) = previous else {
-        return current
-            .iter()
-            .map(|_| Classified {
+    let matches = match_folded((current, cur), previous);
+    classified(&matches, previous.map(|p| p.0), diff)
+}
+
+/// The classes of [`match_folded`]'s matches (`previous`: the expectations
+/// below it matched against; `diff` as for [`classify_folded`]).
+pub fn classified(
+    matches: &[Match],
+    previous: Option<&[&Expectation]>,
+    diff: &dyn Fn(usize, usize) -> std::sync::Arc<str>,
+) -> Vec<Classified> {
+    let id = |j: u32| -> Option<String> { previous.map(|p| String::from(&*p[j as usize].id)) };
+    matches
+        .iter()
+        .enumerate()
+        .map(|(i, &m)| match m {
+            Match::First => Classified {
                 change: Change::First,
                 diff_html: None,
                 previous_id: None,
-            })
-            .collect();
-    };
-    // Folded text → indices below, in order.
-    let mut by_text: FxHashMap<&str, Vec<usize>> = FxHashMap::default();
-    for (j, f) in prev.iter().enumerate() {
-        by_text.entry(f.text.as_str()).or_default().push(j);
-    }
-    let mut used = vec![false; previous.len()];
-    let mut out: Vec<Option<Classified>> = vec![None; current.len()];
-    // Exact repeats first, so a rewording never steals an unchanged match.
-    for (i, e) in current.iter().enumerate() {
-        let Some(same) = by_text.get(cur[i].text.as_str()) else {
-            continue;
-        };
-        if let Some(&j) = same
-            .iter()
-            .find(|&&j| !used[j] && previous[j].dimension == e.dimension)
-            .or_else(|| same.iter().find(|&&j| !used[j]))
-        {
-            used[j] = true;
-            out[i] = Some(Classified {
+            },
+            Match::New => Classified {
+                change: Change::New,
+                diff_html: None,
+                previous_id: None,
+            },
+            Match::Same(j) => Classified {
                 change: Change::Unchanged,
                 diff_html: None,
-                previous_id: Some(String::from(&*previous[j].id)),
-            });
+                previous_id: id(j),
+            },
+            Match::Reworded(j) => Classified {
+                change: Change::Reworded,
+                diff_html: Some(diff(j as usize, i)),
+                previous_id: id(j),
+            },
+        })
+        .collect()
+}
+
+/// Matches each of `current` to one of `previous` ([`classify_folded`]'s
+/// classes, without the word diffs and ids).
+///
+/// Exact repeats are found by the hash of their folded text; for the
+/// rest, a word-overlap bound picks the candidates below, highest first,
+/// and a word diff runs only while a candidate could still beat the best
+/// one found, so the result is the same as diffing every pair.
+pub fn match_folded(
+    (current, cur): (&[&Expectation], &[&Folded]),
+    previous: Option<(&[&Expectation], &[&Folded])>,
+) -> Vec<Match> {
+    let Some((previous, prev)) = previous else {
+        return vec![Match::First; current.len()];
+    };
+    let mut used = vec![false; previous.len()];
+    let mut out = vec![Match::New; current.len()];
+    // Exact repeats first, so a rewording never steals an unchanged match.
+    // The texts below by the hash of their folded text, then in order.
+    let mut by_key: Vec<(u64, u32)> = prev
+        .iter()
+        .enumerate()
+        .map(|(j, f)| (f.key, j as u32))
+        .collect();
+    by_key.sort_unstable();
+    for (i, e) in current.iter().enumerate() {
+        let key = cur[i].key;
+        let from = by_key.partition_point(|x| x.0 < key);
+        // The first unused one with the same text in the same dimension,
+        // else the first unused one with the same text.
+        let (mut any, mut pick) = (None, None);
+        for &(_, j) in by_key[from..].iter().take_while(|x| x.0 == key) {
+            let j = j as usize;
+            if used[j] || prev[j].text != cur[i].text {
+                continue;
+            }
+            if previous[j].dimension == e.dimension {
+                pick = Some(j);
+                break;
+            }
+            any = any.or(Some(j));
+        }
+        if let Some(j) = pick.or(any) {
+            used[j] = true;
+            out[i] = Match::Same(j as u32);
         }
     }
     let mut candidates: Vec<(usize, f32)> = Vec::with_capacity(previous.len());
     let index = WordIndex::new(prev);
     let (mut shared, mut touched) = (vec![0u32; previous.len()], Vec::new());
     for (i, e) in current.iter().enumerate() {
-        if out[i].is_some() {
+        if out[i] != Match::New {
             continue;
         }
         let penalty = |j: usize| {
@@ -525,11 +605,9 @@ pub fn classify_folded(
             }
             touched.clear();
         }
-        // Highest bound first; among equal bounds the later one first, as
-        // the best score keeps the last of equals.
-        candidates.sort_by(|a, b| b.1.total_cmp(&a.1).then(b.0.cmp(&a.0)));
         let mut best: Option<(usize, f32)> = None;
-        for &(j, bound) in &candidates {
+        let mut next = Highest::new(&mut candidates);
+        while let Some((j, bound)) = next.next() {
             if let Some((bj, bs)) = best {
                 if bound < bs || (bound == bs && j < bj) {
                     break;
@@ -544,25 +622,52 @@ pub fn classify_folded(
                 _ => best = Some((j, s)),
             }
         }
-        out[i] = Some(match best {
-            Some((j, _)) => {
-                used[j] = true;
-                Classified {
-                    change: Change::Reworded,
-                    diff_html: Some(diff(previous[j].text.text(), e.text.text())),
-                    previous_id: Some(String::from(&*previous[j].id)),
-                }
-            }
-            None => Classified {
-                change: Change::New,
-                diff_html: None,
-                previous_id: None,
-            },
-        });
+        if let Some((j, _)) = best {
+            used[j] = true;
+            out[i] = Match::Reworded(j as u32);
+        }
     }
-    out.into_iter()
-        .map(|c| c.expect("every expectation classified"))
-        .collect()
+    out
+}
+
+/// The candidates `(index, bound)` highest bound first, among equal
+/// bounds the later one first (as the best score keeps the last of
+/// equals). The search mostly stops after a candidate or two, so the
+/// first few are picked by a scan; only a search that goes on sorts.
+struct Highest<'a> {
+    candidates: &'a mut Vec<(usize, f32)>,
+    picked: usize,
+}
+
+/// How many candidates [`Highest`] picks by a scan before it sorts.
+const PICKED_BY_SCAN: usize = 8;
+
+impl<'a> Highest<'a> {
+    fn new(candidates: &'a mut Vec<(usize, f32)>) -> Highest<'a> {
+        Highest {
+            candidates,
+            picked: 0,
+        }
+    }
+
+    fn next(&mut self) -> Option<(usize, f32)> {
+        let order = |a: &(usize, f32), b: &(usize, f32)| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0));
+        self.picked += 1;
+        if self.picked <= PICKED_BY_SCAN {
+            let k = (0..self.candidates.len()).reduce(|a, b| {
+                match order(&self.candidates[b], &self.candidates[a]) {
+                    std::cmp::Ordering::Greater => b,
+                    _ => a,
+                }
+            })?;
+            return Some(self.candidates.swap_remove(k));
+        }
+        if self.picked == PICKED_BY_SCAN + 1 {
+            // Lowest first: the highest is popped off the end.
+            self.candidates.sort_unstable_by(order);
+        }
+        self.candidates.pop()
+    }
 }
 
 #[cfg(test)]
@@ -771,6 +876,61 @@ pub(crate) mod tests {
                 })
                 .collect();
             assert_eq!(got, classify_all_pairs(&cur, &prev), "round {round}");
+        }
+    }
+
+    /// Levels of many expectations of few words, with exact repeats: many
+    /// candidates with equal bounds and scores, so that the search picks
+    /// past [`PICKED_BY_SCAN`] and sorts the rest.
+    #[test]
+    fn pruned_search_matches_all_pairs_on_large_levels() {
+        let words = ["owns", "deploy", "pipeline", "team", "code", "the"];
+        let mut next = rng(13);
+        for round in 0..60 {
+            let level = |tag: &str, next: &mut dyn FnMut(usize) -> usize| -> Vec<Expectation> {
+                (0..10 + next(40))
+                    .map(|k| {
+                        let text: Vec<&str> = (0..1 + next(if k % 4 == 0 { 12 } else { 4 }))
+                            .map(|_| words[next(words.len())])
+                            .collect();
+                        let dim = ["a", "b", "c"][next(3)];
+                        e(&format!("{tag}{k}"), Some(dim), &text.join(" "))
+                    })
+                    .collect()
+            };
+            let prev = level("p", &mut next);
+            let cur = level("c", &mut next);
+            let got: Vec<Option<String>> = classify(&cur, Some(&prev))
+                .iter()
+                .map(|c| {
+                    Some(match c.change {
+                        Change::Unchanged => format!("same {}", c.previous_id.as_deref().unwrap()),
+                        Change::Reworded => {
+                            format!("reworded {}", c.previous_id.as_deref().unwrap())
+                        }
+                        _ => "new".into(),
+                    })
+                })
+                .collect();
+            assert_eq!(got, classify_all_pairs(&cur, &prev), "round {round}");
+        }
+    }
+
+    /// [`Highest`] gives the candidates in the order of sorting them all,
+    /// picked by a scan or sorted.
+    #[test]
+    fn highest_is_the_sorted_order() {
+        let mut next = rng(17);
+        for round in 0..300 {
+            let candidates: Vec<(usize, f32)> = (0..next(30))
+                .map(|j| (j, [0.3, 0.5, 0.55, 0.8, 1.0][next(5)]))
+                .collect();
+            let mut sorted = candidates.clone();
+            sorted.sort_by(|a, b| b.1.total_cmp(&a.1).then(b.0.cmp(&a.0)));
+            let mut left = candidates.clone();
+            let mut it = Highest::new(&mut left);
+            let got: Vec<(usize, f32)> = std::iter::from_fn(|| it.next()).collect();
+            assert_eq!(got, sorted, "round {round}");
         }
     }
 
