@@ -342,20 +342,89 @@ fn shared_words(a: &Folded, b: &Folded) -> usize {
 /// ([`WordIndex::shared`]) instead of a pair at a time: most pairs share
 /// no word, and are never looked at.
 struct WordIndex {
-    /// (word, text, times the word is in the text), sorted by word.
-    entries: Vec<(u64, u32, u32)>,
+    /// A hash table of the words (open addressing, at most half full):
+    /// (word, end of its postings, how many postings); no postings is an
+    /// empty slot.
+    slots: Vec<(u64, u32, u32)>,
+    /// `64 - log2(slots.len())`: a word's first slot is its id times a
+    /// constant, shifted right by this.
+    shift: u32,
+    /// (text, times the word is in the text), each word's together.
+    postings: Vec<(u32, u32)>,
 }
 
 impl WordIndex {
     fn new(texts: &[&Folded]) -> WordIndex {
-        let mut entries = Vec::with_capacity(texts.iter().map(|f| f.words.len()).sum());
-        for (j, f) in texts.iter().enumerate() {
-            for (w, n) in runs(&f.words) {
-                entries.push((w, j as u32, n));
+        // Texts share most of their words: the table starts small and
+        // doubles whenever it is half full.
+        let mut index = WordIndex::with_bits(4);
+        let mut distinct = 0;
+        for f in texts {
+            for (w, _) in runs(&f.words) {
+                let k = index.slot(w);
+                if index.slots[k].2 == 0 {
+                    distinct += 1;
+                    if 2 * distinct > index.slots.len() {
+                        index.grow();
+                        let k = index.slot(w);
+                        index.slots[k] = (w, 0, 1);
+                        continue;
+                    }
+                    index.slots[k].0 = w;
+                }
+                index.slots[k].2 += 1;
             }
         }
-        entries.sort_unstable_by_key(|e| e.0);
-        WordIndex { entries }
+        // Each word's postings after the one before's, in text order.
+        let mut end = 0;
+        for slot in &mut index.slots {
+            slot.1 = end;
+            end += slot.2;
+        }
+        index.postings = vec![(0, 0); end as usize];
+        for (j, f) in texts.iter().enumerate() {
+            for (w, n) in runs(&f.words) {
+                let k = index.slot(w);
+                let slot = &mut index.slots[k];
+                index.postings[slot.1 as usize] = (j as u32, n);
+                slot.1 += 1;
+            }
+        }
+        index
+    }
+
+    /// An empty index of `2^bits` slots.
+    fn with_bits(bits: u32) -> WordIndex {
+        WordIndex {
+            slots: vec![(0, 0, 0); 1 << bits],
+            shift: 64 - bits,
+            postings: Vec::new(),
+        }
+    }
+
+    /// The same words (and counts) in twice the slots.
+    fn grow(&mut self) {
+        let bits = 64 - self.shift + 1;
+        let old = std::mem::replace(self, WordIndex::with_bits(bits));
+        for e in old.slots {
+            if e.2 != 0 {
+                let k = self.slot(e.0);
+                self.slots[k] = e;
+            }
+        }
+    }
+
+    /// The slot of `w`: where it is, or the empty one where it would go.
+    fn slot(&self, w: u64) -> usize {
+        let mask = self.slots.len() - 1;
+        let mut k = (w.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> self.shift) as usize;
+        loop {
+            let (x, _, n) = self.slots[k];
+            if n == 0 || x == w {
+                return k;
+            }
+            k = (k + 1) & mask;
+        }
     }
 
     /// Into `shared` (one zeroed slot per indexed text) the words `text`
@@ -364,8 +433,8 @@ impl WordIndex {
     /// `touched` before the next call.
     fn shared(&self, text: &Folded, shared: &mut [u32], touched: &mut Vec<usize>) {
         for (w, n) in runs(&text.words) {
-            let from = self.entries.partition_point(|e| e.0 < w);
-            for &(_, j, m) in self.entries[from..].iter().take_while(|e| e.0 == w) {
+            let (_, end, len) = self.slots[self.slot(w)];
+            for &(j, m) in &self.postings[(end - len) as usize..end as usize] {
                 let j = j as usize;
                 if shared[j] == 0 {
                     touched.push(j);
@@ -945,6 +1014,42 @@ pub(crate) mod tests {
                 .map(|_| {
                     let t: Vec<&str> = (0..next(9)).map(|_| words[next(words.len())]).collect();
                     Folded::new(&t.join(" "))
+                })
+                .collect();
+            let refs: Vec<&Folded> = texts.iter().collect();
+            let index = WordIndex::new(&refs);
+            let (mut shared, mut touched) = (vec![0u32; refs.len()], Vec::new());
+            for a in &texts {
+                index.shared(a, &mut shared, &mut touched);
+                for (j, b) in refs.iter().enumerate() {
+                    assert_eq!(shared[j] as usize, shared_words(a, b), "round {round}");
+                    assert_eq!(touched.contains(&j), shared[j] > 0, "round {round}");
+                }
+                touched.iter().for_each(|&j| shared[j] = 0);
+                touched.clear();
+            }
+        }
+    }
+
+    /// The index counts as the pairwise merge when it holds many words (its
+    /// table grows) and when words share first slots.
+    #[test]
+    fn word_index_of_many_words_counts_as_the_pairwise_merge() {
+        let mut next = rng(19);
+        for round in 0..100 {
+            let vocabulary = 1 + next(300);
+            let texts: Vec<Folded> = (0..1 + next(30))
+                .map(|_| {
+                    let t: Vec<String> = (0..next(20))
+                        .map(|_| format!("w{}", next(vocabulary)))
+                        .collect();
+                    let mut f = Folded::new(&t.join(" "));
+                    if round % 2 == 0 {
+                        // Ids that share their first slot.
+                        f.words.iter_mut().for_each(|w| *w &= 0xFF);
+                        f.words.sort_unstable();
+                    }
+                    f
                 })
                 .collect();
             let refs: Vec<&Folded> = texts.iter().collect();
