@@ -247,12 +247,13 @@ impl Folded {
     /// are left out: what two expectations share is their meaning, not
     /// their `the` and `and`.
     pub fn new(text: &str) -> Folded {
-        let text = fold(text);
-        let tokens: Vec<u64> = text
-            .split(' ')
-            .filter(|w| !w.is_empty() && !crate::search::is_stop(w))
-            .map(stem_id)
-            .collect();
+        let (text, spans) = fold_words(text);
+        let tokens: Vec<u64> = stem_ids(
+            spans
+                .iter()
+                .map(|&(a, b)| &text[a..b])
+                .filter(|w| !crate::search::is_stop(w)),
+        );
         let mut words = tokens.clone();
         words.sort_unstable();
         use std::hash::BuildHasher;
@@ -270,30 +271,87 @@ impl Folded {
     }
 }
 
-/// A word's id for matching: the hash of its stem (SipHash with fixed
-/// keys, 64 bits: two different stems share one with odds of about one
-/// in 10^19 a pair).
+/// [`fold`], with where each word of the folded text starts and ends
+/// (ASCII text in one pass).
+fn fold_words(s: &str) -> (String, Vec<(usize, usize)>) {
+    if !s.is_ascii() {
+        let text = fold(s);
+        let spans = text
+            .split(' ')
+            .filter(|w| !w.is_empty())
+            .map(|w| {
+                let a = w.as_ptr() as usize - text.as_ptr() as usize;
+                (a, a + w.len())
+            })
+            .collect();
+        return (text, spans);
+    }
+    // Each ASCII byte lowercased if alphanumeric, else 0.
+    const FOLDED: [u8; 128] = {
+        let mut t = [0u8; 128];
+        let mut b = 0;
+        while b < 128 {
+            if (b as u8).is_ascii_alphanumeric() {
+                t[b] = (b as u8).to_ascii_lowercase();
+            }
+            b += 1;
+        }
+        t
+    };
+    let mut out = Vec::with_capacity(s.len());
+    let mut spans = Vec::with_capacity(s.len() / 4);
+    // Where the word being read starts in `out`.
+    let mut word: Option<usize> = None;
+    for &b in s.as_bytes() {
+        let c = FOLDED[usize::from(b & 0x7F)];
+        if c != 0 {
+            if word.is_none() {
+                // A word after another: one space between.
+                if !out.is_empty() {
+                    out.push(b' ');
+                }
+                word = Some(out.len());
+            }
+            out.push(c);
+        } else if let Some(a) = word.take() {
+            spans.push((a, out.len()));
+        }
+    }
+    if let Some(a) = word {
+        spans.push((a, out.len()));
+    }
+    (String::from_utf8(out).unwrap_or_default(), spans)
+}
+
+/// The id of each of `words` for matching: the hash of its stem (SipHash
+/// with fixed keys, 64 bits: two different stems share one with odds of
+/// about one in 10^19 a pair).
 /// Words are few and repeat, so each thread remembers the ids of the
 /// words it has met (up to [`STEMS_KEPT`], then starts afresh).
-fn stem_id(word: &str) -> u64 {
+fn stem_ids<'a>(words: impl Iterator<Item = &'a str>) -> Vec<u64> {
     use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher};
     thread_local! {
         static IDS: std::cell::RefCell<FxHashMap<Box<str>, u64>> = Default::default();
     }
     IDS.with_borrow_mut(|ids| {
-        if let Some(&id) = ids.get(word) {
-            return id;
-        }
-        if ids.len() >= STEMS_KEPT {
-            ids.clear();
-        }
-        let id = BuildHasherDefault::<DefaultHasher>::default().hash_one(crate::search::stem(word));
-        ids.insert(word.into(), id);
-        id
+        words
+            .map(|word| {
+                if let Some(&id) = ids.get(word) {
+                    return id;
+                }
+                if ids.len() >= STEMS_KEPT {
+                    ids.clear();
+                }
+                let id = BuildHasherDefault::<DefaultHasher>::default()
+                    .hash_one(crate::search::stem(word));
+                ids.insert(word.into(), id);
+                id
+            })
+            .collect()
     })
 }
 
-/// How many word ids [`stem_id`] keeps per thread.
+/// How many word ids [`stem_ids`] keeps per thread.
 const STEMS_KEPT: usize = 50_000;
 
 /// Each expectation of a level folded for matching ([`Folded`]).
@@ -1166,6 +1224,26 @@ pub(crate) mod tests {
                 |h: String| -> Vec<String> { h.split_whitespace().map(str::to_string).collect() };
             assert_eq!(words_of(without("del")), escaped(&new), "round {round}");
             assert_eq!(words_of(without("ins")), escaped(&old), "round {round}");
+        }
+    }
+
+    /// Folding a text with its word spans gives [`fold`]'s text, and its
+    /// words as split at spaces, on random ASCII and other texts.
+    #[test]
+    fn fold_words_is_fold_split_at_spaces() {
+        let alphabet: Vec<char> = "aZ9 ,.-_\t\n\u{b}<>&'Éé\u{a0}ß\u{130}".chars().collect();
+        let mut next = rng(29);
+        for round in 0..3000 {
+            let len = next(30);
+            let mut s: String = (0..len).map(|_| alphabet[next(alphabet.len())]).collect();
+            if round % 2 == 0 {
+                s.retain(|c| c.is_ascii());
+            }
+            let (text, spans) = fold_words(&s);
+            assert_eq!(text, fold(&s), "{s:?}");
+            let words: Vec<&str> = spans.iter().map(|&(a, b)| &text[a..b]).collect();
+            let want: Vec<&str> = text.split(' ').filter(|w| !w.is_empty()).collect();
+            assert_eq!(words, want, "{s:?}");
         }
     }
 
