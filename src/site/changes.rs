@@ -248,12 +248,7 @@ impl Folded {
     /// their `the` and `and`.
     pub fn new(text: &str) -> Folded {
         let (text, spans) = fold_words(text);
-        let tokens: Vec<u64> = stem_ids(
-            spans
-                .iter()
-                .map(|&(a, b)| &text[a..b])
-                .filter(|w| !crate::search::is_stop(w)),
-        );
+        let tokens = stem_ids(&text, &spans);
         let mut words = tokens.clone();
         words.sort_unstable();
         use std::hash::BuildHasher;
@@ -271,9 +266,9 @@ impl Folded {
     }
 }
 
-/// [`fold`], with where each word of the folded text starts and ends
-/// (ASCII text in one pass).
-fn fold_words(s: &str) -> (String, Vec<(usize, usize)>) {
+/// [`fold`], with where each word of the folded text starts and ends and
+/// its [`word_hash`] (ASCII text in one pass).
+fn fold_words(s: &str) -> (String, Vec<(usize, usize, u64)>) {
     if !s.is_ascii() {
         let text = fold(s);
         let spans = text
@@ -281,7 +276,7 @@ fn fold_words(s: &str) -> (String, Vec<(usize, usize)>) {
             .filter(|w| !w.is_empty())
             .map(|w| {
                 let a = w.as_ptr() as usize - text.as_ptr() as usize;
-                (a, a + w.len())
+                (a, a + w.len(), w.bytes().fold(0, word_hash))
             })
             .collect();
         return (text, spans);
@@ -300,8 +295,8 @@ fn fold_words(s: &str) -> (String, Vec<(usize, usize)>) {
     };
     let mut out = Vec::with_capacity(s.len());
     let mut spans = Vec::with_capacity(s.len() / 4);
-    // Where the word being read starts in `out`.
-    let mut word: Option<usize> = None;
+    // Where the word being read starts in `out`, and its hash so far.
+    let (mut word, mut h): (Option<usize>, u64) = (None, 0);
     for &b in s.as_bytes() {
         let c = FOLDED[usize::from(b & 0x7F)];
         if c != 0 {
@@ -310,44 +305,63 @@ fn fold_words(s: &str) -> (String, Vec<(usize, usize)>) {
                 if !out.is_empty() {
                     out.push(b' ');
                 }
-                word = Some(out.len());
+                (word, h) = (Some(out.len()), 0);
             }
             out.push(c);
+            h = word_hash(h, c);
         } else if let Some(a) = word.take() {
-            spans.push((a, out.len()));
+            spans.push((a, out.len(), h));
         }
     }
     if let Some(a) = word {
-        spans.push((a, out.len()));
+        spans.push((a, out.len(), h));
     }
     (String::from_utf8(out).unwrap_or_default(), spans)
 }
 
-/// The id of each of `words` for matching: the hash of its stem (SipHash
-/// with fixed keys, 64 bits: two different stems share one with odds of
-/// about one in 10^19 a pair).
+/// A folded word's hash (for [`stem_ids`]' memo), `h` the hash of the
+/// bytes before `b`, 0 before the first.
+fn word_hash(h: u64, b: u8) -> u64 {
+    (h.rotate_left(5) ^ u64::from(b)).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95)
+}
+
+/// The id for matching of each word of `text` (its words at `spans`, from
+/// [`fold_words`]) that is not a stop word ([`crate::search::is_stop`]):
+/// the hash of its stem (SipHash with fixed keys, 64 bits: two different
+/// stems share one with odds of about one in 10^19 a pair).
 /// Words are few and repeat, so each thread remembers the ids of the
-/// words it has met (up to [`STEMS_KEPT`], then starts afresh).
-fn stem_ids<'a>(words: impl Iterator<Item = &'a str>) -> Vec<u64> {
-    use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher};
+/// words it has met (up to [`STEMS_KEPT`], then starts afresh), by their
+/// [`word_hash`] (a word met with the hash of another is not kept).
+fn stem_ids(text: &str, spans: &[(usize, usize, u64)]) -> Vec<u64> {
+    type Memo = FxHashMap<u64, (Box<str>, Option<u64>)>;
     thread_local! {
-        static IDS: std::cell::RefCell<FxHashMap<Box<str>, u64>> = Default::default();
+        static IDS: std::cell::RefCell<Memo> = Default::default();
+    }
+    fn id_of(word: &str) -> Option<u64> {
+        use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher};
+        (!crate::search::is_stop(word)).then(|| {
+            BuildHasherDefault::<DefaultHasher>::default().hash_one(crate::search::stem(word))
+        })
     }
     IDS.with_borrow_mut(|ids| {
-        words
-            .map(|word| {
-                if let Some(&id) = ids.get(word) {
-                    return id;
+        let mut out = Vec::with_capacity(spans.len());
+        for &(a, b, h) in spans {
+            let word = &text[a..b];
+            let id = match ids.get(&h) {
+                Some((w, id)) if **w == *word => *id,
+                Some(_) => id_of(word),
+                None => {
+                    if ids.len() >= STEMS_KEPT {
+                        ids.clear();
+                    }
+                    let id = id_of(word);
+                    ids.insert(h, (word.into(), id));
+                    id
                 }
-                if ids.len() >= STEMS_KEPT {
-                    ids.clear();
-                }
-                let id = BuildHasherDefault::<DefaultHasher>::default()
-                    .hash_one(crate::search::stem(word));
-                ids.insert(word.into(), id);
-                id
-            })
-            .collect()
+            };
+            out.extend(id);
+        }
+        out
     })
 }
 
@@ -1241,9 +1255,49 @@ pub(crate) mod tests {
             }
             let (text, spans) = fold_words(&s);
             assert_eq!(text, fold(&s), "{s:?}");
-            let words: Vec<&str> = spans.iter().map(|&(a, b)| &text[a..b]).collect();
+            let words: Vec<&str> = spans.iter().map(|&(a, b, _)| &text[a..b]).collect();
             let want: Vec<&str> = text.split(' ').filter(|w| !w.is_empty()).collect();
             assert_eq!(words, want, "{s:?}");
+            for &(a, b, h) in &spans {
+                assert_eq!(h, text[a..b].bytes().fold(0, word_hash), "{s:?}");
+            }
+        }
+    }
+
+    /// The ids of a text's words, remembered or not, are those of their
+    /// stems, stop words left out; a word met with another's hash gets
+    /// its own id.
+    #[test]
+    fn stem_ids_are_the_hashes_of_stems() {
+        use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher};
+        let id = |w: &str| {
+            BuildHasherDefault::<DefaultHasher>::default().hash_one(crate::search::stem(w))
+        };
+        let words = [
+            "incidents",
+            "incident",
+            "the",
+            "of",
+            "owns",
+            "Deploys",
+            "deploy",
+            "a1",
+        ];
+        let mut next = rng(31);
+        for round in 0..200 {
+            let t: Vec<&str> = (0..next(12)).map(|_| words[next(words.len())]).collect();
+            let text = fold(&t.join(" "));
+            let mut spans = fold_words(&text).1;
+            if round % 3 == 0 {
+                // Every word with one hash.
+                spans.iter_mut().for_each(|s| s.2 = 7);
+            }
+            let want: Vec<u64> = text
+                .split(' ')
+                .filter(|w| !w.is_empty() && !crate::search::is_stop(w))
+                .map(id)
+                .collect();
+            assert_eq!(stem_ids(&text, &spans), want, "round {round}");
         }
     }
 
