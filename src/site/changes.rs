@@ -232,6 +232,8 @@ const REWORD_THRESHOLD: f32 = 0.3;
 pub struct Folded {
     /// The text folded by [`fold`]: exact repeats are found by it.
     text: String,
+    /// The hash of `text` (exact repeats are looked up by it).
+    key: u64,
     /// The words in order, stop words left out, each as the hash of its
     /// stem ([`crate::search::stem`]), so that `incident` and `incidents`
     /// are one word.
@@ -245,15 +247,13 @@ impl Folded {
     /// are left out: what two expectations share is their meaning, not
     /// their `the` and `and`.
     pub fn new(text: &str) -> Folded {
-        let text = fold(text);
-        let tokens: Vec<u64> = text
-            .split(' ')
-            .filter(|w| !w.is_empty() && !crate::search::is_stop(w))
-            .map(stem_id)
-            .collect();
+        let (text, spans) = fold_words(text);
+        let tokens = stem_ids(&text, &spans);
         let mut words = tokens.clone();
         words.sort_unstable();
+        use std::hash::BuildHasher;
         Folded {
+            key: rustc_hash::FxBuildHasher.hash_one(text.as_str()),
             text,
             tokens,
             words,
@@ -266,30 +266,106 @@ impl Folded {
     }
 }
 
-/// A word's id for matching: the hash of its stem (SipHash with fixed
-/// keys, 64 bits: two different stems share one with odds of about one
-/// in 10^19 a pair).
+/// [`fold`], with where each word of the folded text starts and ends and
+/// its [`word_hash`] (ASCII text in one pass).
+fn fold_words(s: &str) -> (String, Vec<(usize, usize, u64)>) {
+    if !s.is_ascii() {
+        let text = fold(s);
+        let spans = text
+            .split(' ')
+            .filter(|w| !w.is_empty())
+            .map(|w| {
+                let a = w.as_ptr() as usize - text.as_ptr() as usize;
+                (a, a + w.len(), w.bytes().fold(0, word_hash))
+            })
+            .collect();
+        return (text, spans);
+    }
+    // Each ASCII byte lowercased if alphanumeric, else 0.
+    const FOLDED: [u8; 128] = {
+        let mut t = [0u8; 128];
+        let mut b = 0;
+        while b < 128 {
+            if (b as u8).is_ascii_alphanumeric() {
+                t[b] = (b as u8).to_ascii_lowercase();
+            }
+            b += 1;
+        }
+        t
+    };
+    let mut out = Vec::with_capacity(s.len());
+    let mut spans = Vec::with_capacity(s.len() / 4);
+    // Where the word being read starts in `out`, and its hash so far.
+    let (mut word, mut h): (Option<usize>, u64) = (None, 0);
+    for &b in s.as_bytes() {
+        let c = FOLDED[usize::from(b & 0x7F)];
+        if c != 0 {
+            if word.is_none() {
+                // A word after another: one space between.
+                if !out.is_empty() {
+                    out.push(b' ');
+                }
+                (word, h) = (Some(out.len()), 0);
+            }
+            out.push(c);
+            h = word_hash(h, c);
+        } else if let Some(a) = word.take() {
+            spans.push((a, out.len(), h));
+        }
+    }
+    if let Some(a) = word {
+        spans.push((a, out.len(), h));
+    }
+    (String::from_utf8(out).unwrap_or_default(), spans)
+}
+
+/// A folded word's hash (for [`stem_ids`]' memo), `h` the hash of the
+/// bytes before `b`, 0 before the first.
+fn word_hash(h: u64, b: u8) -> u64 {
+    (h.rotate_left(5) ^ u64::from(b)).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95)
+}
+
+/// The id for matching of each word of `text` (its words at `spans`, from
+/// [`fold_words`]) that is not a stop word ([`crate::search::is_stop`]):
+/// the hash of its stem (SipHash with fixed keys, 64 bits: two different
+/// stems share one with odds of about one in 10^19 a pair).
 /// Words are few and repeat, so each thread remembers the ids of the
-/// words it has met (up to [`STEMS_KEPT`], then starts afresh).
-fn stem_id(word: &str) -> u64 {
-    use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher};
+/// words it has met (up to [`STEMS_KEPT`], then starts afresh), by their
+/// [`word_hash`] (a word met with the hash of another is not kept).
+fn stem_ids(text: &str, spans: &[(usize, usize, u64)]) -> Vec<u64> {
+    type Memo = FxHashMap<u64, (Box<str>, Option<u64>)>;
     thread_local! {
-        static IDS: std::cell::RefCell<FxHashMap<Box<str>, u64>> = Default::default();
+        static IDS: std::cell::RefCell<Memo> = Default::default();
+    }
+    fn id_of(word: &str) -> Option<u64> {
+        use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher};
+        (!crate::search::is_stop(word)).then(|| {
+            BuildHasherDefault::<DefaultHasher>::default().hash_one(crate::search::stem(word))
+        })
     }
     IDS.with_borrow_mut(|ids| {
-        if let Some(&id) = ids.get(word) {
-            return id;
+        let mut out = Vec::with_capacity(spans.len());
+        for &(a, b, h) in spans {
+            let word = &text[a..b];
+            let id = match ids.get(&h) {
+                Some((w, id)) if **w == *word => *id,
+                Some(_) => id_of(word),
+                None => {
+                    if ids.len() >= STEMS_KEPT {
+                        ids.clear();
+                    }
+                    let id = id_of(word);
+                    ids.insert(h, (word.into(), id));
+                    id
+                }
+            };
+            out.extend(id);
         }
-        if ids.len() >= STEMS_KEPT {
-            ids.clear();
-        }
-        let id = BuildHasherDefault::<DefaultHasher>::default().hash_one(crate::search::stem(word));
-        ids.insert(word.into(), id);
-        id
+        out
     })
 }
 
-/// How many word ids [`stem_id`] keeps per thread.
+/// How many word ids [`stem_ids`] keeps per thread.
 const STEMS_KEPT: usize = 50_000;
 
 /// Each expectation of a level folded for matching ([`Folded`]).
@@ -338,20 +414,89 @@ fn shared_words(a: &Folded, b: &Folded) -> usize {
 /// ([`WordIndex::shared`]) instead of a pair at a time: most pairs share
 /// no word, and are never looked at.
 struct WordIndex {
-    /// (word, text, times the word is in the text), sorted by word.
-    entries: Vec<(u64, u32, u32)>,
+    /// A hash table of the words (open addressing, at most half full):
+    /// (word, end of its postings, how many postings); no postings is an
+    /// empty slot.
+    slots: Vec<(u64, u32, u32)>,
+    /// `64 - log2(slots.len())`: a word's first slot is its id times a
+    /// constant, shifted right by this.
+    shift: u32,
+    /// (text, times the word is in the text), each word's together.
+    postings: Vec<(u32, u32)>,
 }
 
 impl WordIndex {
     fn new(texts: &[&Folded]) -> WordIndex {
-        let mut entries = Vec::with_capacity(texts.iter().map(|f| f.words.len()).sum());
-        for (j, f) in texts.iter().enumerate() {
-            for (w, n) in runs(&f.words) {
-                entries.push((w, j as u32, n));
+        // Texts share most of their words: the table starts small and
+        // doubles whenever it is half full.
+        let mut index = WordIndex::with_bits(4);
+        let mut distinct = 0;
+        for f in texts {
+            for (w, _) in runs(&f.words) {
+                let k = index.slot(w);
+                if index.slots[k].2 == 0 {
+                    distinct += 1;
+                    if 2 * distinct > index.slots.len() {
+                        index.grow();
+                        let k = index.slot(w);
+                        index.slots[k] = (w, 0, 1);
+                        continue;
+                    }
+                    index.slots[k].0 = w;
+                }
+                index.slots[k].2 += 1;
             }
         }
-        entries.sort_unstable_by_key(|e| e.0);
-        WordIndex { entries }
+        // Each word's postings after the one before's, in text order.
+        let mut end = 0;
+        for slot in &mut index.slots {
+            slot.1 = end;
+            end += slot.2;
+        }
+        index.postings = vec![(0, 0); end as usize];
+        for (j, f) in texts.iter().enumerate() {
+            for (w, n) in runs(&f.words) {
+                let k = index.slot(w);
+                let slot = &mut index.slots[k];
+                index.postings[slot.1 as usize] = (j as u32, n);
+                slot.1 += 1;
+            }
+        }
+        index
+    }
+
+    /// An empty index of `2^bits` slots.
+    fn with_bits(bits: u32) -> WordIndex {
+        WordIndex {
+            slots: vec![(0, 0, 0); 1 << bits],
+            shift: 64 - bits,
+            postings: Vec::new(),
+        }
+    }
+
+    /// The same words (and counts) in twice the slots.
+    fn grow(&mut self) {
+        let bits = 64 - self.shift + 1;
+        let old = std::mem::replace(self, WordIndex::with_bits(bits));
+        for e in old.slots {
+            if e.2 != 0 {
+                let k = self.slot(e.0);
+                self.slots[k] = e;
+            }
+        }
+    }
+
+    /// The slot of `w`: where it is, or the empty one where it would go.
+    fn slot(&self, w: u64) -> usize {
+        let mask = self.slots.len() - 1;
+        let mut k = (w.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> self.shift) as usize;
+        loop {
+            let (x, _, n) = self.slots[k];
+            if n == 0 || x == w {
+                return k;
+            }
+            k = (k + 1) & mask;
+        }
     }
 
     /// Into `shared` (one zeroed slot per indexed text) the words `text`
@@ -360,8 +505,8 @@ impl WordIndex {
     /// `touched` before the next call.
     fn shared(&self, text: &Folded, shared: &mut [u32], touched: &mut Vec<usize>) {
         for (w, n) in runs(&text.words) {
-            let from = self.entries.partition_point(|e| e.0 < w);
-            for &(_, j, m) in self.entries[from..].iter().take_while(|e| e.0 == w) {
+            let (_, end, len) = self.slots[self.slot(w)];
+            for &(j, m) in &self.postings[(end - len) as usize..end as usize] {
                 let j = j as usize;
                 if shared[j] == 0 {
                     touched.push(j);
@@ -437,64 +582,140 @@ pub fn classify(current: &[Expectation], previous: Option<&[Expectation]>) -> Ve
     classify_folded(
         (&cur_e, &cur_f),
         prev_e.as_deref().zip(prev_f.as_deref()),
-        &|old, new| word_diff_html(old, new).into(),
+        &|j, i| {
+            word_diff_html(
+                prev_e.as_ref().unwrap()[j].text.text(),
+                current[i].text.text(),
+            )
+            .into()
+        },
     )
+}
+
+/// What [`match_folded`] matched an expectation to: an index into the
+/// expectations below it was given.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Match {
+    /// There is no level below.
+    First,
+    /// Nothing below matched.
+    New,
+    /// The same folded text as this one below.
+    Same(u32),
+    /// A rewording of this one below.
+    Reworded(u32),
+}
+
+impl Match {
+    /// The index below matched, if any.
+    pub fn below(self) -> Option<usize> {
+        match self {
+            Match::Same(j) | Match::Reworded(j) => Some(j as usize),
+            Match::First | Match::New => None,
+        }
+    }
 }
 
 /// [`classify`] of expectations picked from levels, their texts already
 /// folded ([`fold_level`]): each slice of expectations comes with its
-/// folded texts. `diff` makes the word diff of a rewording (old text, new
-/// text), for a caller that already has some.
-///
-/// Exact repeats are found by hash; for the rest, a word-overlap bound
-/// orders the candidates below and a word diff runs only while a candidate
-/// could still beat the best one found, so the result is the same as
-/// diffing every pair.
+/// folded texts. `diff(j, i)` makes the word diff of a rewording of
+/// `previous[j]` as `current[i]`, for a caller that already has some.
 pub fn classify_folded(
     (current, cur): (&[&Expectation], &[&Folded]),
     previous: Option<(&[&Expectation], &[&Folded])>,
-    diff: &dyn Fn(&str, &str) -> std::sync::Arc<str>,
+    diff: &dyn Fn(usize, usize) -> std::sync::Arc<str>,
 ) -> Vec<Classified> {
-    let Some((previous, prev)) = previous else {
-        return current
-            .iter()
-            .map(|_| Classified {
+    let matches = match_folded((current, cur), previous);
+    classified(&matches, previous.map(|p| p.0), diff)
+}
+
+/// The classes of [`match_folded`]'s matches (`previous`: the expectations
+/// below it matched against; `diff` as for [`classify_folded`]).
+pub fn classified(
+    matches: &[Match],
+    previous: Option<&[&Expectation]>,
+    diff: &dyn Fn(usize, usize) -> std::sync::Arc<str>,
+) -> Vec<Classified> {
+    let id = |j: u32| -> Option<String> { previous.map(|p| String::from(&*p[j as usize].id)) };
+    matches
+        .iter()
+        .enumerate()
+        .map(|(i, &m)| match m {
+            Match::First => Classified {
                 change: Change::First,
                 diff_html: None,
                 previous_id: None,
-            })
-            .collect();
-    };
-    // Folded text → indices below, in order.
-    let mut by_text: FxHashMap<&str, Vec<usize>> = FxHashMap::default();
-    for (j, f) in prev.iter().enumerate() {
-        by_text.entry(f.text.as_str()).or_default().push(j);
-    }
-    let mut used = vec![false; previous.len()];
-    let mut out: Vec<Option<Classified>> = vec![None; current.len()];
-    // Exact repeats first, so a rewording never steals an unchanged match.
-    for (i, e) in current.iter().enumerate() {
-        let Some(same) = by_text.get(cur[i].text.as_str()) else {
-            continue;
-        };
-        if let Some(&j) = same
-            .iter()
-            .find(|&&j| !used[j] && previous[j].dimension == e.dimension)
-            .or_else(|| same.iter().find(|&&j| !used[j]))
-        {
-            used[j] = true;
-            out[i] = Some(Classified {
+            },
+            Match::New => Classified {
+                change: Change::New,
+                diff_html: None,
+                previous_id: None,
+            },
+            Match::Same(j) => Classified {
                 change: Change::Unchanged,
                 diff_html: None,
-                previous_id: Some(String::from(&*previous[j].id)),
-            });
+                previous_id: id(j),
+            },
+            Match::Reworded(j) => Classified {
+                change: Change::Reworded,
+                diff_html: Some(diff(j as usize, i)),
+                previous_id: id(j),
+            },
+        })
+        .collect()
+}
+
+/// Matches each of `current` to one of `previous` ([`classify_folded`]'s
+/// classes, without the word diffs and ids).
+///
+/// Exact repeats are found by the hash of their folded text; for the
+/// rest, a word-overlap bound picks the candidates below, highest first,
+/// and a word diff runs only while a candidate could still beat the best
+/// one found, so the result is the same as diffing every pair.
+pub fn match_folded(
+    (current, cur): (&[&Expectation], &[&Folded]),
+    previous: Option<(&[&Expectation], &[&Folded])>,
+) -> Vec<Match> {
+    let Some((previous, prev)) = previous else {
+        return vec![Match::First; current.len()];
+    };
+    let mut used = vec![false; previous.len()];
+    let mut out = vec![Match::New; current.len()];
+    // Exact repeats first, so a rewording never steals an unchanged match.
+    // The texts below by the hash of their folded text, then in order.
+    let mut by_key: Vec<(u64, u32)> = prev
+        .iter()
+        .enumerate()
+        .map(|(j, f)| (f.key, j as u32))
+        .collect();
+    by_key.sort_unstable();
+    for (i, e) in current.iter().enumerate() {
+        let key = cur[i].key;
+        let from = by_key.partition_point(|x| x.0 < key);
+        // The first unused one with the same text in the same dimension,
+        // else the first unused one with the same text.
+        let (mut any, mut pick) = (None, None);
+        for &(_, j) in by_key[from..].iter().take_while(|x| x.0 == key) {
+            let j = j as usize;
+            if used[j] || prev[j].text != cur[i].text {
+                continue;
+            }
+            if previous[j].dimension == e.dimension {
+                pick = Some(j);
+                break;
+            }
+            any = any.or(Some(j));
+        }
+        if let Some(j) = pick.or(any) {
+            used[j] = true;
+            out[i] = Match::Same(j as u32);
         }
     }
     let mut candidates: Vec<(usize, f32)> = Vec::with_capacity(previous.len());
     let index = WordIndex::new(prev);
     let (mut shared, mut touched) = (vec![0u32; previous.len()], Vec::new());
     for (i, e) in current.iter().enumerate() {
-        if out[i].is_some() {
+        if out[i] != Match::New {
             continue;
         }
         let penalty = |j: usize| {
@@ -525,11 +746,9 @@ pub fn classify_folded(
             }
             touched.clear();
         }
-        // Highest bound first; among equal bounds the later one first, as
-        // the best score keeps the last of equals.
-        candidates.sort_by(|a, b| b.1.total_cmp(&a.1).then(b.0.cmp(&a.0)));
         let mut best: Option<(usize, f32)> = None;
-        for &(j, bound) in &candidates {
+        let mut next = Highest::new(&mut candidates);
+        while let Some((j, bound)) = next.next() {
             if let Some((bj, bs)) = best {
                 if bound < bs || (bound == bs && j < bj) {
                     break;
@@ -544,25 +763,52 @@ pub fn classify_folded(
                 _ => best = Some((j, s)),
             }
         }
-        out[i] = Some(match best {
-            Some((j, _)) => {
-                used[j] = true;
-                Classified {
-                    change: Change::Reworded,
-                    diff_html: Some(diff(previous[j].text.text(), e.text.text())),
-                    previous_id: Some(String::from(&*previous[j].id)),
-                }
-            }
-            None => Classified {
-                change: Change::New,
-                diff_html: None,
-                previous_id: None,
-            },
-        });
+        if let Some((j, _)) = best {
+            used[j] = true;
+            out[i] = Match::Reworded(j as u32);
+        }
     }
-    out.into_iter()
-        .map(|c| c.expect("every expectation classified"))
-        .collect()
+    out
+}
+
+/// The candidates `(index, bound)` highest bound first, among equal
+/// bounds the later one first (as the best score keeps the last of
+/// equals). The search mostly stops after a candidate or two, so the
+/// first few are picked by a scan; only a search that goes on sorts.
+struct Highest<'a> {
+    candidates: &'a mut Vec<(usize, f32)>,
+    picked: usize,
+}
+
+/// How many candidates [`Highest`] picks by a scan before it sorts.
+const PICKED_BY_SCAN: usize = 8;
+
+impl<'a> Highest<'a> {
+    fn new(candidates: &'a mut Vec<(usize, f32)>) -> Highest<'a> {
+        Highest {
+            candidates,
+            picked: 0,
+        }
+    }
+
+    fn next(&mut self) -> Option<(usize, f32)> {
+        let order = |a: &(usize, f32), b: &(usize, f32)| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0));
+        self.picked += 1;
+        if self.picked <= PICKED_BY_SCAN {
+            let k = (0..self.candidates.len()).reduce(|a, b| {
+                match order(&self.candidates[b], &self.candidates[a]) {
+                    std::cmp::Ordering::Greater => b,
+                    _ => a,
+                }
+            })?;
+            return Some(self.candidates.swap_remove(k));
+        }
+        if self.picked == PICKED_BY_SCAN + 1 {
+            // Lowest first: the highest is popped off the end.
+            self.candidates.sort_unstable_by(order);
+        }
+        self.candidates.pop()
+    }
 }
 
 #[cfg(test)]
@@ -774,6 +1020,61 @@ pub(crate) mod tests {
         }
     }
 
+    /// Levels of many expectations of few words, with exact repeats: many
+    /// candidates with equal bounds and scores, so that the search picks
+    /// past [`PICKED_BY_SCAN`] and sorts the rest.
+    #[test]
+    fn pruned_search_matches_all_pairs_on_large_levels() {
+        let words = ["owns", "deploy", "pipeline", "team", "code", "the"];
+        let mut next = rng(13);
+        for round in 0..60 {
+            let level = |tag: &str, next: &mut dyn FnMut(usize) -> usize| -> Vec<Expectation> {
+                (0..10 + next(40))
+                    .map(|k| {
+                        let text: Vec<&str> = (0..1 + next(if k % 4 == 0 { 12 } else { 4 }))
+                            .map(|_| words[next(words.len())])
+                            .collect();
+                        let dim = ["a", "b", "c"][next(3)];
+                        e(&format!("{tag}{k}"), Some(dim), &text.join(" "))
+                    })
+                    .collect()
+            };
+            let prev = level("p", &mut next);
+            let cur = level("c", &mut next);
+            let got: Vec<Option<String>> = classify(&cur, Some(&prev))
+                .iter()
+                .map(|c| {
+                    Some(match c.change {
+                        Change::Unchanged => format!("same {}", c.previous_id.as_deref().unwrap()),
+                        Change::Reworded => {
+                            format!("reworded {}", c.previous_id.as_deref().unwrap())
+                        }
+                        _ => "new".into(),
+                    })
+                })
+                .collect();
+            assert_eq!(got, classify_all_pairs(&cur, &prev), "round {round}");
+        }
+    }
+
+    /// [`Highest`] gives the candidates in the order of sorting them all,
+    /// picked by a scan or sorted.
+    #[test]
+    fn highest_is_the_sorted_order() {
+        let mut next = rng(17);
+        for round in 0..300 {
+            let candidates: Vec<(usize, f32)> = (0..next(30))
+                .map(|j| (j, [0.3, 0.5, 0.55, 0.8, 1.0][next(5)]))
+                .collect();
+            let mut sorted = candidates.clone();
+            sorted.sort_by(|a, b| b.1.total_cmp(&a.1).then(b.0.cmp(&a.0)));
+            let mut left = candidates.clone();
+            let mut it = Highest::new(&mut left);
+            let got: Vec<(usize, f32)> = std::iter::from_fn(|| it.next()).collect();
+            assert_eq!(got, sorted, "round {round}");
+        }
+    }
+
     #[test]
     fn word_index_counts_shared_words_as_the_pairwise_merge() {
         let words = [
@@ -785,6 +1086,42 @@ pub(crate) mod tests {
                 .map(|_| {
                     let t: Vec<&str> = (0..next(9)).map(|_| words[next(words.len())]).collect();
                     Folded::new(&t.join(" "))
+                })
+                .collect();
+            let refs: Vec<&Folded> = texts.iter().collect();
+            let index = WordIndex::new(&refs);
+            let (mut shared, mut touched) = (vec![0u32; refs.len()], Vec::new());
+            for a in &texts {
+                index.shared(a, &mut shared, &mut touched);
+                for (j, b) in refs.iter().enumerate() {
+                    assert_eq!(shared[j] as usize, shared_words(a, b), "round {round}");
+                    assert_eq!(touched.contains(&j), shared[j] > 0, "round {round}");
+                }
+                touched.iter().for_each(|&j| shared[j] = 0);
+                touched.clear();
+            }
+        }
+    }
+
+    /// The index counts as the pairwise merge when it holds many words (its
+    /// table grows) and when words share first slots.
+    #[test]
+    fn word_index_of_many_words_counts_as_the_pairwise_merge() {
+        let mut next = rng(19);
+        for round in 0..100 {
+            let vocabulary = 1 + next(300);
+            let texts: Vec<Folded> = (0..1 + next(30))
+                .map(|_| {
+                    let t: Vec<String> = (0..next(20))
+                        .map(|_| format!("w{}", next(vocabulary)))
+                        .collect();
+                    let mut f = Folded::new(&t.join(" "));
+                    if round % 2 == 0 {
+                        // Ids that share their first slot.
+                        f.words.iter_mut().for_each(|w| *w &= 0xFF);
+                        f.words.sort_unstable();
+                    }
+                    f
                 })
                 .collect();
             let refs: Vec<&Folded> = texts.iter().collect();
@@ -901,6 +1238,66 @@ pub(crate) mod tests {
                 |h: String| -> Vec<String> { h.split_whitespace().map(str::to_string).collect() };
             assert_eq!(words_of(without("del")), escaped(&new), "round {round}");
             assert_eq!(words_of(without("ins")), escaped(&old), "round {round}");
+        }
+    }
+
+    /// Folding a text with its word spans gives [`fold`]'s text, and its
+    /// words as split at spaces, on random ASCII and other texts.
+    #[test]
+    fn fold_words_is_fold_split_at_spaces() {
+        let alphabet: Vec<char> = "aZ9 ,.-_\t\n\u{b}<>&'Éé\u{a0}ß\u{130}".chars().collect();
+        let mut next = rng(29);
+        for round in 0..3000 {
+            let len = next(30);
+            let mut s: String = (0..len).map(|_| alphabet[next(alphabet.len())]).collect();
+            if round % 2 == 0 {
+                s.retain(|c| c.is_ascii());
+            }
+            let (text, spans) = fold_words(&s);
+            assert_eq!(text, fold(&s), "{s:?}");
+            let words: Vec<&str> = spans.iter().map(|&(a, b, _)| &text[a..b]).collect();
+            let want: Vec<&str> = text.split(' ').filter(|w| !w.is_empty()).collect();
+            assert_eq!(words, want, "{s:?}");
+            for &(a, b, h) in &spans {
+                assert_eq!(h, text[a..b].bytes().fold(0, word_hash), "{s:?}");
+            }
+        }
+    }
+
+    /// The ids of a text's words, remembered or not, are those of their
+    /// stems, stop words left out; a word met with another's hash gets
+    /// its own id.
+    #[test]
+    fn stem_ids_are_the_hashes_of_stems() {
+        use std::hash::{BuildHasher, BuildHasherDefault, DefaultHasher};
+        let id = |w: &str| {
+            BuildHasherDefault::<DefaultHasher>::default().hash_one(crate::search::stem(w))
+        };
+        let words = [
+            "incidents",
+            "incident",
+            "the",
+            "of",
+            "owns",
+            "Deploys",
+            "deploy",
+            "a1",
+        ];
+        let mut next = rng(31);
+        for round in 0..200 {
+            let t: Vec<&str> = (0..next(12)).map(|_| words[next(words.len())]).collect();
+            let text = fold(&t.join(" "));
+            let mut spans = fold_words(&text).1;
+            if round % 3 == 0 {
+                // Every word with one hash.
+                spans.iter_mut().for_each(|s| s.2 = 7);
+            }
+            let want: Vec<u64> = text
+                .split(' ')
+                .filter(|w| !w.is_empty() && !crate::search::is_stop(w))
+                .map(id)
+                .collect();
+            assert_eq!(stem_ids(&text, &spans), want, "round {round}");
         }
     }
 

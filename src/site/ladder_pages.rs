@@ -13,7 +13,10 @@
 //! levels/<n>/                          level n in every track
 //! ```
 
-use super::changes::{classify_folded, fold_level, word_diff_html, Change, Classified, Folded};
+use super::changes::{
+    classified, classify_folded, fold_level, match_folded, word_diff_html, Change, Classified,
+    Folded, Match,
+};
 use super::ladder_data::{Column, DimensionLevel, Group, Item, Lists, MatrixRow, Row, Unchanged};
 use super::PageOut;
 use crate::ladder::model::{AntiPattern, DimensionId, Expectation, Handbook, Level, Track};
@@ -641,14 +644,17 @@ pub fn dimension_classes(t: &Track, mine: &[Classified], i: usize, dim: &str) ->
     };
     let cur = fold(&t.levels[i]);
     let prev = i.checked_sub(1).map(|j| fold(&t.levels[j]));
-    dimension_classes_folded(t, mine, i, dim, &cur, prev.as_deref())
+    dimension_classes_folded(t, mine, None, i, dim, &cur, prev.as_deref())
 }
 
 /// [`dimension_classes`], with the texts of level `i` (`cur`) and of the
-/// level below (`prev`) already folded ([`fold_level`]).
+/// level below (`prev`) already folded ([`fold_level`]). `matches`: what
+/// `mine` matched, by index below ([`classify_level_matched`]), when the
+/// caller has them.
 fn dimension_classes_folded(
     t: &Track,
     mine: &[Classified],
+    matches: Option<&[Match]>,
     i: usize,
     dim: &str,
     cur: &[Folded],
@@ -656,11 +662,19 @@ fn dimension_classes_folded(
 ) -> Vec<Classified> {
     let l = &t.levels[i];
     let in_dim = |e: &Expectation| e.dimension.as_deref() == Some(dim);
-    let (cur_e, cur_f) = picked(l, cur, in_dim);
     let (Some(below), Some(prev)) = (i.checked_sub(1).map(|j| &t.levels[j]), prev) else {
+        let (cur_e, cur_f) = picked(l, cur, in_dim);
         return classify_folded((&cur_e, &cur_f), None, &|_, _| Arc::from(""));
     };
-    let matched = matched_below(l, below, mine);
+    // For each expectation, the one below it matched.
+    let matched = match matches {
+        Some(m) if m.len() == l.expectations.len() => Some(
+            m.iter()
+                .map(|m| m.below().map(|j| &below.expectations[j]))
+                .collect(),
+        ),
+        _ => matched_below(l, below, mine),
+    };
     if matched.as_deref().is_some_and(|m| !crosses(l, m, dim)) {
         return l
             .expectations
@@ -670,32 +684,26 @@ fn dimension_classes_folded(
             .map(|(_, c)| c.clone())
             .collect();
     }
-    // Word diffs already made for the level, of the pairs within `dim`
-    // (the only ones asked for, unless texts repeat), by where the old and
-    // the new text are (the same place is the same text).
-    let at = |s: &str| (s.as_ptr() as usize, s.len());
-    let mut known: FxHashMap<_, &Arc<str>> = FxHashMap::default();
-    for ((e, c), old) in l
-        .expectations
-        .iter()
-        .zip(mine)
-        .zip(matched.iter().flatten())
-    {
-        if let (Some(old), Some(d)) = (old, c.diff_html.as_ref()) {
-            if in_dim(e) && in_dim(old) {
-                known.insert((at(old.text.text()), at(e.text.text())), d);
-            }
+    // The expectations in `dim`, by their index in the level, and below.
+    let of_dim = |l: &Level| -> Vec<usize> {
+        (0..l.expectations.len())
+            .filter(|&k| in_dim(&l.expectations[k]))
+            .collect()
+    };
+    let (cur_at, prev_at) = (of_dim(l), of_dim(below));
+    let cur_e: Vec<&Expectation> = cur_at.iter().map(|&k| &l.expectations[k]).collect();
+    let cur_f: Vec<&Folded> = cur_at.iter().map(|&k| &cur[k]).collect();
+    let prev_e: Vec<&Expectation> = prev_at.iter().map(|&k| &below.expectations[k]).collect();
+    let prev_f: Vec<&Folded> = prev_at.iter().map(|&k| &prev[k]).collect();
+    // Word diffs already made for the level are reused: those of the
+    // same pair of expectations (the same two texts).
+    classify_folded((&cur_e, &cur_f), Some((&prev_e, &prev_f)), &|j, k| {
+        let (old, k) = (&below.expectations[prev_at[j]], cur_at[k]);
+        match (&matched, &mine[k].diff_html) {
+            (Some(m), Some(d)) if m[k].is_some_and(|b| std::ptr::eq(b, old)) => Arc::clone(d),
+            _ => word_diff_html(old.text.text(), l.expectations[k].text.text()).into(),
         }
-    }
-    let (prev_e, prev_f) = picked(below, prev, in_dim);
-    classify_folded(
-        (&cur_e, &cur_f),
-        Some((&prev_e, &prev_f)),
-        &|old, new| match known.get(&(at(old), at(new))) {
-            Some(d) => Arc::clone(d),
-            None => word_diff_html(old, new).into(),
-        },
-    )
+    })
 }
 
 /// The expectations of `l` that `keep` keeps, with their folded texts
@@ -1116,13 +1124,38 @@ fn classify_level_folded(
     cur: &[Folded],
     prev: Option<&[Folded]>,
 ) -> Vec<Classified> {
-    let (cur_e, cur_f) = picked(&t.levels[i], cur, |_| true);
-    let below = (i.checked_sub(1).zip(prev)).map(|(j, f)| picked(&t.levels[j], f, |_| true));
-    classify_folded(
+    classify_level_matched(t, i, cur, prev).0
+}
+
+/// [`classify_level_folded`], with what each expectation matched (by its
+/// index in the level below).
+fn classify_level_matched(
+    t: &Track,
+    i: usize,
+    cur: &[Folded],
+    prev: Option<&[Folded]>,
+) -> (Vec<Classified>, Vec<Match>) {
+    let l = &t.levels[i];
+    let (cur_e, cur_f) = picked(l, cur, |_| true);
+    let below = (i.checked_sub(1).zip(prev))
+        .map(|(j, f)| (&t.levels[j], picked(&t.levels[j], f, |_| true)));
+    let matches = match_folded(
         (&cur_e, &cur_f),
-        below.as_ref().map(|(e, f)| (e.as_slice(), f.as_slice())),
-        &|old, new| word_diff_html(old, new).into(),
-    )
+        below
+            .as_ref()
+            .map(|(_, (e, f))| (e.as_slice(), f.as_slice())),
+    );
+    let classes = classified(
+        &matches,
+        below.as_ref().map(|(_, (e, _))| e.as_slice()),
+        &|j, k| match &below {
+            Some((b, _)) => {
+                word_diff_html(b.expectations[j].text.text(), l.expectations[k].text.text()).into()
+            }
+            None => Arc::from(""),
+        },
+    );
+    (classes, matches)
 }
 
 /// Plans page `p` of track `t`. `order`: [`dimension_order`] of `t`; `hb`
@@ -1163,16 +1196,20 @@ fn track_batches<E>(
         .map(|l| fold_level(&l.expectations))
         .collect();
     let below = |i: usize| i.checked_sub(1).map(|j| folded[j].as_slice());
-    let levels: Vec<Arc<Vec<Classified>>> = (0..t.levels.len())
+    let levels: Vec<(Arc<Vec<Classified>>, Vec<Match>)> = (0..t.levels.len())
         .into_par_iter()
-        .map(|i| Arc::new(classify_level_folded(t, i, &folded[i], below(i))))
+        .map(|i| {
+            let (classes, matches) = classify_level_matched(t, i, &folded[i], below(i));
+            (Arc::new(classes), matches)
+        })
         .collect();
     let classes = Classes {
-        level: &|i| Arc::clone(&levels[i]),
+        level: &|i| Arc::clone(&levels[i].0),
         dimension: &|i, d| {
             Arc::new(dimension_classes_folded(
                 t,
-                &levels[i],
+                &levels[i].0,
+                Some(&levels[i].1),
                 i,
                 d,
                 &folded[i],
@@ -1510,6 +1547,71 @@ mod tests {
             reused > 0 && afresh > 0 && beside > 0,
             "{reused} {afresh} {beside}"
         );
+    }
+
+    /// The classes a build gives dimension pages (from the level's matches
+    /// by index) are those of [`dimension_classes`] (matches by id).
+    #[test]
+    fn dimension_classes_by_index_match_by_id() {
+        let words = [
+            "owns", "the", "deploy", "pipeline", "team", "reviews", "code", "of",
+        ];
+        let dims = ["a", "b", "c"];
+        let mut next = crate::site::changes::tests::rng(23);
+        for round in 0..300 {
+            let mut t = Track {
+                id: "t".into(),
+                dimensions: dims
+                    .iter()
+                    .map(|d| Dimension {
+                        id: (*d).into(),
+                        title: d.to_uppercase(),
+                    })
+                    .collect(),
+                ..Track::default()
+            };
+            for n in 1..4 {
+                let exps = (0..1 + next(9))
+                    .map(|k| {
+                        let text: Vec<&str> =
+                            (0..1 + next(6)).map(|_| words[next(words.len())]).collect();
+                        exp(
+                            &format!("e{n}-{k}"),
+                            Some(dims[next(dims.len())]),
+                            &text.join(" "),
+                        )
+                    })
+                    .collect();
+                t.levels.push(level(n, exps));
+            }
+            let folded: Vec<Vec<Folded>> = t
+                .levels
+                .iter()
+                .map(|l| fold_level(&l.expectations))
+                .collect();
+            for i in 0..t.levels.len() {
+                let below = i.checked_sub(1).map(|j| folded[j].as_slice());
+                let (mine, matches) = classify_level_matched(&t, i, &folded[i], below);
+                let json = |c: &[Classified]| serde_json::to_value(c).unwrap();
+                assert_eq!(json(&mine), json(&classify_level(&t, i)), "round {round}");
+                for d in dims {
+                    let got = dimension_classes_folded(
+                        &t,
+                        &mine,
+                        Some(&matches),
+                        i,
+                        d,
+                        &folded[i],
+                        below,
+                    );
+                    assert_eq!(
+                        json(&got),
+                        json(&dimension_classes(&t, &mine, i, d)),
+                        "round {round}, level {i}, dimension {d}"
+                    );
+                }
+            }
+        }
     }
 
     fn handbook() -> Handbook {
