@@ -18,9 +18,10 @@ the largest peak RSS, milliseconds per source page, the number of HTML
 files written, and rungs' median divided by the peer's (below 1: rungs is
 faster).
 
-Rebuilds. Unless `--no-rebuild`, every cold build is followed at once by a
-build of the same sources over the output it wrote, timed the same way
-and reported in a table of its own: an author's next `build`. Hugo,
+Rebuilds. Unless `--no-rebuild`, every cold build is followed at once by
+two builds of the same sources over the output before, the second timed
+the same way and reported in a table of its own: an author's next
+`build`, once there have been a few. Hugo,
 mdBook and Zola write over an existing output; rungs claims the output it
 kept from the build before (.NAME.rungs-previous) and writes over that,
 keeping the failed-build guarantee.
@@ -386,7 +387,7 @@ def bench_size(tools, work, size, args):
                 # earlier run's (rungs keeps the output a build replaces
                 # beside the new one, as .NAME.rungs-previous, for the next
                 # build to write over). A rebuild writes over the output of
-                # the cold build just before, as an author's next build does.
+                # the builds just before, as an author's next build does.
                 dead = [scratch]
                 if kind == "cold":
                     dead.append(out)
@@ -397,6 +398,12 @@ def bench_size(tools, work, size, args):
                     shutil.rmtree(d, ignore_errors=True)
                 os.makedirs(scratch, exist_ok=True)
                 os.makedirs(out_root, exist_ok=True)
+                if kind == "rebuild":
+                    # One build more, untimed, so that the timed one is an
+                    # author's third build or later: rungs' second build
+                    # writes a new output (there is none kept yet) and keeps
+                    # the first; from the third on it writes over the kept.
+                    timed(t.argv(sites[t.flavor], out, scratch), scratch)
                 subprocess.run(["sync"])
                 wall, cpu, rss, code, text = timed(t.argv(sites[t.flavor], out, scratch),
                                                    scratch)
