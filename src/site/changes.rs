@@ -414,89 +414,38 @@ fn shared_words(a: &Folded, b: &Folded) -> usize {
 /// ([`WordIndex::shared`]) instead of a pair at a time: most pairs share
 /// no word, and are never looked at.
 struct WordIndex {
-    /// A hash table of the words (open addressing, at most half full):
-    /// (word, end of its postings, how many postings); no postings is an
-    /// empty slot.
-    slots: Vec<(u64, u32, u32)>,
-    /// `64 - log2(slots.len())`: a word's first slot is its id times a
-    /// constant, shifted right by this.
-    shift: u32,
+    /// Each word: the end of its postings in `postings`, and how many.
+    words: FxHashMap<u64, (u32, u32)>,
     /// (text, times the word is in the text), each word's together.
     postings: Vec<(u32, u32)>,
 }
 
 impl WordIndex {
     fn new(texts: &[&Folded]) -> WordIndex {
-        // Texts share most of their words: the table starts small and
-        // doubles whenever it is half full.
-        let mut index = WordIndex::with_bits(4);
-        let mut distinct = 0;
+        // Texts of a level share most of their words.
+        let mut words: FxHashMap<u64, (u32, u32)> =
+            FxHashMap::with_capacity_and_hasher(texts.len() * 2, Default::default());
         for f in texts {
             for (w, _) in runs(&f.words) {
-                let k = index.slot(w);
-                if index.slots[k].2 == 0 {
-                    distinct += 1;
-                    if 2 * distinct > index.slots.len() {
-                        index.grow();
-                        let k = index.slot(w);
-                        index.slots[k] = (w, 0, 1);
-                        continue;
-                    }
-                    index.slots[k].0 = w;
-                }
-                index.slots[k].2 += 1;
+                words.entry(w).or_default().1 += 1;
             }
         }
         // Each word's postings after the one before's, in text order.
         let mut end = 0;
-        for slot in &mut index.slots {
-            slot.1 = end;
-            end += slot.2;
+        for v in words.values_mut() {
+            v.0 = end;
+            end += v.1;
         }
-        index.postings = vec![(0, 0); end as usize];
+        let mut postings = vec![(0, 0); end as usize];
         for (j, f) in texts.iter().enumerate() {
             for (w, n) in runs(&f.words) {
-                let k = index.slot(w);
-                let slot = &mut index.slots[k];
-                index.postings[slot.1 as usize] = (j as u32, n);
-                slot.1 += 1;
+                if let Some(v) = words.get_mut(&w) {
+                    postings[v.0 as usize] = (j as u32, n);
+                    v.0 += 1;
+                }
             }
         }
-        index
-    }
-
-    /// An empty index of `2^bits` slots.
-    fn with_bits(bits: u32) -> WordIndex {
-        WordIndex {
-            slots: vec![(0, 0, 0); 1 << bits],
-            shift: 64 - bits,
-            postings: Vec::new(),
-        }
-    }
-
-    /// The same words (and counts) in twice the slots.
-    fn grow(&mut self) {
-        let bits = 64 - self.shift + 1;
-        let old = std::mem::replace(self, WordIndex::with_bits(bits));
-        for e in old.slots {
-            if e.2 != 0 {
-                let k = self.slot(e.0);
-                self.slots[k] = e;
-            }
-        }
-    }
-
-    /// The slot of `w`: where it is, or the empty one where it would go.
-    fn slot(&self, w: u64) -> usize {
-        let mask = self.slots.len() - 1;
-        let mut k = (w.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> self.shift) as usize;
-        loop {
-            let (x, _, n) = self.slots[k];
-            if n == 0 || x == w {
-                return k;
-            }
-            k = (k + 1) & mask;
-        }
+        WordIndex { words, postings }
     }
 
     /// Into `shared` (one zeroed slot per indexed text) the words `text`
@@ -505,7 +454,9 @@ impl WordIndex {
     /// `touched` before the next call.
     fn shared(&self, text: &Folded, shared: &mut [u32], touched: &mut Vec<usize>) {
         for (w, n) in runs(&text.words) {
-            let (_, end, len) = self.slots[self.slot(w)];
+            let Some(&(end, len)) = self.words.get(&w) else {
+                continue;
+            };
             for &(j, m) in &self.postings[(end - len) as usize..end as usize] {
                 let j = j as usize;
                 if shared[j] == 0 {
