@@ -257,15 +257,26 @@ impl Staging {
 
     /// Write `bytes` at `rel` (a `/`-separated path) inside the staging folder.
     pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<()> {
+        let over = self.written.is_some();
         self.put(rel, |path| {
             use std::io::Write;
             let mut o = std::fs::OpenOptions::new();
-            o.write(true).create(true).truncate(true);
+            // Over a kept output, a file is written over and then cut to
+            // its new length rather than emptied first: ext4 flushes a
+            // file emptied and written again when it is closed (its
+            // `auto_da_alloc` guard for programs that replace files that
+            // way), which made rebuilds on disk wait on the disk.
+            o.write(true).create(true).truncate(!over);
             // A link left in a kept output is an error here (and removed
             // by `put`), never written through.
             #[cfg(unix)]
             std::os::unix::fs::OpenOptionsExt::custom_flags(&mut o, libc::O_NOFOLLOW);
-            o.open(path)?.write_all(bytes)
+            let mut f = o.open(path)?;
+            f.write_all(bytes)?;
+            if over {
+                f.set_len(bytes.len() as u64)?;
+            }
+            Ok(())
         })
         .map_err(|(path, e)| Error::io(&path, "write", e))
     }
