@@ -72,6 +72,10 @@ fn rebuilds_write_over_the_kept_output_and_match_a_fresh_build() {
     std::fs::create_dir_all(k.join("index.html/inner")).unwrap();
     std::fs::remove_dir_all(k.join("faq")).ok();
     std::fs::write(k.join("faq"), "in the way").unwrap();
+    // A file longer than what the next build writes there.
+    let mut long = std::fs::read(k.join("sitemap.xml")).unwrap();
+    long.extend(std::iter::repeat_n(b'x', 10_000));
+    std::fs::write(k.join("sitemap.xml"), long).unwrap();
     // A link where a page goes is replaced, not written through.
     let outside = dir.path().join("outside.txt");
     std::fs::write(&outside, "untouched").unwrap();
