@@ -954,21 +954,24 @@ pub(crate) mod tests {
                     .collect()
             };
             let prev = level("p", &mut next);
-            let cur = level("c", &mut next);
-            let got: Vec<Option<String>> = classify(&cur, Some(&prev))
-                .iter()
-                .map(|c| {
-                    Some(match c.change {
-                        Change::Unchanged => format!("same {}", c.previous_id.as_deref().unwrap()),
-                        Change::Reworded => {
-                            format!("reworded {}", c.previous_id.as_deref().unwrap())
-                        }
-                        _ => "new".into(),
-                    })
-                })
-                .collect();
-            assert_eq!(got, classify_all_pairs(&cur, &prev), "round {round}");
+            assert_matches_all_pairs(&level("c", &mut next), &prev, round);
         }
+    }
+
+    /// [`classify`] of `cur` against `prev` is [`classify_all_pairs`]'s.
+    fn assert_matches_all_pairs(cur: &[Expectation], prev: &[Expectation], round: usize) {
+        let got: Vec<Option<String>> = classify(cur, Some(prev))
+            .iter()
+            .map(|c| {
+                let below = || c.previous_id.as_deref().unwrap();
+                Some(match c.change {
+                    Change::Unchanged => format!("same {}", below()),
+                    Change::Reworded => format!("reworded {}", below()),
+                    _ => "new".into(),
+                })
+            })
+            .collect();
+        assert_eq!(got, classify_all_pairs(cur, prev), "round {round}");
     }
 
     /// Levels of many expectations of few words, with exact repeats: many
@@ -991,20 +994,7 @@ pub(crate) mod tests {
                     .collect()
             };
             let prev = level("p", &mut next);
-            let cur = level("c", &mut next);
-            let got: Vec<Option<String>> = classify(&cur, Some(&prev))
-                .iter()
-                .map(|c| {
-                    Some(match c.change {
-                        Change::Unchanged => format!("same {}", c.previous_id.as_deref().unwrap()),
-                        Change::Reworded => {
-                            format!("reworded {}", c.previous_id.as_deref().unwrap())
-                        }
-                        _ => "new".into(),
-                    })
-                })
-                .collect();
-            assert_eq!(got, classify_all_pairs(&cur, &prev), "round {round}");
+            assert_matches_all_pairs(&level("c", &mut next), &prev, round);
         }
     }
 
@@ -1039,23 +1029,29 @@ pub(crate) mod tests {
                     Folded::new(&t.join(" "))
                 })
                 .collect();
-            let refs: Vec<&Folded> = texts.iter().collect();
-            let index = WordIndex::new(&refs);
-            let (mut shared, mut touched) = (vec![0u32; refs.len()], Vec::new());
-            for a in &texts {
-                index.shared(a, &mut shared, &mut touched);
-                for (j, b) in refs.iter().enumerate() {
-                    assert_eq!(shared[j] as usize, shared_words(a, b), "round {round}");
-                    assert_eq!(touched.contains(&j), shared[j] > 0, "round {round}");
-                }
-                touched.iter().for_each(|&j| shared[j] = 0);
-                touched.clear();
+            assert_index_counts_as_merge(&texts, round);
+        }
+    }
+
+    /// [`WordIndex::shared`] over `texts` counts what [`shared_words`]
+    /// counts of each pair.
+    fn assert_index_counts_as_merge(texts: &[Folded], round: usize) {
+        let refs: Vec<&Folded> = texts.iter().collect();
+        let index = WordIndex::new(&refs);
+        let (mut shared, mut touched) = (vec![0u32; refs.len()], Vec::new());
+        for a in texts {
+            index.shared(a, &mut shared, &mut touched);
+            for (j, b) in refs.iter().enumerate() {
+                assert_eq!(shared[j] as usize, shared_words(a, b), "round {round}");
+                assert_eq!(touched.contains(&j), shared[j] > 0, "round {round}");
             }
+            touched.iter().for_each(|&j| shared[j] = 0);
+            touched.clear();
         }
     }
 
     /// The index counts as the pairwise merge when it holds many words (its
-    /// table grows) and when words share first slots.
+    /// table grows) and when word ids differ only in their low bits.
     #[test]
     fn word_index_of_many_words_counts_as_the_pairwise_merge() {
         let mut next = rng(19);
@@ -1068,25 +1064,14 @@ pub(crate) mod tests {
                         .collect();
                     let mut f = Folded::new(&t.join(" "));
                     if round % 2 == 0 {
-                        // Ids that share their first slot.
+                        // Ids alike but for their low bits.
                         f.words.iter_mut().for_each(|w| *w &= 0xFF);
                         f.words.sort_unstable();
                     }
                     f
                 })
                 .collect();
-            let refs: Vec<&Folded> = texts.iter().collect();
-            let index = WordIndex::new(&refs);
-            let (mut shared, mut touched) = (vec![0u32; refs.len()], Vec::new());
-            for a in &texts {
-                index.shared(a, &mut shared, &mut touched);
-                for (j, b) in refs.iter().enumerate() {
-                    assert_eq!(shared[j] as usize, shared_words(a, b), "round {round}");
-                    assert_eq!(touched.contains(&j), shared[j] > 0, "round {round}");
-                }
-                touched.iter().for_each(|&j| shared[j] = 0);
-                touched.clear();
-            }
+            assert_index_counts_as_merge(&texts, round);
         }
     }
 

@@ -1475,43 +1475,55 @@ mod tests {
         )
     }
 
+    /// The dimensions of [`random_track`].
+    const RANDOM_DIMS: [&str; 3] = ["a", "b", "c"];
+
+    /// A track of three levels of up to `most` expectations each, of a
+    /// few words from a small list, in random dimensions of
+    /// [`RANDOM_DIMS`]: many rewordings, some across dimensions.
+    fn random_track(next: &mut dyn FnMut(usize) -> usize, most: usize) -> Track {
+        let words = [
+            "owns", "the", "deploy", "pipeline", "team", "reviews", "code", "of",
+        ];
+        let dims = RANDOM_DIMS;
+        let mut t = Track {
+            id: "t".into(),
+            dimensions: dims
+                .iter()
+                .map(|d| Dimension {
+                    id: (*d).into(),
+                    title: d.to_uppercase(),
+                })
+                .collect(),
+            ..Track::default()
+        };
+        for n in 1..4 {
+            let exps = (0..1 + next(most))
+                .map(|k| {
+                    let text: Vec<&str> =
+                        (0..1 + next(6)).map(|_| words[next(words.len())]).collect();
+                    exp(
+                        &format!("e{n}-{k}"),
+                        Some(dims[next(dims.len())]),
+                        &text.join(" "),
+                    )
+                })
+                .collect();
+            t.levels.push(level(n, exps));
+        }
+        t
+    }
+
     /// On random levels whose expectations match across dimensions, the
     /// dimension pages' classes are those of classifying each dimension
     /// alone, whether reused or made afresh.
     #[test]
     fn dimension_classes_match_on_random_levels() {
-        let words = [
-            "owns", "the", "deploy", "pipeline", "team", "reviews", "code", "of",
-        ];
-        let dims = ["a", "b", "c"];
+        let dims = RANDOM_DIMS;
         let mut next = crate::site::changes::tests::rng(5);
         let (mut reused, mut afresh, mut beside) = (0, 0, 0);
         for round in 0..300 {
-            let mut t = Track {
-                id: "t".into(),
-                dimensions: dims
-                    .iter()
-                    .map(|d| Dimension {
-                        id: (*d).into(),
-                        title: d.to_uppercase(),
-                    })
-                    .collect(),
-                ..Track::default()
-            };
-            for n in 1..4 {
-                let exps = (0..1 + next(7))
-                    .map(|k| {
-                        let text: Vec<&str> =
-                            (0..1 + next(6)).map(|_| words[next(words.len())]).collect();
-                        exp(
-                            &format!("e{n}-{k}"),
-                            Some(dims[next(dims.len())]),
-                            &text.join(" "),
-                        )
-                    })
-                    .collect();
-                t.levels.push(level(n, exps));
-            }
+            let t = random_track(&mut next, 7);
             for i in 0..t.levels.len() {
                 let mine = classify_level(&t, i);
                 for d in dims {
@@ -1553,37 +1565,10 @@ mod tests {
     /// by index) are those of [`dimension_classes`] (matches by id).
     #[test]
     fn dimension_classes_by_index_match_by_id() {
-        let words = [
-            "owns", "the", "deploy", "pipeline", "team", "reviews", "code", "of",
-        ];
-        let dims = ["a", "b", "c"];
+        let dims = RANDOM_DIMS;
         let mut next = crate::site::changes::tests::rng(23);
         for round in 0..300 {
-            let mut t = Track {
-                id: "t".into(),
-                dimensions: dims
-                    .iter()
-                    .map(|d| Dimension {
-                        id: (*d).into(),
-                        title: d.to_uppercase(),
-                    })
-                    .collect(),
-                ..Track::default()
-            };
-            for n in 1..4 {
-                let exps = (0..1 + next(9))
-                    .map(|k| {
-                        let text: Vec<&str> =
-                            (0..1 + next(6)).map(|_| words[next(words.len())]).collect();
-                        exp(
-                            &format!("e{n}-{k}"),
-                            Some(dims[next(dims.len())]),
-                            &text.join(" "),
-                        )
-                    })
-                    .collect();
-                t.levels.push(level(n, exps));
-            }
+            let t = random_track(&mut next, 9);
             let folded: Vec<Vec<Folded>> = t
                 .levels
                 .iter()
