@@ -250,11 +250,6 @@ impl Staging {
         &self.dir
     }
 
-    /// Whether this build writes over an output kept by an earlier one.
-    pub fn reuses_previous(&self) -> bool {
-        self.written.is_some()
-    }
-
     /// Write `bytes` at `rel` (a `/`-separated path) inside the staging folder.
     pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<()> {
         let over = self.written.is_some();
